@@ -1,0 +1,112 @@
+/**
+ * Help texts of the `porta` command line.
+ *
+ * @module
+ */
+
+const AGENT_FLAGS =
+  `  --manifest PATH         manifest file (default: <agent>.manifest.json beside the wasm)
+  --profile NAME          capability profile: ai-agent | worker | full
+  --env KEY=VALUE         guest environment variable (repeatable); the host env never leaks
+  --env-file PATH         .env file (comments, export, quotes); --env wins over it
+  --secret KEY=VALUE      like --env, but the value is redacted from all Porta output
+  --dir HOST[:GUEST][:ro|:rw]
+                          preopen a host directory (repeatable; none by default; read-only
+                          unless :rw, writing also needs the fs.write capability)`;
+
+const LIMIT_FLAGS =
+  `  --step-limit N          stop the guest after N WebAssembly instructions
+  --max-memory SIZE       memory cap: pages (64KiB each) or a size such as 64MiB`;
+
+/** Help text per command; the key "" is the top-level help. */
+export const HELP: Record<string, string> = {
+  "": `porta - a secure MCP bridge for WebAssembly agents
+
+Usage: porta <command> [options]
+
+Commands:
+  run <agent.wasm>        run a WASI agent (stdout/stderr stream through)
+  serve <agent.wasm>      serve an agent's tools over MCP (stdio)
+  inspect <agent.wasm>    show the module's types, imports, exports and manifest
+  validate <agent.wasm>   check every import against the granted capabilities
+  build <agent.wasm>      derive <agent>.manifest.json from the module
+  help [command]          show help for a command
+  version                 print the version
+
+Options: -h, --help   --version
+Run 'porta help <command>' for the options of a command.`,
+  run: `Usage: porta run <agent.wasm> [options] [-- guest args...]
+
+Runs the agent's entry export (default _start) in a fresh sandboxed instance.
+The guest's exit code becomes Porta's. After the run a summary line goes to stderr:
+  [porta] steps=N memory=P pages restarts=R time=Xms
+
+Options:
+  --entry NAME            export to run (default: the manifest's entry, else _start)
+${AGENT_FLAGS}
+${LIMIT_FLAGS}
+  --timeout DURATION      stop the guest after 500ms / 30s / 2m (bare number = seconds)
+  --restart MODE          no (default) | on-failure | always
+  --max-restarts N        bound on restarts (default 3 when --restart is set)
+  -h, --help              show this help
+
+Exit codes: the guest's exit code; 1 for a trap, a limit, a timeout or a runtime
+error; 2 for a usage error; 130 when interrupted (Ctrl-C).`,
+  serve: `Usage: porta serve <agent.wasm> [options]
+
+Serves the agent's tools, resources and prompts over MCP (JSON-RPC on stdio).
+Each call runs in a fresh instance. See 'porta serve --help' for every option.
+
+Options:
+${AGENT_FLAGS}
+${LIMIT_FLAGS}
+  --timeout DURATION      per-call timeout (default 30s)
+  --max-output SIZE       cap on one call's output (default 1MiB)
+  --concurrency N         concurrent calls`,
+  inspect: `Usage: porta inspect <agent.wasm> [options]
+
+Shows types, imports (with the capability each needs), exports, memories, tables,
+globals, data and custom sections, and the manifest if found. Secrets are redacted.
+
+Options:
+  --json                  machine-readable output
+  --manifest PATH         manifest file
+  --secret KEY=VALUE      value to redact from the output (repeatable)
+  -h, --help              show this help`,
+  validate: `Usage: porta validate <agent.wasm> [options]
+
+Checks every import against the capabilities granted by the manifest and profile:
+each WASI import is ok or DENIED. Prints PASS or FAIL; exit code 0 only on PASS.
+
+Options:
+  --manifest PATH         manifest file
+  --profile NAME          capability profile: ai-agent | worker | full
+  -h, --help              show this help`,
+  build: `Usage: porta build <agent.wasm> [-o PATH]
+
+Derives a manifest from the module (tools from exported functions, wasi_imports and
+the smallest capability list the imports need) and writes <agent>.manifest.json.
+
+Options:
+  -o, --output PATH       where to write (default: <agent>.manifest.json beside the wasm)
+  --name NAME             agent name (default: the wasm file name)
+  --force                 overwrite an existing manifest
+  -h, --help              show this help`,
+  help: `Usage: porta help [command]
+
+Shows the help of porta or of one command.`,
+  version: `Usage: porta version
+
+Prints the version of porta.`,
+};
+
+/** Names of every command, in help order. */
+export const COMMANDS: readonly string[] = [
+  "run",
+  "serve",
+  "inspect",
+  "validate",
+  "build",
+  "help",
+  "version",
+];

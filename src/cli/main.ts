@@ -1,0 +1,144 @@
+/**
+ * The `porta` command dispatcher: `run | serve | build | inspect | validate |
+ * help | version`. Every user error is one line on stderr
+ * (`porta: error: ...`), exit code 2 for usage errors and 1 for runtime
+ * errors; never a stack trace.
+ *
+ * @module
+ */
+
+import { CliError, UsageError } from "./flags.ts";
+import { COMMANDS, HELP } from "./help.ts";
+import { VERSION } from "./version.ts";
+import { runCommand } from "./run.ts";
+import { inspectCommand } from "./inspect.ts";
+import { validateCommand } from "./validate.ts";
+import { buildCommand } from "./build.ts";
+import { errorLine, writeErr, writeOut } from "./output.ts";
+
+/** A command implementation: arguments after the command name -> exit code. */
+export type Command = (argv: string[]) => Promise<number>;
+
+async function serve(argv: string[]): Promise<number> {
+  // src/cli/serve.ts is owned by the MCP helper; it is loaded on demand so the
+  // dispatcher does not depend on it at type-check time until it lands.
+  const spec = "./serve.ts";
+  let mod: { serveCommand?: Command };
+  try {
+    mod = await import(spec);
+  } catch {
+    throw new CliError("'porta serve' is not available in this build");
+  }
+  if (typeof mod.serveCommand !== "function") {
+    throw new CliError("'porta serve' is not available in this build");
+  }
+  return await mod.serveCommand(argv);
+}
+
+const TABLE: Record<string, Command> = {
+  run: runCommand,
+  serve,
+  inspect: inspectCommand,
+  validate: validateCommand,
+  build: buildCommand,
+};
+
+/** Levenshtein distance, for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+  }
+  return d[a.length][b.length];
+}
+
+function unknownCommand(name: string): UsageError {
+  const close = COMMANDS.filter((c) => distance(c, name) <= 2);
+  const hint = close.length > 0
+    ? ` (did you mean '${close[0]}'? see 'porta help')`
+    : " (see 'porta help' for the list of commands)";
+  return new UsageError(`unknown command "${name}"${hint}`);
+}
+
+function wantsHelp(argv: string[]): boolean {
+  const cut = argv.indexOf("--");
+  const head = cut < 0 ? argv : argv.slice(0, cut);
+  return head.includes("--help") || head.includes("-h");
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    await writeErr(HELP[""] + "\n");
+    return 2;
+  }
+  if (first === "--help" || first === "-h") {
+    await writeOut(HELP[""] + "\n");
+    return 0;
+  }
+  if (first === "--version" || first === "-V" || first === "version") {
+    if (first === "version" && rest.length > 0 && !wantsHelp(rest)) {
+      throw new UsageError("'porta version' takes no arguments");
+    }
+    if (first === "version" && wantsHelp(rest)) {
+      await writeOut(HELP.version + "\n");
+      return 0;
+    }
+    await writeOut(`porta ${VERSION}\n`);
+    return 0;
+  }
+  if (first === "help") {
+    const topic = rest.find((a) => a !== "--help" && a !== "-h");
+    if (rest.length > 1) {
+      throw new UsageError("'porta help' takes at most one command");
+    }
+    if (topic === undefined) {
+      await writeOut(HELP[""] + "\n");
+      return 0;
+    }
+    if (!(topic in HELP) || topic === "") throw unknownCommand(topic);
+    await writeOut(HELP[topic] + "\n");
+    return 0;
+  }
+  if (first.startsWith("-")) {
+    throw new UsageError(
+      `unknown option ${first} (options go after the command; see 'porta help')`,
+    );
+  }
+  const command = TABLE[first];
+  if (!command) throw unknownCommand(first);
+  if (first !== "serve" && wantsHelp(rest)) {
+    await writeOut(HELP[first] + "\n");
+    return 0;
+  }
+  return await command(rest);
+}
+
+/**
+ * Runs porta with `argv` (without the program name) and returns the exit
+ * code. Never throws: errors are reported as one line on stderr.
+ */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      await writeErr(errorLine(e.message));
+      return 2;
+    }
+    if (e instanceof CliError) {
+      await writeErr(errorLine(e.message));
+      return e.exitCode;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    await writeErr(errorLine(msg));
+    return 1;
+  }
+}
