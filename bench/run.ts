@@ -1,0 +1,364 @@
+/**
+ * Engine benchmark: runs the WASI programs in bench/wasm/ in Porta's engine (`src/wasm/mod.ts`)
+ * and in the runtime's native `WebAssembly`, checks both print the same stdout bytes and exit
+ * code, and prints per program native ms, ours ms and the ratio ours/native, plus the geometric
+ * mean of the ratios, our compile speed (bytes/s) and the rough heap size of a decoded module.
+ *
+ * Usage: deno task bench [--filter NAME] [--runs N] [--scale N] [--json] [--native-only] [--shim]
+ *
+ * Native `WebAssembly` is used here only as the reference; production code never uses it.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { WasiShim } from "./wasi_shim.ts";
+
+/** One benchmark program and its default size argument. */
+interface Program {
+  name: string;
+  what: string;
+  scale: number;
+}
+
+/** Default sizes put every program at ~50-300 ms natively. */
+const PROGRAMS: Program[] = [
+  { name: "int_sha256", what: "sieve + crc32 + sha256 (i32)", scale: 80 },
+  { name: "i64_hash", what: "xorshift/splitmix + 64-bit mixing", scale: 96 },
+  { name: "float_nbody", what: "n-body f64 + f32 matmul", scale: 40 },
+  { name: "mem_qsort", what: "memcpy/memset/memmove + qsort", scale: 24 },
+  { name: "calls_fib", what: "fib/ackermann/tak recursion", scale: 24 },
+  { name: "vm_dispatch", what: "bytecode VM via call_indirect", scale: 10 },
+  { name: "malloc_printf", what: "malloc/free + snprintf + strcmp", scale: 28 },
+];
+
+/** The part of the WebAssembly JS API both engines share. */
+interface Engine {
+  Module: new (bytes: BufferSource) => unknown;
+  Instance: new (
+    module: any,
+    imports?: object,
+  ) => { exports: Record<string, unknown> };
+}
+
+/** A WASI host with the `src/wasi/mod.ts` shape. */
+interface WasiHost {
+  readonly imports: Record<string, Record<string, (...a: any[]) => any>>;
+  start(instance: { exports: Record<string, unknown> }): number;
+}
+
+type WasiFactory = (args: string[], out: (b: Uint8Array) => void) => WasiHost;
+
+/** Outcome of running one program once in one engine. */
+interface RunResult {
+  ms: number;
+  stdout: Uint8Array;
+  exitCode: number;
+  error?: string;
+}
+
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  Deno.exit(2);
+}
+
+async function loadWasi(
+  forceShim: boolean,
+): Promise<{ name: string; make: WasiFactory }> {
+  const shim: WasiFactory = (args, out) =>
+    new WasiShim({
+      args,
+      stdout: out,
+      stderr: (b) => Deno.stderr.writeSync(b),
+    });
+  if (forceShim) return { name: "bench/wasi_shim.ts", make: shim };
+  const url = new URL("../src/wasi/mod.ts", import.meta.url);
+  try {
+    await Deno.stat(url);
+  } catch {
+    return { name: "bench/wasi_shim.ts", make: shim };
+  }
+  const mod = await import(url.href);
+  return {
+    name: "src/wasi/mod.ts",
+    make: (args, out) =>
+      new mod.Wasi({
+        args,
+        env: {},
+        stdout: out,
+        stderr: (b: Uint8Array) => Deno.stderr.writeSync(b),
+      }),
+  };
+}
+
+async function loadOurs(): Promise<Engine & Record<string, any>> {
+  const url = new URL("../src/wasm/mod.ts", import.meta.url);
+  try {
+    await Deno.stat(url);
+  } catch {
+    fail("src/wasm/mod.ts does not exist yet (use --native-only)");
+  }
+  try {
+    return await import(url.href);
+  } catch (e) {
+    fail(`cannot load src/wasm/mod.ts: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+function runOnce(
+  engine: Engine,
+  module: unknown,
+  wasi: WasiFactory,
+  args: string[],
+): RunResult {
+  const chunks: Uint8Array[] = [];
+  const host = wasi(args, (b) => chunks.push(b.slice()));
+  const t0 = performance.now();
+  let exitCode = -1;
+  let error: string | undefined;
+  try {
+    const instance = new engine.Instance(module, host.imports);
+    exitCode = host.start(instance);
+  } catch (e) {
+    error = `${(e as Error)?.name ?? "Error"}: ${
+      String((e as Error)?.message ?? e).split("\n")[0]
+    }`;
+  }
+  const ms = performance.now() - t0;
+  const stdout = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let off = 0;
+  for (const c of chunks) {
+    stdout.set(c, off);
+    off += c.length;
+  }
+  return { ms, stdout, exitCode, error };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function fmt(n: number, width: number, digits = 1): string {
+  return n.toFixed(digits).padStart(width);
+}
+
+/** Rough heap bytes retained by one decoded module of ours (average over several copies). */
+function moduleHeapBytes(
+  engine: Engine,
+  bytes: Uint8Array<ArrayBuffer>,
+): number {
+  const copies = 20;
+  const keep: unknown[] = [];
+  // Warm up so lazily created engine state is not counted.
+  new engine.Module(bytes);
+  const before = Deno.memoryUsage().heapUsed;
+  for (let i = 0; i < copies; i++) keep.push(new engine.Module(bytes));
+  const after = Deno.memoryUsage().heapUsed;
+  if (keep.length !== copies) throw new Error("unreachable");
+  return Math.max(0, (after - before) / copies);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      filter: { type: "string" },
+      runs: { type: "string", default: "1" },
+      scale: { type: "string" },
+      json: { type: "boolean", default: false },
+      "native-only": { type: "boolean", default: false },
+      shim: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(
+      "usage: deno task bench [--filter NAME] [--runs N] [--scale N] [--json] [--native-only] [--shim]",
+    );
+    return 0;
+  }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) {
+    fail(`--runs must be a positive integer, got "${values.runs}"`);
+  }
+  const scaleOverride = values.scale === undefined
+    ? undefined
+    : Number(values.scale);
+  if (
+    scaleOverride !== undefined &&
+    (!Number.isInteger(scaleOverride) || scaleOverride < 1)
+  ) {
+    fail(`--scale must be a positive integer, got "${values.scale}"`);
+  }
+  const programs = PROGRAMS.filter((p) =>
+    !values.filter || p.name.includes(values.filter)
+  );
+  if (programs.length === 0) {
+    fail(
+      `no program matches --filter ${values.filter} (have: ${
+        PROGRAMS.map((p) => p.name).join(", ")
+      })`,
+    );
+  }
+  const nativeOnly = values["native-only"];
+  const ours = nativeOnly ? null : await loadOurs();
+  const wasi = await loadWasi(values.shim);
+  const native = WebAssembly as unknown as Engine;
+
+  const rows: Record<string, unknown>[] = [];
+  const ratios: number[] = [];
+  let failures = 0;
+  if (!values.json) {
+    console.log(`WASI host: ${wasi.name}; runs per engine: ${runs} (median)`);
+    console.log(
+      `${"program".padEnd(14)} ${"scale".padStart(5)} ${
+        "native ms".padStart(10)
+      } ${"ours ms".padStart(10)} ${"ours/native".padStart(11)}  output`,
+    );
+  }
+  for (const p of programs) {
+    const bytes = await Deno.readFile(
+      new URL(`./wasm/${p.name}.wasm`, import.meta.url),
+    );
+    const scale = scaleOverride ?? p.scale;
+    const args = [p.name, String(scale)];
+    const nativeModule = new WebAssembly.Module(bytes);
+    runOnce(native, nativeModule, wasi.make, args); // warm-up: let V8 tier up
+    const nat: RunResult[] = [];
+    for (let i = 0; i < runs; i++) {
+      nat.push(runOnce(native, nativeModule, wasi.make, args));
+    }
+    const nativeMs = median(nat.map((r) => r.ms));
+    const row: Record<string, unknown> = {
+      name: p.name,
+      what: p.what,
+      scale,
+      nativeMs,
+      nativeExitCode: nat[0].exitCode,
+      stdout: new TextDecoder().decode(nat[0].stdout),
+    };
+    if (nat[0].error) {
+      row.error = `native: ${nat[0].error}`;
+      failures++;
+    }
+    let line = `${p.name.padEnd(14)} ${String(scale).padStart(5)} ${
+      fmt(nativeMs, 10)
+    }`;
+    if (ours) {
+      const t0 = performance.now();
+      let ourModule: unknown;
+      try {
+        ourModule = new ours.Module(bytes);
+      } catch (e) {
+        row.error = `ours: compile: ${(e as Error).message.split("\n")[0]}`;
+      }
+      const compileMs = performance.now() - t0;
+      row.compileMs = compileMs;
+      row.bytes = bytes.length;
+      if (ourModule) {
+        const mine: RunResult[] = [];
+        for (let i = 0; i < runs; i++) {
+          const r = runOnce(ours, ourModule, wasi.make, args);
+          mine.push(r);
+          if (r.error) break;
+        }
+        const oursMs = median(mine.map((r) => r.ms));
+        const bad = mine.find((r) =>
+          r.error || r.exitCode !== nat[0].exitCode ||
+          !sameBytes(r.stdout, nat[0].stdout)
+        );
+        if (bad) {
+          row.error = bad.error
+            ? `ours: ${bad.error}`
+            : `ours: output differs (exit ${bad.exitCode} vs ${
+              nat[0].exitCode
+            }): ${
+              JSON.stringify(new TextDecoder().decode(bad.stdout).slice(0, 120))
+            }`;
+        } else {
+          row.oursMs = oursMs;
+          row.ratio = oursMs / nativeMs;
+          ratios.push(oursMs / nativeMs);
+        }
+      }
+      if (row.error) failures++;
+      line += row.ratio === undefined
+        ? `${"-".padStart(11)} ${"-".padStart(11)}  FAIL ${row.error}`
+        : ` ${fmt(row.oursMs as number, 10)} ${
+          fmt(row.ratio as number, 11)
+        }  same`;
+    } else {
+      line += row.error
+        ? `  FAIL ${row.error}`
+        : `  ${JSON.stringify(row.stdout)}`;
+    }
+    rows.push(row);
+    if (!values.json) console.log(line);
+  }
+  const geomean = ratios.length
+    ? Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length)
+    : undefined;
+  let compile: Record<string, number> | undefined;
+  if (ours) {
+    const compiled = rows.filter((r) => typeof r.compileMs === "number");
+    const totalBytes = compiled.reduce((s, r) => s + (r.bytes as number), 0);
+    const totalMs = compiled.reduce((s, r) => s + (r.compileMs as number), 0);
+    const sample = await Deno.readFile(
+      new URL(`./wasm/${programs[0].name}.wasm`, import.meta.url),
+    );
+    let heap = NaN;
+    try {
+      heap = moduleHeapBytes(ours, sample);
+    } catch { /* reported as NaN */ }
+    compile = {
+      modules: compiled.length,
+      bytes: totalBytes,
+      ms: totalMs,
+      bytesPerSecond: totalMs > 0 ? totalBytes / (totalMs / 1000) : NaN,
+      moduleHeapBytes: heap,
+      moduleBytes: sample.length,
+    };
+  }
+  if (values.json) {
+    console.log(
+      JSON.stringify(
+        { wasi: wasi.name, runs, programs: rows, geomean, compile, failures },
+        null,
+        2,
+      ),
+    );
+  } else {
+    if (geomean !== undefined) {
+      console.log(
+        `overall ours/native (geometric mean of ${ratios.length}): ${
+          geomean.toFixed(1)
+        }`,
+      );
+    }
+    if (compile) {
+      console.log(
+        `compile (ours, first use, cold): ${compile.bytes} bytes in ${
+          compile.ms.toFixed(1)
+        } ms = ${(compile.bytesPerSecond / 1e6).toFixed(2)} MB/s`,
+      );
+      console.log(
+        `decoded module heap (ours, rough, ${
+          programs[0].name
+        }.wasm ${compile.moduleBytes} bytes): ~${
+          (compile.moduleHeapBytes / 1024).toFixed(0)
+        } KiB (${
+          (compile.moduleHeapBytes / compile.moduleBytes).toFixed(1)
+        }x the binary)`,
+      );
+    }
+    if (failures) console.log(`${failures} program(s) FAILED`);
+  }
+  return failures ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main());
