@@ -1,0 +1,999 @@
+/**
+ * The MCP server state machine, independent of any transport: lifecycle
+ * (`initialize` / `notifications/initialized`), `ping`, tools, resources,
+ * prompts, logging, cancellation, progress and cursor pagination, all backed
+ * by an {@link McpAgent} (the Agent layer, or a fake one in tests).
+ *
+ * Feed it raw messages with {@link McpServer.receive}; it sends responses and
+ * notifications through the `send` function given to {@link McpServer.connect}.
+ *
+ * @module
+ */
+
+import {
+  classify,
+  ErrorCode,
+  failure,
+  JsonRpcError,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  parseMessage,
+  success,
+} from "./jsonrpc.ts";
+
+/** Protocol versions this server speaks, newest first. */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
+  "2025-11-25",
+  "2025-06-18",
+  "2025-03-26",
+  "2024-11-05",
+];
+
+/** The newest protocol version, answered when the client asks for an unknown one. */
+export const LATEST_PROTOCOL_VERSION = "2025-11-25";
+
+/** MCP logging levels in increasing severity (RFC 5424 names). */
+export const LOG_LEVELS: readonly LogLevel[] = [
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+];
+
+/** An MCP logging level. */
+export type LogLevel =
+  | "debug"
+  | "info"
+  | "notice"
+  | "warning"
+  | "error"
+  | "critical"
+  | "alert"
+  | "emergency";
+
+/** Per-call resource limits handed to the agent (same shape as the Agent layer's). */
+export interface CallLimits {
+  /** Maximum executed instructions. */
+  stepLimit?: number;
+  /** Maximum linear memory in 64 KiB pages. */
+  maxMemoryPages?: number;
+  /** Wall-clock limit in milliseconds. */
+  timeoutMs?: number;
+  /** Maximum captured stdout bytes. */
+  maxOutputBytes?: number;
+}
+
+/** Outcome of one guest call (same shape as the Agent layer's ToolResult). */
+export interface ToolResult {
+  /** The text result (or error text). */
+  text: string;
+  /** True when the call failed (err result, trap, limit, timeout, bad exit). */
+  isError: boolean;
+  /** Instructions executed. */
+  steps: number;
+  /** Memory pages at the end of the call. */
+  memoryPages: number;
+  /** Wall time in milliseconds. */
+  durationMs: number;
+  /** Guest exit code, `null` when it did not exit normally. */
+  exitCode: number | null;
+  /** One-line reason when `isError`. */
+  error?: string;
+}
+
+/** Options for one agent call. */
+export interface CallOptions {
+  /** Limits for this call. */
+  limits?: CallLimits;
+  /** Aborts (cancels) the call. */
+  signal?: AbortSignal;
+  /** Receives guest stderr text as it is written. */
+  onStderr?(text: string): void;
+}
+
+/** A tool as declared by the manifest. */
+export interface ToolInfo {
+  /** Tool name. */
+  name: string;
+  /** Optional human title. */
+  title?: string;
+  /** Description shown to the model. */
+  description?: string;
+  /** JSON Schema of the arguments object. */
+  inputSchema: Record<string, unknown>;
+}
+
+/** A resource as declared by the manifest. */
+export interface ResourceInfo {
+  /** Resource URI. */
+  uri: string;
+  /** Resource name. */
+  name: string;
+  /** Optional description. */
+  description?: string;
+  /** MIME type of the contents (default `text/plain`). */
+  mimeType?: string;
+}
+
+/** A prompt as declared by the manifest. */
+export interface PromptInfo {
+  /** Prompt name. */
+  name: string;
+  /** Optional description. */
+  description?: string;
+  /** Declared arguments. */
+  arguments?: { name: string; description?: string; required?: boolean }[];
+}
+
+/** The part of the manifest the MCP server uses. */
+export interface McpManifest {
+  /** Agent name. */
+  name: string;
+  /** Agent version. */
+  version: string;
+  /** Description, used as the `instructions` of `initialize`. */
+  description?: string;
+  /** Declared tools. */
+  tools: ToolInfo[];
+  /** Declared resources. */
+  resources?: ResourceInfo[];
+  /** Declared prompts. */
+  prompts?: PromptInfo[];
+}
+
+/** What the server needs from an agent; the Agent layer's `Agent` satisfies it. */
+export interface McpAgent {
+  /** The agent's manifest. */
+  readonly manifest: McpManifest;
+  /** Runs a tool; throws an error named `UnknownToolError` for an unknown tool. */
+  callTool(name: string, args: unknown, o?: CallOptions): Promise<ToolResult>;
+  /** Reads a resource. */
+  readResource(uri: string, o?: CallOptions): Promise<ToolResult>;
+  /** Renders a prompt. */
+  getPrompt(
+    name: string,
+    args: Record<string, string>,
+    o?: CallOptions,
+  ): Promise<ToolResult>;
+}
+
+/** Server configuration. */
+export interface McpServerOptions {
+  /** Server name reported in `serverInfo` (default `porta`). */
+  name?: string;
+  /** Server version reported in `serverInfo`. */
+  version: string;
+  /** Limits applied to every call. */
+  limits?: CallLimits;
+  /** Maximum calls running at once; further calls wait (default 4). */
+  concurrency?: number;
+  /** Page size of list results (default 50). */
+  pageSize?: number;
+  /** Diagnostics sink (one line per call, errors); stderr in `porta serve`. */
+  log?: (line: string) => void;
+}
+
+/** Counters over the server's life, printed in the exit summary. */
+export interface ServerStats {
+  /** Guest calls made (tools, resources, prompts). */
+  calls: number;
+  /** Calls that ended in an error or were cancelled. */
+  errors: number;
+  /** Calls cancelled by the client or at shutdown. */
+  cancelled: number;
+  /** Total instructions executed by all calls. */
+  steps: number;
+}
+
+/** Sends one message to the client. */
+export type SendFunction = (message: JsonRpcMessage) => Promise<void> | void;
+
+interface InFlight {
+  controller: AbortController;
+  cancelled: boolean;
+  method: string;
+}
+
+function idKey(id: JsonRpcId): string {
+  return typeof id === "number" ? `n:${id}` : `s:${id}`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, " ").trim();
+}
+
+/** Encodes a list offset as an opaque cursor. */
+export function encodeCursor(offset: number): string {
+  return btoa(`porta:${offset}`);
+}
+
+/** Decodes a cursor made by {@link encodeCursor}; throws -32602 when invalid. */
+export function decodeCursor(cursor: unknown, length: number): number {
+  if (cursor === undefined || cursor === null) return 0;
+  const bad = () => new JsonRpcError(ErrorCode.InvalidParams, "invalid cursor");
+  if (typeof cursor !== "string") throw bad();
+  let text: string;
+  try {
+    text = atob(cursor);
+  } catch {
+    throw bad();
+  }
+  const m = /^porta:(\d{1,9})$/.exec(text);
+  if (!m) throw bad();
+  const offset = Number(m[1]);
+  if (offset > length) throw bad();
+  return offset;
+}
+
+/** A counting semaphore whose waits can be aborted. */
+class Semaphore {
+  #free: number;
+  #waiters: (() => void)[] = [];
+  constructor(size: number) {
+    this.#free = Math.max(1, size);
+  }
+  acquire(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const i = this.#waiters.indexOf(grant);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        reject(signal.reason);
+      };
+      this.#waiters.push(grant);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+  release(): void {
+    const next = this.#waiters.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
+
+/** Thrown internally when a request was cancelled: no response is sent. */
+class Cancelled extends Error {
+  constructor() {
+    super("cancelled");
+  }
+}
+
+/**
+ * The MCP server. One instance serves one client session.
+ */
+export class McpServer {
+  readonly #agent: McpAgent;
+  readonly #options: McpServerOptions;
+  readonly #pageSize: number;
+  readonly #semaphore: Semaphore;
+  readonly #inFlight = new Map<string, InFlight>();
+  readonly #pending = new Set<Promise<void>>();
+  #send: SendFunction = () => {};
+  #state: "new" | "initialized" | "ready" = "new";
+  #logLevel: LogLevel | null = null;
+  #protocolVersion: string | null = null;
+  #clientName: string | null = null;
+  #closing = false;
+  /** Counters for the exit summary. */
+  readonly stats: ServerStats = { calls: 0, errors: 0, cancelled: 0, steps: 0 };
+
+  /** Creates a server for `agent`. */
+  constructor(agent: McpAgent, options: McpServerOptions) {
+    this.#agent = agent;
+    this.#options = options;
+    this.#pageSize = Math.max(1, options.pageSize ?? 50);
+    this.#semaphore = new Semaphore(options.concurrency ?? 4);
+  }
+
+  /** Sets the function used to send messages to the client. */
+  connect(send: SendFunction): void {
+    this.#send = send;
+  }
+
+  /** The negotiated protocol version, once initialized. */
+  get protocolVersion(): string | null {
+    return this.#protocolVersion;
+  }
+
+  /** The current logging level set by the client (`null`: logging off). */
+  get logLevel(): LogLevel | null {
+    return this.#logLevel;
+  }
+
+  /** Number of requests currently being handled. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  #diag(line: string): void {
+    this.#options.log?.(line);
+  }
+
+  async #emit(message: JsonRpcMessage): Promise<void> {
+    try {
+      await this.#send(message);
+    } catch (e) {
+      this.#diag(
+        `[porta] could not send a message: ${
+          oneLine(e instanceof Error ? e.message : String(e))
+        }`,
+      );
+    }
+  }
+
+  /** Handles a message that could not be read (e.g. a line over the size cap). */
+  rejectRaw(reason: string): void {
+    this.#track(
+      this.#emit(failure(null, ErrorCode.InvalidRequest, reason)),
+    );
+  }
+
+  /**
+   * Handles one raw message (a line of text). Never throws; errors become
+   * JSON-RPC error responses. Work continues asynchronously; see {@link idle}.
+   */
+  receive(text: string): void {
+    if (text.trim() === "") return;
+    this.#dispatch(parseMessage(text));
+  }
+
+  /** Handles one already-decoded JSON value. */
+  receiveValue(value: unknown): void {
+    this.#dispatch(classify(value));
+  }
+
+  #dispatch(parsed: ReturnType<typeof classify>): void {
+    switch (parsed.kind) {
+      case "invalid":
+        if (parsed.response) this.#track(this.#emit(parsed.response));
+        return;
+      case "response":
+        // The server sends no requests, so responses are unexpected: ignore.
+        return;
+      case "notification":
+        this.#notification(parsed.message);
+        return;
+      case "request":
+        this.#request(parsed.message);
+        return;
+    }
+  }
+
+  #track(p: Promise<void>): void {
+    this.#pending.add(p);
+    p.finally(() => this.#pending.delete(p));
+  }
+
+  /** Resolves once every request received so far has been answered. */
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) {
+      await Promise.allSettled([...this.#pending]);
+    }
+  }
+
+  /** Cancels every running call (used at shutdown); their responses are dropped. */
+  cancelAll(reason = "server shutting down"): void {
+    this.#closing = true;
+    for (const entry of this.#inFlight.values()) {
+      entry.cancelled = true;
+      entry.controller.abort(new Error(reason));
+    }
+  }
+
+  /** One-line summary of the session for stderr. */
+  summary(): string {
+    const s = this.stats;
+    return `[porta] served calls=${s.calls} errors=${s.errors} cancelled=${s.cancelled} steps=${s.steps}`;
+  }
+
+  #notification(n: JsonRpcNotification): void {
+    switch (n.method) {
+      case "notifications/initialized":
+        if (this.#state === "initialized") this.#state = "ready";
+        return;
+      case "notifications/cancelled": {
+        const id = n.params?.requestId;
+        if (typeof id !== "string" && typeof id !== "number") return;
+        const entry = this.#inFlight.get(idKey(id));
+        if (!entry || entry.method === "initialize") return;
+        entry.cancelled = true;
+        const reason = typeof n.params?.reason === "string"
+          ? n.params.reason
+          : "cancelled by the client";
+        entry.controller.abort(new Error(reason));
+        return;
+      }
+      default:
+        // Unknown notifications are ignored, as JSON-RPC requires.
+        return;
+    }
+  }
+
+  #request(req: JsonRpcRequest): void {
+    const key = idKey(req.id);
+    if (this.#inFlight.has(key)) {
+      // Answering would produce a second response for that id: drop it.
+      this.#diag(
+        `[porta] ignored request with duplicate in-flight id ${
+          JSON.stringify(req.id)
+        }`,
+      );
+      return;
+    }
+    const entry: InFlight = {
+      controller: new AbortController(),
+      cancelled: false,
+      method: req.method,
+    };
+    this.#inFlight.set(key, entry);
+    this.#track(this.#answer(req, entry, key));
+  }
+
+  async #answer(
+    req: JsonRpcRequest,
+    entry: InFlight,
+    key: string,
+  ): Promise<void> {
+    let response: JsonRpcMessage;
+    try {
+      const result = await this.#handle(req, entry.controller.signal);
+      response = success(req.id, result);
+    } catch (e) {
+      if (e instanceof JsonRpcError) {
+        response = failure(req.id, e.code, e.message, e.data);
+      } else if (e instanceof Cancelled || entry.cancelled) {
+        response = failure(req.id, ErrorCode.InternalError, "cancelled");
+      } else {
+        const msg = e instanceof Error ? e.message : String(e);
+        this.#diag(`[porta] internal error in ${req.method}: ${oneLine(msg)}`);
+        response = failure(
+          req.id,
+          ErrorCode.InternalError,
+          `internal error: ${oneLine(msg)}`,
+        );
+      }
+    } finally {
+      this.#inFlight.delete(key);
+    }
+    // Per the spec, a cancelled request gets no response at all.
+    if (entry.cancelled) return;
+    await this.#emit(response);
+  }
+
+  #requireInitialized(method: string): void {
+    if (this.#state === "new" && method !== "ping" && method !== "initialize") {
+      throw new JsonRpcError(
+        ErrorCode.InvalidRequest,
+        `server not initialized: send "initialize" before "${method}"`,
+      );
+    }
+  }
+
+  #handle(req: JsonRpcRequest, signal: AbortSignal): Promise<unknown> {
+    const params = req.params ?? {};
+    this.#requireInitialized(req.method);
+    switch (req.method) {
+      case "initialize":
+        return Promise.resolve(this.#initialize(params));
+      case "ping":
+        return Promise.resolve({});
+      case "tools/list":
+        return Promise.resolve(this.#toolsList(params));
+      case "tools/call":
+        return this.#toolsCall(req, params, signal);
+      case "resources/list":
+        return Promise.resolve(this.#resourcesList(params));
+      case "resources/templates/list":
+        decodeCursor(params.cursor, 0);
+        return Promise.resolve({ resourceTemplates: [] });
+      case "resources/read":
+        return this.#resourcesRead(req, params, signal);
+      case "prompts/list":
+        return Promise.resolve(this.#promptsList(params));
+      case "prompts/get":
+        return this.#promptsGet(req, params, signal);
+      case "logging/setLevel":
+        return Promise.resolve(this.#setLevel(params));
+      default:
+        throw new JsonRpcError(
+          ErrorCode.MethodNotFound,
+          `method not found: ${req.method}`,
+        );
+    }
+  }
+
+  #initialize(params: Record<string, unknown>): unknown {
+    if (this.#state !== "new") {
+      throw new JsonRpcError(
+        ErrorCode.InvalidRequest,
+        "already initialized",
+      );
+    }
+    const requested = params.protocolVersion;
+    if (typeof requested !== "string") {
+      throw new JsonRpcError(
+        ErrorCode.InvalidParams,
+        '"protocolVersion" must be a string',
+      );
+    }
+    const info = params.clientInfo;
+    if (isPlainObject(info) && typeof info.name === "string") {
+      this.#clientName = info.name;
+    }
+    const version = SUPPORTED_PROTOCOL_VERSIONS.includes(requested)
+      ? requested
+      : LATEST_PROTOCOL_VERSION;
+    this.#protocolVersion = version;
+    this.#state = "initialized";
+    const m = this.#agent.manifest;
+    this.#diag(
+      `[porta] session started: protocol ${version}${
+        this.#clientName ? `, client ${this.#clientName}` : ""
+      }, agent ${m.name} ${m.version}`,
+    );
+    const result: Record<string, unknown> = {
+      protocolVersion: version,
+      capabilities: {
+        tools: { listChanged: false },
+        resources: { subscribe: false, listChanged: false },
+        prompts: { listChanged: false },
+        logging: {},
+      },
+      serverInfo: {
+        name: this.#options.name ?? "porta",
+        title: `Porta: ${m.name} ${m.version}`,
+        version: this.#options.version,
+      },
+    };
+    if (m.description) result.instructions = m.description;
+    return result;
+  }
+
+  #page<T>(items: T[], cursor: unknown): { page: T[]; next?: string } {
+    const offset = decodeCursor(cursor, items.length);
+    const end = offset + this.#pageSize;
+    const page = items.slice(offset, end);
+    return end < items.length ? { page, next: encodeCursor(end) } : { page };
+  }
+
+  #toolsList(params: Record<string, unknown>): unknown {
+    const { page, next } = this.#page(
+      this.#agent.manifest.tools,
+      params.cursor,
+    );
+    const tools = page.map((t) => {
+      const out: Record<string, unknown> = {
+        name: t.name,
+        inputSchema: t.inputSchema,
+      };
+      if (t.title !== undefined) out.title = t.title;
+      if (t.description !== undefined) out.description = t.description;
+      return out;
+    });
+    return next ? { tools, nextCursor: next } : { tools };
+  }
+
+  #resourcesList(params: Record<string, unknown>): unknown {
+    const { page, next } = this.#page(
+      this.#agent.manifest.resources ?? [],
+      params.cursor,
+    );
+    const resources = page.map((r) => {
+      const out: Record<string, unknown> = { uri: r.uri, name: r.name };
+      if (r.description !== undefined) out.description = r.description;
+      out.mimeType = r.mimeType ?? "text/plain";
+      return out;
+    });
+    return next ? { resources, nextCursor: next } : { resources };
+  }
+
+  #promptsList(params: Record<string, unknown>): unknown {
+    const { page, next } = this.#page(
+      this.#agent.manifest.prompts ?? [],
+      params.cursor,
+    );
+    const prompts = page.map((p) => {
+      const out: Record<string, unknown> = { name: p.name };
+      if (p.description !== undefined) out.description = p.description;
+      if (p.arguments !== undefined) out.arguments = p.arguments;
+      return out;
+    });
+    return next ? { prompts, nextCursor: next } : { prompts };
+  }
+
+  #setLevel(params: Record<string, unknown>): unknown {
+    const level = params.level;
+    if (typeof level !== "string" || !LOG_LEVELS.includes(level as LogLevel)) {
+      throw new JsonRpcError(
+        ErrorCode.InvalidParams,
+        `"level" must be one of ${LOG_LEVELS.join(", ")}`,
+      );
+    }
+    this.#logLevel = level as LogLevel;
+    return {};
+  }
+
+  #logEnabled(level: LogLevel): boolean {
+    if (this.#logLevel === null) return false;
+    return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(this.#logLevel);
+  }
+
+  /** Sends `notifications/message` when the client's level includes `level`. */
+  #logToClient(level: LogLevel, data: unknown): void {
+    if (!this.#logEnabled(level)) return;
+    this.#track(this.#emit({
+      jsonrpc: "2.0",
+      method: "notifications/message",
+      params: { level, logger: this.#agent.manifest.name, data },
+    }));
+  }
+
+  #progress(
+    req: JsonRpcRequest,
+    progress: number,
+    message: string,
+  ): Promise<void> {
+    const meta = req.params?._meta;
+    if (!isPlainObject(meta)) return Promise.resolve();
+    const token = meta.progressToken;
+    if (typeof token !== "string" && typeof token !== "number") {
+      return Promise.resolve();
+    }
+    return this.#emit({
+      jsonrpc: "2.0",
+      method: "notifications/progress",
+      params: { progressToken: token, progress, total: 1, message },
+    });
+  }
+
+  /**
+   * Runs one guest call with the concurrency limit, cancellation, progress,
+   * stderr forwarding, stats and the per-call diagnostic line.
+   */
+  async #guestCall(
+    req: JsonRpcRequest,
+    label: string,
+    signal: AbortSignal,
+    run: (o: CallOptions) => Promise<ToolResult>,
+  ): Promise<ToolResult> {
+    try {
+      await this.#semaphore.acquire(signal);
+    } catch {
+      this.stats.cancelled++;
+      throw new Cancelled();
+    }
+    let partial = "";
+    const onStderr = (text: string) => {
+      partial += text;
+      let nl: number;
+      while ((nl = partial.indexOf("\n")) >= 0) {
+        const line = partial.slice(0, nl).replace(/\r$/, "");
+        partial = partial.slice(nl + 1);
+        this.#logToClient("info", line);
+      }
+      if (partial.length > 65536) {
+        this.#logToClient("info", partial);
+        partial = "";
+      }
+    };
+    try {
+      await this.#progress(req, 0, `${label}: started`);
+      this.stats.calls++;
+      let result: ToolResult;
+      try {
+        result = await run({
+          limits: this.#options.limits,
+          signal,
+          onStderr,
+        });
+      } catch (e) {
+        this.stats.errors++;
+        if (signal.aborted) {
+          this.stats.cancelled++;
+          this.#diag(`[porta] tool=${label} cancelled`);
+          throw new Cancelled();
+        }
+        throw e;
+      }
+      if (partial !== "") this.#logToClient("info", partial);
+      this.stats.steps += result.steps;
+      if (signal.aborted) {
+        this.stats.errors++;
+        this.stats.cancelled++;
+        this.#diag(
+          `[porta] tool=${label} steps=${result.steps} memory=${result.memoryPages} cancelled duration=${
+            Math.round(result.durationMs)
+          }ms`,
+        );
+        throw new Cancelled();
+      }
+      if (result.isError) this.stats.errors++;
+      this.#diag(
+        `[porta] tool=${label} steps=${result.steps} memory=${result.memoryPages} ${
+          result.isError ? "error" : "ok"
+        } duration=${Math.round(result.durationMs)}ms${
+          result.isError && result.error ? ` (${oneLine(result.error)})` : ""
+        }`,
+      );
+      await this.#progress(
+        req,
+        1,
+        `${label}: ${result.isError ? "failed" : "done"}`,
+      );
+      return result;
+    } finally {
+      this.#semaphore.release();
+    }
+  }
+
+  async #toolsCall(
+    req: JsonRpcRequest,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    const name = params.name;
+    if (typeof name !== "string") {
+      throw new JsonRpcError(
+        ErrorCode.InvalidParams,
+        '"name" must be a string',
+      );
+    }
+    const args = params.arguments ?? {};
+    if (!isPlainObject(args)) {
+      throw new JsonRpcError(
+        ErrorCode.InvalidParams,
+        '"arguments" must be an object',
+      );
+    }
+    const tool = this.#agent.manifest.tools.find((t) => t.name === name);
+    if (!tool) {
+      throw new JsonRpcError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
+    }
+    // Argument problems are tool execution errors (MCP 2025-11-25), so the
+    // model can read them and retry.
+    const problem = checkArguments(tool.inputSchema, args);
+    if (problem) {
+      return {
+        content: [{ type: "text", text: `invalid arguments: ${problem}` }],
+        isError: true,
+      };
+    }
+    if (this.#closing) throw new Cancelled();
+    let result: ToolResult;
+    try {
+      result = await this.#guestCall(
+        req,
+        name,
+        signal,
+        (o) => this.#agent.callTool(name, args, o),
+      );
+    } catch (e) {
+      if (e instanceof Error && e.name === "UnknownToolError") {
+        throw new JsonRpcError(
+          ErrorCode.InvalidParams,
+          `unknown tool: ${name}`,
+        );
+      }
+      throw e;
+    }
+    const text = result.text !== "" ? result.text : (result.error ?? "");
+    return { content: [{ type: "text", text }], isError: result.isError };
+  }
+
+  async #resourcesRead(
+    req: JsonRpcRequest,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    const uri = params.uri;
+    if (typeof uri !== "string") {
+      throw new JsonRpcError(ErrorCode.InvalidParams, '"uri" must be a string');
+    }
+    const res = (this.#agent.manifest.resources ?? []).find((r) =>
+      r.uri === uri
+    );
+    if (!res) {
+      throw new JsonRpcError(
+        ErrorCode.ResourceNotFound,
+        `resource not found: ${uri}`,
+        { uri },
+      );
+    }
+    if (this.#closing) throw new Cancelled();
+    const result = await this.#guestCall(
+      req,
+      `resource:${uri}`,
+      signal,
+      (o) => this.#agent.readResource(uri, o),
+    );
+    if (result.isError) {
+      throw new JsonRpcError(
+        ErrorCode.InternalError,
+        `reading ${uri} failed: ${oneLine(result.error ?? result.text)}`,
+      );
+    }
+    return {
+      contents: [{
+        uri,
+        mimeType: res.mimeType ?? "text/plain",
+        text: result.text,
+      }],
+    };
+  }
+
+  async #promptsGet(
+    req: JsonRpcRequest,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    const name = params.name;
+    if (typeof name !== "string") {
+      throw new JsonRpcError(
+        ErrorCode.InvalidParams,
+        '"name" must be a string',
+      );
+    }
+    const prompt = (this.#agent.manifest.prompts ?? []).find((p) =>
+      p.name === name
+    );
+    if (!prompt) {
+      throw new JsonRpcError(
+        ErrorCode.InvalidParams,
+        `unknown prompt: ${name}`,
+      );
+    }
+    const raw = params.arguments ?? {};
+    if (!isPlainObject(raw)) {
+      throw new JsonRpcError(
+        ErrorCode.InvalidParams,
+        '"arguments" must be an object',
+      );
+    }
+    const args: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) {
+      if (typeof v !== "string") {
+        throw new JsonRpcError(
+          ErrorCode.InvalidParams,
+          `argument "${k}" must be a string`,
+        );
+      }
+      args[k] = v;
+    }
+    for (const a of prompt.arguments ?? []) {
+      if (a.required && !(a.name in args)) {
+        throw new JsonRpcError(
+          ErrorCode.InvalidParams,
+          `missing required argument "${a.name}" for prompt ${name}`,
+        );
+      }
+    }
+    if (this.#closing) throw new Cancelled();
+    const result = await this.#guestCall(
+      req,
+      `prompt:${name}`,
+      signal,
+      (o) => this.#agent.getPrompt(name, args, o),
+    );
+    if (result.isError) {
+      throw new JsonRpcError(
+        ErrorCode.InternalError,
+        `prompt ${name} failed: ${oneLine(result.error ?? result.text)}`,
+      );
+    }
+    return promptResult(result.text, prompt.description);
+  }
+}
+
+const ROLES = new Set(["user", "assistant"]);
+
+/**
+ * Maps a guest's prompt text to a `prompts/get` result: when the text is a
+ * JSON object `{messages:[...]}` (optionally with `description`) whose
+ * messages each have a role `user`/`assistant` and a content object (or a
+ * plain string, wrapped as text), it is used as is; otherwise the whole text
+ * becomes one user message.
+ */
+export function promptResult(
+  text: string,
+  description?: string,
+): { description?: string; messages: unknown[] } {
+  const fallback = () => {
+    const out: { description?: string; messages: unknown[] } = {
+      messages: [{ role: "user", content: { type: "text", text } }],
+    };
+    if (description !== undefined) out.description = description;
+    return out;
+  };
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("{")) return fallback();
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return fallback();
+  }
+  if (!isPlainObject(value) || !Array.isArray(value.messages)) {
+    return fallback();
+  }
+  const messages: unknown[] = [];
+  for (const m of value.messages) {
+    if (!isPlainObject(m) || !ROLES.has(m.role as string)) return fallback();
+    if (typeof m.content === "string") {
+      messages.push({
+        role: m.role,
+        content: { type: "text", text: m.content },
+      });
+    } else if (isPlainObject(m.content) && typeof m.content.type === "string") {
+      messages.push({ role: m.role, content: m.content });
+    } else {
+      return fallback();
+    }
+  }
+  const out: { description?: string; messages: unknown[] } = { messages };
+  const d = typeof value.description === "string"
+    ? value.description
+    : description;
+  if (d !== undefined) out.description = d;
+  return out;
+}
+
+const JSON_TYPES: Record<string, (v: unknown) => boolean> = {
+  string: (v) => typeof v === "string",
+  number: (v) => typeof v === "number" && Number.isFinite(v),
+  integer: (v) => typeof v === "number" && Number.isInteger(v),
+  boolean: (v) => typeof v === "boolean",
+  object: isPlainObject,
+  array: Array.isArray,
+  null: (v) => v === null,
+};
+
+/**
+ * A light check of tool arguments against the tool's input schema: required
+ * properties present and top-level property types (`type` keyword) matching.
+ * Returns a one-line problem or `null`.
+ */
+export function checkArguments(
+  schema: Record<string, unknown>,
+  args: Record<string, unknown>,
+): string | null {
+  if (Array.isArray(schema.required)) {
+    for (const r of schema.required) {
+      if (typeof r === "string" && !(r in args)) {
+        return `missing required property "${r}"`;
+      }
+    }
+  }
+  const props = schema.properties;
+  if (!isPlainObject(props)) return null;
+  for (const [k, v] of Object.entries(args)) {
+    const p = props[k];
+    if (!isPlainObject(p)) continue;
+    const types = typeof p.type === "string"
+      ? [p.type]
+      : Array.isArray(p.type)
+      ? p.type.filter((t): t is string => typeof t === "string")
+      : [];
+    if (types.length === 0) continue;
+    const ok = types.some((t) => JSON_TYPES[t]?.(v) ?? true);
+    if (!ok) return `property "${k}" must be of type ${types.join(" or ")}`;
+  }
+  return null;
+}

@@ -1,0 +1,154 @@
+/**
+ * The stdio transport of the MCP server: newline-delimited JSON (one UTF-8
+ * JSON message per line) read from a byte stream with Web Streams and
+ * written through a serialized writer, so messages never interleave.
+ *
+ * @module
+ */
+
+import { type JsonRpcMessage, serialize } from "./jsonrpc.ts";
+import type { McpServer } from "./server.ts";
+
+/** Default cap of one incoming line: 4 MiB (counted in UTF-16 code units). */
+export const DEFAULT_MAX_LINE = 4 * 1024 * 1024;
+
+/** One item produced by {@link readLines}. */
+export type LineItem =
+  | { line: string }
+  | { tooLong: number };
+
+/**
+ * Splits a UTF-8 byte stream into lines (without the trailing `\n` / `\r\n`).
+ * A line longer than `maxLine` is discarded up to its newline and reported
+ * once as `{tooLong}` (its length), so an oversized message never stops the
+ * reader nor grows memory without bound. Invalid UTF-8 becomes U+FFFD.
+ */
+export async function* readLines(
+  input: ReadableStream<Uint8Array>,
+  maxLine: number = DEFAULT_MAX_LINE,
+): AsyncGenerator<LineItem> {
+  let parts: string[] = [];
+  let size = 0;
+  let discarding = false;
+  const text = input.pipeThrough(new TextDecoderStream());
+  const finish = (piece: string): LineItem => {
+    const total = size + piece.length;
+    let item: LineItem;
+    if (discarding || total > maxLine) item = { tooLong: total };
+    else {
+      const line = parts.length ? parts.join("") + piece : piece;
+      item = { line: line.endsWith("\r") ? line.slice(0, -1) : line };
+    }
+    parts = [];
+    size = 0;
+    discarding = false;
+    return item;
+  };
+  for await (const chunk of text) {
+    let start = 0;
+    while (start <= chunk.length) {
+      const nl = chunk.indexOf("\n", start);
+      if (nl < 0) {
+        const rest = chunk.slice(start);
+        size += rest.length;
+        if (!discarding) {
+          if (size > maxLine) {
+            discarding = true;
+            parts = [];
+          } else if (rest !== "") parts.push(rest);
+        }
+        break;
+      }
+      yield finish(chunk.slice(start, nl));
+      start = nl + 1;
+    }
+  }
+  if (discarding || size > 0) yield finish("");
+}
+
+/** Options of {@link StdioTransport}. */
+export interface StdioTransportOptions {
+  /** Cap of one incoming line (default {@link DEFAULT_MAX_LINE}). */
+  maxLine?: number;
+  /** Diagnostics sink (stderr). */
+  log?: (line: string) => void;
+}
+
+/**
+ * NDJSON transport over a pair of byte streams (stdin/stdout in `porta serve`).
+ */
+export class StdioTransport {
+  readonly #input: ReadableStream<Uint8Array>;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #options: StdioTransportOptions;
+  readonly #encoder = new TextEncoder();
+  #chain: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  /** Creates a transport reading `input` and writing `output`. */
+  constructor(
+    input: ReadableStream<Uint8Array>,
+    output: WritableStream<Uint8Array>,
+    options: StdioTransportOptions = {},
+  ) {
+    this.#input = input;
+    this.#writer = output.getWriter();
+    this.#options = options;
+  }
+
+  /**
+   * Sends one message as one line. Writes are serialized: each starts after
+   * the previous one finished, so lines never interleave.
+   */
+  send(message: JsonRpcMessage): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const bytes = this.#encoder.encode(serialize(message));
+    const next = this.#chain.then(() => this.#writer.write(bytes));
+    this.#chain = next.catch((e) => {
+      this.#options.log?.(
+        `[porta] stdout write failed: ${
+          e instanceof Error ? e.message : String(e)
+        }`,
+      );
+    });
+    return this.#chain;
+  }
+
+  /**
+   * Connects `server` and feeds it every incoming line until the input ends
+   * (EOF). Oversized lines are answered with a -32600 error and skipped.
+   */
+  async serve(server: McpServer): Promise<void> {
+    server.connect((m) => this.send(m));
+    try {
+      for await (const item of readLines(this.#input, this.#options.maxLine)) {
+        if ("line" in item) server.receive(item.line);
+        else {
+          server.rejectRaw(
+            `message too large: ${item.tooLong} characters (limit ${
+              this.#options.maxLine ?? DEFAULT_MAX_LINE
+            })`,
+          );
+        }
+      }
+    } catch (e) {
+      this.#options.log?.(
+        `[porta] stdin read failed: ${
+          e instanceof Error ? e.message : String(e)
+        }`,
+      );
+    }
+  }
+
+  /** Waits for pending writes, then releases the output stream. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#chain;
+    this.#closed = true;
+    try {
+      this.#writer.releaseLock();
+    } catch {
+      // already released
+    }
+  }
+}
