@@ -1,0 +1,187 @@
+/**
+ * Core type definitions shared by the decoder, validator and runtime.
+ * @module
+ */
+
+/** Value type codes as they appear in the binary format. */
+export const I32 = 0x7f;
+/** i64 value type code. */
+export const I64 = 0x7e;
+/** f32 value type code. */
+export const F32 = 0x7d;
+/** f64 value type code. */
+export const F64 = 0x7c;
+/** v128 value type code (decoded only to be rejected). */
+export const V128 = 0x7b;
+/** funcref value type code. */
+export const FUNCREF = 0x70;
+/** externref value type code. */
+export const EXTERNREF = 0x6f;
+
+/** A value type code (one of the constants above). */
+export type ValType = number;
+
+/** True for the reference types funcref/externref. */
+export function isRef(t: ValType): boolean {
+  return t === FUNCREF || t === EXTERNREF;
+}
+
+/** Text name of a value type. */
+export function valTypeName(t: ValType): string {
+  switch (t) {
+    case I32:
+      return "i32";
+    case I64:
+      return "i64";
+    case F32:
+      return "f32";
+    case F64:
+      return "f64";
+    case V128:
+      return "v128";
+    case FUNCREF:
+      return "funcref";
+    case EXTERNREF:
+      return "externref";
+  }
+  return "unknown";
+}
+
+/** A function type. `key` is a canonical string used for structural equality. */
+export interface FuncType {
+  params: ValType[];
+  results: ValType[];
+  key: string;
+}
+
+/** Builds a FuncType with its canonical key. */
+export function funcType(params: ValType[], results: ValType[]): FuncType {
+  return { params, results, key: params.join(",") + ">" + results.join(",") };
+}
+
+/** Text form of a function type, e.g. "(i32, i32) -> (i64)". */
+export function funcTypeText(t: FuncType): string {
+  return `(${t.params.map(valTypeName).join(", ")}) -> (${
+    t.results.map(valTypeName).join(", ")
+  })`;
+}
+
+/** Memory or table limits. */
+export interface Limits {
+  min: number;
+  max: number | null;
+}
+
+/** A table type. */
+export interface TableType {
+  elem: ValType;
+  limits: Limits;
+}
+
+/** A memory type. */
+export interface MemType {
+  limits: Limits;
+}
+
+/** A global type. */
+export interface GlobalType {
+  type: ValType;
+  mutable: boolean;
+}
+
+/** Kinds of imports and exports (binary codes). */
+export const KIND_FUNC = 0, KIND_TABLE = 1, KIND_MEMORY = 2, KIND_GLOBAL = 3;
+
+/** Names of the import/export kinds as used by the JS API. */
+export const KIND_NAMES = ["function", "table", "memory", "global"] as const;
+
+/** A decoded import. */
+export interface Import {
+  module: string;
+  name: string;
+  kind: number;
+  /** type index for functions */
+  typeIdx?: number;
+  table?: TableType;
+  memory?: MemType;
+  global?: GlobalType;
+}
+
+/** A decoded export. */
+export interface Export {
+  name: string;
+  kind: number;
+  index: number;
+}
+
+/** A constant expression, kept as its raw byte range plus its decoded instruction list. */
+export interface ConstExpr {
+  /** flat list: opcode followed by immediate(s) (numbers; i64 as bigint; f32/f64 as bit patterns) */
+  ops: (number | bigint)[];
+}
+
+/** A decoded global definition. */
+export interface GlobalDef {
+  type: GlobalType;
+  init: ConstExpr;
+}
+
+/** A decoded element segment. */
+export interface ElemSegment {
+  mode: "active" | "passive" | "declarative";
+  table: number;
+  offset: ConstExpr | null;
+  type: ValType;
+  /** each item is a const expr producing a reference */
+  items: ConstExpr[];
+}
+
+/** A decoded data segment. */
+export interface DataSegment {
+  mode: "active" | "passive";
+  memory: number;
+  offset: ConstExpr | null;
+  bytes: Uint8Array;
+}
+
+/** A function body as found in the code section (not yet validated). */
+export interface CodeBody {
+  /** local types excluding params, expanded */
+  locals: ValType[];
+  /** start offset (in the module bytes) of the instruction stream */
+  start: number;
+  /** end offset (exclusive) of the body */
+  end: number;
+}
+
+/** A custom section. */
+export interface CustomSection {
+  name: string;
+  data: Uint8Array;
+}
+
+/** The fully decoded (but not yet validated) module. */
+export interface ModuleIR {
+  bytes: Uint8Array;
+  types: FuncType[];
+  imports: Import[];
+  /** type index of every function, imports first */
+  funcTypes: number[];
+  numImportedFuncs: number;
+  tables: TableType[];
+  numImportedTables: number;
+  memories: MemType[];
+  numImportedMemories: number;
+  globals: GlobalType[];
+  numImportedGlobals: number;
+  globalDefs: GlobalDef[];
+  exports: Export[];
+  start: number | null;
+  elems: ElemSegment[];
+  datas: DataSegment[];
+  dataCount: number | null;
+  codes: CodeBody[];
+  customs: CustomSection[];
+  /** size of the code section in bytes */
+  codeSize: number;
+}
