@@ -1,0 +1,294 @@
+import assert from "node:assert/strict";
+import { wat } from "../helpers/wat.ts";
+import { nativeEngine } from "./engines.ts";
+import { runSpecFile } from "./harness.ts";
+import { HostRefs, matchValue, parseArg } from "./values.ts";
+import { isSimdFile } from "./runner.ts";
+
+const refs = new HostRefs();
+
+Deno.test("values: NaN patterns and exact bits", () => {
+  const f32 = (bits: number) => ({ type: "f32", bits: BigInt(bits) });
+  const canon = { type: "f32", value: "nan:canonical" };
+  const arith = { type: "f32", value: "nan:arithmetic" };
+  assert.equal(matchValue(canon, f32(0x7fc00000), refs), null);
+  assert.equal(matchValue(canon, f32(0xffc00000), refs), null);
+  assert.notEqual(matchValue(canon, f32(0x7fc00001), refs), null);
+  assert.equal(matchValue(arith, f32(0x7fc00001), refs), null);
+  assert.notEqual(matchValue(arith, f32(0x7f800001), refs), null);
+  assert.notEqual(matchValue(arith, f32(0x7f800000), refs), null);
+  assert.equal(
+    matchValue(
+      { type: "f32", value: String(0x7fa00000) },
+      f32(0x7fa00000),
+      refs,
+    ),
+    null,
+  );
+  assert.notEqual(
+    matchValue(
+      { type: "f32", value: String(0x7fa00000) },
+      f32(0x7fe00000),
+      refs,
+    ),
+    null,
+  );
+  const f64c = { type: "f64", value: "nan:canonical" };
+  assert.equal(
+    matchValue(f64c, { type: "f64", bits: 0xfff8000000000000n }, refs),
+    null,
+  );
+  assert.notEqual(
+    matchValue(f64c, { type: "f64", bits: 0x7ff4000000000000n }, refs),
+    null,
+  );
+  // type must match, not only bits
+  assert.notEqual(
+    matchValue({ type: "i32", value: "1" }, { type: "f32", bits: 1n }, refs),
+    null,
+  );
+});
+
+Deno.test("values: i32/i64 arguments wrap to unsigned bits", () => {
+  assert.deepEqual(parseArg({ type: "i32", value: "4294967295" }, refs), {
+    type: "i32",
+    bits: 0xffffffffn,
+  });
+  assert.deepEqual(
+    parseArg({ type: "i64", value: "18446744073709551615" }, refs),
+    {
+      type: "i64",
+      bits: 0xffffffffffffffffn,
+    },
+  );
+});
+
+Deno.test("values: v128 lanes with per-lane NaN patterns", () => {
+  const arg = parseArg({
+    type: "v128",
+    lane_type: "i16",
+    value: ["1", "2", "3", "4", "5", "6", "7", "65535"],
+  }, refs);
+  assert.equal(arg.bits, 0xffff_0007_0006_0005_0004_0003_0002_0001n);
+  const exp = {
+    type: "v128",
+    lane_type: "f32",
+    value: ["nan:canonical", "0", "1065353216", "nan:arithmetic"],
+  };
+  const good = {
+    type: "v128",
+    bits: (0x7fc00001n << 96n) | (0x3f800000n << 64n) | 0x7fc00000n,
+  };
+  assert.equal(matchValue(exp, good, refs), null);
+  assert.notEqual(
+    matchValue(exp, { type: "v128", bits: good.bits | (1n << 32n) }, refs),
+    null,
+  );
+});
+
+Deno.test("values: externref identity and null", () => {
+  const a = parseArg({ type: "externref", value: "7" }, refs);
+  assert.equal(matchValue({ type: "externref", value: "7" }, a, refs), null);
+  assert.notEqual(matchValue({ type: "externref", value: "8" }, a, refs), null);
+  assert.notEqual(
+    matchValue({ type: "externref", value: "null" }, a, refs),
+    null,
+  );
+  assert.equal(
+    matchValue({ type: "funcref", value: "null" }, {
+      type: "funcref",
+      ref: null,
+    }, refs),
+    null,
+  );
+  assert.equal(
+    matchValue({ type: "funcref" }, { type: "funcref", ref: () => 0 }, refs),
+    null,
+  );
+});
+
+Deno.test("runner: SIMD files are recognised", () => {
+  assert.ok(isSimdFile("/x/simd_i8x16_arith/simd_i8x16_arith.json"));
+  assert.ok(!isSimdFile("/x/i32/i32.json"));
+});
+
+/** Writes a small wast2json-style script and returns its path. */
+async function writeScript(dir: string): Promise<string> {
+  const files: Record<string, string> = {
+    "t.0.wasm": `(module $M
+      (import "spectest" "global_i32" (global $g i32))
+      (import "spectest" "print_i32" (func $print (param i32)))
+      (global (export "g") i32 (global.get $g))
+      (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+      (func (export "two") (result i64 f64) i64.const -1 f64.const 2.5)
+      (func (export "div") (param i32) (result i32) i32.const 1 local.get 0 i32.div_u)
+      (func $r (export "rec") call $r)
+      (func (export "ext") (param externref) (result externref) local.get 0)
+      (func (export "p") i32.const 1 call $print))`,
+    "t.1.wasm": `(module (func (export "f") (result i32) i32.const 5))`,
+    "t.2.wasm": `(module (import "M" "add" (func (param i32 i32) (result i32)))
+      (func (export "call") (result i32) i32.const 2 i32.const 3 call 0))`,
+    "t.4.wasm": `(module (import "nowhere" "f" (func)))`,
+    "t.5.wasm": `(module (func unreachable) (start 0))`,
+  };
+  for (const [name, src] of Object.entries(files)) {
+    await Deno.writeFile(`${dir}/${name}`, await wat(src));
+  }
+  await Deno.writeFile(
+    `${dir}/t.3.wasm`,
+    new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]),
+  );
+  const i32 = (v: number) => ({ type: "i32", value: String(v >>> 0) });
+  const commands = [
+    { type: "module", line: 1, name: "$M", filename: "t.0.wasm" },
+    { type: "register", line: 2, name: "$M", as: "M" },
+    {
+      type: "assert_return",
+      line: 3,
+      action: { type: "invoke", field: "add", args: [i32(-1), i32(2)] },
+      expected: [i32(1)],
+    },
+    {
+      type: "assert_return",
+      line: 4,
+      action: { type: "invoke", field: "two", args: [] },
+      expected: [{ type: "i64", value: "18446744073709551615" }, {
+        type: "f64",
+        value: "4612811918334230528",
+      }],
+    },
+    {
+      type: "assert_return",
+      line: 5,
+      action: { type: "get", field: "g" },
+      expected: [i32(666)],
+    },
+    {
+      type: "assert_trap",
+      line: 6,
+      action: { type: "invoke", field: "div", args: [i32(0)] },
+      text: "integer divide by zero",
+    },
+    {
+      type: "assert_exhaustion",
+      line: 7,
+      action: { type: "invoke", field: "rec", args: [] },
+      text: "call stack exhausted",
+    },
+    {
+      type: "assert_return",
+      line: 8,
+      action: {
+        type: "invoke",
+        field: "ext",
+        args: [{ type: "externref", value: "3" }],
+      },
+      expected: [{ type: "externref", value: "3" }],
+    },
+    {
+      type: "action",
+      line: 9,
+      action: { type: "invoke", field: "p", args: [] },
+    },
+    { type: "module", line: 10, filename: "t.1.wasm" },
+    // deliberately wrong expectation: must be reported as a failure
+    {
+      type: "assert_return",
+      line: 11,
+      action: { type: "invoke", field: "f", args: [] },
+      expected: [i32(6)],
+    },
+    {
+      type: "assert_return",
+      line: 12,
+      action: {
+        type: "invoke",
+        module: "$M",
+        field: "add",
+        args: [i32(1), i32(1)],
+      },
+      expected: [i32(2)],
+    },
+    { type: "module", line: 13, filename: "t.2.wasm" },
+    {
+      type: "assert_return",
+      line: 14,
+      action: { type: "invoke", field: "call", args: [] },
+      expected: [i32(5)],
+    },
+    {
+      type: "assert_malformed",
+      line: 15,
+      filename: "t.3.wasm",
+      text: "unknown binary version",
+      module_type: "binary",
+    },
+    {
+      type: "assert_malformed",
+      line: 16,
+      filename: "t.99.wat",
+      text: "unexpected token",
+      module_type: "text",
+    },
+    {
+      type: "assert_unlinkable",
+      line: 17,
+      filename: "t.4.wasm",
+      text: "unknown import",
+      module_type: "binary",
+    },
+    {
+      type: "assert_uninstantiable",
+      line: 18,
+      filename: "t.5.wasm",
+      text: "unreachable",
+      module_type: "binary",
+    },
+    // wrong: this module is valid, so assert_invalid must fail
+    {
+      type: "assert_invalid",
+      line: 19,
+      filename: "t.1.wasm",
+      text: "type mismatch",
+      module_type: "binary",
+    },
+    // crash inside one assertion (missing export) must not stop the file
+    {
+      type: "assert_return",
+      line: 20,
+      action: { type: "invoke", field: "missing", args: [] },
+      expected: [],
+    },
+    {
+      type: "assert_trap",
+      line: 21,
+      action: { type: "invoke", module: "$M", field: "div", args: [i32(0)] },
+      text: "integer divide by zero",
+    },
+  ];
+  const path = `${dir}/t.json`;
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ source_filename: "t.wast", commands }),
+  );
+  return path;
+}
+
+Deno.test("harness: runs a script against the native engine and reports failures", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = await writeScript(dir);
+    const r = runSpecFile(path, nativeEngine());
+    assert.equal(r.notApplicable, 1);
+    assert.deepEqual(
+      r.failures.map((f) => f.split(":")[0]),
+      ["line 11", "line 19", "line 20"],
+      r.failures.join("\n"),
+    );
+    assert.match(r.failures[0], /expected i32:6, got i32:5/);
+    assert.equal(r.failed, 3);
+    assert.equal(r.passed, 16); // 21 commands - register - text - 3 failures
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

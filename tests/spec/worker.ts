@@ -1,0 +1,44 @@
+/**
+ * Worker side of the spec runner: runs the scripts it is sent, one at a time,
+ * so that the main thread can stop a file that hangs.
+ *
+ * @module
+ */
+import { nativeEngine, portaEngine, type SpecEngine } from "./engines.ts";
+import { type FileResult, runSpecFile } from "./harness.ts";
+
+/** Message the runner sends to a worker. */
+export interface WorkerJob {
+  /** Engine adapter name. */
+  engine: "porta" | "native";
+  /** Fuel per instance (porta only). */
+  fuel?: number;
+  /** Script to run. */
+  file: string;
+}
+
+/** Message a worker sends back. */
+export type WorkerReply = { file: string; result: FileResult } | {
+  file: string;
+  error: string;
+};
+
+let engine: Promise<SpecEngine> | undefined;
+const self = globalThis as unknown as {
+  onmessage: (e: MessageEvent<WorkerJob>) => void;
+  postMessage: (m: WorkerReply) => void;
+};
+
+self.onmessage = async (e: MessageEvent<WorkerJob>): Promise<void> => {
+  const job = e.data;
+  try {
+    engine ??= job.engine === "native"
+      ? Promise.resolve(nativeEngine())
+      : portaEngine({ fuel: job.fuel });
+    const result = runSpecFile(job.file, await engine);
+    self.postMessage({ file: job.file, result });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    self.postMessage({ file: job.file, error: msg });
+  }
+};
