@@ -1,0 +1,407 @@
+import assert from "node:assert/strict";
+import {
+  decodeCursor,
+  encodeCursor,
+  McpServer,
+  promptResult,
+} from "../../src/mcp/server.ts";
+import type { JsonRpcMessage } from "../../src/mcp/jsonrpc.ts";
+import { FakeAgent } from "./fake_agent.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+class Harness {
+  readonly sent: Any[] = [];
+  readonly logs: string[] = [];
+  readonly server: McpServer;
+  readonly agent: FakeAgent;
+  #id = 0;
+  constructor(opts: { extraTools?: number; concurrency?: number } = {}) {
+    this.agent = new FakeAgent(opts.extraTools ?? 0);
+    this.server = new McpServer(this.agent, {
+      version: "9.9.9",
+      concurrency: opts.concurrency,
+      pageSize: 3,
+      limits: { stepLimit: 1000 },
+      log: (l) => this.logs.push(l),
+    });
+    this.server.connect((m: JsonRpcMessage) => {
+      this.sent.push(m);
+    });
+  }
+  send(obj: unknown): void {
+    this.server.receive(JSON.stringify(obj));
+  }
+  async request(method: string, params?: unknown): Promise<Any> {
+    const id = ++this.#id;
+    this.send({ jsonrpc: "2.0", id, method, params });
+    await this.server.idle();
+    const responses = this.sent.filter((m) => m.id === id);
+    assert.deepEqual(responses.length, 1, `exactly one response to ${method}`);
+    return responses[0];
+  }
+  async init(): Promise<Any> {
+    const r = await this.request("initialize", {
+      protocolVersion: "2025-11-25",
+      capabilities: {},
+      clientInfo: { name: "test", version: "0" },
+    });
+    this.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    return r;
+  }
+}
+
+Deno.test("initialize negotiates the version and reports capabilities", async () => {
+  const h = new Harness();
+  const r = await h.init();
+  assert.deepEqual(r.result.protocolVersion, "2025-11-25");
+  assert.deepEqual(r.result.serverInfo.name, "porta");
+  assert.deepEqual(r.result.serverInfo.version, "9.9.9");
+  assert.deepEqual(r.result.instructions, "A fake agent.");
+  assert(r.result.capabilities.tools);
+  assert(r.result.capabilities.logging);
+  const again = await h.request("initialize", {
+    protocolVersion: "2025-11-25",
+  });
+  assert.deepEqual(again.error.code, -32600);
+});
+
+Deno.test("initialize answers an old supported version and falls back for unknown ones", async () => {
+  const a = new Harness();
+  const r1 = await a.request("initialize", { protocolVersion: "2024-11-05" });
+  assert.deepEqual(r1.result.protocolVersion, "2024-11-05");
+  const b = new Harness();
+  const r2 = await b.request("initialize", { protocolVersion: "1999-01-01" });
+  assert.deepEqual(r2.result.protocolVersion, "2025-11-25");
+  const c = new Harness();
+  const r3 = await c.request("initialize", {});
+  assert.deepEqual(r3.error.code, -32602);
+});
+
+Deno.test("requests before initialize are rejected, except ping", async () => {
+  const h = new Harness();
+  assert.deepEqual((await h.request("ping")).result, {});
+  const r = await h.request("tools/list");
+  assert.deepEqual(r.error.code, -32600);
+  assert.match(r.error.message, /not initialized/);
+});
+
+Deno.test("JSON-RPC errors: parse, invalid request, batch, unknown method", async () => {
+  const h = new Harness();
+  await h.init();
+  h.server.receive("{not json");
+  h.server.receive("[1,2]");
+  h.server.receive('{"jsonrpc":"1.0","id":7,"method":"ping"}');
+  h.server.receive('{"jsonrpc":"2.0","id":null,"method":"ping"}');
+  h.server.receive('{"jsonrpc":"2.0","id":8,"method":"ping","params":[1]}');
+  h.server.receive('"just a string"');
+  await h.server.idle();
+  const codes = h.sent.slice(1).map((m) => [m.id, m.error?.code]);
+  assert.deepEqual(codes, [
+    [null, -32700],
+    [null, -32600],
+    [7, -32600],
+    [null, -32600],
+    [8, -32600],
+    [null, -32600],
+  ]);
+  const u = await h.request("no/such");
+  assert.deepEqual(u.error.code, -32601);
+});
+
+Deno.test("notifications are never answered, even unknown or malformed ones", async () => {
+  const h = new Harness();
+  await h.init();
+  const before = h.sent.length;
+  h.send({ jsonrpc: "2.0", method: "notifications/whatever" });
+  h.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: {} });
+  h.send({ jsonrpc: "2.0", method: "x", params: 5 });
+  await h.server.idle();
+  assert.deepEqual(h.sent.length, before);
+});
+
+Deno.test("tools/list pages with opaque cursors; bad cursor is -32602", async () => {
+  const h = new Harness({ extraTools: 2 });
+  await h.init();
+  const names: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const r = await h.request("tools/list", cursor ? { cursor } : {});
+    names.push(...r.result.tools.map((t: Any) => t.name));
+    cursor = r.result.nextCursor;
+    pages++;
+  } while (cursor);
+  assert.deepEqual(pages, 3);
+  assert.deepEqual(names.length, 8);
+  assert.deepEqual(names[0], "echo");
+  const bad = await h.request("tools/list", { cursor: "!!!" });
+  assert.deepEqual(bad.error.code, -32602);
+  const far = await h.request("tools/list", { cursor: encodeCursor(999) });
+  assert.deepEqual(far.error.code, -32602);
+});
+
+Deno.test("cursor helpers round-trip", () => {
+  assert.deepEqual(decodeCursor(encodeCursor(50), 100), 50);
+  assert.deepEqual(decodeCursor(undefined, 3), 0);
+});
+
+Deno.test("tools/call maps results, errors and unknown tools", async () => {
+  const h = new Harness();
+  await h.init();
+  const ok = await h.request("tools/call", {
+    name: "echo",
+    arguments: { text: "hi" },
+  });
+  assert.deepEqual(ok.result, {
+    content: [{ type: "text", text: "hi" }],
+    isError: false,
+  });
+  assert.deepEqual(h.agent.calls[0].options?.limits, { stepLimit: 1000 });
+  const failed = await h.request("tools/call", { name: "fail" });
+  assert.deepEqual(failed.result.isError, true);
+  assert.deepEqual(failed.result.content[0].text, "it failed");
+  const unknown = await h.request("tools/call", { name: "nope" });
+  assert.deepEqual(unknown.error.code, -32602);
+  const noName = await h.request("tools/call", {});
+  assert.deepEqual(noName.error.code, -32602);
+  const badArgs = await h.request("tools/call", {
+    name: "echo",
+    arguments: [1],
+  });
+  assert.deepEqual(badArgs.error.code, -32602);
+  const missing = await h.request("tools/call", {
+    name: "echo",
+    arguments: {},
+  });
+  assert.deepEqual(missing.result.isError, true);
+  assert.match(
+    missing.result.content[0].text,
+    /missing required property "text"/,
+  );
+  const wrongType = await h.request("tools/call", {
+    name: "echo",
+    arguments: { text: 5 },
+  });
+  assert.match(wrongType.result.content[0].text, /must be of type string/);
+  const thrown = await h.request("tools/call", { name: "throws" });
+  assert.deepEqual(thrown.error.code, -32603);
+  assert.deepEqual(thrown.error.message, "internal error: boom second line");
+  assert(
+    h.logs.some((l) =>
+      /^\[porta\] tool=echo steps=10 memory=1 ok duration=1ms$/.test(l)
+    ),
+  );
+  assert(h.logs.some((l) => /^\[porta\] tool=fail .* error /.test(l)));
+  assert.deepEqual(h.server.stats.calls, 3);
+  assert.deepEqual(h.server.stats.errors, 2);
+  assert.match(h.server.summary(), /calls=3 errors=2 cancelled=0 steps=20/);
+});
+
+Deno.test("cancellation: the running call is aborted and gets no response", async () => {
+  const h = new Harness();
+  await h.init();
+  h.send({
+    jsonrpc: "2.0",
+    id: "c1",
+    method: "tools/call",
+    params: { name: "hang" },
+  });
+  await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(h.server.inFlight, 1);
+  h.send({
+    jsonrpc: "2.0",
+    method: "notifications/cancelled",
+    params: { requestId: "c1", reason: "user" },
+  });
+  await h.server.idle();
+  assert.deepEqual(h.sent.filter((m) => m.id === "c1").length, 0);
+  assert.deepEqual(h.server.inFlight, 0);
+  assert.deepEqual(h.agent.calls.at(-1)?.options?.signal?.aborted, true);
+  assert.deepEqual(h.server.stats.cancelled, 1);
+});
+
+Deno.test("ping is answered while a call is running", async () => {
+  const h = new Harness();
+  await h.init();
+  h.send({
+    jsonrpc: "2.0",
+    id: "long",
+    method: "tools/call",
+    params: { name: "hang" },
+  });
+  h.send({ jsonrpc: "2.0", id: "p", method: "ping" });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(h.sent.filter((m) => m.id === "p").length, 1);
+  h.server.cancelAll();
+  await h.server.idle();
+  assert.deepEqual(h.sent.filter((m) => m.id === "long").length, 0);
+});
+
+Deno.test("a duplicate in-flight id is not answered twice", async () => {
+  const h = new Harness();
+  await h.init();
+  h.send({
+    jsonrpc: "2.0",
+    id: 42,
+    method: "tools/call",
+    params: { name: "slow" },
+  });
+  h.send({ jsonrpc: "2.0", id: 42, method: "ping" });
+  await h.server.idle();
+  assert.deepEqual(h.sent.filter((m) => m.id === 42).length, 1);
+  assert(h.logs.some((l) => l.includes("duplicate")));
+});
+
+Deno.test("concurrency limit bounds calls running at once", async () => {
+  const h = new Harness({ concurrency: 2 });
+  await h.init();
+  for (let i = 0; i < 6; i++) {
+    h.send({
+      jsonrpc: "2.0",
+      id: 100 + i,
+      method: "tools/call",
+      params: { name: "slow" },
+    });
+  }
+  await h.server.idle();
+  assert.deepEqual(h.agent.maxRunning, 2);
+  assert.deepEqual(h.sent.filter((m) => m.id >= 100 && m.result).length, 6);
+});
+
+Deno.test("progress notifications at start and end when a token is given", async () => {
+  const h = new Harness();
+  await h.init();
+  const r = await h.request("tools/call", {
+    name: "echo",
+    arguments: { text: "x" },
+    _meta: { progressToken: "tok" },
+  });
+  const idx = h.sent.indexOf(r);
+  const progress = h.sent.filter((m) => m.method === "notifications/progress");
+  assert.deepEqual(
+    progress.map((m) => [m.params.progressToken, m.params.progress]),
+    [
+      ["tok", 0],
+      ["tok", 1],
+    ],
+  );
+  assert(h.sent.indexOf(progress[1]) < idx, "progress precedes the response");
+});
+
+Deno.test("logging: guest stderr lines forwarded only when the level includes info", async () => {
+  const h = new Harness();
+  await h.init();
+  await h.request("tools/call", { name: "stderr" });
+  assert.deepEqual(
+    h.sent.filter((m) => m.method === "notifications/message").length,
+    0,
+  );
+  assert.deepEqual(
+    (await h.request("logging/setLevel", { level: "debug" })).result,
+    {},
+  );
+  await h.request("tools/call", { name: "stderr" });
+  const msgs = h.sent.filter((m) => m.method === "notifications/message");
+  assert.deepEqual(msgs.map((m) => m.params.data), [
+    "line one",
+    "line two",
+    "partial",
+  ]);
+  assert.deepEqual(msgs[0].params.level, "info");
+  await h.request("logging/setLevel", { level: "error" });
+  await h.request("tools/call", { name: "stderr" });
+  assert.deepEqual(
+    h.sent.filter((m) => m.method === "notifications/message").length,
+    3,
+  );
+  const bad = await h.request("logging/setLevel", { level: "loud" });
+  assert.deepEqual(bad.error.code, -32602);
+});
+
+Deno.test("resources: list, read, unknown and failing", async () => {
+  const h = new Harness();
+  await h.init();
+  const list = await h.request("resources/list");
+  assert.deepEqual(list.result.resources[0], {
+    uri: "fake://readme",
+    name: "readme",
+    mimeType: "text/plain",
+  });
+  const read = await h.request("resources/read", { uri: "fake://readme" });
+  assert.deepEqual(read.result.contents, [{
+    uri: "fake://readme",
+    mimeType: "text/plain",
+    text: "contents of fake://readme",
+  }]);
+  const missing = await h.request("resources/read", { uri: "fake://nope" });
+  assert.deepEqual(missing.error.code, -32002);
+  const broken = await h.request("resources/read", { uri: "fake://broken" });
+  assert.deepEqual(broken.error.code, -32603);
+  assert.match(broken.error.message, /trap: unreachable/);
+  const templates = await h.request("resources/templates/list");
+  assert.deepEqual(templates.result, { resourceTemplates: [] });
+});
+
+Deno.test("prompts: list, get (plain and structured), argument errors", async () => {
+  const h = new Harness();
+  await h.init();
+  const list = await h.request("prompts/list");
+  assert.deepEqual(list.result.prompts.map((p: Any) => p.name), [
+    "plain",
+    "structured",
+  ]);
+  const plain = await h.request("prompts/get", {
+    name: "plain",
+    arguments: { topic: "wasm" },
+  });
+  assert.deepEqual(plain.result.messages, [{
+    role: "user",
+    content: { type: "text", text: "Write about wasm" },
+  }]);
+  const s = await h.request("prompts/get", { name: "structured" });
+  assert.deepEqual(s.result.description, "from guest");
+  assert.deepEqual(s.result.messages[0].content, {
+    type: "text",
+    text: "hello",
+  });
+  assert.deepEqual(s.result.messages[1].role, "assistant");
+  const missing = await h.request("prompts/get", { name: "plain" });
+  assert.deepEqual(missing.error.code, -32602);
+  const unknown = await h.request("prompts/get", { name: "nope" });
+  assert.deepEqual(unknown.error.code, -32602);
+  const nonString = await h.request("prompts/get", {
+    name: "plain",
+    arguments: { topic: 1 },
+  });
+  assert.deepEqual(nonString.error.code, -32602);
+});
+
+Deno.test("promptResult falls back to one user message on non-conforming JSON", () => {
+  assert.deepEqual(
+    promptResult('{"messages":[{"role":"system","content":"x"}]}', "d"),
+    {
+      description: "d",
+      messages: [{
+        role: "user",
+        content: {
+          type: "text",
+          text: '{"messages":[{"role":"system","content":"x"}]}',
+        },
+      }],
+    },
+  );
+  assert.deepEqual(promptResult("plain").messages.length, 1);
+});
+
+Deno.test("oversized raw input is rejected with -32600 and id null", async () => {
+  const h = new Harness();
+  h.server.rejectRaw("message too large");
+  await h.server.idle();
+  assert.deepEqual(h.sent[0], {
+    jsonrpc: "2.0",
+    id: null,
+    error: { code: -32600, message: "message too large" },
+  });
+});

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { readLines, StdioTransport } from "../../src/mcp/stdio.ts";
+import { McpServer } from "../../src/mcp/server.ts";
+import { FakeAgent } from "./fake_agent.ts";
+
+function streamOf(chunks: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  return new ReadableStream({
+    start(c) {
+      for (const ch of chunks) {
+        c.enqueue(typeof ch === "string" ? enc.encode(ch) : ch);
+      }
+      c.close();
+    },
+  });
+}
+
+async function collect(
+  s: ReadableStream<Uint8Array>,
+  max?: number,
+): Promise<unknown[]> {
+  const out = [];
+  for await (const item of readLines(s, max)) out.push(item);
+  return out;
+}
+
+Deno.test("readLines splits across chunks, strips CR and keeps a final unterminated line", async () => {
+  const euro = new TextEncoder().encode("€"); // 3 bytes, split across chunks
+  const items = await collect(streamOf([
+    "ab",
+    "c\r\nd",
+    euro.slice(0, 1),
+    euro.slice(1),
+    "\n\nlast",
+  ]));
+  assert.deepEqual(items, [
+    { line: "abc" },
+    { line: "d€" },
+    { line: "" },
+    { line: "last" },
+  ]);
+});
+
+Deno.test("readLines reports an oversized line once and continues", async () => {
+  const items = await collect(
+    streamOf(["12345", "67890", "abc\nok\n", "x".repeat(20)]),
+    8,
+  );
+  assert.deepEqual(items, [{ tooLong: 13 }, { line: "ok" }, { tooLong: 20 }]);
+});
+
+Deno.test("StdioTransport: malformed and oversized lines never stop the server", async () => {
+  const agent = new FakeAgent();
+  const server = new McpServer(agent, { version: "0" });
+  const lines = [
+    "garbage",
+    "{",
+    "[]",
+    '{"jsonrpc":"2.0"}',
+    "\u0000\u0001",
+    "y".repeat(100),
+    JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+  ];
+  const chunks: Uint8Array[] = [];
+  const output = new WritableStream<Uint8Array>({
+    write(c) {
+      chunks.push(c);
+    },
+  });
+  const t = new StdioTransport(streamOf([lines.join("\n") + "\n"]), output, {
+    maxLine: 64,
+  });
+  await t.serve(server);
+  await server.idle();
+  await t.close();
+  const text = new TextDecoder().decode(
+    new Uint8Array(chunks.flatMap((c) => [...c])),
+  );
+  assert.ok(text.endsWith("\n"));
+  const msgs = text.trimEnd().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(msgs.map((m) => m.error?.code ?? "ok"), [
+    -32700,
+    -32700,
+    -32600,
+    -32600,
+    -32700,
+    -32600,
+    "ok",
+  ]);
+  assert.deepEqual(msgs.at(-1), { jsonrpc: "2.0", id: 1, result: {} });
+  assert.match(msgs[5].error.message, /message too large/);
+});
+
+Deno.test("StdioTransport serializes concurrent sends into whole lines", async () => {
+  const parts: string[] = [];
+  const dec = new TextDecoder();
+  const output = new WritableStream<Uint8Array>({
+    async write(c) {
+      await new Promise((r) => setTimeout(r, 1));
+      parts.push(dec.decode(c));
+    },
+  });
+  const t = new StdioTransport(streamOf([]), output);
+  await Promise.all(
+    Array.from(
+      { length: 20 },
+      (_, i) => t.send({ jsonrpc: "2.0", id: i, result: i }),
+    ),
+  );
+  await t.close();
+  assert.equal(parts.length, 20);
+  parts.forEach((p, i) =>
+    assert.equal(p, JSON.stringify({ jsonrpc: "2.0", id: i, result: i }) + "\n")
+  );
+});
