@@ -1,0 +1,168 @@
+/**
+ * Shared state of one WASI instance: guest memory access, arguments,
+ * environment, the file-descriptor table and the standard streams.
+ * @module
+ */
+import { Errno, WasiError } from "./errno.ts";
+import { Filetype, RIGHTS_STDIO } from "./constants.ts";
+import type { ByteSink, ByteSource } from "./stdio.ts";
+import type { PreopenRoot } from "./fs/preopen.ts";
+
+/** Minimal shape of a WebAssembly memory (ours or the host's). */
+export interface MemoryLike {
+  /** Current backing buffer (replaced when memory grows). */
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
+/** Minimal shape of an instance (ours or the host's). */
+export interface InstanceLike {
+  /** The instance exports; `memory` must be a `MemoryLike`. */
+  readonly exports: Record<string, unknown>;
+}
+
+/** One open file descriptor. */
+export interface FdEntry {
+  /** What the descriptor refers to. */
+  kind: "stdin" | "stdout" | "stderr" | "file" | "dir";
+  /** WASI filetype reported by fdstat/filestat. */
+  filetype: number;
+  /** Rights for operations on this descriptor. */
+  rightsBase: bigint;
+  /** Rights inherited by descriptors opened through this one. */
+  rightsInheriting: bigint;
+  /** fdflags (APPEND, NONBLOCK, ...). */
+  fdflags: number;
+  /** Host file handle for `kind === "file"`. */
+  file?: Deno.FsFile;
+  /** Real host path for files and directories. */
+  hostPath?: string;
+  /** The preopen this descriptor was reached through. */
+  preopen?: PreopenRoot;
+  /** Set when this descriptor is the preopen directory itself. */
+  isPreopen?: boolean;
+  /** Cached directory listing for fd_readdir (built at cookie 0). */
+  dirCache?: { name: string; ino: bigint; type: number }[];
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
+
+/** The state shared by all WASI function families of one `Wasi` object. */
+export class WasiContext {
+  /** argv as given by the caller. */
+  readonly args: string[];
+  /** Environment as `KEY=VALUE` strings. */
+  readonly env: string[];
+  /** Standard input source. */
+  readonly stdin: ByteSource;
+  /** Standard output sink. */
+  readonly stdout: ByteSink;
+  /** Standard error sink. */
+  readonly stderr: ByteSink;
+  /** The open descriptors. */
+  readonly fds: Map<number, FdEntry> = new Map();
+  /** The bound instance (set by start/initialize/bind). */
+  instance?: InstanceLike;
+  /** Explicit memory (overrides `instance.exports.memory`). */
+  memory?: MemoryLike;
+
+  /** Creates the context; stdio descriptors 0-2 are installed. */
+  constructor(
+    args: string[],
+    env: string[],
+    stdin: ByteSource,
+    stdout: ByteSink,
+    stderr: ByteSink,
+  ) {
+    this.args = args;
+    this.env = env;
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.stderr = stderr;
+    const std = (kind: FdEntry["kind"]): FdEntry => ({
+      kind,
+      filetype: Filetype.CHARACTER_DEVICE,
+      rightsBase: RIGHTS_STDIO,
+      rightsInheriting: 0n,
+      fdflags: 0,
+    });
+    this.fds.set(0, std("stdin"));
+    this.fds.set(1, std("stdout"));
+    this.fds.set(2, std("stderr"));
+  }
+
+  /** The current guest memory buffer, read afresh (memory may have grown). */
+  buffer(): ArrayBuffer | SharedArrayBuffer {
+    const mem = this.memory ??
+      (this.instance?.exports.memory as MemoryLike | undefined);
+    if (!mem || !mem.buffer) {
+      throw new WasiError(Errno.FAULT, "no exported memory");
+    }
+    return mem.buffer;
+  }
+
+  /** A DataView over the whole current memory. */
+  view(): DataView {
+    return new DataView(this.buffer());
+  }
+
+  /** A byte view of `len` bytes at `ptr` (FAULT when out of bounds). */
+  bytes(ptr: number, len: number): Uint8Array {
+    const buf = this.buffer();
+    ptr >>>= 0;
+    len >>>= 0;
+    if (ptr + len > buf.byteLength) throw new WasiError(Errno.FAULT);
+    return new Uint8Array(buf, ptr, len);
+  }
+
+  /** Decodes a UTF-8 string from guest memory (ILSEQ when invalid). */
+  string(ptr: number, len: number): string {
+    const b = this.bytes(ptr, len).slice();
+    try {
+      return decoder.decode(b);
+    } catch {
+      throw new WasiError(Errno.ILSEQ);
+    }
+  }
+
+  /** Encodes a string as UTF-8. */
+  encode(s: string): Uint8Array {
+    return encoder.encode(s);
+  }
+
+  /** The entry for `fd`, or throws BADF. */
+  fd(fd: number): FdEntry {
+    const e = this.fds.get(fd);
+    if (!e) throw new WasiError(Errno.BADF);
+    return e;
+  }
+
+  /** The entry for `fd` after checking it holds all of `rights` (NOTCAPABLE otherwise). */
+  fdWith(fd: number, rights: bigint): FdEntry {
+    const e = this.fd(fd);
+    if ((e.rightsBase & rights) !== rights) {
+      throw new WasiError(Errno.NOTCAPABLE);
+    }
+    return e;
+  }
+
+  /** Inserts an entry at the lowest free descriptor number and returns it. */
+  allocate(entry: FdEntry): number {
+    let fd = 3;
+    while (this.fds.has(fd)) fd++;
+    this.fds.set(fd, entry);
+    return fd;
+  }
+
+  /** Reads the iovec array at `ptr` (`count` entries) as byte views. */
+  iovecs(ptr: number, count: number): Uint8Array[] {
+    const view = this.view();
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) {
+      const base = view.getUint32(ptr + i * 8, true);
+      const len = view.getUint32(ptr + i * 8 + 4, true);
+      out.push(this.bytes(base, len));
+    }
+    return out;
+  }
+}

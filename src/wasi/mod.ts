@@ -1,0 +1,225 @@
+/**
+ * WASI preview1 (`wasi_snapshot_preview1`) for any object with the
+ * WebAssembly JS API shape. All host calls are synchronous; failures are
+ * errno values, the only exception crossing into the guest is `WasiExit`
+ * (thrown by `proc_exit`).
+ *
+ * ```ts
+ * const wasi = new Wasi({ args: ["prog"], stdout: denoStdout() });
+ * const inst = new WebAssembly.Instance(module, wasi.imports);
+ * const code = wasi.start(inst);
+ * ```
+ * @module
+ */
+import { type InstanceLike, type MemoryLike, WasiContext } from "./context.ts";
+import { errnoFromError } from "./errno.ts";
+import { Filetype, RIGHTS_DIR, RIGHTS_FILE } from "./constants.ts";
+import { type Preopen, resolvePreopen } from "./fs/preopen.ts";
+import {
+  type ByteSink,
+  type ByteSource,
+  discardSink,
+  emptySource,
+} from "./stdio.ts";
+import { argsFunctions } from "./args.ts";
+import { environFunctions } from "./environ.ts";
+import { clockFunctions } from "./clock.ts";
+import { randomFunctions } from "./random.ts";
+import { fdFunctions } from "./fd.ts";
+import { pathFunctions } from "./path.ts";
+import { pollFunctions } from "./poll.ts";
+import { procFunctions, WasiExit } from "./proc.ts";
+import { sockFunctions } from "./sock.ts";
+import type { HostFunction, HostFunctions } from "./types.ts";
+
+export { WasiExit } from "./proc.ts";
+export { Errno, errnoFromError, WasiError } from "./errno.ts";
+export type { Preopen } from "./fs/preopen.ts";
+export type { InstanceLike, MemoryLike } from "./context.ts";
+export {
+  bufferSource,
+  type ByteSink,
+  type ByteSource,
+  type CollectingSink,
+  collectingSink,
+  denoStderr,
+  denoStdin,
+  denoStdout,
+  discardSink,
+  emptySource,
+} from "./stdio.ts";
+
+/** Options of a `Wasi` instance. */
+export interface WasiOptions {
+  /** argv; `args[0]` is the program name. */
+  args?: string[];
+  /** Exactly the environment the guest sees. */
+  env?: Record<string, string>;
+  /** Host directories exposed to the guest (fds 3, 4, ... in order). */
+  preopens?: Preopen[];
+  /** Standard input (default: empty). */
+  stdin?: ByteSource;
+  /** Standard output (default: discarded). */
+  stdout?: ByteSink;
+  /** Standard error (default: discarded). */
+  stderr?: ByteSink;
+}
+
+/** Names of every `wasi_snapshot_preview1` function. */
+export const WASI_FUNCTIONS: readonly string[] = [
+  "args_get",
+  "args_sizes_get",
+  "environ_get",
+  "environ_sizes_get",
+  "clock_res_get",
+  "clock_time_get",
+  "fd_advise",
+  "fd_allocate",
+  "fd_close",
+  "fd_datasync",
+  "fd_fdstat_get",
+  "fd_fdstat_set_flags",
+  "fd_fdstat_set_rights",
+  "fd_filestat_get",
+  "fd_filestat_set_size",
+  "fd_filestat_set_times",
+  "fd_pread",
+  "fd_prestat_get",
+  "fd_prestat_dir_name",
+  "fd_pwrite",
+  "fd_read",
+  "fd_readdir",
+  "fd_renumber",
+  "fd_seek",
+  "fd_sync",
+  "fd_tell",
+  "fd_write",
+  "path_create_directory",
+  "path_filestat_get",
+  "path_filestat_set_times",
+  "path_link",
+  "path_open",
+  "path_readlink",
+  "path_remove_directory",
+  "path_rename",
+  "path_symlink",
+  "path_unlink_file",
+  "poll_oneoff",
+  "proc_exit",
+  "proc_raise",
+  "sched_yield",
+  "random_get",
+  "sock_accept",
+  "sock_recv",
+  "sock_send",
+  "sock_shutdown",
+];
+
+function guard(fn: HostFunction): HostFunction {
+  return (...args: any[]) => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      if (e instanceof WasiExit) throw e;
+      return errnoFromError(e);
+    }
+  };
+}
+
+/** A WASI preview1 environment for one guest instance. */
+export class Wasi {
+  /** The import object to pass when instantiating. */
+  readonly imports: { wasi_snapshot_preview1: HostFunctions };
+  readonly #ctx: WasiContext;
+
+  /**
+   * Creates the environment. Throws an `Error` with a one-line message when
+   * a preopen directory is missing.
+   */
+  constructor(options: WasiOptions = {}) {
+    const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    this.#ctx = new WasiContext(
+      options.args ?? [],
+      env,
+      options.stdin ?? emptySource,
+      options.stdout ?? discardSink,
+      options.stderr ?? discardSink,
+    );
+    for (const p of options.preopens ?? []) {
+      const root = resolvePreopen(p);
+      this.#ctx.allocate({
+        kind: "dir",
+        filetype: Filetype.DIRECTORY,
+        rightsBase: RIGHTS_DIR,
+        rightsInheriting: RIGHTS_DIR | RIGHTS_FILE,
+        fdflags: 0,
+        hostPath: root.realPath,
+        preopen: root,
+        isPreopen: true,
+      });
+    }
+    const ctx = this.#ctx;
+    const all: HostFunctions = {
+      ...argsFunctions(ctx),
+      ...environFunctions(ctx),
+      ...clockFunctions(ctx),
+      ...randomFunctions(ctx),
+      ...fdFunctions(ctx),
+      ...pathFunctions(ctx),
+      ...pollFunctions(ctx),
+      ...procFunctions(ctx),
+      ...sockFunctions(ctx),
+    };
+    const wrapped: HostFunctions = {};
+    for (const name of WASI_FUNCTIONS) wrapped[name] = guard(all[name]);
+    this.imports = { wasi_snapshot_preview1: wrapped };
+  }
+
+  /** Binds the instance whose exported memory the host functions use. */
+  bind(instance: InstanceLike): void {
+    this.#ctx.instance = instance;
+  }
+
+  /** Uses `memory` instead of the instance's exported memory (for imported memories). */
+  setMemory(memory: MemoryLike): void {
+    this.#ctx.memory = memory;
+  }
+
+  /**
+   * Runs a command: calls `_start` and returns the exit code (0 when `_start`
+   * returns, the `proc_exit` code otherwise). Traps propagate unchanged.
+   */
+  start(instance: InstanceLike): number {
+    this.bind(instance);
+    const start = instance.exports._start;
+    if (typeof start !== "function") {
+      throw new Error("module does not export a _start function");
+    }
+    try {
+      start();
+      return 0;
+    } catch (e) {
+      if (e instanceof WasiExit) return e.code;
+      throw e;
+    }
+  }
+
+  /** Prepares a reactor: calls `_initialize` when exported. */
+  initialize(instance: InstanceLike): void {
+    this.bind(instance);
+    const init = instance.exports._initialize;
+    if (typeof init === "function") init();
+  }
+
+  /** Closes every host file the guest left open. */
+  close(): void {
+    for (const e of this.#ctx.fds.values()) {
+      try {
+        e.file?.close();
+      } catch {
+        // already closed
+      }
+    }
+    this.#ctx.fds.clear();
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * The `path_*` functions. Every path goes through the confined resolver
+ * (`fs/resolve.ts`); any change under a read-only preopen is `ROFS`.
+ * Symlinks whose target is absolute or climbs out of the preopen cannot be
+ * created (`PERM`).
+ * @module
+ */
+import type { FdEntry, WasiContext } from "./context.ts";
+import {
+  Fdflags,
+  Filetype,
+  Lookupflags,
+  Oflags,
+  Rights,
+  RIGHTS_DIR,
+  RIGHTS_FILE,
+  RIGHTS_FILE_WRITE,
+} from "./constants.ts";
+import { Errno, WasiError } from "./errno.ts";
+import { resolvePath } from "./fs/resolve.ts";
+import { isWithin } from "./fs/preopen.ts";
+import { filetypeOf, timesToApply, writeFilestat } from "./fs/stat.ts";
+import { type HostFunctions, toBigInt } from "./types.ts";
+
+function requireWritable(dir: FdEntry): void {
+  if (!dir.preopen || !dir.preopen.writable) throw new WasiError(Errno.ROFS);
+}
+
+/** Path of the link's directory relative to the preopen root, as components. */
+function relativeToRoot(dir: FdEntry, hostPath: string): string[] {
+  const root = dir.preopen!.realPath;
+  if (!isWithin(root, hostPath)) throw new WasiError(Errno.NOTCAPABLE);
+  const rest = hostPath.slice(root.length).split("/").filter((c) => c);
+  return rest;
+}
+
+/** True when the relative symlink `target` placed in `linkDir` stays inside the root. */
+function symlinkStaysInside(linkDir: string[], target: string): boolean {
+  if (target.startsWith("/")) return false;
+  const stack = [...linkDir];
+  for (const c of target.split("/")) {
+    if (c === "" || c === ".") continue;
+    if (c === "..") {
+      if (stack.length === 0) return false;
+      stack.pop();
+    } else stack.push(c);
+  }
+  return true;
+}
+
+/** The `path_*` functions. */
+export function pathFunctions(ctx: WasiContext): HostFunctions {
+  const dirWith = (fd: number, rights: bigint): FdEntry => {
+    const e = ctx.fdWith(fd, rights);
+    if (e.kind !== "dir") throw new WasiError(Errno.NOTDIR);
+    return e;
+  };
+  return {
+    path_create_directory: (fd: number, ptr: number, len: number) => {
+      const dir = dirWith(fd, Rights.PATH_CREATE_DIRECTORY);
+      const path = ctx.string(ptr, len);
+      requireWritable(dir);
+      const r = resolvePath(dir, path, false);
+      if (r.info) return Errno.EXIST;
+      Deno.mkdirSync(r.hostPath);
+      return Errno.SUCCESS;
+    },
+    path_filestat_get: (
+      fd: number,
+      flags: number,
+      ptr: number,
+      len: number,
+      out: number,
+    ) => {
+      const dir = dirWith(fd, Rights.PATH_FILESTAT_GET);
+      const path = ctx.string(ptr, len);
+      const r = resolvePath(
+        dir,
+        path,
+        (flags & Lookupflags.SYMLINK_FOLLOW) !== 0,
+      );
+      if (!r.info) return Errno.NOENT;
+      writeFilestat(ctx.view(), out, r.info);
+      return Errno.SUCCESS;
+    },
+    path_filestat_set_times: (
+      fd: number,
+      flags: number,
+      ptr: number,
+      len: number,
+      atim: bigint,
+      mtim: bigint,
+      fst: number,
+    ) => {
+      const dir = dirWith(fd, Rights.PATH_FILESTAT_SET_TIMES);
+      const path = ctx.string(ptr, len);
+      requireWritable(dir);
+      const r = resolvePath(
+        dir,
+        path,
+        (flags & Lookupflags.SYMLINK_FOLLOW) !== 0,
+      );
+      if (!r.info) return Errno.NOENT;
+      if (r.info.isSymlink) return Errno.NOTSUP; // no lutimes in Deno
+      const t = timesToApply(r.info, toBigInt(atim), toBigInt(mtim), fst);
+      if (!t) return Errno.INVAL;
+      Deno.utimeSync(r.hostPath, t.atime, t.mtime);
+      return Errno.SUCCESS;
+    },
+    path_link: (
+      oldFd: number,
+      oldFlags: number,
+      oldPtr: number,
+      oldLen: number,
+      newFd: number,
+      newPtr: number,
+      newLen: number,
+    ) => {
+      const oldDir = dirWith(oldFd, Rights.PATH_LINK_SOURCE);
+      const newDir = dirWith(newFd, Rights.PATH_LINK_TARGET);
+      const oldPath = ctx.string(oldPtr, oldLen);
+      const newPath = ctx.string(newPtr, newLen);
+      requireWritable(newDir);
+      const src = resolvePath(
+        oldDir,
+        oldPath,
+        (oldFlags & Lookupflags.SYMLINK_FOLLOW) !== 0,
+      );
+      if (!src.info) return Errno.NOENT;
+      if (src.info.isDirectory) return Errno.PERM;
+      const dst = resolvePath(newDir, newPath, false);
+      if (dst.info) return Errno.EXIST;
+      if (dst.trailingSlash) return Errno.NOENT;
+      Deno.linkSync(src.hostPath, dst.hostPath);
+      return Errno.SUCCESS;
+    },
+    path_open: (
+      fd: number,
+      dirflags: number,
+      ptr: number,
+      len: number,
+      oflags: number,
+      rightsBase: bigint,
+      rightsInheriting: bigint,
+      fdflags: number,
+      openedPtr: number,
+    ) => {
+      const dir = dirWith(fd, Rights.PATH_OPEN);
+      const path = ctx.string(ptr, len);
+      const creat = (oflags & Oflags.CREAT) !== 0;
+      const excl = (oflags & Oflags.EXCL) !== 0;
+      const trunc = (oflags & Oflags.TRUNC) !== 0;
+      const wantDir = (oflags & Oflags.DIRECTORY) !== 0;
+      if (creat) ctx.fdWith(fd, Rights.PATH_CREATE_FILE);
+      if (trunc) ctx.fdWith(fd, Rights.PATH_FILESTAT_SET_SIZE);
+      const base = toBigInt(rightsBase) & dir.rightsInheriting;
+      const inheriting = toBigInt(rightsInheriting) & dir.rightsInheriting;
+      const wantsWrite = (base & Rights.FD_WRITE) !== 0n ||
+        (fdflags & Fdflags.APPEND) !== 0;
+      const writable = dir.preopen?.writable === true;
+      if (!writable && (creat || trunc || wantsWrite)) {
+        // Opening an existing directory read-only is fine; anything that
+        // could modify the tree is refused.
+        return Errno.ROFS;
+      }
+      const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
+      const r = resolvePath(dir, path, follow);
+      if (r.info) {
+        if (creat && excl) return Errno.EXIST;
+        if (r.info.isSymlink) return Errno.LOOP; // O_NOFOLLOW semantics
+        if (r.info.isDirectory) {
+          if (wantsWrite || trunc) return Errno.ISDIR;
+          const entry: FdEntry = {
+            kind: "dir",
+            filetype: Filetype.DIRECTORY,
+            rightsBase: base & RIGHTS_DIR,
+            rightsInheriting: inheriting & (RIGHTS_DIR | RIGHTS_FILE),
+            fdflags,
+            hostPath: r.hostPath,
+            preopen: dir.preopen,
+          };
+          ctx.view().setUint32(openedPtr, ctx.allocate(entry), true);
+          return Errno.SUCCESS;
+        }
+        if (wantDir || r.trailingSlash) return Errno.NOTDIR;
+      } else {
+        if (!creat) return Errno.NOENT;
+        if (wantDir || r.trailingSlash) return Errno.INVAL;
+      }
+      const read = (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0n ||
+        !wantsWrite;
+      const file = Deno.openSync(r.hostPath, {
+        read,
+        write: wantsWrite || trunc,
+        create: creat,
+        createNew: creat && excl,
+        truncate: trunc,
+      });
+      // Defence in depth: the opened file must be the one we checked.
+      try {
+        const real = Deno.realPathSync(r.hostPath);
+        if (!isWithin(dir.preopen!.realPath, real)) {
+          throw new WasiError(Errno.NOTCAPABLE);
+        }
+      } catch (e) {
+        file.close();
+        throw e;
+      }
+      const info = file.statSync();
+      let rights = base & RIGHTS_FILE;
+      if (!writable) rights &= ~RIGHTS_FILE_WRITE;
+      const entry: FdEntry = {
+        kind: "file",
+        filetype: filetypeOf(info),
+        rightsBase: rights,
+        rightsInheriting: 0n,
+        fdflags,
+        file,
+        hostPath: r.hostPath,
+        preopen: dir.preopen,
+      };
+      ctx.view().setUint32(openedPtr, ctx.allocate(entry), true);
+      return Errno.SUCCESS;
+    },
+    path_readlink: (
+      fd: number,
+      ptr: number,
+      len: number,
+      buf: number,
+      bufLen: number,
+      bufusedPtr: number,
+    ) => {
+      const dir = dirWith(fd, Rights.PATH_READLINK);
+      const path = ctx.string(ptr, len);
+      const r = resolvePath(dir, path, false);
+      if (!r.info) return Errno.NOENT;
+      if (!r.info.isSymlink) return Errno.INVAL;
+      const target = ctx.encode(Deno.readLinkSync(r.hostPath));
+      const n = Math.min(target.length, bufLen);
+      ctx.bytes(buf, bufLen).set(target.subarray(0, n));
+      ctx.view().setUint32(bufusedPtr, n, true);
+      return Errno.SUCCESS;
+    },
+    path_remove_directory: (fd: number, ptr: number, len: number) => {
+      const dir = dirWith(fd, Rights.PATH_REMOVE_DIRECTORY);
+      const path = ctx.string(ptr, len);
+      requireWritable(dir);
+      const r = resolvePath(dir, path, false);
+      if (!r.info) return Errno.NOENT;
+      if (!r.info.isDirectory) return Errno.NOTDIR;
+      if (r.depth === 0) return Errno.BUSY;
+      Deno.removeSync(r.hostPath);
+      return Errno.SUCCESS;
+    },
+    path_rename: (
+      fd: number,
+      oldPtr: number,
+      oldLen: number,
+      newFd: number,
+      newPtr: number,
+      newLen: number,
+    ) => {
+      const oldDir = dirWith(fd, Rights.PATH_RENAME_SOURCE);
+      const newDir = dirWith(newFd, Rights.PATH_RENAME_TARGET);
+      const oldPath = ctx.string(oldPtr, oldLen);
+      const newPath = ctx.string(newPtr, newLen);
+      requireWritable(oldDir);
+      requireWritable(newDir);
+      const src = resolvePath(oldDir, oldPath, false);
+      if (!src.info) return Errno.NOENT;
+      const dst = resolvePath(newDir, newPath, false);
+      if (src.depth === 0 || dst.depth === 0) return Errno.BUSY;
+      if (!src.info.isDirectory && (src.trailingSlash || dst.trailingSlash)) {
+        return Errno.NOTDIR;
+      }
+      if (dst.info) {
+        if (src.info.isDirectory && !dst.info.isDirectory) return Errno.NOTDIR;
+        if (!src.info.isDirectory && dst.info.isDirectory) return Errno.ISDIR;
+      }
+      Deno.renameSync(src.hostPath, dst.hostPath);
+      return Errno.SUCCESS;
+    },
+    path_symlink: (
+      oldPtr: number,
+      oldLen: number,
+      fd: number,
+      newPtr: number,
+      newLen: number,
+    ) => {
+      const dir = dirWith(fd, Rights.PATH_SYMLINK);
+      const target = ctx.string(oldPtr, oldLen);
+      const newPath = ctx.string(newPtr, newLen);
+      requireWritable(dir);
+      const r = resolvePath(dir, newPath, false);
+      if (r.info) return Errno.EXIST;
+      if (r.trailingSlash) return Errno.NOENT;
+      const parent = r.hostPath.slice(0, r.hostPath.lastIndexOf("/"));
+      if (!symlinkStaysInside(relativeToRoot(dir, parent), target)) {
+        return Errno.PERM;
+      }
+      Deno.symlinkSync(target, r.hostPath);
+      return Errno.SUCCESS;
+    },
+    path_unlink_file: (fd: number, ptr: number, len: number) => {
+      const dir = dirWith(fd, Rights.PATH_UNLINK_FILE);
+      const path = ctx.string(ptr, len);
+      requireWritable(dir);
+      const r = resolvePath(dir, path, false);
+      if (!r.info) return Errno.NOENT;
+      if (r.info.isDirectory) return Errno.ISDIR;
+      if (r.trailingSlash) return Errno.NOTDIR;
+      Deno.removeSync(r.hostPath);
+      return Errno.SUCCESS;
+    },
+  };
+}
