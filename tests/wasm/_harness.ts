@@ -1,0 +1,205 @@
+/**
+ * Shared helpers for the engine tests: every behavioural test runs twice,
+ * once against the host's native WebAssembly (which proves the test itself is
+ * right) and once against the Porta engine (`src/wasm/mod.ts`).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { wat } from "../helpers/wat.ts";
+
+/** An engine under test: the namespace (JS API shape) plus its name. */
+export interface Engine {
+  /** "native" (the host's WebAssembly) or "porta". */
+  name: "native" | "porta";
+  /** The WebAssembly-shaped namespace. */
+  wa: any;
+}
+
+let portaPromise: Promise<any> | undefined;
+
+/** Loads the Porta engine namespace, failing with one clear line when it is missing. */
+export async function porta(): Promise<any> {
+  portaPromise ??= import(
+    new URL("../../src/wasm/mod.ts", import.meta.url).href
+  );
+  try {
+    return await portaPromise;
+  } catch (e) {
+    throw new Error(
+      `Porta engine not loadable: ${
+        e instanceof Error ? e.message.split("\n")[0] : e
+      }`,
+    );
+  }
+}
+
+/** Registers `fn` as two tests, `[native]` and `[porta]`. */
+export function testBoth(
+  name: string,
+  fn: (e: Engine) => void | Promise<void>,
+): void {
+  Deno.test(`${name} [native]`, () => fn({ name: "native", wa: WebAssembly }));
+  Deno.test(`${name} [porta]`, async () =>
+    fn({ name: "porta", wa: await porta() }));
+}
+
+/** Registers `fn` as a Porta-only test (engine-specific behaviour: limits, messages). */
+export function testPorta(
+  name: string,
+  fn: (wa: any) => void | Promise<void>,
+): void {
+  Deno.test(`${name} [porta]`, async () => fn(await porta()));
+}
+
+const watCache = new Map<string, Uint8Array>();
+
+/** Assembles WAT (cached per source text). */
+export async function bytesOf(src: string | Uint8Array): Promise<Uint8Array> {
+  if (typeof src !== "string") return src;
+  let b = watCache.get(src);
+  if (b === undefined) {
+    b = await wat(src);
+    watCache.set(src, b);
+  }
+  return b;
+}
+
+/** Compiles and instantiates a module with the given engine. */
+export async function instantiate(
+  e: Engine,
+  src: string | Uint8Array,
+  imports?: object,
+  options?: object,
+): Promise<any> {
+  const m = new e.wa.Module(await bytesOf(src));
+  return options === undefined
+    ? new e.wa.Instance(m, imports)
+    : new e.wa.Instance(m, imports, options);
+}
+
+/** Expected trap, with the spec wording of its message. */
+export class Trap {
+  /** @param text spec-test trap text, e.g. "integer divide by zero" */
+  constructor(readonly text: string) {}
+}
+
+/** Shorthand for {@link Trap}. */
+export function trap(text: string): Trap {
+  return new Trap(text);
+}
+
+/** Expected NaN (any bits; bit-level checks go through reinterpret in WAT). */
+export const NAN: unique symbol = Symbol("NaN");
+
+/** An expected result: a value, several values, a NaN or a trap. */
+export type Expected = number | bigint | null | typeof NAN | Trap | Expected[];
+
+/**
+ * Asserts that `fn` throws the engine's RuntimeError; for Porta the message
+ * must also contain the spec text (engines word traps differently, so the
+ * native run only checks the class).
+ */
+export function assertTrap(
+  e: Engine,
+  fn: () => unknown,
+  text: string,
+  where = "",
+): void {
+  let threw: unknown = undefined;
+  try {
+    fn();
+  } catch (err) {
+    threw = err;
+  }
+  if (threw === undefined) {
+    assert.fail(`${where}: expected trap "${text}", but it returned`);
+  }
+  if (!(threw instanceof e.wa.RuntimeError)) {
+    assert.fail(
+      `${where}: expected RuntimeError "${text}", got ${String(threw)}`,
+    );
+  }
+  if (e.name === "porta") {
+    assert.ok(
+      (threw as Error).message.includes(text),
+      `${where}: trap message "${
+        (threw as Error).message
+      }" should contain "${text}"`,
+    );
+  }
+}
+
+function same(got: unknown, exp: Expected): boolean {
+  if (exp === NAN) return typeof got === "number" && Number.isNaN(got);
+  if (Array.isArray(exp)) {
+    return Array.isArray(got) && got.length === exp.length &&
+      exp.every((x, i) => same(got[i], x));
+  }
+  return Object.is(got, exp);
+}
+
+function show(x: unknown): string {
+  if (typeof x === "bigint") return `${x}n`;
+  if (x === NAN) return "NaN";
+  if (Array.isArray(x)) return `[${x.map(show).join(", ")}]`;
+  if (Object.is(x, -0)) return "-0";
+  return String(x);
+}
+
+/** One call: export name, arguments, expected result. */
+export type Row = [string, unknown[], Expected];
+
+/** Calls each row's export on `exports` and checks the result (or trap). */
+export function checkRows(e: Engine, exports: any, rows: Row[]): void {
+  const problems: string[] = [];
+  for (const [name, args, exp] of rows) {
+    const where = `${name}(${args.map(show).join(", ")})`;
+    const f = exports[name];
+    if (typeof f !== "function") {
+      problems.push(`${where}: no such export`);
+      continue;
+    }
+    if (exp instanceof Trap) {
+      try {
+        assertTrap(e, () => f(...args), exp.text, where);
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+      continue;
+    }
+    try {
+      const got = f(...args);
+      if (!same(got, exp)) {
+        problems.push(`${where}: expected ${show(exp)}, got ${show(got)}`);
+      }
+    } catch (err) {
+      problems.push(`${where}: threw ${String(err)}`);
+    }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+}
+
+/** Registers a table-driven test of one module on both engines. */
+export function cases(
+  name: string,
+  src: string,
+  rows: Row[],
+  imports?: object,
+): void {
+  testBoth(name, async (e) => {
+    const inst = await instantiate(e, src, imports);
+    checkRows(e, inst.exports, rows);
+  });
+}
+
+/**
+ * Builds a module exporting one function per (name, signature, body) entry,
+ * e.g. `["add", "(param i32 i32) (result i32)", "local.get 0 local.get 1 i32.add"]`.
+ */
+export function funcs(defs: [string, string, string][], extra = ""): string {
+  const body = defs.map(([n, sig, code]) =>
+    `(func (export "${n}") ${sig} ${code})`
+  ).join("\n");
+  return `(module ${extra}\n${body})`;
+}
