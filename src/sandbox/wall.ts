@@ -1,0 +1,359 @@
+/**
+ * The outer wall: each guest runs inside a Deno `Worker` whose permissions
+ * are narrowed to the granted preopens (see `permissions.ts`). The worker
+ * compiles the module once and runs jobs, each in a fresh instance.
+ * Terminating the worker is the only way to stop a synchronous guest, so a
+ * cancelled or timed-out job kills its worker and the wall starts a new one in
+ * the background.
+ *
+ * The top-level Deno process needs `--unstable-worker-options` (deno.json sets
+ * `"unstable": ["worker-options"]`) and at least the permissions it hands the
+ * worker: read (and write, with `fs.write`) on the `--dir` directories. `-A`
+ * covers it; a precise set is `--allow-read=<dirs> --allow-write=<writable
+ * dirs>` plus whatever the rest of Porta needs (reading the .wasm and
+ * manifest).
+ *
+ * @module
+ */
+
+import type { Capability } from "./capabilities.ts";
+import {
+  effectivePreopens,
+  type Preopen,
+  workerPermissions,
+} from "./permissions.ts";
+import type {
+  InitMessage,
+  Job,
+  JobResult,
+  RunMessage,
+  WorkerReply,
+} from "./worker_core.ts";
+
+export type { Job, JobLimits, JobResult } from "./worker_core.ts";
+
+/** Options of {@link GuestWall.create}. */
+export interface WallOptions {
+  /** Granted capabilities. */
+  grants: ReadonlySet<Capability>;
+  /** Requested preopens (narrowed by grants: none without `fs`, read-only without `fs.write`). */
+  preopens: readonly Preopen[];
+  /**
+   * The worker script; defaults to Porta's `guest_worker.ts`. Only embedding
+   * code (tests) sets it: guests cannot.
+   */
+  workerUrl?: URL | string;
+}
+
+/** Per-run I/O and cancellation of {@link GuestWall.run}. */
+export interface RunIO {
+  /** Receives guest stdout chunks as the guest writes them. */
+  onStdout?(bytes: Uint8Array): void;
+  /** Receives guest stderr chunks as the guest writes them. */
+  onStderr?(bytes: Uint8Array): void;
+  /** Aborting cancels the job (its worker is terminated). */
+  signal?: AbortSignal;
+  /** Wall-clock limit; past it the job ends with `trap: "timeout after N ms"`. */
+  timeoutMs?: number;
+}
+
+/** Error starting a wall (bad module, denied imports, bad preopen); one line per problem. */
+export class WallError extends Error {
+  /** Create the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "WallError";
+  }
+}
+
+const DEFAULT_WORKER_URL = new URL("./guest_worker.ts", import.meta.url);
+
+interface Pending {
+  id: number;
+  io: RunIO;
+  resolve(r: JobResult): void;
+}
+
+/** One warm guest worker; runs one job at a time (later calls queue). */
+export class GuestWall {
+  #wasm: Uint8Array;
+  #grants: Capability[];
+  #preopens: Preopen[];
+  #url: URL | string;
+  #worker: Worker | undefined;
+  #progress = new Float64Array(new SharedArrayBuffer(16));
+  #ready: Promise<void>;
+  #pending: Pending | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #nextId = 1;
+  #closed = false;
+  #restarts = 0;
+
+  private constructor(
+    wasm: Uint8Array,
+    grants: Capability[],
+    preopens: Preopen[],
+    url: URL | string,
+  ) {
+    this.#wasm = wasm;
+    this.#grants = grants;
+    this.#preopens = preopens;
+    this.#url = url;
+    this.#ready = this.#spawn();
+  }
+
+  /**
+   * Start a worker, compile `wasmBytes` in it and check its imports against
+   * the grants. Rejects with a {@link WallError} (one line per problem) for an
+   * invalid module, denied imports or a bad preopen.
+   */
+  static async create(
+    wasmBytes: Uint8Array,
+    opts: WallOptions,
+  ): Promise<GuestWall> {
+    let preopens: Preopen[];
+    try {
+      preopens = effectivePreopens(opts.preopens, opts.grants);
+    } catch (e) {
+      throw new WallError(e instanceof Error ? e.message : String(e));
+    }
+    const wall = new GuestWall(
+      wasmBytes,
+      [...opts.grants],
+      preopens,
+      opts.workerUrl ?? DEFAULT_WORKER_URL,
+    );
+    try {
+      await wall.#ready;
+    } catch (e) {
+      wall.terminate();
+      throw e;
+    }
+    return wall;
+  }
+
+  /** How many times the worker was replaced after a cancellation or crash. */
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  #spawn(): Promise<void> {
+    let worker: Worker;
+    try {
+      worker = new Worker(this.#url, {
+        type: "module",
+        name: "porta-guest",
+        deno: {
+          permissions: workerPermissions(this.#preopens, new Set(this.#grants)),
+        },
+      } as WorkerOptions);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      return Promise.reject(
+        new WallError(`cannot start the guest worker: ${msg}`),
+      );
+    }
+    this.#worker = worker;
+    return new Promise<void>((resolve, reject) => {
+      let initialised = false;
+      worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+        const m = e.data;
+        if (m.t === "ready") {
+          initialised = true;
+          resolve();
+        } else if (m.t === "init-error") {
+          initialised = true;
+          reject(new WallError(m.message));
+        } else if (m.t === "out") {
+          const p = this.#pending;
+          if (p && p.id === m.id) {
+            (m.fd === 1 ? p.io.onStdout : p.io.onStderr)?.(m.bytes);
+          }
+        } else if (m.t === "done") {
+          const p = this.#pending;
+          if (p && p.id === m.id) {
+            this.#pending = undefined;
+            p.resolve(m.result);
+          }
+        }
+      };
+      worker.onerror = (e: ErrorEvent) => {
+        e.preventDefault();
+        const msg = `guest worker failed: ${String(e.message).split("\n")[0]}`;
+        if (!initialised) {
+          initialised = true;
+          reject(new WallError(msg));
+          return;
+        }
+        this.#kill({ exitCode: null, trap: msg });
+      };
+      const init: InitMessage = {
+        t: "init",
+        wasm: this.#wasm,
+        grants: this.#grants,
+        preopens: this.#preopens,
+        progress: this.#progress.buffer as SharedArrayBuffer,
+      };
+      worker.postMessage(init);
+    });
+  }
+
+  /** Terminate the current worker, end the pending job with `r`, start a fresh worker. */
+  #kill(r: { exitCode: null; trap: string }, t0?: number): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    const p = this.#pending;
+    this.#pending = undefined;
+    if (p) {
+      p.resolve({
+        ...r,
+        steps: this.#progress[0],
+        memoryPages: this.#progress[1],
+        durationMs: t0 === undefined ? 0 : performance.now() - t0,
+      });
+    }
+    if (!this.#closed) {
+      this.#restarts++;
+      this.#ready = this.#spawn();
+      this.#ready.catch(() => {}); // surfaced by the next run
+    }
+  }
+
+  /**
+   * Run one job in a fresh instance. Resolves (never rejects for guest
+   * behaviour) with the exit code or a one-line trap; rejects only when the
+   * wall is terminated or its worker cannot be restarted.
+   */
+  run(job: Job, io: RunIO = {}): Promise<JobResult> {
+    const next = this.#queue.then(() => this.#runNow(job, io));
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  async #runNow(job: Job, io: RunIO): Promise<JobResult> {
+    if (this.#closed) throw new WallError("the guest wall is terminated");
+    if (io.signal?.aborted) {
+      return {
+        exitCode: null,
+        trap: "cancelled",
+        steps: 0,
+        memoryPages: 0,
+        durationMs: 0,
+      };
+    }
+    await this.#ready;
+    if (this.#closed || !this.#worker) {
+      throw new WallError("the guest wall is terminated");
+    }
+    const t0 = performance.now();
+    const id = this.#nextId++;
+    this.#progress[0] = 0;
+    this.#progress[1] = 0;
+    return await new Promise<JobResult>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = () =>
+        this.#kill({ exitCode: null, trap: "cancelled" }, t0);
+      const cleanup = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        io.signal?.removeEventListener("abort", onAbort);
+      };
+      this.#pending = {
+        id,
+        io,
+        resolve: (r) => {
+          cleanup();
+          resolve(r);
+        },
+      };
+      io.signal?.addEventListener("abort", onAbort, { once: true });
+      if (io.timeoutMs !== undefined) {
+        const ms = io.timeoutMs;
+        timer = setTimeout(
+          () =>
+            this.#kill({ exitCode: null, trap: `timeout after ${ms} ms` }, t0),
+          ms,
+        );
+      }
+      const msg: RunMessage = { t: "run", id, job };
+      this.#worker!.postMessage(msg);
+    });
+  }
+
+  /** Stop the worker now; a running job ends with `trap: "cancelled"`. */
+  terminate(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#kill({ exitCode: null, trap: "cancelled" });
+  }
+}
+
+/** Options of {@link GuestPool.create}. */
+export interface PoolOptions extends WallOptions {
+  /** Number of warm workers (default 2). */
+  size?: number;
+}
+
+/**
+ * N warm walls for concurrent jobs. A job waits for a free wall; a cancelled
+ * or timed-out job's wall replaces its worker in the background.
+ */
+export class GuestPool {
+  #idle: GuestWall[];
+  #all: GuestWall[];
+  #waiters: ((w: GuestWall) => void)[] = [];
+  #closed = false;
+
+  private constructor(walls: GuestWall[]) {
+    this.#all = walls;
+    this.#idle = [...walls];
+  }
+
+  /** Start `size` walls (see {@link GuestWall.create} for errors). */
+  static async create(
+    wasmBytes: Uint8Array,
+    opts: PoolOptions,
+  ): Promise<GuestPool> {
+    const size = Math.max(1, Math.floor(opts.size ?? 2));
+    const results = await Promise.allSettled(
+      Array.from({ length: size }, () => GuestWall.create(wasmBytes, opts)),
+    );
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) {
+      for (const r of results) {
+        if (r.status === "fulfilled") r.value.terminate();
+      }
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    return new GuestPool(
+      results.map((r) => (r as PromiseFulfilledResult<GuestWall>).value),
+    );
+  }
+
+  /** Number of walls. */
+  get size(): number {
+    return this.#all.length;
+  }
+
+  /** Run a job on the next free wall (see {@link GuestWall.run}). */
+  async run(job: Job, io: RunIO = {}): Promise<JobResult> {
+    if (this.#closed) throw new WallError("the guest pool is closed");
+    const wall = this.#idle.pop() ??
+      await new Promise<GuestWall>((resolve) => this.#waiters.push(resolve));
+    try {
+      return await wall.run(job, io);
+    } finally {
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter(wall);
+      else this.#idle.push(wall);
+    }
+  }
+
+  /** Terminate every wall; running jobs end as cancelled. */
+  close(): Promise<void> {
+    this.#closed = true;
+    for (const w of this.#all) w.terminate();
+    // queued callers get a terminated wall, whose run() rejects
+    for (const waiter of this.#waiters.splice(0)) waiter(this.#all[0]);
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * The job loop that runs inside the guest worker. `guest_worker.ts` wires it
+ * to Porta's engine (`src/wasm`) and WASI layer (`src/wasi`); this module
+ * itself only sees them through the small structural interfaces below, so
+ * tests can exercise the same loop with a reference engine.
+ *
+ * Protocol (structured-clone messages):
+ * - parent -> worker `{t:"init", wasm, grants, preopens, progress}` then
+ *   worker -> parent `{t:"ready"}` or `{t:"init-error", message}`;
+ * - parent -> worker `{t:"run", id, job}`; worker -> parent
+ *   `{t:"out", id, fd, bytes}` while the guest writes, then
+ *   `{t:"done", id, result}`.
+ *
+ * @module
+ */
+
+import { type Capability, WASI_MODULE } from "./capabilities.ts";
+import { checkImports, formatDenied, guardImports } from "./policy.ts";
+import type { Preopen } from "./permissions.ts";
+
+/** Limits of one job, passed to the engine's `InstanceOptions`. */
+export interface JobLimits {
+  /** Instructions the instance may execute. */
+  fuel?: number;
+  /** Maximum linear-memory size in 64 KiB pages. */
+  maxMemoryPages?: number;
+  /** Maximum call depth. */
+  maxCallDepth?: number;
+}
+
+/** One run of the guest in a fresh instance. */
+export interface Job {
+  /** The export to run; default `_start` (a WASI command). */
+  entry?: string;
+  /** argv; `args[0]` is the program name. */
+  args: string[];
+  /** The environment the guest sees (only with the `env` capability). */
+  env: Record<string, string>;
+  /** Bytes for stdin, or `"inherit"` to read the process's stdin. Default: empty. */
+  stdin?: Uint8Array | "inherit";
+  /** Resource limits. */
+  limits?: JobLimits;
+}
+
+/** What a job ended with. */
+export interface JobResult {
+  /** The guest's exit code; null when it trapped, was cancelled or timed out. */
+  exitCode: number | null;
+  /** One line explaining a trap, cancellation or timeout. */
+  trap?: string;
+  /** Which limit stopped the guest, when one did. */
+  limit?: "fuel" | "memory" | "call-depth";
+  /** Instructions executed (last known value for cancelled jobs). */
+  steps: number;
+  /** Linear-memory size in pages at the end (last known value for cancelled jobs). */
+  memoryPages: number;
+  /** Wall-clock duration of the job in milliseconds. */
+  durationMs: number;
+}
+
+/** The engine surface the job loop uses (shape of the WebAssembly JS API). */
+export interface EngineLike {
+  /** Module constructor plus `Module.imports`. */
+  Module: {
+    new (bytes: Uint8Array): object;
+    imports(module: object): { module: string; name: string; kind: string }[];
+  };
+  /** Instance constructor taking `InstanceOptions` as third argument. */
+  Instance: new (
+    module: object,
+    importObject?: Record<string, Record<string, unknown>>,
+    options?: JobLimits,
+  ) => { readonly exports: Record<string, unknown> };
+  /** Exact instruction count of an instance (absent in reference engines). */
+  stepsUsed?(instance: object): number;
+}
+
+/** The WASI surface the job loop uses (`src/wasi`'s `Wasi`). */
+export interface WasiLike {
+  /** WASI functions by module. */
+  readonly imports: {
+    wasi_snapshot_preview1: Record<string, (...a: any[]) => any>;
+  };
+  /** Run `_start`, return the exit code. */
+  start(instance: object): number;
+  /** Call `_initialize` when present. */
+  initialize(instance: object): void;
+}
+
+/** Options passed to the WASI constructor. */
+export interface WasiConstructorOptions {
+  /** argv. */
+  args: string[];
+  /** Environment. */
+  env: Record<string, string>;
+  /** Preopened directories. */
+  preopens: Preopen[];
+  /** Synchronous stdin source. */
+  stdin: (buf: Uint8Array) => number;
+  /** Synchronous stdout sink. */
+  stdout: (bytes: Uint8Array) => void;
+  /** Synchronous stderr sink. */
+  stderr: (bytes: Uint8Array) => void;
+}
+
+/** Everything the job loop needs from the layers below. */
+export interface WorkerDeps {
+  /** The engine. */
+  engine: EngineLike;
+  /** Creates a WASI object. */
+  createWasi(options: WasiConstructorOptions): WasiLike;
+  /** Returns the exit code when `e` is the WASI layer's exit signal (`WasiExit`). */
+  exitCode(e: unknown): number | undefined;
+}
+
+/** parent -> worker: compile and check the module. */
+export interface InitMessage {
+  /** Message tag. */
+  t: "init";
+  /** Module bytes. */
+  wasm: Uint8Array;
+  /** Granted capabilities. */
+  grants: Capability[];
+  /** Effective preopens (real host paths). */
+  preopens: Preopen[];
+  /** Shared Float64Array(2) buffer: [steps, memoryPages], updated at every WASI call. */
+  progress: SharedArrayBuffer;
+}
+
+/** parent -> worker: run one job. */
+export interface RunMessage {
+  /** Message tag. */
+  t: "run";
+  /** Job id echoed in replies. */
+  id: number;
+  /** The job. */
+  job: Job;
+}
+
+/** worker -> parent messages. */
+export type WorkerReply =
+  | { t: "ready" }
+  | { t: "init-error"; message: string }
+  | { t: "out"; id: number; fd: 1 | 2; bytes: Uint8Array }
+  | { t: "done"; id: number; result: JobResult };
+
+const PAGE = 65536;
+
+/** First line of an error message (never a stack). */
+export function oneLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n")[0].trim();
+}
+
+/** Which limit a trap message names, if any. */
+export function classifyLimit(
+  message: string,
+): "fuel" | "memory" | "call-depth" | undefined {
+  if (/fuel|step limit/i.test(message)) return "fuel";
+  if (/call stack|call depth|recursion/i.test(message)) return "call-depth";
+  if (/memory/i.test(message) && /limit|exceed|maximum/i.test(message)) {
+    return "memory";
+  }
+  return undefined;
+}
+
+function memoryPagesOf(instance: { exports: Record<string, unknown> }): number {
+  const mem = instance.exports.memory as
+    | { buffer?: ArrayBufferLike }
+    | undefined;
+  const len = mem?.buffer?.byteLength;
+  return typeof len === "number" ? len / PAGE : 0;
+}
+
+/**
+ * Install the job loop on a worker scope. Returns nothing; the loop lives as
+ * long as the worker. Jobs run one at a time, each in a fresh instance of the
+ * module compiled once at init.
+ */
+export function serveGuestJobs(
+  deps: WorkerDeps,
+  scope: {
+    postMessage(m: WorkerReply): void;
+    addEventListener(
+      type: "message",
+      fn: (e: MessageEvent) => void,
+    ): void;
+  },
+): void {
+  let module: object | undefined;
+  let grants = new Set<Capability>();
+  let preopens: Preopen[] = [];
+  let progress: Float64Array<ArrayBufferLike> = new Float64Array(2);
+
+  const init = (m: InitMessage): void => {
+    try {
+      grants = new Set(m.grants);
+      preopens = m.preopens;
+      progress = new Float64Array(m.progress);
+      let compiled: object;
+      try {
+        compiled = new deps.engine.Module(m.wasm);
+      } catch (e) {
+        scope.postMessage({
+          t: "init-error",
+          message: `invalid module: ${oneLine(e)}`,
+        });
+        return;
+      }
+      const denied = checkImports(deps.engine.Module.imports(compiled), grants);
+      if (denied.length > 0) {
+        scope.postMessage({ t: "init-error", message: formatDenied(denied) });
+        return;
+      }
+      module = compiled;
+      scope.postMessage({ t: "ready" });
+    } catch (e) {
+      scope.postMessage({ t: "init-error", message: oneLine(e) });
+    }
+  };
+
+  const run = (m: RunMessage): void => {
+    const t0 = performance.now();
+    const { id, job } = m;
+    const limits = job.limits ?? {};
+    let instance: { exports: Record<string, unknown> } | undefined;
+    const steps = (): number =>
+      instance && deps.engine.stepsUsed ? deps.engine.stepsUsed(instance) : 0;
+    const finish = (
+      r: Omit<JobResult, "steps" | "memoryPages" | "durationMs">,
+    ) => {
+      const result: JobResult = {
+        ...r,
+        steps: steps(),
+        memoryPages: instance ? memoryPagesOf(instance) : 0,
+        durationMs: performance.now() - t0,
+      };
+      if (
+        result.limit === undefined && limits.maxMemoryPages !== undefined &&
+        (result.trap !== undefined || result.exitCode !== 0) &&
+        result.memoryPages >= limits.maxMemoryPages
+      ) {
+        result.limit = "memory";
+      }
+      progress[0] = result.steps;
+      progress[1] = result.memoryPages;
+      scope.postMessage({ t: "done", id, result });
+    };
+    const trapped = (e: unknown): void => {
+      const code = deps.exitCode(e);
+      if (code !== undefined) return finish({ exitCode: code });
+      const trap = oneLine(e);
+      const limit = classifyLimit(trap);
+      finish(
+        limit ? { exitCode: null, trap, limit } : { exitCode: null, trap },
+      );
+    };
+    try {
+      if (module === undefined) {
+        return finish({ exitCode: null, trap: "guest module not initialised" });
+      }
+      progress[0] = 0;
+      progress[1] = 0;
+      let stdin: (buf: Uint8Array) => number;
+      if (job.stdin === "inherit") {
+        stdin = (buf) => {
+          try {
+            return Deno.stdin.readSync(buf) ?? 0;
+          } catch {
+            return 0;
+          }
+        };
+      } else {
+        const bytes = job.stdin ?? new Uint8Array(0);
+        let pos = 0;
+        stdin = (buf) => {
+          const n = Math.min(buf.length, bytes.length - pos);
+          buf.set(bytes.subarray(pos, pos + n));
+          pos += n;
+          return n;
+        };
+      }
+      const wasi = deps.createWasi({
+        args: job.args,
+        env: grants.has("env") ? job.env : {},
+        preopens: grants.has("fs") ? preopens : [],
+        stdin,
+        stdout: (bytes) => scope.postMessage({ t: "out", id, fd: 1, bytes }),
+        stderr: (bytes) => scope.postMessage({ t: "out", id, fd: 2, bytes }),
+      });
+      const guarded = guardImports(wasi.imports.wasi_snapshot_preview1, grants);
+      const tracked: Record<string, (...a: any[]) => any> = {};
+      for (const [name, fn] of Object.entries(guarded)) {
+        tracked[name] = (...args: any[]) => {
+          if (instance) {
+            progress[0] = steps();
+            progress[1] = memoryPagesOf(instance);
+          }
+          return fn(...args);
+        };
+      }
+      const options: JobLimits = {};
+      if (limits.fuel !== undefined) options.fuel = limits.fuel;
+      if (limits.maxMemoryPages !== undefined) {
+        options.maxMemoryPages = limits.maxMemoryPages;
+      }
+      if (limits.maxCallDepth !== undefined) {
+        options.maxCallDepth = limits.maxCallDepth;
+      }
+      try {
+        instance = new deps.engine.Instance(
+          module,
+          { [WASI_MODULE]: tracked },
+          options,
+        );
+      } catch (e) {
+        return trapped(e);
+      }
+      const entry = job.entry ?? "_start";
+      try {
+        if (entry === "_start") {
+          if (typeof instance.exports._start !== "function") {
+            return finish({
+              exitCode: null,
+              trap: `entry "_start" is not an exported function`,
+            });
+          }
+          return finish({ exitCode: wasi.start(instance) });
+        }
+        const fn = instance.exports[entry];
+        if (typeof fn !== "function") {
+          return finish({
+            exitCode: null,
+            trap: `entry "${entry}" is not an exported function`,
+          });
+        }
+        wasi.initialize(instance);
+        (fn as () => unknown)();
+        finish({ exitCode: 0 });
+      } catch (e) {
+        trapped(e);
+      }
+    } catch (e) {
+      finish({ exitCode: null, trap: `internal error: ${oneLine(e)}` });
+    }
+  };
+
+  scope.addEventListener("message", (e: MessageEvent) => {
+    const m = e.data as InitMessage | RunMessage | { t?: unknown };
+    if (m.t === "init") init(m as InitMessage);
+    else if (m.t === "run") run(m as RunMessage);
+  });
+}

@@ -1,0 +1,339 @@
+/**
+ * The outer wall, driven through GuestWall/GuestPool with the TEST-ONLY
+ * reference worker (host WebAssembly engine + Porta's WASI + a probe hook).
+ */
+import {
+  deepStrictEqual as assertEquals,
+  ok,
+  rejects,
+} from "node:assert/strict";
+import { GuestPool, GuestWall, WallError } from "../../src/sandbox/wall.ts";
+import { type Capability, PROFILES } from "../../src/sandbox/capabilities.ts";
+import { ECHO, ENDLESS, ENV_COUNT, GREEDY, HELLO, TRAP } from "./guests.ts";
+
+const REF = new URL("./reference_worker.ts", import.meta.url);
+const dec = new TextDecoder();
+const grants = (...c: Capability[]) => new Set<Capability>(c);
+
+function collect() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: {
+      onStdout: (b: Uint8Array) => out.push(dec.decode(b)),
+      onStderr: (b: Uint8Array) => err.push(dec.decode(b)),
+    },
+    out: () => out.join(""),
+    err: () => err.join(""),
+  };
+}
+
+Deno.test("wall: runs a guest, streams stdout/stderr, fresh instance per job", async () => {
+  const wall = await GuestWall.create(await HELLO, {
+    grants: new Set(PROFILES["ai-agent"]),
+    preopens: [],
+    workerUrl: REF,
+  });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const c = collect();
+      const r = await wall.run({ args: ["hello"], env: {} }, c.io);
+      assertEquals(r.exitCode, 0);
+      assertEquals(r.trap, undefined);
+      assertEquals(r.memoryPages, 1);
+      assertEquals(c.out(), "hello\n");
+      assertEquals(c.err(), "oops\n");
+    }
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("wall: stdin bytes, args and proc_exit code", async () => {
+  const wall = await GuestWall.create(await ECHO, {
+    grants: new Set(PROFILES["ai-agent"]),
+    preopens: [],
+    workerUrl: REF,
+  });
+  try {
+    const c = collect();
+    const r = await wall.run({
+      args: ["echo", "a", "b"],
+      env: {},
+      stdin: new TextEncoder().encode("ping pong"),
+    }, c.io);
+    assertEquals(c.out(), "ping pong");
+    assertEquals(r.exitCode, 3);
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("wall: traps are one line; a custom entry runs in a fresh instance", async () => {
+  const wall = await GuestWall.create(await TRAP, {
+    grants: grants(),
+    preopens: [],
+    workerUrl: REF,
+  });
+  try {
+    const r = await wall.run({ args: [], env: {} });
+    assertEquals(r.exitCode, null);
+    ok(r.trap && r.trap.length > 0 && !r.trap.includes("\n"), r.trap);
+    assertEquals(r.limit, undefined);
+    // "bump" traps unless its global starts at 0: proves a fresh instance per job
+    for (let i = 0; i < 3; i++) {
+      const b = await wall.run({ entry: "bump", args: [], env: {} });
+      assertEquals([b.exitCode, b.trap], [0, undefined]);
+    }
+    const missing = await wall.run({ entry: "nope", args: [], env: {} });
+    assertEquals(missing.trap, 'entry "nope" is not an exported function');
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("wall: denied imports refuse the module before it runs", async () => {
+  await rejects(
+    GuestWall.create(await GREEDY, {
+      grants: new Set(PROFILES["ai-agent"]),
+      preopens: [],
+      workerUrl: REF,
+    }),
+    (e: Error) => {
+      assertEquals(e instanceof WallError, true);
+      assertEquals(e.message.split("\n"), [
+        'import wasi_snapshot_preview1.path_open needs capability "fs" (not granted)',
+        'import wasi_snapshot_preview1.environ_get needs capability "env" (not granted)',
+        'import wasi_snapshot_preview1.random_get needs capability "random" (not granted)',
+        'import wasi_snapshot_preview1.sock_send needs capability "net" (not granted)',
+      ]);
+      return true;
+    },
+  );
+  await rejects(
+    GuestWall.create(new Uint8Array([0, 97, 115, 109, 9, 0, 0, 0]), {
+      grants: grants(),
+      preopens: [],
+      workerUrl: REF,
+    }),
+    (e: Error) => e instanceof WallError && /^invalid module: /.test(e.message),
+  );
+});
+
+Deno.test("wall: a missing --dir is one clear line", async () => {
+  await rejects(
+    GuestWall.create(await HELLO, {
+      grants: grants("io", "fs"),
+      preopens: [{ guestPath: "/d", hostPath: "/nonexistent/porta-dir" }],
+      workerUrl: REF,
+    }),
+    (e: Error) =>
+      e.message === "--dir /nonexistent/porta-dir: no such directory",
+  );
+});
+
+Deno.test("wall: timeout terminates an endless guest; the wall recovers", async () => {
+  const wall = await GuestWall.create(await ENDLESS, {
+    grants: grants(),
+    preopens: [],
+    workerUrl: REF,
+  });
+  try {
+    const r = await wall.run({ args: [], env: {} }, { timeoutMs: 200 });
+    assertEquals(r.exitCode, null);
+    assertEquals(r.trap, "timeout after 200 ms");
+    assertEquals(wall.restarts, 1);
+    const again = await wall.run({ args: [], env: {} }, { timeoutMs: 100 });
+    assertEquals(again.trap, "timeout after 100 ms");
+    assertEquals(wall.restarts, 2);
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("wall: cancellation by AbortSignal", async () => {
+  const wall = await GuestWall.create(await ENDLESS, {
+    grants: grants(),
+    preopens: [],
+    workerUrl: REF,
+  });
+  try {
+    const ac = new AbortController();
+    const p = wall.run({ args: [], env: {} }, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    const r = await p;
+    assertEquals([r.exitCode, r.trap], [null, "cancelled"]);
+    // already-aborted signal: not started at all
+    const r2 = await wall.run({ args: [], env: {} }, { signal: ac.signal });
+    assertEquals(r2.trap, "cancelled");
+  } finally {
+    wall.terminate();
+  }
+  await rejects(
+    wall.run({ args: [], env: {} }),
+    /the guest wall is terminated/,
+  );
+});
+
+Deno.test("pool: concurrent jobs run on separate workers", async () => {
+  // one wasm for both: ECHO blocks on nothing, ENDLESS never ends, so build a
+  // pool per module and prove a second wall serves while the first is busy.
+  const pool = await GuestPool.create(await ENDLESS, {
+    grants: grants(),
+    preopens: [],
+    size: 2,
+    workerUrl: REF,
+  });
+  try {
+    assertEquals(pool.size, 2);
+    const ac = new AbortController();
+    const busy = pool.run({ args: [], env: {} }, { signal: ac.signal });
+    // the second job gets the other worker and times out on its own
+    const second = await pool.run({ args: [], env: {} }, { timeoutMs: 100 });
+    assertEquals(second.trap, "timeout after 100 ms");
+    ac.abort();
+    assertEquals((await busy).trap, "cancelled");
+    // both walls were replaced and still serve
+    const all = await Promise.all(
+      [1, 2, 3].map(() => pool.run({ args: [], env: {} }, { timeoutMs: 50 })),
+    );
+    assertEquals(all.map((r) => r.trap), [
+      "timeout after 50 ms",
+      "timeout after 50 ms",
+      "timeout after 50 ms",
+    ]);
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("pool: many concurrent short jobs all complete with their own output", async () => {
+  const pool = await GuestPool.create(await ECHO, {
+    grants: new Set(PROFILES["ai-agent"]),
+    preopens: [],
+    size: 3,
+    workerUrl: REF,
+  });
+  try {
+    const jobs = Array.from({ length: 10 }, (_, i) => {
+      const c = collect();
+      return pool.run({
+        args: Array(i + 1).fill("x"),
+        env: {},
+        stdin: new TextEncoder().encode(`job ${i}`),
+      }, c.io).then((r) => [r.exitCode, c.out()]);
+    });
+    assertEquals(
+      await Promise.all(jobs),
+      Array.from({ length: 10 }, (_, i) => [i + 1, `job ${i}`]),
+    );
+  } finally {
+    await pool.close();
+  }
+  await rejects(pool.run({ args: [], env: {} }), /the guest pool is closed/);
+});
+
+Deno.test("wall: Deno itself denies the worker anything outside its grants", async () => {
+  const root = await Deno.makeTempDir({ prefix: "porta-wall-" });
+  try {
+    const inside = `${root}/inside`;
+    const outside = `${root}/outside`;
+    await Deno.mkdir(inside);
+    await Deno.mkdir(outside);
+    await Deno.writeTextFile(`${inside}/a.txt`, "in");
+    await Deno.writeTextFile(`${outside}/secret.txt`, "secret");
+    const ownSource = new URL("../../src/sandbox/wall.ts", import.meta.url)
+      .pathname;
+    const probes = [
+      `read:${inside}/a.txt`,
+      `readdir:${inside}`,
+      `read:${outside}/secret.txt`,
+      `readdir:${root}`,
+      `read:/etc/passwd`,
+      `read:${ownSource}`,
+      `write:${inside}/new.txt`,
+      `write:${outside}/new.txt`,
+      "env",
+      "net",
+      "run",
+    ];
+    const run = async (g: Set<Capability>, writable: boolean) => {
+      const wall = await GuestWall.create(await HELLO, {
+        grants: g,
+        preopens: [{ guestPath: "/data", hostPath: inside, writable }],
+        workerUrl: REF,
+      });
+      try {
+        const c = collect();
+        await wall.run({ args: ["__probe__", ...probes], env: {} }, c.io);
+        return c.out().split("\n").slice(0, probes.length);
+      } finally {
+        wall.terminate();
+      }
+    };
+    const denied = "NotCapable";
+    // fs without fs.write: read inside only
+    assertEquals(await run(grants("io", "fs"), true), [
+      `read ${inside}/a.txt -> allowed`,
+      `readdir ${inside} -> allowed`,
+      `read ${outside}/secret.txt -> ${denied}`,
+      `readdir ${root} -> ${denied}`,
+      `read /etc/passwd -> ${denied}`,
+      `read ${ownSource} -> ${denied}`,
+      `write ${inside}/new.txt -> ${denied}`,
+      `write ${outside}/new.txt -> ${denied}`,
+      `env -> ${denied}`,
+      `net -> ${denied}`,
+      `run -> ${denied}`,
+    ]);
+    // the full profile still confines Deno to the preopen
+    const full = await run(new Set(PROFILES.full), true);
+    assertEquals(full[6], `write ${inside}/new.txt -> allowed`);
+    assertEquals(full.filter((l) => l.endsWith("allowed")).length, 3);
+    // without fs, not even the preopen is readable
+    const none = await run(new Set(PROFILES["ai-agent"]), true);
+    assertEquals(none.filter((l) => l.endsWith("allowed")), []);
+    assertEquals(await Deno.readTextFile(`${inside}/new.txt`), "escaped");
+    await rejects(Deno.stat(`${outside}/new.txt`), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("wall: env only with the env capability; values never in errors", async () => {
+  const secret = "s3cr3t-value";
+  const wall = await GuestWall.create(await TRAP, {
+    grants: grants(),
+    preopens: [],
+    workerUrl: REF,
+  });
+  try {
+    const r = await wall.run({ args: [], env: { API_KEY: secret } });
+    ok(r.trap !== undefined);
+    ok(!JSON.stringify(r).includes(secret));
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("wall: the guest sees the job's env only with the env capability", async () => {
+  const wall = await GuestWall.create(await ENV_COUNT, {
+    grants: grants("env", "process"),
+    preopens: [],
+    workerUrl: REF,
+  });
+  try {
+    const r = await wall.run({ args: [], env: { A: "1", B: "2" } });
+    assertEquals(r.exitCode, 2);
+  } finally {
+    wall.terminate();
+  }
+  await rejects(
+    GuestWall.create(await ENV_COUNT, {
+      grants: grants("process"),
+      preopens: [],
+      workerUrl: REF,
+    }),
+    /environ_sizes_get needs capability "env"/,
+  );
+});
