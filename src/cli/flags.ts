@@ -558,25 +558,3 @@ export function resolveCommonFlags(values: FlagValues): CommonFlags {
     restart,
   };
 }
-
-/**
- * Returns a function replacing every secret value (and its JSON-escaped form)
- * in a text with `[REDACTED]`. Empty values are ignored.
- */
-export function makeRedactor(
-  secrets: Record<string, string>,
-): (text: string) => string {
-  const needles = new Set<string>();
-  for (const v of Object.values(secrets)) {
-    if (v.length === 0) continue;
-    needles.add(v);
-    needles.add(JSON.stringify(v).slice(1, -1));
-  }
-  const sorted = [...needles].sort((a, b) => b.length - a.length);
-  if (sorted.length === 0) return (t) => t;
-  return (text: string) => {
-    let out = text;
-    for (const s of sorted) out = out.split(s).join("[REDACTED]");
-    return out;
-  };
-}

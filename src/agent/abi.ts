@@ -1,0 +1,70 @@
+/**
+ * The tool-call ABI of Porta agents.
+ *
+ * Request (guest stdin): a 4-byte little-endian length followed by that many
+ * bytes of UTF-8 JSON `{"tool": NAME, "arguments": ARGS}`. Resources and
+ * prompts use the pseudo-tools `_resource_read` (`{"uri"}`) and `_prompt_get`
+ * (`{"prompt", "arguments"}`).
+ *
+ * Response (guest stdout): `{"ok": V}` is a successful result (the text is V
+ * itself when V is a string, else `JSON.stringify(V)`); `{"err": V}` is an
+ * error result; any other output is a successful text result as is.
+ *
+ * @module
+ */
+
+/** Pseudo-tool name used by `resources/read`. */
+export const RESOURCE_READ_TOOL = "_resource_read";
+/** Pseudo-tool name used by `prompts/get`. */
+export const PROMPT_GET_TOOL = "_prompt_get";
+
+const encoder = new TextEncoder();
+
+/** Encodes a tool request as the guest's stdin bytes. */
+export function encodeRequest(tool: string, args: unknown): Uint8Array {
+  const json = encoder.encode(
+    JSON.stringify({ tool, arguments: args === undefined ? {} : args }),
+  );
+  const out = new Uint8Array(4 + json.length);
+  new DataView(out.buffer).setUint32(0, json.length, true);
+  out.set(json, 4);
+  return out;
+}
+
+/** The decoded stdout of a tool call. */
+export interface DecodedResponse {
+  /** Result text. */
+  text: string;
+  /** True for an `{"err": V}` envelope. */
+  isError: boolean;
+  /** Which form the output had. */
+  kind: "ok" | "err" | "raw";
+}
+
+function valueText(v: unknown): string {
+  if (typeof v === "string") return v;
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s;
+}
+
+/** Decodes a guest's stdout text per the ABI. */
+export function decodeResponse(stdout: string): DecodedResponse {
+  const trimmed = stdout.trim();
+  if (trimmed.startsWith("{")) {
+    try {
+      const v = JSON.parse(trimmed);
+      if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+        const keys = Object.keys(v);
+        if (keys.length === 1 && keys[0] === "ok") {
+          return { text: valueText(v.ok), isError: false, kind: "ok" };
+        }
+        if (keys.length === 1 && keys[0] === "err") {
+          return { text: valueText(v.err), isError: true, kind: "err" };
+        }
+      }
+    } catch {
+      // not JSON: raw text
+    }
+  }
+  return { text: stdout, isError: false, kind: "raw" };
+}

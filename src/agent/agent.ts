@@ -1,0 +1,631 @@
+/**
+ * `Agent`: a compiled WebAssembly module plus its manifest, grants and a pool
+ * of sandboxed guest workers. Every tool call runs in a FRESH instance of the
+ * already-compiled module (see `abi.ts` for the wire format).
+ *
+ * Secrets (`AgentOptions.secrets`) reach the guest as environment variables
+ * but their values are redacted (`[REDACTED]`) from everything the Agent
+ * returns: tool results, error lines and stderr text.
+ *
+ * @module
+ */
+
+import {
+  type Capability,
+  CapabilityError,
+  resolveGrants,
+} from "../sandbox/capabilities.ts";
+import { checkImports, formatDenied } from "../sandbox/policy.ts";
+import type { Preopen } from "../sandbox/permissions.ts";
+import {
+  decodeResponse,
+  encodeRequest,
+  PROMPT_GET_TOOL,
+  RESOURCE_READ_TOOL,
+} from "./abi.ts";
+import {
+  type CallLimits,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  mergeLimits,
+} from "./limits.ts";
+import {
+  deriveManifest,
+  findManifest,
+  loadManifest,
+  type Manifest,
+  ManifestError,
+  type ModuleShape,
+} from "./manifest.ts";
+import { NO_RESTART, type RestartPolicy, shouldRestart } from "./restart.ts";
+import type { AgentRuntime, GuestJobResult, GuestRunner } from "./runtime.ts";
+import { defaultRuntime } from "./default_runtime.ts";
+
+export type { CallLimits } from "./limits.ts";
+export type { RestartPolicy } from "./restart.ts";
+
+/** Options of {@link Agent.load}. */
+export interface AgentOptions {
+  /** Explicit manifest path (default: `<agent>.manifest.json` beside the wasm). */
+  manifestPath?: string;
+  /** Capability profile bounding the grants (`ai-agent`, `worker`, `full`). */
+  profile?: string;
+  /** Guest environment variables (the host environment never leaks). */
+  env?: Record<string, string>;
+  /** Secret environment variables: passed to the guest, redacted from all output. */
+  secrets?: Record<string, string>;
+  /** Preopened directories. */
+  dirs?: Preopen[];
+  /** Default limits of every call. */
+  limits?: CallLimits;
+  /** Warm workers for concurrent calls (default 1). */
+  poolSize?: number;
+  /** Lower layers (engine + sandbox); tests may inject fakes. */
+  runtime?: AgentRuntime;
+}
+
+/** Result of one tool call, resource read or prompt. */
+export interface ToolResult {
+  /** Result text (or the error text). */
+  text: string;
+  /** True for `{"err":…}`, traps, limits, timeouts, non-zero exits, truncation. */
+  isError: boolean;
+  /** Instructions executed. */
+  steps: number;
+  /** Memory pages at the end of the call. */
+  memoryPages: number;
+  /** Wall time in milliseconds. */
+  durationMs: number;
+  /** Guest exit code, null when it did not exit normally. */
+  exitCode: number | null;
+  /** One line saying why `isError`. */
+  error?: string;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Limits overriding the agent's defaults for this call. */
+  limits?: CallLimits;
+  /** Cancels the call (the guest is stopped, its worker discarded). */
+  signal?: AbortSignal;
+  /** Receives guest stderr text (secrets redacted) as it is written. */
+  onStderr?(text: string): void;
+}
+
+/** Options of {@link Agent.run}. */
+export interface RunOptions {
+  /** Guest arguments (after the program name). */
+  args: string[];
+  /** Guest stdout bytes. */
+  onStdout(b: Uint8Array): void;
+  /** Guest stderr bytes. */
+  onStderr(b: Uint8Array): void;
+  /** Limits of each attempt. */
+  limits?: CallLimits;
+  /** Stops the run (no restart follows). */
+  signal?: AbortSignal;
+  /** Restart policy (default: run once). */
+  restart?: RestartPolicy;
+  /** Export to run (default: the manifest's entry, else `_start`). */
+  entry?: string;
+  /** Stdin (default "inherit": the host's stdin). */
+  stdin?: Uint8Array | "inherit";
+  /** Called before each restart with the restart number (1-based) and the previous attempt. */
+  onRestart?(restart: number, previous: GuestJobResult): void;
+}
+
+/** Result of {@link Agent.run}. */
+export interface RunResult {
+  /** Exit code of the last attempt, null when it trapped / hit a limit / was stopped. */
+  exitCode: number | null;
+  /** Restarts performed. */
+  restarts: number;
+  /** Instructions executed over all attempts. */
+  steps: number;
+  /** Largest memory size reached, in pages. */
+  memoryPages: number;
+  /** Wall time over all attempts, in milliseconds. */
+  durationMs: number;
+  /** True when the run was cancelled through the signal. */
+  cancelled: boolean;
+  /** Limit that stopped the last attempt. */
+  limit?: "fuel" | "memory" | "call-depth" | "timeout";
+  /** One line saying why the last attempt failed (trap, limit, timeout). */
+  error?: string;
+}
+
+/** An agent that cannot be loaded; `lines` holds one line per problem. */
+export class AgentError extends Error {
+  /** One line per problem (e.g. one per denied import). */
+  readonly lines: string[];
+  /** Creates the error from one or more lines. */
+  constructor(lines: string | string[]) {
+    const all = (Array.isArray(lines) ? lines : [lines]).flatMap((l) =>
+      l.split("\n")
+    )
+      .filter((l) => l.trim() !== "");
+    super(all.join("\n"));
+    this.name = "AgentError";
+    this.lines = all;
+  }
+}
+
+/** A call to a tool the manifest does not declare. */
+export class UnknownToolError extends Error {
+  /** The unknown name. */
+  readonly tool: string;
+  /** Creates the error. */
+  constructor(tool: string, kind = "tool") {
+    super(`unknown ${kind} "${tool}"`);
+    this.name = "UnknownToolError";
+    this.tool = tool;
+  }
+}
+
+function basename(path: string): string {
+  return path.slice(
+    Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1,
+  );
+}
+
+/** Returns a function that replaces secret values with `[REDACTED]`. */
+export function secretRedactor(
+  secrets: Record<string, string>,
+): (t: string) => string {
+  const needles = new Set<string>();
+  for (const v of Object.values(secrets)) {
+    if (v.length === 0) continue;
+    needles.add(v);
+    needles.add(JSON.stringify(v).slice(1, -1));
+  }
+  const sorted = [...needles].filter((s) => s.length > 0).sort((a, b) =>
+    b.length - a.length
+  );
+  if (sorted.length === 0) return (t) => t;
+  return (t: string) => {
+    let out = t;
+    for (const s of sorted) out = out.split(s).join("[REDACTED]");
+    return out;
+  };
+}
+
+/** One line describing why a job failed, or undefined when it exited 0. */
+export function describeFailure(
+  r: GuestJobResult,
+  limits: CallLimits,
+): string | undefined {
+  if (r.limit === "fuel") {
+    return limits.stepLimit !== undefined
+      ? `step limit of ${limits.stepLimit} instructions reached`
+      : `step limit reached${r.trap ? `: ${r.trap}` : ""}`;
+  }
+  if (r.limit === "memory") {
+    return limits.maxMemoryPages !== undefined
+      ? `memory limit of ${limits.maxMemoryPages} pages exceeded`
+      : `memory limit exceeded${r.trap ? `: ${r.trap}` : ""}`;
+  }
+  if (r.limit === "call-depth") {
+    return "call stack exhausted (recursion too deep)";
+  }
+  if (r.trap !== undefined) {
+    const t = r.trap.split("\n")[0];
+    if (/^(cancelled|timeout)/.test(t)) return t;
+    return `trap: ${t}`;
+  }
+  if (r.exitCode !== null && r.exitCode !== 0) {
+    return `guest exited with code ${r.exitCode}`;
+  }
+  if (r.exitCode === null) return "guest stopped without an exit code";
+  return undefined;
+}
+
+/** A loaded agent: compiled once, run in fresh sandboxed instances. */
+export class Agent {
+  /** The manifest (from the file, or derived from the module when there is none). */
+  readonly manifest: Manifest;
+  /** Path of the manifest file, undefined when derived. */
+  readonly manifestPath: string | undefined;
+  /** Capabilities granted to the guest. */
+  readonly grants: ReadonlySet<Capability>;
+  /** Path of the module. */
+  readonly wasmPath: string;
+  /** Imports and exports of the module. */
+  readonly module: ModuleShape;
+  readonly #runner: GuestRunner;
+  readonly #env: Record<string, string>;
+  readonly #limits: CallLimits;
+  readonly #redact: (t: string) => string;
+  #closed = false;
+
+  private constructor(init: {
+    manifest: Manifest;
+    manifestPath: string | undefined;
+    grants: ReadonlySet<Capability>;
+    wasmPath: string;
+    module: ModuleShape;
+    runner: GuestRunner;
+    env: Record<string, string>;
+    limits: CallLimits;
+    redact: (t: string) => string;
+  }) {
+    this.manifest = init.manifest;
+    this.manifestPath = init.manifestPath;
+    this.grants = init.grants;
+    this.wasmPath = init.wasmPath;
+    this.module = init.module;
+    this.#runner = init.runner;
+    this.#env = init.env;
+    this.#limits = init.limits;
+    this.#redact = init.redact;
+  }
+
+  /**
+   * Reads and compiles the module once, loads its manifest, resolves the
+   * grants and checks every import. Throws {@link AgentError} (one line per
+   * problem, e.g. per denied import) when the agent cannot load.
+   */
+  static async load(wasmPath: string, opts: AgentOptions = {}): Promise<Agent> {
+    const runtime = opts.runtime ?? defaultRuntime;
+    const redact = secretRedactor(opts.secrets ?? {});
+    const bytes = await readModule(wasmPath);
+    let shape: ModuleShape;
+    try {
+      shape = runtime.describe(bytes);
+    } catch (e) {
+      throw new AgentError(`${wasmPath}: invalid module: ${firstLine(e)}`);
+    }
+    let manifest: Manifest;
+    let manifestPath: string | undefined;
+    try {
+      manifestPath = findManifest(wasmPath, opts.manifestPath);
+      manifest = manifestPath !== undefined
+        ? await loadManifest(manifestPath)
+        : deriveManifest(shape, basename(wasmPath).replace(/\.wasm$/i, ""));
+    } catch (e) {
+      if (e instanceof ManifestError) throw new AgentError(redact(e.message));
+      throw e;
+    }
+    let grants: Set<Capability>;
+    try {
+      grants = resolveGrants({
+        profile: opts.profile,
+        manifestCapabilities: manifestPath !== undefined
+          ? manifest.capabilities
+          : undefined,
+      });
+    } catch (e) {
+      if (e instanceof CapabilityError) throw new AgentError(e.message);
+      throw e;
+    }
+    const denied = checkImports(shape.imports, grants);
+    if (denied.length > 0) {
+      const hint = grantHint(opts.profile, manifestPath);
+      throw new AgentError([formatDenied(denied), hint]);
+    }
+    const funcs = new Set(
+      shape.exports.filter((e) => e.kind === "function").map((e) => e.name),
+    );
+    const missing: string[] = [];
+    const entry = manifest.entry ?? "_start";
+    const toolEntries = manifest.tools.filter((t) => t.entry !== undefined);
+    if (
+      manifest.tools.length > toolEntries.length && !funcs.has(entry) &&
+      manifestPath
+    ) {
+      missing.push(
+        `manifest entry "${entry}" is not an exported function of ${wasmPath}`,
+      );
+    }
+    for (const t of toolEntries) {
+      if (!funcs.has(t.entry!)) {
+        missing.push(
+          `tool "${t.name}": entry "${t.entry}" is not an exported function of ${wasmPath}`,
+        );
+      }
+    }
+    if (missing.length > 0) throw new AgentError(missing);
+    const env = { ...(opts.env ?? {}), ...(opts.secrets ?? {}) };
+    let runner: GuestRunner;
+    try {
+      runner = await runtime.createRunner(bytes, {
+        grants,
+        preopens: opts.dirs ?? [],
+        size: opts.poolSize ?? 1,
+      });
+    } catch (e) {
+      throw new AgentError(redact(firstLine(e)));
+    }
+    return new Agent({
+      manifest,
+      manifestPath,
+      grants,
+      wasmPath,
+      module: shape,
+      runner,
+      env,
+      limits: opts.limits ?? {},
+      redact,
+    });
+  }
+
+  /** The limits applied to every call unless overridden. */
+  get limits(): CallLimits {
+    return { ...this.#limits };
+  }
+
+  /**
+   * Calls a tool in a fresh instance. Throws {@link UnknownToolError} when the
+   * manifest does not declare `name`; every other failure is a result with
+   * `isError: true` and a one-line `error`.
+   */
+  callTool(
+    name: string,
+    args: unknown,
+    o: CallOptions = {},
+  ): Promise<ToolResult> {
+    const tool = this.manifest.tools.find((t) => t.name === name);
+    if (!tool) return Promise.reject(new UnknownToolError(name));
+    return this.#call(name, args, tool.entry, o);
+  }
+
+  /** Reads a resource through the pseudo-tool `_resource_read` with `{"uri"}`. */
+  readResource(uri: string, o: CallOptions = {}): Promise<ToolResult> {
+    if (!this.manifest.resources.some((r) => r.uri === uri)) {
+      return Promise.reject(new UnknownToolError(uri, "resource"));
+    }
+    return this.#call(RESOURCE_READ_TOOL, { uri }, undefined, o);
+  }
+
+  /** Renders a prompt through the pseudo-tool `_prompt_get` with `{"prompt","arguments"}`. */
+  getPrompt(
+    name: string,
+    args: Record<string, string>,
+    o: CallOptions = {},
+  ): Promise<ToolResult> {
+    if (!this.manifest.prompts.some((p) => p.name === name)) {
+      return Promise.reject(new UnknownToolError(name, "prompt"));
+    }
+    return this.#call(
+      PROMPT_GET_TOOL,
+      { prompt: name, arguments: args ?? {} },
+      undefined,
+      o,
+    );
+  }
+
+  async #call(
+    tool: string,
+    args: unknown,
+    entry: string | undefined,
+    o: CallOptions,
+  ): Promise<ToolResult> {
+    if (this.#closed) throw new AgentError("the agent is closed");
+    const limits = mergeLimits(this.#limits, o.limits);
+    const cap = limits.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    const chunks: Uint8Array[] = [];
+    let kept = 0;
+    let total = 0;
+    const errDecoder = new TextDecoder();
+    const redact = this.#redact;
+    const onStderr = o.onStderr;
+    const result = await this.#runner.run(
+      {
+        entry: entry ?? this.manifest.entry,
+        args: [basename(this.wasmPath)],
+        env: { ...this.#env },
+        stdin: encodeRequest(tool, args),
+        limits: engineLimits(limits),
+      },
+      {
+        onStdout(b) {
+          total += b.length;
+          if (kept < cap) {
+            const part = b.subarray(0, Math.min(b.length, cap - kept));
+            chunks.push(part.slice());
+            kept += part.length;
+          }
+        },
+        onStderr: onStderr
+          ? (b) => {
+            const text = errDecoder.decode(b, { stream: true });
+            if (text !== "") onStderr(redact(text));
+          }
+          : undefined,
+        signal: o.signal,
+        timeoutMs: limits.timeoutMs || undefined,
+      },
+    );
+    if (onStderr) {
+      const tail = errDecoder.decode();
+      if (tail !== "") onStderr(redact(tail));
+    }
+    const out = new Uint8Array(kept);
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    const stdout = new TextDecoder().decode(out);
+    const base = {
+      steps: result.steps,
+      memoryPages: result.memoryPages,
+      durationMs: result.durationMs,
+      exitCode: result.exitCode,
+    };
+    const failure = describeFailure(result, limits);
+    if (total > cap) {
+      const error =
+        `output truncated: the tool wrote ${total} bytes, more than the ${cap}-byte limit`;
+      return {
+        ...base,
+        text: redact(`${stdout}\n[porta] ${error}`),
+        isError: true,
+        error: redact(failure ?? error),
+      };
+    }
+    const decoded = decodeResponse(stdout);
+    if (failure !== undefined) {
+      return {
+        ...base,
+        text: redact(decoded.kind === "err" ? decoded.text : failure),
+        isError: true,
+        error: redact(failure),
+      };
+    }
+    if (decoded.isError) {
+      const line = decoded.text.split("\n")[0];
+      return {
+        ...base,
+        text: redact(decoded.text),
+        isError: true,
+        error: redact(`tool returned an error: ${line}`),
+      };
+    }
+    return { ...base, text: redact(decoded.text), isError: false };
+  }
+
+  /**
+   * Runs the module as a program (`porta run`): streams stdout/stderr through,
+   * restarts per `o.restart`, and reports totals. Never throws for guest
+   * failures: they are described by the result.
+   */
+  async run(o: RunOptions): Promise<RunResult> {
+    if (this.#closed) throw new AgentError("the agent is closed");
+    const policy = o.restart ?? NO_RESTART;
+    const limits = mergeLimits(this.#limits, o.limits);
+    const entry = o.entry ?? this.manifest.entry ?? "_start";
+    if (
+      !this.module.exports.some((e) =>
+        e.name === entry && e.kind === "function"
+      )
+    ) {
+      throw new AgentError(
+        `entry "${entry}" is not an exported function of ${this.wasmPath}`,
+      );
+    }
+    let restarts = 0;
+    let steps = 0;
+    let memoryPages = 0;
+    let durationMs = 0;
+    for (;;) {
+      const r = await this.#runner.run(
+        {
+          entry,
+          args: [basename(this.wasmPath), ...o.args],
+          env: { ...this.#env },
+          stdin: o.stdin ?? "inherit",
+          limits: engineLimits(limits),
+        },
+        {
+          onStdout: o.onStdout,
+          onStderr: o.onStderr,
+          signal: o.signal,
+          timeoutMs: limits.timeoutMs || undefined,
+        },
+      );
+      steps += r.steps;
+      memoryPages = Math.max(memoryPages, r.memoryPages);
+      durationMs += r.durationMs;
+      const cancelled = o.signal?.aborted === true ||
+        /^cancelled/.test(r.trap ?? "");
+      const timedOut = /^timeout/.test(r.trap ?? "");
+      const failure = describeFailure(r, limits);
+      const again = shouldRestart(
+        policy,
+        {
+          exitCode: r.trap !== undefined || r.limit ? null : r.exitCode,
+          cancelled: cancelled || timedOut,
+        },
+        restarts,
+      );
+      if (!again) {
+        const res: RunResult = {
+          exitCode: r.trap !== undefined || r.limit ? null : r.exitCode,
+          restarts,
+          steps,
+          memoryPages,
+          durationMs,
+          cancelled,
+        };
+        if (r.limit) res.limit = r.limit;
+        else if (timedOut) res.limit = "timeout";
+        if (failure !== undefined && res.exitCode === null) {
+          res.error = this.#redact(failure);
+        }
+        return res;
+      }
+      restarts++;
+      o.onRestart?.(restarts, r);
+    }
+  }
+
+  /** Stops every worker; further calls fail. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#runner.close();
+  }
+}
+
+function engineLimits(
+  l: CallLimits,
+): { fuel?: number; maxMemoryPages?: number } {
+  const out: { fuel?: number; maxMemoryPages?: number } = {};
+  if (l.stepLimit !== undefined) out.fuel = l.stepLimit;
+  if (l.maxMemoryPages !== undefined) out.maxMemoryPages = l.maxMemoryPages;
+  return out;
+}
+
+function grantHint(
+  profile: string | undefined,
+  manifestPath: string | undefined,
+): string {
+  if (profile === undefined && manifestPath === undefined) {
+    return "hint: nothing is granted by default; choose --profile ai-agent|worker|full or add a manifest";
+  }
+  if (manifestPath !== undefined) {
+    return `hint: grants are the manifest's capabilities narrowed by the profile (${
+      profile ?? "ai-agent, the default"
+    })`;
+  }
+  return `hint: profile ${profile} does not grant these; choose a wider --profile`;
+}
+
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n").map((s) => s.trim()).find((s) => s !== "") ??
+    "unknown error";
+}
+
+/** Reads a module file, with one-line errors for missing files and non-wasm content. */
+export async function readModule(path: string): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    const info = await Deno.stat(path);
+    if (info.isDirectory) {
+      throw new AgentError(`${path}: is a directory, not a .wasm file`);
+    }
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    if (e instanceof AgentError) throw e;
+    if (e instanceof Deno.errors.NotFound) {
+      throw new AgentError(`${path}: no such file`);
+    }
+    if (
+      e instanceof Deno.errors.PermissionDenied ||
+      e instanceof Deno.errors.NotCapable
+    ) {
+      throw new AgentError(`${path}: permission denied`);
+    }
+    throw new AgentError(`${path}: cannot read the file`);
+  }
+  if (
+    bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 ||
+    bytes[2] !== 0x73 ||
+    bytes[3] !== 0x6d
+  ) {
+    throw new AgentError(
+      `${path}: not a WebAssembly binary (no \\0asm header)`,
+    );
+  }
+  return bytes;
+}

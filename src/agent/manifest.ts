@@ -1,0 +1,602 @@
+/**
+ * The agent manifest `<agent>.manifest.json` (JSONC: comments and trailing
+ * commas allowed):
+ *
+ * ```jsonc
+ * {
+ *   "name": "demo", "version": "1.0.0", "description": "…",
+ *   "entry": "_start",                // export run for every call (default _start)
+ *   "capabilities": ["io", "process"],
+ *   "tools": [{ "name": "reverse", "description": "…",
+ *               "inputSchema": { "type": "object" },
+ *               "entry": "reverse" }],  // optional per-tool export (default: "entry")
+ *   "resources": [{ "uri": "demo://readme", "name": "readme", "mimeType": "text/plain" }],
+ *   "prompts": [{ "name": "summarize", "arguments": [{ "name": "topic", "required": true }] }],
+ *   "wasi_imports": ["fd_write", "fd_read", "proc_exit"]
+ * }
+ * ```
+ *
+ * Validation errors name the field path (`tools[2].inputSchema: expected an
+ * object`). Unknown fields are errors (they are usually typos), except keys
+ * starting with `$` or `x-`.
+ *
+ * @module
+ */
+
+import { parseJsonc } from "./jsonc.ts";
+import {
+  CAPABILITIES,
+  type Capability,
+  isCapability,
+  requiredCapabilities,
+  WASI_CAPABILITY,
+  WASI_MODULE,
+} from "../sandbox/capabilities.ts";
+
+/** A JSON Schema object (only `type: "object"` is checked). */
+export type JsonSchema = Record<string, unknown>;
+
+/** A tool the agent offers. */
+export interface ToolSpec {
+  /** Tool name (1-128 chars of `A-Za-z0-9_.-`). */
+  name: string;
+  /** Human-readable title. */
+  title?: string;
+  /** What the tool does. */
+  description?: string;
+  /** JSON Schema of the arguments (an object schema). */
+  inputSchema: JsonSchema;
+  /** JSON Schema of structured results, passed through to MCP clients. */
+  outputSchema?: JsonSchema;
+  /** MCP tool annotations, passed through. */
+  annotations?: Record<string, unknown>;
+  /** Export to run for this tool (default: the manifest's `entry`). */
+  entry?: string;
+}
+
+/** A resource the agent can read. */
+export interface ResourceSpec {
+  /** Resource URI (must have a scheme, e.g. `demo://readme`). */
+  uri: string;
+  /** Short name. */
+  name: string;
+  /** Human-readable title. */
+  title?: string;
+  /** Description. */
+  description?: string;
+  /** MIME type of the content. */
+  mimeType?: string;
+}
+
+/** One argument of a prompt. */
+export interface PromptArgument {
+  /** Argument name. */
+  name: string;
+  /** Description. */
+  description?: string;
+  /** Whether the argument must be given. */
+  required?: boolean;
+}
+
+/** A prompt template the agent provides. */
+export interface PromptSpec {
+  /** Prompt name. */
+  name: string;
+  /** Human-readable title. */
+  title?: string;
+  /** Description. */
+  description?: string;
+  /** Arguments. */
+  arguments?: PromptArgument[];
+}
+
+/** A validated manifest. Arrays are always present (possibly empty). */
+export interface Manifest {
+  /** Agent name. */
+  name: string;
+  /** Agent version. */
+  version: string;
+  /** Description (used as MCP instructions). */
+  description?: string;
+  /** Export run for every call (default `_start`). */
+  entry?: string;
+  /** Capabilities the agent asks for. */
+  capabilities: Capability[];
+  /** Tools. */
+  tools: ToolSpec[];
+  /** Resources. */
+  resources: ResourceSpec[];
+  /** Prompts. */
+  prompts: PromptSpec[];
+  /** WASI functions the agent imports (informational; checked against the module). */
+  wasi_imports: string[];
+}
+
+/** A manifest that does not parse or validate; `issues` lists every problem. */
+export class ManifestError extends Error {
+  /** Every problem found, each `path: reason`. */
+  readonly issues: string[];
+  /** The manifest file, when known. */
+  readonly file?: string;
+  /** Creates the error; the message is one line (first issue + count). */
+  constructor(issues: string[], file?: string) {
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+    super(
+      `${file ? `${file}: ` : ""}${issues[0] ?? "invalid manifest"}${more}`,
+    );
+    this.name = "ManifestError";
+    this.issues = issues;
+    this.file = file;
+  }
+}
+
+/** Names reserved for the resource/prompt pseudo-tools of the ABI. */
+export const RESERVED_TOOL_NAMES: ReadonlySet<string> = new Set([
+  "_resource_read",
+  "_prompt_get",
+]);
+
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
+class Checker {
+  issues: string[] = [];
+  fail(path: string, why: string): void {
+    this.issues.push(`${path}: ${why}`);
+  }
+  fields(o: Obj, path: string, known: readonly string[]): void {
+    for (const k of Object.keys(o)) {
+      if (known.includes(k) || k.startsWith("$") || k.startsWith("x-")) {
+        continue;
+      }
+      const close = known.find((c) => similar(c, k));
+      const at = path === "" ? k : `${path}.${k}`;
+      this.fail(
+        at,
+        `unknown field${close ? ` (did you mean "${close}"?)` : ""}`,
+      );
+    }
+  }
+  str(
+    o: Obj,
+    key: string,
+    path: string,
+    required: boolean,
+  ): string | undefined {
+    const v = o[key];
+    const at = path === "" ? key : `${path}.${key}`;
+    if (v === undefined) {
+      if (required) this.fail(at, "required field is missing");
+      return undefined;
+    }
+    if (typeof v !== "string") {
+      this.fail(at, `expected a string, got ${typeName(v)}`);
+      return undefined;
+    }
+    if (required && v.trim() === "") {
+      this.fail(at, "must not be empty");
+      return undefined;
+    }
+    return v;
+  }
+  arr(o: Obj, key: string, path: string): unknown[] {
+    const v = o[key];
+    const at = path === "" ? key : `${path}.${key}`;
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) {
+      this.fail(at, `expected an array, got ${typeName(v)}`);
+      return [];
+    }
+    return v;
+  }
+}
+
+function similar(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  if (la === lb || la.replace(/[_-]/g, "") === lb.replace(/[_-]/g, "")) {
+    return true;
+  }
+  // One edit or two adjacent swaps away.
+  let i = 0;
+  while (i < la.length && la[i] === lb[i]) i++;
+  const restA = la.slice(i);
+  const restB = lb.slice(i);
+  return restA.slice(1) === restB || restB.slice(1) === restA ||
+    restA.slice(1) === restB.slice(1) ||
+    (restA.length > 1 && restA[0] === restB[1] && restA[1] === restB[0] &&
+      restA.slice(2) === restB.slice(2));
+}
+
+/**
+ * Validates a parsed manifest value. Throws {@link ManifestError} listing
+ * every problem, each naming its field path.
+ */
+export function validateManifest(value: unknown, file?: string): Manifest {
+  const c = new Checker();
+  if (!isObj(value)) {
+    throw new ManifestError([
+      `(root): expected an object, got ${typeName(value)}`,
+    ], file);
+  }
+  c.fields(value, "", [
+    "name",
+    "version",
+    "description",
+    "entry",
+    "capabilities",
+    "tools",
+    "resources",
+    "prompts",
+    "wasi_imports",
+  ]);
+  const name = c.str(value, "name", "", true) ?? "";
+  const version = c.str(value, "version", "", true) ?? "";
+  const description = c.str(value, "description", "", false);
+  const entry = c.str(value, "entry", "", false);
+  if (entry !== undefined && entry === "") c.fail("entry", "must not be empty");
+
+  const capabilities: Capability[] = [];
+  c.arr(value, "capabilities", "").forEach((cap, i) => {
+    const at = `capabilities[${i}]`;
+    if (typeof cap !== "string") {
+      return c.fail(at, `expected a string, got ${typeName(cap)}`);
+    }
+    if (!isCapability(cap)) {
+      return c.fail(
+        at,
+        `unknown capability "${cap}" (known: ${CAPABILITIES.join(", ")})`,
+      );
+    }
+    if (capabilities.includes(cap)) {
+      return c.fail(at, `duplicate capability "${cap}"`);
+    }
+    capabilities.push(cap);
+  });
+
+  const tools: ToolSpec[] = [];
+  const toolIndex = new Map<string, number>();
+  c.arr(value, "tools", "").forEach((t, i) => {
+    const at = `tools[${i}]`;
+    if (!isObj(t)) return c.fail(at, `expected an object, got ${typeName(t)}`);
+    c.fields(t, at, [
+      "name",
+      "title",
+      "description",
+      "inputSchema",
+      "outputSchema",
+      "annotations",
+      "entry",
+    ]);
+    const tname = c.str(t, "name", at, true);
+    if (tname !== undefined) {
+      if (!TOOL_NAME.test(tname)) {
+        c.fail(
+          `${at}.name`,
+          `invalid tool name "${tname}" (use 1-128 of A-Z a-z 0-9 _ . -)`,
+        );
+      } else if (RESERVED_TOOL_NAMES.has(tname)) {
+        c.fail(`${at}.name`, `"${tname}" is reserved`);
+      } else if (toolIndex.has(tname)) {
+        c.fail(
+          `${at}.name`,
+          `duplicate tool name "${tname}" (also tools[${
+            toolIndex.get(tname)
+          }])`,
+        );
+      } else toolIndex.set(tname, i);
+    }
+    const title = c.str(t, "title", at, false);
+    const desc = c.str(t, "description", at, false);
+    const tentry = c.str(t, "entry", at, false);
+    let inputSchema: JsonSchema = { type: "object" };
+    if (t.inputSchema !== undefined) {
+      if (!isObj(t.inputSchema)) {
+        c.fail(
+          `${at}.inputSchema`,
+          `expected an object, got ${typeName(t.inputSchema)}`,
+        );
+      } else {
+        if (
+          t.inputSchema.type !== undefined && t.inputSchema.type !== "object"
+        ) {
+          c.fail(
+            `${at}.inputSchema.type`,
+            `expected "object", got ${JSON.stringify(t.inputSchema.type)}`,
+          );
+        }
+        inputSchema = { type: "object", ...t.inputSchema };
+      }
+    }
+    let outputSchema: JsonSchema | undefined;
+    if (t.outputSchema !== undefined) {
+      if (!isObj(t.outputSchema)) {
+        c.fail(
+          `${at}.outputSchema`,
+          `expected an object, got ${typeName(t.outputSchema)}`,
+        );
+      } else outputSchema = t.outputSchema;
+    }
+    let annotations: Obj | undefined;
+    if (t.annotations !== undefined) {
+      if (!isObj(t.annotations)) {
+        c.fail(
+          `${at}.annotations`,
+          `expected an object, got ${typeName(t.annotations)}`,
+        );
+      } else annotations = t.annotations;
+    }
+    const tool: ToolSpec = { name: tname ?? "", inputSchema };
+    if (title !== undefined) tool.title = title;
+    if (desc !== undefined) tool.description = desc;
+    if (outputSchema) tool.outputSchema = outputSchema;
+    if (annotations) tool.annotations = annotations;
+    if (tentry !== undefined) tool.entry = tentry;
+    tools.push(tool);
+  });
+
+  const resources: ResourceSpec[] = [];
+  const uris = new Map<string, number>();
+  c.arr(value, "resources", "").forEach((r, i) => {
+    const at = `resources[${i}]`;
+    if (!isObj(r)) return c.fail(at, `expected an object, got ${typeName(r)}`);
+    c.fields(r, at, ["uri", "name", "title", "description", "mimeType"]);
+    const uri = c.str(r, "uri", at, true);
+    if (uri !== undefined) {
+      if (!URI.test(uri)) {
+        c.fail(`${at}.uri`, `invalid URI "${uri}" (expected scheme:...)`);
+      } else if (uris.has(uri)) {
+        c.fail(
+          `${at}.uri`,
+          `duplicate resource URI "${uri}" (also resources[${uris.get(uri)}])`,
+        );
+      } else uris.set(uri, i);
+    }
+    const rname = c.str(r, "name", at, true);
+    const res: ResourceSpec = { uri: uri ?? "", name: rname ?? "" };
+    const title = c.str(r, "title", at, false);
+    const desc = c.str(r, "description", at, false);
+    const mime = c.str(r, "mimeType", at, false);
+    if (title !== undefined) res.title = title;
+    if (desc !== undefined) res.description = desc;
+    if (mime !== undefined) res.mimeType = mime;
+    resources.push(res);
+  });
+
+  const prompts: PromptSpec[] = [];
+  const promptIndex = new Map<string, number>();
+  c.arr(value, "prompts", "").forEach((p, i) => {
+    const at = `prompts[${i}]`;
+    if (!isObj(p)) return c.fail(at, `expected an object, got ${typeName(p)}`);
+    c.fields(p, at, ["name", "title", "description", "arguments"]);
+    const pname = c.str(p, "name", at, true);
+    if (pname !== undefined) {
+      if (promptIndex.has(pname)) {
+        c.fail(
+          `${at}.name`,
+          `duplicate prompt name "${pname}" (also prompts[${
+            promptIndex.get(pname)
+          }])`,
+        );
+      } else promptIndex.set(pname, i);
+    }
+    const prompt: PromptSpec = { name: pname ?? "" };
+    const title = c.str(p, "title", at, false);
+    const desc = c.str(p, "description", at, false);
+    if (title !== undefined) prompt.title = title;
+    if (desc !== undefined) prompt.description = desc;
+    if (p.arguments !== undefined) {
+      const args: PromptArgument[] = [];
+      const seen = new Set<string>();
+      c.arr(p, "arguments", at).forEach((a, j) => {
+        const aat = `${at}.arguments[${j}]`;
+        if (!isObj(a)) {
+          return c.fail(aat, `expected an object, got ${typeName(a)}`);
+        }
+        c.fields(a, aat, ["name", "description", "required"]);
+        const aname = c.str(a, "name", aat, true);
+        if (aname !== undefined) {
+          if (seen.has(aname)) {
+            c.fail(`${aat}.name`, `duplicate argument name "${aname}"`);
+          }
+          seen.add(aname);
+        }
+        const arg: PromptArgument = { name: aname ?? "" };
+        const adesc = c.str(a, "description", aat, false);
+        if (adesc !== undefined) arg.description = adesc;
+        if (a.required !== undefined) {
+          if (typeof a.required !== "boolean") {
+            c.fail(
+              `${aat}.required`,
+              `expected a boolean, got ${typeName(a.required)}`,
+            );
+          } else arg.required = a.required;
+        }
+        args.push(arg);
+      });
+      prompt.arguments = args;
+    }
+    prompts.push(prompt);
+  });
+
+  const wasi_imports: string[] = [];
+  c.arr(value, "wasi_imports", "").forEach((w, i) => {
+    const at = `wasi_imports[${i}]`;
+    if (typeof w !== "string") {
+      return c.fail(at, `expected a string, got ${typeName(w)}`);
+    }
+    if (!Object.hasOwn(WASI_CAPABILITY, w)) {
+      return c.fail(at, `unknown ${WASI_MODULE} function "${w}"`);
+    }
+    if (!wasi_imports.includes(w)) wasi_imports.push(w);
+  });
+
+  if (c.issues.length > 0) throw new ManifestError(c.issues, file);
+  const m: Manifest = {
+    name,
+    version,
+    capabilities,
+    tools,
+    resources,
+    prompts,
+    wasi_imports,
+  };
+  if (description !== undefined) m.description = description;
+  if (entry !== undefined) m.entry = entry;
+  return m;
+}
+
+/** Parses and validates manifest text (JSONC). Throws {@link ManifestError}. */
+export function parseManifest(text: string, file?: string): Manifest {
+  let value: unknown;
+  try {
+    value = parseJsonc(text);
+  } catch (e) {
+    const err = e as { message: string; line?: number; column?: number };
+    const where = err.line
+      ? `line ${err.line}, column ${err.column}`
+      : "syntax";
+    throw new ManifestError([`${where}: ${err.message}`], file);
+  }
+  return validateManifest(value, file);
+}
+
+/** Reads, parses and validates a manifest file. Throws {@link ManifestError}. */
+export async function loadManifest(path: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : "cannot read the file";
+    throw new ManifestError([why], path);
+  }
+  return parseManifest(text, path);
+}
+
+/** The conventional manifest path of a module: `foo.wasm` -> `foo.manifest.json`. */
+export function manifestPathFor(wasmPath: string): string {
+  const slash = Math.max(wasmPath.lastIndexOf("/"), wasmPath.lastIndexOf("\\"));
+  const dir = wasmPath.slice(0, slash + 1);
+  const base = wasmPath.slice(slash + 1);
+  const stem = base.toLowerCase().endsWith(".wasm") ? base.slice(0, -5) : base;
+  return `${dir}${stem}.manifest.json`;
+}
+
+/**
+ * Finds the manifest of a module: the explicit path if given (it must exist,
+ * else {@link ManifestError}), else `<agent>.manifest.json` beside the wasm
+ * if that exists, else `undefined`.
+ */
+export function findManifest(
+  wasmPath: string,
+  explicit?: string,
+): string | undefined {
+  if (explicit !== undefined) {
+    try {
+      if (!Deno.statSync(explicit).isFile) {
+        throw new ManifestError(["not a file"], explicit);
+      }
+    } catch (e) {
+      if (e instanceof ManifestError) throw e;
+      throw new ManifestError(["no such file"], explicit);
+    }
+    return explicit;
+  }
+  const beside = manifestPathFor(wasmPath);
+  try {
+    return Deno.statSync(beside).isFile ? beside : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The part of a module description `deriveManifest` needs (engine `describeModule` or `Module.imports/exports`). */
+export interface ModuleShape {
+  /** Imports of the module. */
+  imports: readonly { module: string; name: string; kind: string }[];
+  /** Exports of the module. */
+  exports: readonly { name: string; kind: string }[];
+}
+
+/** Exports that are never tools (WASI/toolchain entry points and internals). */
+export function isInternalExport(name: string): boolean {
+  return name === "_start" || name === "_initialize" || name.startsWith("_") ||
+    name.startsWith("cabi_") || name === "memory" || name === "main";
+}
+
+/** Turns an arbitrary string into a valid tool name. */
+export function toolNameFrom(text: string): string {
+  const clean = text.replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^_+|_+$/g, "")
+    .slice(0, 128);
+  return clean === "" ? "run" : clean;
+}
+
+/**
+ * Derives a manifest from a module (for `porta build`):
+ * - `wasi_imports`: the module's `wasi_snapshot_preview1` function imports;
+ * - `capabilities`: the smallest set covering those imports;
+ * - tools: every exported function that is not internal (see
+ *   {@link isInternalExport}). In a WASI command (it exports `_start`) every
+ *   call runs `_start` and the guest dispatches on the `"tool"` field of the
+ *   ABI request; when such a module exports no other function, one tool named
+ *   after the agent is derived. In a reactor (no `_start`) each tool gets
+ *   `"entry": "<export>"` so that export runs for that tool.
+ *   Input schemas are the permissive `{"type": "object"}`: edit them.
+ */
+export function deriveManifest(info: ModuleShape, name: string): Manifest {
+  const wasi = [
+    ...new Set(
+      info.imports.filter((i) =>
+        i.module === WASI_MODULE && i.kind === "function"
+      ).map((i) => i.name),
+    ),
+  ];
+  const funcs = info.exports.filter((e) => e.kind === "function").map((e) =>
+    e.name
+  );
+  const isCommand = funcs.includes("_start");
+  const exported = funcs.filter((f) =>
+    !isInternalExport(f) && TOOL_NAME.test(f)
+  );
+  const tools: ToolSpec[] = exported.map((f) => {
+    const t: ToolSpec = {
+      name: f,
+      description: `Exported function ${f}.`,
+      inputSchema: { type: "object" },
+    };
+    if (!isCommand) t.entry = f;
+    return t;
+  });
+  if (isCommand && tools.length === 0) {
+    tools.push({
+      name: toolNameFrom(name),
+      description: `Runs ${name} (the request arrives on stdin).`,
+      inputSchema: { type: "object" },
+    });
+  }
+  return {
+    name,
+    version: "0.1.0",
+    description: `Agent ${name} (manifest derived by porta build).`,
+    capabilities: requiredCapabilities(wasi),
+    tools,
+    resources: [],
+    prompts: [],
+    wasi_imports: wasi,
+  };
+}

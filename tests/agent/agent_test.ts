@@ -1,0 +1,364 @@
+import { assertEquals, assertMatch, assertRejects } from "./asserts.ts";
+import { Agent, AgentError, UnknownToolError } from "../../src/agent/agent.ts";
+import { decodeResponse, encodeRequest } from "../../src/agent/abi.ts";
+import { fakeAgentFiles, fakeRuntime } from "./fake_runtime.ts";
+
+const MANIFEST = {
+  name: "demo",
+  version: "1.0.0",
+  capabilities: ["io", "process"],
+  tools: [{ name: "echo" }, { name: "direct", entry: "direct" }],
+  resources: [{ uri: "demo://readme", name: "readme" }],
+  prompts: [{ name: "summarize" }],
+};
+
+const SHAPE = {
+  imports: [
+    { module: "wasi_snapshot_preview1", name: "fd_write", kind: "function" },
+    { module: "wasi_snapshot_preview1", name: "proc_exit", kind: "function" },
+  ],
+  exports: [
+    { name: "_start", kind: "function" },
+    { name: "direct", kind: "function" },
+  ],
+};
+
+Deno.test("abi: request framing and response decoding", () => {
+  const req = encodeRequest("t", { a: "é" });
+  const json = new TextDecoder().decode(req.subarray(4));
+  assertEquals(new DataView(req.buffer).getUint32(0, true), req.length - 4);
+  assertEquals(JSON.parse(json), { tool: "t", arguments: { a: "é" } });
+  assertEquals(decodeResponse('{"ok":"hi"}'), {
+    text: "hi",
+    isError: false,
+    kind: "ok",
+  });
+  assertEquals(decodeResponse('{"ok":{"n":1}}\n'), {
+    text: '{"n":1}',
+    isError: false,
+    kind: "ok",
+  });
+  assertEquals(decodeResponse('{"err":"bad"}'), {
+    text: "bad",
+    isError: true,
+    kind: "err",
+  });
+  assertEquals(decodeResponse('{"ok":1,"x":2}').kind, "raw");
+  assertEquals(decodeResponse("plain text").text, "plain text");
+  assertEquals(decodeResponse("{broken").kind, "raw");
+});
+
+async function load(handler: Parameters<typeof fakeRuntime>[0], opts = {}) {
+  const files = await fakeAgentFiles(MANIFEST);
+  const { runtime, log } = fakeRuntime(handler, SHAPE);
+  const agent = await Agent.load(files.wasm, { runtime, ...opts });
+  return { agent, log, files };
+}
+
+Deno.test("agent: callTool maps ok / err / raw output and passes the request on stdin", async () => {
+  const { agent, log } = await load((req) => {
+    if (req.arguments.mode === "ok") {
+      return { stdout: JSON.stringify({ ok: req.arguments.text }) };
+    }
+    if (req.arguments.mode === "json") {
+      return { stdout: JSON.stringify({ ok: [1, 2] }) };
+    }
+    if (req.arguments.mode === "err") {
+      return { stdout: JSON.stringify({ err: "no good" }) };
+    }
+    return { stdout: "raw output" };
+  });
+  assertEquals(agent.grants, new Set(["io", "process"]));
+  const ok = await agent.callTool("echo", { mode: "ok", text: "hello" });
+  assertEquals([ok.text, ok.isError, ok.exitCode, ok.steps, ok.error], [
+    "hello",
+    false,
+    0,
+    10,
+    undefined,
+  ]);
+  assertEquals(log.requests[0], {
+    tool: "echo",
+    arguments: { mode: "ok", text: "hello" },
+  });
+  assertEquals((await agent.callTool("echo", { mode: "json" })).text, "[1,2]");
+  const err = await agent.callTool("echo", { mode: "err" });
+  assertEquals([err.text, err.isError, err.error], [
+    "no good",
+    true,
+    "tool returned an error: no good",
+  ]);
+  assertEquals(
+    (await agent.callTool("echo", { mode: "raw" })).text,
+    "raw output",
+  );
+  await agent.callTool("direct", {});
+  assertEquals(log.jobs.at(-1)!.entry, "direct");
+  assertEquals(log.jobs[0].entry, undefined);
+  await assertRejects(
+    () => agent.callTool("nope", {}),
+    UnknownToolError,
+    /unknown tool "nope"/,
+  );
+  await agent.close();
+  assertEquals(log.closed, 1);
+});
+
+Deno.test("agent: traps, limits, timeouts and exit codes become one-line errors", async () => {
+  const { agent } = await load((req) => {
+    switch (req.arguments.case) {
+      case "trap":
+        return { exitCode: null, trap: "unreachable executed\n  at func 3" };
+      case "fuel":
+        return { exitCode: null, trap: "fuel exhausted", limit: "fuel" };
+      case "memory":
+        return { exitCode: null, trap: "memory limit", limit: "memory" };
+      case "timeout":
+        return { exitCode: null, trap: "timeout after 50 ms" };
+      case "exit":
+        return { exitCode: 3, stdout: "partial" };
+      default:
+        return { exitCode: 2, stdout: '{"err":"invalid input"}' };
+    }
+  });
+  const lim = { limits: { stepLimit: 1000, maxMemoryPages: 2 } };
+  const trap = await agent.callTool("echo", { case: "trap" });
+  assertEquals([trap.isError, trap.error, trap.exitCode], [
+    true,
+    "trap: unreachable executed",
+    null,
+  ]);
+  assertEquals(
+    (await agent.callTool("echo", { case: "fuel" }, lim)).error,
+    "step limit of 1000 instructions reached",
+  );
+  assertEquals(
+    (await agent.callTool("echo", { case: "memory" }, lim)).error,
+    "memory limit of 2 pages exceeded",
+  );
+  assertEquals(
+    (await agent.callTool("echo", { case: "timeout" })).error,
+    "timeout after 50 ms",
+  );
+  const exit = await agent.callTool("echo", { case: "exit" });
+  assertEquals([exit.isError, exit.error, exit.exitCode], [
+    true,
+    "guest exited with code 3",
+    3,
+  ]);
+  const errExit = await agent.callTool("echo", { case: "errexit" });
+  assertEquals([errExit.text, errExit.error], [
+    "invalid input",
+    "guest exited with code 2",
+  ]);
+  await agent.close();
+});
+
+Deno.test("agent: output is capped at maxOutputBytes and says so", async () => {
+  const { agent } = await load(() => ({ stdout: "x".repeat(5000) }));
+  const r = await agent.callTool("echo", {}, {
+    limits: { maxOutputBytes: 100 },
+  });
+  assertEquals(r.isError, true);
+  assertEquals(
+    r.text.startsWith("x".repeat(100) + "\n[porta] output truncated"),
+    true,
+  );
+  assertEquals(
+    r.error,
+    "output truncated: the tool wrote 5000 bytes, more than the 100-byte limit",
+  );
+  const small = await agent.callTool("echo", {}, {
+    limits: { maxOutputBytes: 5000 },
+  });
+  assertEquals(small.isError, false);
+  await agent.close();
+});
+
+Deno.test("agent: secrets reach the guest env but are redacted from results and stderr", async () => {
+  const stderr: string[] = [];
+  const { agent, log } = await load(
+    (_req, job) => ({
+      stdout: JSON.stringify({
+        ok: `token=${job.env.TOKEN} user=${job.env.USER}`,
+      }),
+      stderr: [`debug: using ${job.env.TOKEN}\n`],
+    }),
+    { env: { USER: "bob" }, secrets: { TOKEN: "s3cr3t-value" } },
+  );
+  const r = await agent.callTool("echo", {}, {
+    onStderr: (t) => stderr.push(t),
+  });
+  assertEquals(log.jobs[0].env, { USER: "bob", TOKEN: "s3cr3t-value" });
+  assertEquals(r.text, "token=[REDACTED] user=bob");
+  assertEquals(stderr.join(""), "debug: using [REDACTED]\n");
+  await agent.close();
+});
+
+Deno.test("agent: resources and prompts use the pseudo-tools", async () => {
+  const { agent, log } = await load((req) => ({
+    stdout: JSON.stringify({ ok: req }),
+  }));
+  const res = await agent.readResource("demo://readme");
+  assertEquals(JSON.parse(res.text), {
+    tool: "_resource_read",
+    arguments: { uri: "demo://readme" },
+  });
+  const p = await agent.getPrompt("summarize", { topic: "wasm" });
+  assertEquals(log.requests[1], {
+    tool: "_prompt_get",
+    arguments: { prompt: "summarize", arguments: { topic: "wasm" } },
+  });
+  assertEquals(p.isError, false);
+  await assertRejects(
+    () => agent.readResource("demo://other"),
+    UnknownToolError,
+    /unknown resource/,
+  );
+  await assertRejects(
+    () => agent.getPrompt("other", {}),
+    UnknownToolError,
+    /unknown prompt/,
+  );
+  await agent.close();
+});
+
+Deno.test("agent: load errors are clear lines", async () => {
+  const { runtime } = fakeRuntime(() => ({}), SHAPE);
+  await assertRejects(
+    () => Agent.load("/nonexistent/x.wasm", { runtime }),
+    AgentError,
+    /x\.wasm: no such file/,
+  );
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/t.wasm`, "hello world, not wasm");
+  await assertRejects(
+    () => Agent.load(`${dir}/t.wasm`, { runtime }),
+    AgentError,
+    /not a WebAssembly binary/,
+  );
+  await assertRejects(
+    () => Agent.load(dir, { runtime }),
+    AgentError,
+    /is a directory/,
+  );
+  const bad = await fakeAgentFiles(undefined, { invalid: true });
+  const e = await assertRejects(
+    () => Agent.load(bad.wasm, { runtime }),
+    AgentError,
+  );
+  assertEquals(
+    e.message,
+    `${bad.wasm}: invalid module: offset 0x8: bad section id`,
+  );
+  // Denied imports: one line per import plus a hint.
+  const noManifest = await fakeAgentFiles();
+  const denied = await assertRejects(
+    () => Agent.load(noManifest.wasm, { runtime }),
+    AgentError,
+  ) as AgentError;
+  assertEquals(denied.lines.slice(0, 2), [
+    'import wasi_snapshot_preview1.fd_write needs capability "io" (not granted)',
+    'import wasi_snapshot_preview1.proc_exit needs capability "process" (not granted)',
+  ]);
+  assertMatch(denied.lines[2], /^hint: /);
+  // A profile alone grants enough; the derived manifest has one tool.
+  const ok = await Agent.load(noManifest.wasm, {
+    runtime,
+    profile: "ai-agent",
+  });
+  assertEquals(ok.manifest.tools.map((t) => t.name), ["direct"]);
+  await ok.close();
+  await assertRejects(
+    () => Agent.load(noManifest.wasm, { runtime, profile: "root" }),
+    AgentError,
+    /unknown profile "root"/,
+  );
+  const badManifest = await fakeAgentFiles({
+    name: "x",
+    version: "1",
+    tools: [{ name: "t", inputSchema: 1 }],
+  });
+  await assertRejects(
+    () => Agent.load(badManifest.wasm, { runtime }),
+    AgentError,
+    /agent\.manifest\.json: tools\[0\]\.inputSchema: expected an object, got a number/,
+  );
+  const badEntry = await fakeAgentFiles({
+    ...MANIFEST,
+    tools: [{ name: "t", entry: "missing" }],
+  });
+  await assertRejects(
+    () => Agent.load(badEntry.wasm, { runtime }),
+    AgentError,
+    /entry "missing" is not an exported function/,
+  );
+  for (
+    const d of [dir, bad.dir, noManifest.dir, badManifest.dir, badEntry.dir]
+  ) {
+    await Deno.remove(d, { recursive: true });
+  }
+});
+
+Deno.test("agent: run restarts per policy and reports totals", async () => {
+  let attempt = 0;
+  const { agent, log } = await load(() => {
+    attempt++;
+    return { exitCode: attempt < 3 ? 1 : 0, steps: 100, memoryPages: attempt };
+  });
+  const out: Uint8Array[] = [];
+  const restarts: number[] = [];
+  const r = await agent.run({
+    args: ["a", "b"],
+    onStdout: (b) => out.push(b),
+    onStderr: () => {},
+    restart: { mode: "on-failure", maxRestarts: 5 },
+    stdin: new Uint8Array(0),
+    onRestart: (n) => restarts.push(n),
+  });
+  assertEquals([r.exitCode, r.restarts, r.steps, r.memoryPages], [
+    0,
+    2,
+    300,
+    3,
+  ]);
+  assertEquals(restarts, [1, 2]);
+  assertEquals(log.jobs[0].args, ["agent.wasm", "a", "b"]);
+  assertEquals(log.jobs[0].entry, "_start");
+  attempt = -10;
+  const bounded = await agent.run({
+    args: [],
+    onStdout: () => {},
+    onStderr: () => {},
+    restart: { mode: "always", maxRestarts: 2 },
+    stdin: new Uint8Array(0),
+  });
+  assertEquals([bounded.exitCode, bounded.restarts], [1, 2]);
+  await assertRejects(
+    () => agent.run({ args: [], onStdout() {}, onStderr() {}, entry: "nope" }),
+    AgentError,
+    /entry "nope" is not an exported function/,
+  );
+  await agent.close();
+});
+
+Deno.test("agent: run reports traps and limits without restarting a timeout", async () => {
+  const { agent } = await load(() => ({
+    exitCode: null,
+    trap: "timeout after 10 ms",
+  }));
+  const r = await agent.run({
+    args: [],
+    onStdout() {},
+    onStderr() {},
+    restart: { mode: "always", maxRestarts: 3 },
+    stdin: new Uint8Array(0),
+  });
+  assertEquals([r.exitCode, r.restarts, r.limit, r.error], [
+    null,
+    0,
+    "timeout",
+    "timeout after 10 ms",
+  ]);
+  await agent.close();
+});
