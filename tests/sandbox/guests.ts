@@ -78,8 +78,9 @@ export const GREEDY: Promise<Uint8Array> = wat(`(module
   (func (export "_start")))`);
 
 /**
- * Tries WASI escapes from preopen fd 3 and prints the errno of each attempt
- * as "name=errno" lines: path_open of "../secret.txt", "/etc/passwd",
+ * Tries WASI escapes from preopen fd 3 and prints the errno of each attempt,
+ * one per line: first a control (path_open of "inside.txt", expected 0), then
+ * path_open of "../secret.txt", "/etc/passwd",
  * "link/secret.txt" (a symlink to outside that the test creates),
  * "sub/../../secret.txt", then path_open(O_CREAT) of "new.txt" (write on a
  * read-only preopen) and path_unlink_file of "inside.txt".
@@ -118,6 +119,8 @@ export const ESCAPE: Promise<Uint8Array> = wat(`(module
     (call $num (call $open (i32.const 3) (i32.const 0) (local.get $p) (local.get $len)
       (local.get $oflags) (local.get $rights) (i64.const 0) (i32.const 0) (i32.const 600))))
   (func (export "_start")
+    ;; control: a file inside the preopen opens fine
+    (call $try (i32.const 220) (i32.const 10) (i32.const 0) (i64.const 2))
     (call $try (i32.const 100) (i32.const 13) (i32.const 0) (i64.const 2))
     (call $try (i32.const 120) (i32.const 11) (i32.const 0) (i64.const 2))
     (call $try (i32.const 140) (i32.const 15) (i32.const 0) (i64.const 2))
