@@ -177,6 +177,11 @@ export interface McpServerOptions {
   pageSize?: number;
   /** Diagnostics sink (one line per call, errors); stderr in `porta serve`. */
   log?: (line: string) => void;
+  /**
+   * Applied to every guest-produced text before it leaves the server (tool
+   * results, errors, forwarded stderr): `porta serve` redacts secrets here.
+   */
+  redact?: (text: string) => string;
 }
 
 /** Counters over the server's life, printed in the exit summary. */
@@ -462,7 +467,8 @@ export class McpServer {
       } else if (e instanceof Cancelled || entry.cancelled) {
         response = failure(req.id, ErrorCode.InternalError, "cancelled");
       } else {
-        const msg = e instanceof Error ? e.message : String(e);
+        const raw = e instanceof Error ? e.message : String(e);
+        const msg = this.#options.redact ? this.#options.redact(raw) : raw;
         this.#diag(`[porta] internal error in ${req.method}: ${oneLine(msg)}`);
         response = failure(
           req.id,
@@ -680,6 +686,7 @@ export class McpServer {
       this.stats.cancelled++;
       throw new Cancelled();
     }
+    const redact = this.#options.redact ?? ((t: string) => t);
     let partial = "";
     const onStderr = (text: string) => {
       partial += text;
@@ -687,10 +694,10 @@ export class McpServer {
       while ((nl = partial.indexOf("\n")) >= 0) {
         const line = partial.slice(0, nl).replace(/\r$/, "");
         partial = partial.slice(nl + 1);
-        this.#logToClient("info", line);
+        this.#logToClient("info", redact(line));
       }
       if (partial.length > 65536) {
-        this.#logToClient("info", partial);
+        this.#logToClient("info", redact(partial));
         partial = "";
       }
     };
@@ -713,7 +720,12 @@ export class McpServer {
         }
         throw e;
       }
-      if (partial !== "") this.#logToClient("info", partial);
+      if (partial !== "") this.#logToClient("info", redact(partial));
+      result = {
+        ...result,
+        text: redact(result.text),
+        error: result.error === undefined ? undefined : redact(result.error),
+      };
       this.stats.steps += result.steps;
       if (signal.aborted) {
         this.stats.errors++;

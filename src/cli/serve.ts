@@ -1,0 +1,205 @@
+/**
+ * `porta serve <agent.wasm> [options]`: serves an agent's tools, resources
+ * and prompts over MCP (JSON-RPC 2.0, one JSON message per line on
+ * stdin/stdout). Stdout carries protocol messages only; diagnostics go to
+ * stderr: one line per call (`[porta] tool=NAME steps=N memory=M ok|error
+ * duration=Xms`) and a summary when the server exits.
+ *
+ * Options (shared flags, see `src/cli/flags.ts`): `--manifest --profile
+ * --env --env-file --secret --dir --step-limit --max-memory --timeout
+ * --max-output`, plus `--concurrency N` (calls running at once, each in its
+ * own warm worker; default 4). `--timeout` defaults to 30s per call (`0`
+ * disables it).
+ *
+ * The server exits with 0 when stdin ends (after answering the calls still
+ * running) and with 130/143 on SIGINT/SIGTERM (running calls are cancelled).
+ *
+ * @module
+ */
+
+import {
+  AGENT_OPTIONS,
+  CliError,
+  HELP_OPTION,
+  LIMIT_OPTIONS,
+  parseCommandArgs,
+  parseCount,
+  resolveCommonFlags,
+  stringFlag,
+  UsageError,
+} from "./flags.ts";
+import { HELP } from "./help.ts";
+import { VERSION } from "./version.ts";
+import { writeOut } from "./output.ts";
+import { Agent, AgentError, secretRedactor } from "../agent/agent.ts";
+import type { AgentRuntime } from "../agent/runtime.ts";
+import { ManifestError } from "../agent/manifest.ts";
+import { McpServer } from "../mcp/server.ts";
+import { StdioTransport } from "../mcp/stdio.ts";
+
+/** Default per-call timeout of `porta serve`: 30 seconds. */
+export const DEFAULT_SERVE_TIMEOUT_MS = 30_000;
+
+/** Default number of calls `porta serve` runs at once. */
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Test hooks of {@link serveCommand}. */
+export interface ServeDeps {
+  /** Lower layers of the agent (engine + sandbox); default: the real ones. */
+  runtime?: AgentRuntime;
+  /** Input stream (default: stdin). */
+  input?: ReadableStream<Uint8Array>;
+  /** Output stream (default: stdout). */
+  output?: WritableStream<Uint8Array>;
+}
+
+const SERVE_OPTIONS = {
+  ...AGENT_OPTIONS,
+  ...LIMIT_OPTIONS,
+  concurrency: { type: "string" as const },
+  ...HELP_OPTION,
+};
+
+const encoder = new TextEncoder();
+
+function stderrLine(line: string): void {
+  const bytes = encoder.encode(line + "\n");
+  let off = 0;
+  while (off < bytes.length) {
+    off += Deno.stderr.writeSync(bytes.subarray(off));
+  }
+}
+
+/**
+ * Runs `porta serve` with the arguments after the command name and returns
+ * the exit code. Usage errors throw {@link UsageError}; load errors throw
+ * {@link CliError} (both one line, reported by the dispatcher).
+ */
+export async function serveCommand(
+  argv: string[],
+  deps: ServeDeps = {},
+): Promise<number> {
+  const { values, positionals, rest } = parseCommandArgs(
+    "serve",
+    argv,
+    SERVE_OPTIONS,
+  );
+  if (values.help) {
+    await writeOut(HELP.serve + "\n");
+    return 0;
+  }
+  if (rest.length > 0) {
+    throw new UsageError(
+      "'porta serve' takes no guest arguments after '--' (see 'porta help serve')",
+    );
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? "missing <agent.wasm> (usage: porta serve <agent.wasm> [options])"
+        : `'porta serve' takes one agent, got ${positionals.length} (see 'porta help serve')`,
+    );
+  }
+  const wasmPath = positionals[0];
+  const flags = resolveCommonFlags(values);
+  const limits = { ...flags.limits };
+  if (limits.timeoutMs === undefined) {
+    limits.timeoutMs = DEFAULT_SERVE_TIMEOUT_MS;
+  }
+  if (limits.timeoutMs === 0) delete limits.timeoutMs;
+  const concurrencyText = stringFlag(values, "concurrency");
+  const concurrency = concurrencyText === undefined
+    ? DEFAULT_CONCURRENCY
+    : parseCount("concurrency", concurrencyText);
+  if (concurrency > 64) {
+    throw new UsageError(
+      `invalid value for --concurrency: "${concurrencyText}" (at most 64)`,
+    );
+  }
+  const redact = secretRedactor(flags.secrets);
+  const log = (line: string) => stderrLine(redact(line));
+
+  let agent: Agent;
+  try {
+    agent = await Agent.load(wasmPath, {
+      manifestPath: flags.manifestPath,
+      profile: flags.profile,
+      env: flags.env,
+      secrets: flags.secrets,
+      dirs: flags.dirs,
+      limits,
+      poolSize: concurrency,
+      runtime: deps.runtime,
+    });
+  } catch (e) {
+    if (e instanceof AgentError || e instanceof ManifestError) {
+      const lines = e.message.split("\n").filter((l) => l.trim() !== "");
+      // Every denied import on its own line, the last one reported by main.
+      for (const l of lines.slice(0, -1)) log(`porta: error: ${l}`);
+      throw new CliError(redact(lines.at(-1) ?? e.message));
+    }
+    throw new CliError(
+      redact(e instanceof Error ? e.message : String(e)),
+    );
+  }
+
+  // Nothing but protocol messages may reach stdout: route console output of
+  // this process to stderr.
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  console.log = console.info = console.debug = console.error;
+
+  const server = new McpServer(agent, {
+    name: "porta",
+    version: VERSION,
+    limits,
+    concurrency,
+    log,
+    redact,
+  });
+  const transport = new StdioTransport(
+    deps.input ?? Deno.stdin.readable,
+    deps.output ?? Deno.stdout.writable,
+    { log },
+  );
+  log(
+    `[porta] serving ${agent.manifest.name} ${agent.manifest.version} (${agent.manifest.tools.length} tools, ${agent.manifest.resources.length} resources, ${agent.manifest.prompts.length} prompts) on stdio; protocol MCP`,
+  );
+
+  let stopSignal: Deno.Signal | null = null;
+  let onStop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => onStop = resolve);
+  const handlers: [Deno.Signal, () => void][] = [];
+  for (const sig of ["SIGINT", "SIGTERM"] as Deno.Signal[]) {
+    const h = () => {
+      stopSignal = sig;
+      onStop();
+    };
+    try {
+      Deno.addSignalListener(sig, h);
+      handlers.push([sig, h]);
+    } catch {
+      // signals not supported on this platform
+    }
+  }
+
+  try {
+    await Promise.race([transport.serve(server), stopped]);
+    // On EOF, calls still running are answered (bounded by their timeouts)
+    // unless a signal arrives meanwhile.
+    if (stopSignal === null) await Promise.race([server.idle(), stopped]);
+    if (stopSignal !== null) {
+      log(
+        `[porta] ${stopSignal}: cancelling ${server.inFlight} running call(s)`,
+      );
+      server.cancelAll(`server stopped by ${stopSignal}`);
+    }
+    await server.idle();
+    await transport.close();
+  } finally {
+    for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
+    await agent.close().catch(() => {});
+    Object.assign(console, saved);
+    log(server.summary());
+  }
+  return stopSignal === "SIGINT" ? 130 : stopSignal === "SIGTERM" ? 143 : 0;
+}
