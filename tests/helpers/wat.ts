@@ -9,6 +9,10 @@
  * const bytes = await wat(`(module (func (export "f") (result i32) i32.const 1))`);
  * ```
  *
+ * Known wabt.js 1.0.37 quirk: an active data segment for a memory index other
+ * than 0 (`(data (memory 1) ...)`) is encoded without its memory index, which
+ * makes the module invalid; use a passive segment + `memory.init` instead.
+ *
  * @module
  */
 import wabtInit from "wabt";

@@ -93,7 +93,14 @@ export function trap(text: string): Trap {
 export const NAN: unique symbol = Symbol("NaN");
 
 /** An expected result: a value, several values, a NaN or a trap. */
-export type Expected = number | bigint | null | typeof NAN | Trap | Expected[];
+export type Expected =
+  | number
+  | bigint
+  | null
+  | undefined
+  | typeof NAN
+  | Trap
+  | Expected[];
 
 /**
  * Asserts that `fn` throws the engine's RuntimeError; for Porta the message
