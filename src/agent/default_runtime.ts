@@ -5,6 +5,7 @@
  * @module
  */
 
+import { GuestPool } from "../sandbox/wall.ts";
 import type { AgentRuntime } from "./runtime.ts";
 
 /** The runtime used by `Agent.load` unless one is injected. */
@@ -12,7 +13,11 @@ export const defaultRuntime: AgentRuntime = {
   describe(): never {
     throw new Error("the Porta engine is not available in this build yet");
   },
-  createRunner(): never {
-    throw new Error("the Porta sandbox is not available in this build yet");
+  createRunner(bytes, opts) {
+    return GuestPool.create(bytes, {
+      grants: opts.grants,
+      preopens: opts.preopens,
+      size: opts.size ?? 1,
+    });
   },
 };

@@ -1,12 +1,73 @@
 /**
- * `porta build` (being implemented).
+ * `porta build <agent.wasm> [-o PATH] [--name NAME] [--force]`: derives a
+ * manifest from the module (see `deriveManifest`) and writes it to
+ * `<agent>.manifest.json` beside the wasm (or PATH). An existing file is
+ * only replaced with `--force`.
  *
  * @module
  */
 
-import { CliError } from "./flags.ts";
+import { readModule } from "../agent/agent.ts";
+import { defaultRuntime } from "../agent/default_runtime.ts";
+import { deriveManifest, manifestPathFor } from "../agent/manifest.ts";
+import {
+  CliError,
+  HELP_OPTION,
+  parseCommandArgs,
+  stringFlag,
+  UsageError,
+} from "./flags.ts";
+import { writeOut } from "./output.ts";
 
 /** Implements `porta build`; returns the exit code. */
-export function buildCommand(_argv: string[]): Promise<number> {
-  return Promise.reject(new CliError("'porta build' is not implemented yet"));
+export async function buildCommand(argv: string[]): Promise<number> {
+  const { values, positionals, rest } = parseCommandArgs("build", argv, {
+    output: { type: "string", short: "o" },
+    name: { type: "string" },
+    force: { type: "boolean" },
+    ...HELP_OPTION,
+  });
+  if (positionals.length === 0) {
+    throw new UsageError(
+      "missing <agent.wasm> (usage: porta build <agent.wasm> [-o PATH])",
+    );
+  }
+  if (positionals.length > 1 || rest.length > 0) {
+    throw new UsageError("'porta build' takes exactly one <agent.wasm>");
+  }
+  const wasm = positionals[0];
+  const bytes = await readModule(wasm);
+  let shape;
+  try {
+    shape = defaultRuntime.describe(bytes);
+  } catch (e) {
+    throw new CliError(
+      `${wasm}: invalid module: ${(e as Error).message.split("\n")[0]}`,
+    );
+  }
+  const base = wasm.slice(
+    Math.max(wasm.lastIndexOf("/"), wasm.lastIndexOf("\\")) + 1,
+  );
+  const name = stringFlag(values, "name") ?? base.replace(/\.wasm$/i, "");
+  if (name.trim() === "") throw new UsageError("--name must not be empty");
+  const manifest = deriveManifest(shape, name);
+  const out = stringFlag(values, "output") ?? manifestPathFor(wasm);
+  const text = JSON.stringify(manifest, null, 2) + "\n";
+  try {
+    await Deno.writeTextFile(out, text, { createNew: values.force !== true });
+  } catch (e) {
+    if (e instanceof Deno.errors.AlreadyExists) {
+      throw new CliError(`${out} already exists (use --force to overwrite)`);
+    }
+    if (e instanceof Deno.errors.NotFound) {
+      throw new CliError(`${out}: no such directory`);
+    }
+    throw new CliError(`${out}: cannot write the file`);
+  }
+  await writeOut(
+    `wrote ${out}: ${manifest.tools.length} tool(s), capabilities [${
+      manifest.capabilities.join(", ")
+    }], ${manifest.wasi_imports.length} WASI import(s)\n`,
+  );
+  return 0;
 }

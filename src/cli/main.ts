@@ -7,10 +7,12 @@
  * @module
  */
 
+import { AgentError } from "../agent/agent.ts";
 import { CliError, UsageError } from "./flags.ts";
 import { COMMANDS, HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { runCommand } from "./run.ts";
+import { serveCommand } from "./serve.ts";
 import { inspectCommand } from "./inspect.ts";
 import { validateCommand } from "./validate.ts";
 import { buildCommand } from "./build.ts";
@@ -19,25 +21,9 @@ import { errorLine, writeErr, writeOut } from "./output.ts";
 /** A command implementation: arguments after the command name -> exit code. */
 export type Command = (argv: string[]) => Promise<number>;
 
-async function serve(argv: string[]): Promise<number> {
-  // src/cli/serve.ts is owned by the MCP helper; it is loaded on demand so the
-  // dispatcher does not depend on it at type-check time until it lands.
-  const spec = "./serve.ts";
-  let mod: { serveCommand?: Command };
-  try {
-    mod = await import(spec);
-  } catch {
-    throw new CliError("'porta serve' is not available in this build");
-  }
-  if (typeof mod.serveCommand !== "function") {
-    throw new CliError("'porta serve' is not available in this build");
-  }
-  return await mod.serveCommand(argv);
-}
-
 const TABLE: Record<string, Command> = {
   run: runCommand,
-  serve,
+  serve: (argv) => serveCommand(argv),
   inspect: inspectCommand,
   validate: validateCommand,
   build: buildCommand,
@@ -136,6 +122,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CliError) {
       await writeErr(errorLine(e.message));
       return e.exitCode;
+    }
+    if (e instanceof AgentError) {
+      await writeErr(e.lines.map((l) => errorLine(l)).join(""));
+      return 1;
     }
     const msg = e instanceof Error ? e.message : String(e);
     await writeErr(errorLine(msg));
