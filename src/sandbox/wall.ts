@@ -68,6 +68,16 @@ export class WallError extends Error {
 
 const DEFAULT_WORKER_URL = new URL("./guest_worker.ts", import.meta.url);
 
+function cancelledResult(): JobResult {
+  return {
+    exitCode: null,
+    trap: "cancelled",
+    steps: 0,
+    memoryPages: 0,
+    durationMs: 0,
+  };
+}
+
 interface Pending {
   id: number;
   io: RunIO;
@@ -232,15 +242,7 @@ export class GuestWall {
 
   async #runNow(job: Job, io: RunIO): Promise<JobResult> {
     if (this.#closed) throw new WallError("the guest wall is terminated");
-    if (io.signal?.aborted) {
-      return {
-        exitCode: null,
-        trap: "cancelled",
-        steps: 0,
-        memoryPages: 0,
-        durationMs: 0,
-      };
-    }
+    if (io.signal?.aborted) return cancelledResult();
     await this.#ready;
     if (this.#closed || !this.#worker) {
       throw new WallError("the guest wall is terminated");
@@ -337,8 +339,26 @@ export class GuestPool {
   /** Run a job on the next free wall (see {@link GuestWall.run}). */
   async run(job: Job, io: RunIO = {}): Promise<JobResult> {
     if (this.#closed) throw new WallError("the guest pool is closed");
-    const wall = this.#idle.pop() ??
-      await new Promise<GuestWall>((resolve) => this.#waiters.push(resolve));
+    let wall = this.#idle.pop();
+    if (wall === undefined) {
+      const signal = io.signal;
+      if (signal?.aborted) return cancelledResult();
+      const got = await new Promise<GuestWall | undefined>((resolve) => {
+        const waiter = (w: GuestWall) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(w);
+        };
+        const onAbort = () => {
+          const i = this.#waiters.indexOf(waiter);
+          if (i >= 0) this.#waiters.splice(i, 1);
+          resolve(undefined);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        this.#waiters.push(waiter);
+      });
+      if (got === undefined) return cancelledResult();
+      wall = got;
+    }
     try {
       return await wall.run(job, io);
     } finally {

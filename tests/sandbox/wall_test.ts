@@ -337,3 +337,30 @@ Deno.test("wall: the guest sees the job's env only with the env capability", asy
     /environ_sizes_get needs capability "env"/,
   );
 });
+
+Deno.test("pool: a queued job cancelled before it gets a worker", async () => {
+  const pool = await GuestPool.create(await ENDLESS, {
+    grants: grants(),
+    preopens: [],
+    size: 1,
+    workerUrl: REF,
+  });
+  try {
+    const first = new AbortController();
+    const busy = pool.run({ args: [], env: {} }, { signal: first.signal });
+    const queued = new AbortController();
+    const waiting = pool.run({ args: [], env: {} }, { signal: queued.signal });
+    queued.abort();
+    assertEquals(await waiting, {
+      exitCode: null,
+      trap: "cancelled",
+      steps: 0,
+      memoryPages: 0,
+      durationMs: 0,
+    });
+    first.abort();
+    assertEquals((await busy).trap, "cancelled");
+  } finally {
+    await pool.close();
+  }
+});
