@@ -158,13 +158,13 @@ function describeParseError(
         " ",
       );
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
-      const name = flag?.replace(/^-+/, "").split(/[ =]/)[0] ?? "";
-      const def = options[name] ??
-        Object.entries(options).find(([, d]) => d.short === name)?.[1];
-      if (def?.type === "boolean") {
-        return `option --${name} takes no value ${hint}`;
+      const long = /--([\w-]+)/.exec(msg)?.[1] ?? flag?.replace(/^-+/, "") ??
+        "";
+      const def = options[long];
+      if (def?.type === "boolean" || /does not take an argument/.test(msg)) {
+        return `option --${long} takes no value ${hint}`;
       }
-      return `option ${flag ?? ""} needs a value ${hint}`;
+      return `option --${long} needs a value ${hint}`;
     }
     default:
       return `${msg.split("\n")[0]} ${hint}`;
@@ -309,12 +309,12 @@ export function parseKeyValue(flag: string, item: string): [string, string] {
   const eq = item.indexOf("=");
   const key = eq < 0 ? item : item.slice(0, eq);
   if (eq < 0 || !ENV_NAME.test(key)) {
-    // Never echo the value: it may be a secret.
-    const shown = ENV_NAME.test(key) ? key : "<invalid name>";
+    // Never echo the text of a --secret: it may be the value itself.
+    const shown = flag !== "secret" && ENV_NAME.test(key)
+      ? ` (got "${key}")`
+      : "";
     throw new UsageError(
-      `invalid value for --${flag}: expected KEY=VALUE (got ${
-        eq < 0 ? `"${shown}" without "="` : `key ${shown}`
-      })`,
+      `invalid value for --${flag}: expected KEY=VALUE with KEY made of letters, digits and _${shown}`,
     );
   }
   return [key, item.slice(eq + 1)];

@@ -1,0 +1,225 @@
+import { assertEquals, assertThrows } from "../agent/asserts.ts";
+import {
+  AGENT_OPTIONS,
+  CliError,
+  HELP_OPTION,
+  LIMIT_OPTIONS,
+  parseByteSize,
+  parseCommandArgs,
+  parseDirSpec,
+  parseDuration,
+  parseEnvFile,
+  parseKeyValue,
+  parseMemoryPages,
+  resolveCommonFlags,
+  RUN_OPTIONS,
+  UsageError,
+} from "../../src/cli/flags.ts";
+
+const ALL = {
+  ...AGENT_OPTIONS,
+  ...LIMIT_OPTIONS,
+  ...RUN_OPTIONS,
+  ...HELP_OPTION,
+};
+
+Deno.test("flags: strict parsing, -- separates guest args", () => {
+  const p = parseCommandArgs("run", [
+    "a.wasm",
+    "--env",
+    "A=1",
+    "--env=B=2",
+    "--",
+    "--env",
+    "x",
+  ], ALL);
+  assertEquals(p.positionals, ["a.wasm"]);
+  assertEquals(p.values.env, ["A=1", "B=2"]);
+  assertEquals(p.rest, ["--env", "x"]);
+  assertThrows(
+    () => parseCommandArgs("run", ["a.wasm", "--bogus"], ALL),
+    UsageError,
+    /^unknown option --bogus for 'run' \(see 'porta help run'\)$/,
+  );
+  assertThrows(
+    () => parseCommandArgs("run", ["a.wasm", "--entry"], ALL),
+    UsageError,
+    /^option --entry needs a value/,
+  );
+  assertThrows(
+    () => parseCommandArgs("run", ["--help=yes"], ALL),
+    UsageError,
+    /^option --help takes no value/,
+  );
+});
+
+Deno.test("flags: numbers, sizes, memory and durations", () => {
+  assertEquals(parseMemoryPages("16"), 16);
+  assertEquals(parseMemoryPages("64MiB"), 1024);
+  assertEquals(parseMemoryPages("128KiB"), 2);
+  assertEquals(parseMemoryPages("4GiB"), 65536);
+  assertThrows(
+    () => parseMemoryPages("100KiB"),
+    UsageError,
+    /not a whole number of 64KiB pages/,
+  );
+  assertThrows(() => parseMemoryPages("0"), UsageError);
+  assertThrows(() => parseMemoryPages("65537"), UsageError);
+  assertThrows(() => parseMemoryPages("lots"), UsageError, /--max-memory/);
+  assertEquals(parseByteSize("max-output", "1MiB"), 1048576);
+  assertEquals(parseByteSize("max-output", "2048"), 2048);
+  assertThrows(() => parseByteSize("max-output", "1XB"), UsageError);
+  assertEquals(parseDuration("timeout", "500ms"), 500);
+  assertEquals(parseDuration("timeout", "30s"), 30000);
+  assertEquals(parseDuration("timeout", "2m"), 120000);
+  assertEquals(parseDuration("timeout", "1.5"), 1500);
+  assertEquals(parseDuration("timeout", "0"), 0);
+  assertThrows(
+    () => parseDuration("timeout", "soon"),
+    UsageError,
+    /^invalid value for --timeout: "soon"/,
+  );
+  const f = resolveCommonFlags({
+    "step-limit": "1_000",
+    "max-memory": "2",
+    timeout: "1s",
+    "max-output": "10",
+  });
+  assertEquals(f.limits, {
+    stepLimit: 1000,
+    maxMemoryPages: 2,
+    timeoutMs: 1000,
+    maxOutputBytes: 10,
+  });
+  assertThrows(
+    () => resolveCommonFlags({ "step-limit": "-5" }),
+    UsageError,
+    /--step-limit: "-5"/,
+  );
+  assertThrows(() => resolveCommonFlags({ "step-limit": "0" }), UsageError);
+});
+
+Deno.test("flags: restart policy", () => {
+  assertEquals(resolveCommonFlags({}).restart, { mode: "no", maxRestarts: 0 });
+  assertEquals(resolveCommonFlags({ restart: "on-failure" }).restart, {
+    mode: "on-failure",
+    maxRestarts: 3,
+  });
+  assertEquals(
+    resolveCommonFlags({ restart: "always", "max-restarts": "7" }).restart,
+    {
+      mode: "always",
+      maxRestarts: 7,
+    },
+  );
+  assertThrows(
+    () => resolveCommonFlags({ restart: "maybe" }),
+    UsageError,
+    /invalid restart mode "maybe"/,
+  );
+  assertThrows(
+    () => resolveCommonFlags({ "max-restarts": "2" }),
+    UsageError,
+    /needs --restart/,
+  );
+});
+
+Deno.test("flags: .env files", () => {
+  const env = parseEnvFile(`# comment
+A=1
+export B = two words # trailing comment
+C='single $X \\n literal'
+D="double\\nline \\"q\\" \\\\ \\$"
+E="multi
+line"
+EMPTY=
+A=override
+  # indented comment
+`);
+  assertEquals(env, {
+    A: "override",
+    B: "two words",
+    C: "single $X \\n literal",
+    D: 'double\nline "q" \\ $',
+    E: "multi\nline",
+    EMPTY: "",
+  });
+  const e1 = assertThrows(
+    () => parseEnvFile("A=1\nnot a line\n", "x.env"),
+    CliError,
+  );
+  assertEquals(e1.message, 'x.env:2: expected "=" after not');
+  assertThrows(
+    () => parseEnvFile('K="secret-unterminated', "y.env"),
+    CliError,
+    /^y\.env:1: unterminated double-quoted value for K$/,
+  );
+});
+
+Deno.test("flags: env, env-file precedence, secrets never echoed in errors", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/.env`, "A=file\nB=file\n");
+    await Deno.writeTextFile(`${dir}/2.env`, "B=file2\n");
+    const f = resolveCommonFlags({
+      "env-file": [`${dir}/.env`, `${dir}/2.env`],
+      env: ["A=flag", "C=x=y"],
+      secret: ["TOKEN=abc"],
+    });
+    assertEquals(f.env, { A: "flag", B: "file2", C: "x=y" });
+    assertEquals(f.secrets, { TOKEN: "abc" });
+    assertThrows(
+      () => resolveCommonFlags({ "env-file": [`${dir}/none.env`] }),
+      CliError,
+      /none\.env: no such file/,
+    );
+    const e = assertThrows(
+      () => parseKeyValue("secret", "hunter2"),
+      UsageError,
+    );
+    assertEquals(e.message.includes("hunter2"), false);
+    const e2 = assertThrows(
+      () => parseKeyValue("secret", "bad key=hunter2"),
+      UsageError,
+    );
+    assertEquals(e2.message.includes("hunter2"), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("flags: --dir specs", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    assertEquals(parseDirSpec(dir), {
+      hostPath: dir,
+      guestPath: dir,
+      writable: false,
+    });
+    assertEquals(parseDirSpec(`${dir}:/data`), {
+      hostPath: dir,
+      guestPath: "/data",
+      writable: false,
+    });
+    assertEquals(parseDirSpec(`${dir}:/data:rw`), {
+      hostPath: dir,
+      guestPath: "/data",
+      writable: true,
+    });
+    assertEquals(parseDirSpec(`${dir}:ro`), {
+      hostPath: dir,
+      guestPath: dir,
+      writable: false,
+    });
+    assertThrows(
+      () => parseDirSpec(`${dir}/missing`),
+      CliError,
+      /no such directory/,
+    );
+    assertThrows(() => parseDirSpec("a:b:c:d"), UsageError);
+    await Deno.writeTextFile(`${dir}/f`, "");
+    assertThrows(() => parseDirSpec(`${dir}/f`), CliError, /not a directory/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
