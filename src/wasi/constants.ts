@@ -123,7 +123,12 @@ export const RIGHTS_DIR_WRITE: bigint = Rights.PATH_CREATE_DIRECTORY |
   Rights.PATH_FILESTAT_SET_SIZE | Rights.PATH_SYMLINK |
   Rights.PATH_REMOVE_DIRECTORY | Rights.PATH_UNLINK_FILE;
 
-/** Rights of the standard streams. */
-export const RIGHTS_STDIO: bigint = Rights.FD_READ | Rights.FD_WRITE |
+/** Rights of the standard input. */
+export const RIGHTS_STDIN: bigint = Rights.FD_READ |
+  Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET |
+  Rights.POLL_FD_READWRITE;
+
+/** Rights of the standard output and error. */
+export const RIGHTS_STDOUT: bigint = Rights.FD_WRITE |
   Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET |
   Rights.POLL_FD_READWRITE;

@@ -4,7 +4,7 @@
  * @module
  */
 import { Errno, WasiError } from "./errno.ts";
-import { Filetype, RIGHTS_STDIO } from "./constants.ts";
+import { Filetype, RIGHTS_STDIN, RIGHTS_STDOUT } from "./constants.ts";
 import type { ByteSink, ByteSource } from "./stdio.ts";
 import type { PreopenRoot } from "./fs/preopen.ts";
 
@@ -82,7 +82,7 @@ export class WasiContext {
     const std = (kind: FdEntry["kind"]): FdEntry => ({
       kind,
       filetype: Filetype.CHARACTER_DEVICE,
-      rightsBase: RIGHTS_STDIO,
+      rightsBase: kind === "stdin" ? RIGHTS_STDIN : RIGHTS_STDOUT,
       rightsInheriting: 0n,
       fdflags: 0,
     });

@@ -191,7 +191,8 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
         !wantsWrite;
       const file = Deno.openSync(r.hostPath, {
         read,
-        write: wantsWrite || trunc,
+        // The host refuses create without write access.
+        write: wantsWrite || trunc || (creat && !r.info),
         create: creat,
         createNew: creat && excl,
         truncate: trunc,

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { Wasi, WASI_FUNCTIONS } from "../../src/wasi/mod.ts";
+
+Deno.test("imports expose every wasi_snapshot_preview1 function", () => {
+  const w = new Wasi();
+  const names = Object.keys(w.imports.wasi_snapshot_preview1).sort();
+  assert.equal(names.length, 46);
+  assert.deepEqual(names, [...WASI_FUNCTIONS].sort());
+  for (const n of names) {
+    assert.equal(typeof w.imports.wasi_snapshot_preview1[n], "function", n);
+  }
+});
+
+Deno.test("host functions never throw without a bound instance (FAULT)", () => {
+  const w = new Wasi();
+  assert.equal(w.imports.wasi_snapshot_preview1.args_sizes_get(0, 4), 21);
+});
+
+Deno.test("start() needs _start; initialize() calls _initialize when present", () => {
+  const w = new Wasi();
+  assert.throws(() => w.start({ exports: {} }), /does not export a _start/);
+  let called = 0;
+  w.initialize({ exports: { _initialize: () => called++ } });
+  w.initialize({ exports: {} });
+  assert.equal(called, 1);
+});
+
+Deno.test("a missing preopen is a one-line error at construction", () => {
+  assert.throws(
+    () =>
+      new Wasi({ preopens: [{ guestPath: "/x", hostPath: "/no/such/dir" }] }),
+    { message: "preopen directory not found: /no/such/dir" },
+  );
+});

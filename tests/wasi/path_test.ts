@@ -1,0 +1,286 @@
+import assert from "node:assert/strict";
+import {
+  direct,
+  makeSandbox,
+  runFixture,
+  type Sandbox,
+  testBoth,
+} from "./_helpers.ts";
+import { Errno } from "../../src/wasi/mod.ts";
+
+const DIRS_EXPECTED = `mkdir d: OK
+mkdir d again: EEXIST
+mkdir d/e: OK
+mkdir missing parent: ENOENT
+ls /sandbox/d: ../ ./ e/ f1 f2
+rmdir non-empty: ENOTEMPTY
+rmdir file: ENOTDIR
+unlink dir: EISDIR
+rename f1 -> e/g: OK
+rename dir d/e -> d/e2: OK
+ls /sandbox/d: ../ ./ e2/ f2
+ls /sandbox/d/e2: ../ ./ g
+rename missing: ENOENT
+unlink g: OK
+unlink g again: ENOENT
+rmdir e2: OK
+unlink f2: OK
+rmdir d: OK
+ls /sandbox: ../ ./
+many entries (with . and ..): 152
+`;
+
+testBoth("dirs fixture: mkdir/readdir/rmdir/rename/unlink", (e) => {
+  const sb = makeSandbox();
+  try {
+    const r = runFixture(e, "dirs", { preopens: sb.preopens });
+    assert.equal(r.stdout, DIRS_EXPECTED);
+    assert.equal(r.code, 0);
+    assert.equal([...Deno.readDirSync(`${sb.sandbox}/many`)].length, 150);
+  } finally {
+    sb.cleanup();
+  }
+});
+
+const ESCAPE_EXPECTED = `dotdot: ENOTCAPABLE
+dotdot deep: ENOTCAPABLE
+relative dotdot: ENOTCAPABLE
+absolute: ENOTCAPABLE
+symlink out: ENOTCAPABLE
+absolute symlink: ENOTCAPABLE
+dir symlink: ENOTCAPABLE
+chain out: ENOTCAPABLE
+chain inside: OPENED 'inside'
+create through symlink: ENOTCAPABLE
+loop: ELOOP
+stat symlink out: ENOTCAPABLE
+lstat symlink out: OK
+guest symlink to /etc: EPERM
+guest symlink ../..: EPERM
+guest symlink escaping from sub: EPERM
+guest symlink inside: OK
+guest symlink inside read: OPENED 'inside'
+hard link to outside: ENOTCAPABLE
+hard link of symlink: OK
+open hard-linked symlink: ENOTCAPABLE
+hard link following symlink: ENOTCAPABLE
+rename to outside: ENOTCAPABLE
+rename from outside: ENOTCAPABLE
+mkdir outside: ENOTCAPABLE
+unlink outside: ENOTCAPABLE
+unlink through dir symlink: ENOTCAPABLE
+open sub: OK
+openat above dirfd: ENOTCAPABLE
+read-only preopen read: OPENED 'readonly'
+read-only preopen write: EROFS
+read-only preopen create: EROFS
+read-only preopen mkdir: EROFS
+read-only preopen unlink: EROFS
+read-only preopen rename: EROFS
+read-only preopen symlink: EROFS
+rename ro -> sandbox: EROFS
+`;
+
+/** Builds the escape fixture's world (see testdata/wasi/escape.c). */
+function escapeWorld(): Sandbox {
+  const sb = makeSandbox();
+  const s = sb.sandbox;
+  Deno.writeTextFileSync(`${sb.root}/secret.txt`, "TOPSECRET");
+  Deno.writeTextFileSync(`${s}/inside.txt`, "inside");
+  Deno.writeTextFileSync(`${sb.ro}/ro.txt`, "readonly");
+  Deno.mkdirSync(`${s}/sub`);
+  Deno.symlinkSync("../secret.txt", `${s}/link_out`);
+  Deno.symlinkSync(`${sb.root}/secret.txt`, `${s}/abs_link`);
+  Deno.symlinkSync("..", `${s}/dirlink`);
+  Deno.symlinkSync("chain2", `${s}/chain1`);
+  Deno.symlinkSync("sub/chain3", `${s}/chain2`);
+  Deno.symlinkSync("../../secret.txt", `${s}/sub/chain3`);
+  Deno.symlinkSync("ok2", `${s}/ok1`);
+  Deno.symlinkSync("inside.txt", `${s}/ok2`);
+  Deno.symlinkSync("loop2", `${s}/loop1`);
+  Deno.symlinkSync("loop1", `${s}/loop2`);
+  return sb;
+}
+
+testBoth("escape fixture: every escape attempt is refused", (e) => {
+  const sb = escapeWorld();
+  try {
+    const r = runFixture(e, "escape", { preopens: sb.preopens });
+    assert.equal(r.stdout, ESCAPE_EXPECTED);
+    assert.equal(r.code, 0);
+    // Nothing outside changed, nothing leaked in, read-only untouched.
+    assert.deepEqual(
+      [...Deno.readDirSync(sb.root)].map((d) => d.name).sort(),
+      ["ro", "sandbox", "secret.txt"],
+    );
+    assert.equal(Deno.readTextFileSync(`${sb.root}/secret.txt`), "TOPSECRET");
+    assert.deepEqual([...Deno.readDirSync(sb.ro)].map((d) => d.name), [
+      "ro.txt",
+    ]);
+    assert.equal(Deno.readTextFileSync(`${sb.sandbox}/inside.txt`), "inside");
+    for (const name of ["etc_link", "up_link", "got.txt", "hl1", "hl3"]) {
+      assert.throws(() => Deno.lstatSync(`${sb.sandbox}/${name}`), name);
+    }
+  } finally {
+    sb.cleanup();
+  }
+});
+
+function world(fn: (d: ReturnType<typeof direct>, sb: Sandbox) => void) {
+  const sb = escapeWorld();
+  try {
+    fn(direct({ preopens: sb.preopens }), sb);
+  } finally {
+    sb.cleanup();
+  }
+}
+
+const READ = 1n << 1n, WRITE = 1n << 6n;
+
+function open(
+  d: ReturnType<typeof direct>,
+  dirfd: number,
+  path: string,
+  oflags = 0,
+  rights = READ,
+  lookup = 1,
+): number {
+  const len = d.put(1000, path);
+  const r = d.fns.path_open(
+    dirfd,
+    lookup,
+    1000,
+    len,
+    oflags,
+    rights,
+    0n,
+    0,
+    1100,
+  );
+  return r === Errno.SUCCESS ? d.view.getUint32(1100, true) : -r;
+}
+
+Deno.test("path_open: escapes are NOTCAPABLE, inside paths work", () => {
+  world((d) => {
+    assert.equal(open(d, 3, "../secret.txt"), -Errno.NOTCAPABLE);
+    assert.equal(open(d, 3, "/etc/passwd"), -Errno.NOTCAPABLE);
+    assert.equal(open(d, 3, "sub/../../secret.txt"), -Errno.NOTCAPABLE);
+    assert.equal(open(d, 3, "link_out"), -Errno.NOTCAPABLE);
+    assert.equal(open(d, 3, "link_out", 0, READ, 0), -Errno.LOOP);
+    assert.equal(open(d, 3, "dirlink/sandbox/inside.txt"), -Errno.NOTCAPABLE);
+    assert.equal(open(d, 3, "loop1"), -Errno.LOOP);
+    assert.ok(open(d, 3, "sub/../ok1") >= 5);
+    assert.ok(open(d, 3, "./sub/./") >= 5);
+    assert.equal(open(d, 3, "inside.txt/"), -Errno.NOTDIR);
+    assert.equal(open(d, 3, "inside.txt/x"), -Errno.NOTDIR);
+    assert.equal(open(d, 3, "missing/x"), -Errno.NOENT);
+    assert.equal(open(d, 3, ""), -Errno.NOENT);
+    assert.equal(open(d, 1, "x"), -Errno.NOTCAPABLE); // stdout has no PATH_OPEN
+  });
+});
+
+Deno.test("path_open: read-only preopen refuses create, trunc and write", () => {
+  world((d) => {
+    assert.equal(open(d, 4, "new", 1, READ | WRITE), -Errno.ROFS);
+    assert.equal(open(d, 4, "ro.txt", 8, READ), -Errno.ROFS);
+    assert.equal(open(d, 4, "ro.txt", 0, WRITE), -Errno.ROFS);
+    const fd = open(d, 4, "ro.txt", 0, READ);
+    assert.ok(fd > 0);
+    assert.equal(d.fns.fd_fdstat_get(fd, 0), Errno.SUCCESS);
+    assert.equal(d.view.getBigUint64(8, true) & WRITE, 0n);
+    // A directory opened below a read-only preopen stays read-only.
+    const sub = open(d, 4, ".", 2, (1n << 30n) - 1n);
+    assert.ok(sub > 0);
+    assert.equal(open(d, sub, "new", 1, READ), -Errno.ROFS);
+    d.wasi.close();
+  });
+});
+
+Deno.test("path_symlink: absolute or escaping targets are EPERM", () => {
+  world((d, sb) => {
+    const t = d.put(0, "/etc");
+    const n = d.put(100, "l1");
+    assert.equal(d.fns.path_symlink(0, t, 3, 100, n), Errno.PERM);
+    const t2 = d.put(0, "sub/../../x");
+    assert.equal(d.fns.path_symlink(0, t2, 3, 100, n), Errno.PERM);
+    const t3 = d.put(0, "sub/../inside.txt");
+    assert.equal(d.fns.path_symlink(0, t3, 3, 100, n), Errno.SUCCESS);
+    assert.equal(Deno.readLinkSync(`${sb.sandbox}/l1`), "sub/../inside.txt");
+    assert.equal(d.fns.path_symlink(0, t3, 3, 100, n), Errno.EXIST);
+  });
+});
+
+Deno.test("path_readlink, path_filestat_get (follow / nofollow)", () => {
+  world((d) => {
+    const p = d.put(0, "ok1");
+    assert.equal(d.fns.path_readlink(3, 0, p, 200, 2, 300), Errno.SUCCESS);
+    assert.equal(d.view.getUint32(300, true), 2);
+    assert.equal(d.get(200, 2), "ok");
+    assert.equal(d.fns.path_filestat_get(3, 0, 0, p, 400), Errno.SUCCESS);
+    assert.equal(d.view.getUint8(416), 7); // symlink itself
+    assert.equal(d.fns.path_filestat_get(3, 1, 0, p, 400), Errno.SUCCESS);
+    assert.equal(d.view.getUint8(416), 4); // followed to the regular file
+    assert.equal(d.view.getBigUint64(432, true), 6n);
+    const q = d.put(0, "inside.txt");
+    assert.equal(d.fns.path_readlink(3, 0, q, 200, 10, 300), Errno.INVAL);
+    const o = d.put(0, "link_out");
+    assert.equal(d.fns.path_filestat_get(3, 1, 0, o, 400), Errno.NOTCAPABLE);
+  });
+});
+
+Deno.test("path_link, path_rename, path_unlink_file, path_remove_directory", () => {
+  world((d, sb) => {
+    const a = d.put(0, "inside.txt");
+    const b = d.put(100, "sub/hard");
+    assert.equal(d.fns.path_link(3, 0, 0, a, 3, 100, b), Errno.SUCCESS);
+    assert.equal(Deno.statSync(`${sb.sandbox}/sub/hard`).nlink, 2);
+    const c = d.put(200, "../stolen");
+    assert.equal(d.fns.path_link(3, 0, 0, a, 3, 200, c), Errno.NOTCAPABLE);
+    assert.equal(d.fns.path_rename(3, 100, b, 3, 200, c), Errno.NOTCAPABLE);
+    const e = d.put(300, "sub/moved");
+    assert.equal(d.fns.path_rename(3, 100, b, 3, 300, e), Errno.SUCCESS);
+    assert.equal(d.fns.path_unlink_file(3, 300, e), Errno.SUCCESS);
+    assert.equal(d.fns.path_unlink_file(3, 300, e), Errno.NOENT);
+    const s = d.put(400, "sub");
+    assert.equal(d.fns.path_remove_directory(3, 400, s), Errno.NOTEMPTY);
+    const dot = d.put(500, ".");
+    assert.equal(d.fns.path_remove_directory(3, 500, dot), Errno.BUSY);
+    const m = d.put(600, "newdir");
+    assert.equal(d.fns.path_create_directory(3, 600, m), Errno.SUCCESS);
+    assert.equal(d.fns.path_create_directory(3, 600, m), Errno.EXIST);
+    assert.equal(d.fns.path_remove_directory(3, 600, m), Errno.SUCCESS);
+    const r = d.put(700, "ro.txt");
+    assert.equal(d.fns.path_unlink_file(4, 700, r), Errno.ROFS);
+    assert.equal(d.fns.path_create_directory(4, 600, m), Errno.ROFS);
+  });
+});
+
+Deno.test("path_filestat_set_times sets mtime; ROFS on read-only", () => {
+  world((d, sb) => {
+    const p = d.put(0, "inside.txt");
+    assert.equal(
+      d.fns.path_filestat_set_times(3, 1, 0, p, 0n, 7_000_000_000n, 4),
+      Errno.SUCCESS,
+    );
+    assert.equal(
+      Deno.statSync(`${sb.sandbox}/inside.txt`).mtime?.getTime(),
+      7000,
+    );
+    assert.equal(
+      d.fns.path_filestat_set_times(3, 1, 0, p, 0n, 0n, 4 | 8),
+      Errno.INVAL,
+    );
+    const r = d.put(0, "ro.txt");
+    assert.equal(
+      d.fns.path_filestat_set_times(4, 1, 0, r, 0n, 0n, 8),
+      Errno.ROFS,
+    );
+  });
+});
+
+Deno.test("invalid UTF-8 in a path is ILSEQ", () => {
+  world((d) => {
+    d.mem.set([0x61, 0xff, 0x62], 0);
+    assert.equal(d.fns.path_open(3, 0, 0, 3, 0, READ, 0n, 0, 100), Errno.ILSEQ);
+  });
+});
