@@ -158,18 +158,18 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       const wantsWrite = (base & Rights.FD_WRITE) !== 0n ||
         (fdflags & Fdflags.APPEND) !== 0;
       const writable = dir.preopen?.writable === true;
-      if (!writable && (creat || trunc || wantsWrite)) {
-        // Opening an existing directory read-only is fine; anything that
-        // could modify the tree is refused.
-        return Errno.ROFS;
-      }
+      // Anything that could modify the tree under a read-only preopen is
+      // refused (write access to an existing directory is checked below).
+      if (!writable && (creat || trunc)) return Errno.ROFS;
       const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
       const r = resolvePath(dir, path, follow);
       if (r.info) {
         if (creat && excl) return Errno.EXIST;
         if (r.info.isSymlink) return Errno.LOOP; // O_NOFOLLOW semantics
         if (r.info.isDirectory) {
-          if (wantsWrite || trunc) return Errno.ISDIR;
+          // Write rights are meaningless on a directory: ignored when
+          // O_DIRECTORY was asked for, EISDIR otherwise.
+          if (trunc || (wantsWrite && !wantDir)) return Errno.ISDIR;
           const entry: FdEntry = {
             kind: "dir",
             filetype: Filetype.DIRECTORY,
@@ -187,6 +187,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
         if (!creat) return Errno.NOENT;
         if (wantDir || r.trailingSlash) return Errno.INVAL;
       }
+      if (!writable && wantsWrite) return Errno.ROFS;
       const read = (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0n ||
         !wantsWrite;
       const file = Deno.openSync(r.hostPath, {
