@@ -1,0 +1,155 @@
+/**
+ * Raw stdio tests of `cli.ts serve`: a stream of malformed lines after which
+ * the server still answers; stdout carries only JSON-RPC lines; clean exit
+ * on EOF; one-line errors for bad command lines.
+ */
+import assert from "node:assert/strict";
+import { CLI, DEMO, ROOT, serveArgs, TEST_AGENT } from "./e2e_helpers.ts";
+
+async function runRaw(
+  agent: string,
+  input: string[],
+  flags: string[] = [],
+): Promise<{ code: number; lines: unknown[]; stdout: string; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: serveArgs(agent, flags),
+    cwd: ROOT,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const enc = new TextEncoder();
+  for (const line of input) await writer.write(enc.encode(line));
+  await writer.close();
+  const out = await child.output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const lines = stdout.split("\n").filter((l) => l !== "").map((l) =>
+    JSON.parse(l)
+  );
+  return {
+    code: out.code,
+    lines,
+    stdout,
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+const init = JSON.stringify({
+  jsonrpc: "2.0",
+  id: "init",
+  method: "initialize",
+  params: {
+    protocolVersion: "2025-11-25",
+    capabilities: {},
+    clientInfo: { name: "raw", version: "0" },
+  },
+}) + "\n";
+
+Deno.test("raw stdio: malformed input never stops the server; stdout is JSON-RPC only", async () => {
+  const garbage = [
+    "this is not json\n",
+    '{"jsonrpc":"2.0",\n',
+    "\u00ff\u00fe\n",
+    "[]\n",
+    '[{"jsonrpc":"2.0","id":1,"method":"ping"}]\n',
+    "null\n",
+    '{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}\n',
+    '{"jsonrpc":"2.0","id":5,"method":"tools/list"}\n', // before initialize
+    "\n",
+    "x".repeat(5 * 1024 * 1024) + "\n", // over the 4 MiB cap
+  ];
+  const r = await runRaw(TEST_AGENT, [
+    ...garbage,
+    init,
+    '{"jsonrpc":"2.0","method":"notifications/initialized"}\n',
+    '{"jsonrpc":"2.0","id":"p","method":"ping"}\n',
+    '{"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"echo","arguments":{"text":"still here"}}}\n',
+    '{"jsonrpc":"2.0","id":"u","method":"no/such/method"}\n',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const byId = (id: unknown) => r.lines.filter((m: any) => m.id === id);
+  const codes = r.lines.filter((m: any) => m.id === null).map((m: any) =>
+    m.error.code
+  );
+  assert.deepEqual(codes, [
+    -32700,
+    -32700,
+    -32700,
+    -32600,
+    -32600,
+    -32600,
+    -32600,
+    -32600,
+  ]);
+  assert.equal((byId(5)[0] as any).error.code, -32600);
+  assert.equal((byId("init")[0] as any).result.protocolVersion, "2025-11-25");
+  assert.deepEqual((byId("p")[0] as any).result, {});
+  assert.equal((byId("c")[0] as any).result.content[0].text, "still here");
+  assert.equal((byId("u")[0] as any).error.code, -32601);
+  assert.ok(r.stdout.endsWith("\n"));
+  assert.match(r.stderr, /\[porta\] served calls=1 errors=0/);
+});
+
+Deno.test("raw stdio: EOF while a call runs still answers it before exiting", async () => {
+  const r = await runRaw(DEMO, [
+    init,
+    '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"fib","arguments":{"n":40}}}\n',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const answer = r.lines.find((m: any) => m.id === 9) as any;
+  assert.equal(answer.result.content[0].text, "fib(40) = 102334155");
+});
+
+Deno.test("raw stdio: requests with a _meta.progressToken get progress before the result", async () => {
+  const r = await runRaw(DEMO, [
+    init,
+    '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"fib","arguments":{"n":3},"_meta":{"progressToken":"t"}}}\n',
+  ]);
+  const kinds = r.lines.slice(1).map((m: any) => m.method ?? `result:${m.id}`);
+  assert.deepEqual(kinds, [
+    "notifications/progress",
+    "notifications/progress",
+    "result:3",
+  ]);
+});
+
+async function cli(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-worker-options", CLI, ...args],
+    cwd: ROOT,
+    stdin: "null",
+  }).output();
+  const d = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: d.decode(out.stdout),
+    stderr: d.decode(out.stderr),
+  };
+}
+
+Deno.test("porta serve: bad command lines are one-line errors", async () => {
+  const missing = await cli(["serve", "testdata/agents/nope.wasm"]);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stdout, "");
+  assert.equal(missing.stderr.trim().split("\n").length, 1);
+  assert.match(missing.stderr, /^porta: error: .*nope\.wasm/);
+
+  const noAgent = await cli(["serve"]);
+  assert.equal(noAgent.code, 2);
+  assert.match(noAgent.stderr, /^porta: error: missing <agent\.wasm>/);
+
+  const badFlag = await cli(["serve", DEMO, "--concurrency", "zero"]);
+  assert.equal(badFlag.code, 2);
+  assert.match(badFlag.stderr, /--concurrency/);
+
+  const unknown = await cli(["serve", DEMO, "--frobnicate"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown option --frobnicate/);
+
+  const help = await cli(["serve", "--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /Usage: porta serve/);
+});
