@@ -1,0 +1,146 @@
+// Porta resource limits: fuel (exact via stepsUsed), maxMemoryPages,
+// maxCallDepth, and exhaustion across host re-entry. Porta-only behaviour.
+import assert from "node:assert/strict";
+import { bytesOf, testPorta } from "./_harness.ts";
+
+const LOOP = `(module
+  (memory 1)
+  (func (export "loop") (param i32) (result i32) (local i32)
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get 0)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br $l)))
+    (local.get 1))
+  (func (export "straight") (result i32) (i32.add (i32.const 1) (i32.const 2)))
+  (func (export "spin") (loop $l (br $l)))
+  (func $rec (export "rec") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $rec (i32.sub (local.get 0) (i32.const 1)))))))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`;
+
+async function inst(wa: any, options?: object, src = LOOP): Promise<any> {
+  return new wa.Instance(new wa.Module(await bytesOf(src)), {}, options);
+}
+
+function trapMessage(fn: () => unknown, wa: any): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof wa.RuntimeError, `expected RuntimeError, got ${e}`);
+    return (e as Error).message;
+  }
+  assert.fail("expected a RuntimeError");
+}
+
+testPorta("stepsUsed starts at 0 and counts deterministically", async (wa) => {
+  const i = await inst(wa);
+  assert.equal(wa.stepsUsed(i), 0);
+  i.exports.straight();
+  const s = wa.stepsUsed(i);
+  assert.ok(
+    s >= 3 && s <= 6,
+    `3 instructions (+ end/call overhead) expected, got ${s}`,
+  );
+  i.exports.straight();
+  assert.equal(wa.stepsUsed(i), 2 * s);
+});
+
+testPorta("stepsUsed grows linearly with loop iterations", async (wa) => {
+  const steps = async (n: number): Promise<number> => {
+    const i = await inst(wa);
+    assert.equal(i.exports.loop(n), 3 * n);
+    return wa.stepsUsed(i);
+  };
+  const s0 = await steps(0),
+    s1 = await steps(1),
+    s2 = await steps(2),
+    s100 = await steps(100);
+  const per = s1 - s0;
+  assert.ok(
+    per >= 10 && per <= 20,
+    `one iteration is ~13 instructions, got ${per}`,
+  );
+  assert.equal(s2 - s1, per);
+  assert.equal(s100, s0 + 100 * per);
+});
+
+testPorta(
+  "fuel is exact: exactly enough fuel completes, one less traps",
+  async (wa) => {
+    const probe = await inst(wa);
+    probe.exports.loop(37);
+    const need = wa.stepsUsed(probe);
+    const ok = await inst(wa, { fuel: need });
+    assert.equal(ok.exports.loop(37), 111);
+    assert.equal(wa.stepsUsed(ok), need);
+    const short = await inst(wa, { fuel: need - 1 });
+    const msg = trapMessage(() => short.exports.loop(37), wa);
+    assert.match(msg, /fuel/);
+    assert.match(msg, new RegExp(String(need - 1)));
+  },
+);
+
+testPorta("fuel is a lifetime budget across calls", async (wa) => {
+  const probe = await inst(wa);
+  probe.exports.loop(5);
+  const one = wa.stepsUsed(probe);
+  const i = await inst(wa, { fuel: 2 * one });
+  i.exports.loop(5);
+  i.exports.loop(5);
+  trapMessage(() => i.exports.loop(5), wa);
+});
+
+testPorta("an infinite loop stops with fuel exhausted", async (wa) => {
+  const i = await inst(wa, { fuel: 100_000 });
+  const msg = trapMessage(() => i.exports.spin(), wa);
+  assert.match(msg, /fuel exhausted/);
+  assert.match(msg, /100000/);
+});
+
+testPorta("maxMemoryPages: grow returns -1 past the limit", async (wa) => {
+  const i = await inst(wa, { maxMemoryPages: 3 });
+  assert.equal(i.exports.grow(2), 1);
+  assert.equal(i.exports.grow(1), -1);
+  assert.equal(i.exports.grow(0), 3);
+});
+
+testPorta(
+  "maxMemoryPages: initial size past the limit fails instantiation",
+  async (wa) => {
+    const bytes = await bytesOf(`(module (memory 5))`);
+    const msg = trapMessage(
+      () => new wa.Instance(new wa.Module(bytes), {}, { maxMemoryPages: 4 }),
+      wa,
+    );
+    assert.match(msg, /4/);
+  },
+);
+
+testPorta("maxCallDepth: recursion deeper than the limit traps", async (wa) => {
+  const i = await inst(wa, { maxCallDepth: 200 });
+  assert.equal(i.exports.rec(150), 150);
+  const msg = trapMessage(() => i.exports.rec(500), wa);
+  assert.match(msg, /call stack exhausted/);
+  assert.equal(i.exports.rec(10), 10, "instance usable after exhaustion");
+});
+
+testPorta(
+  "default call depth: deep recursion is a RuntimeError, never a RangeError",
+  async (wa) => {
+    const i = await inst(wa);
+    const msg = trapMessage(() => i.exports.rec(10_000_000), wa);
+    assert.match(msg, /call stack exhausted/);
+  },
+);
+
+testPorta("exhaustion across host re-entry is a RuntimeError", async (wa) => {
+  const src = `(module (import "env" "up" (func $up (param i32) (result i32)))
+    (func (export "down") (param i32) (result i32)
+      (i32.add (i32.const 1) (call $up (local.get 0)))))`;
+  const box: { i?: any } = {};
+  box.i = new wa.Instance(new wa.Module(await bytesOf(src)), {
+    env: { up: (n: number) => box.i.exports.down(n + 1) },
+  });
+  trapMessage(() => box.i.exports.down(0), wa);
+});
