@@ -22,6 +22,7 @@ import {
   parseMessage,
   success,
 } from "./jsonrpc.ts";
+import { formatCallLine, formatMs } from "../agent/metrics.ts";
 
 /** Protocol versions this server speaks, newest first. */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
@@ -732,18 +733,15 @@ export class McpServer {
         this.stats.cancelled++;
         this.#diag(
           `[porta] tool=${label} steps=${result.steps} memory=${result.memoryPages} cancelled duration=${
-            Math.round(result.durationMs)
-          }ms`,
+            formatMs(result.durationMs)
+          }`,
         );
         throw new Cancelled();
       }
       if (result.isError) this.stats.errors++;
       this.#diag(
-        `[porta] tool=${label} steps=${result.steps} memory=${result.memoryPages} ${
-          result.isError ? "error" : "ok"
-        } duration=${Math.round(result.durationMs)}ms${
-          result.isError && result.error ? ` (${oneLine(result.error)})` : ""
-        }`,
+        formatCallLine({ ...result, tool: label }) +
+          (result.isError && result.error ? ` (${oneLine(result.error)})` : ""),
       );
       await this.#progress(
         req,
