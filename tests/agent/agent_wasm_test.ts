@@ -1,0 +1,130 @@
+/**
+ * The Agent on real WebAssembly: the C fixture testdata/cli/tool.c implements
+ * the tool-call ABI and runs in fresh instances inside the sandbox's guest
+ * workers. Runs on Porta's engine (the production runtime) and on the
+ * sandbox's TEST-ONLY reference worker (host WebAssembly) for comparison.
+ */
+import { assertEquals, assertMatch, assertRejects } from "./asserts.ts";
+import { Agent, UnknownToolError } from "../../src/agent/agent.ts";
+import type { AgentRuntime } from "../../src/agent/runtime.ts";
+import { GuestPool } from "../../src/sandbox/wall.ts";
+
+const TOOL = new URL("../../testdata/cli/tool.wasm", import.meta.url).pathname;
+const REF_WORKER = new URL("../sandbox/reference_worker.ts", import.meta.url);
+
+/** Host WebAssembly for describing + the reference worker: test-only. */
+const referenceRuntime: AgentRuntime = {
+  describe(bytes) {
+    const m = new WebAssembly.Module(bytes as BufferSource);
+    return {
+      imports: WebAssembly.Module.imports(m),
+      exports: WebAssembly.Module.exports(m),
+    };
+  },
+  createRunner(bytes, opts) {
+    return GuestPool.create(bytes, { ...opts, workerUrl: REF_WORKER });
+  },
+};
+
+const RUNTIMES: [string, AgentRuntime | undefined][] = [
+  ["reference", referenceRuntime],
+];
+
+for (const [engine, runtime] of RUNTIMES) {
+  Deno.test(`agent[${engine}]: tool calls through the ABI in fresh instances`, async () => {
+    const agent = await Agent.load(TOOL, {
+      runtime,
+      profile: "full",
+      secrets: { TOKEN: "tok-123456" },
+      env: { MODE: "test" },
+      poolSize: 2,
+      limits: { timeoutMs: 20_000 },
+    });
+    try {
+      assertEquals(agent.manifest.name, "tool");
+      assertEquals([...agent.grants], ["io", "process", "env"]);
+      const echo = await agent.callTool("echo", { text: "héllo", n: [1, 2] });
+      assertEquals(echo.isError, false);
+      assertEquals(JSON.parse(echo.text), {
+        tool: "echo",
+        arguments: { text: "héllo", n: [1, 2] },
+      });
+      assertEquals(echo.exitCode, 0);
+      assertEquals(echo.memoryPages >= 2, true);
+      assertEquals(
+        (await agent.callTool("text", {})).text,
+        "plain text result",
+      );
+      const fail = await agent.callTool("fail", {});
+      assertEquals([fail.isError, fail.text], [true, "the tool failed"]);
+      assertEquals(
+        (await agent.callTool("raw", {})).text,
+        "raw output, not JSON",
+      );
+      const trap = await agent.callTool("trap", {});
+      assertEquals(trap.isError, true);
+      assertMatch(trap.error!, /^trap: /);
+      const exit3 = await agent.callTool("exit3", {});
+      assertEquals([exit3.isError, exit3.exitCode, exit3.error], [
+        true,
+        3,
+        "guest exited with code 3",
+      ]);
+      const big = await agent.callTool("big", {});
+      assertEquals(big.isError, true);
+      assertMatch(big.error!, /more than the 1048576-byte limit/);
+      const logs: string[] = [];
+      const st = await agent.callTool("stderr", {}, {
+        onStderr: (t) => logs.push(t),
+      });
+      assertEquals([st.text, logs.join("")], ["done", "log line\n"]);
+      const res = await agent.readResource("tool://readme");
+      assertEquals(JSON.parse(res.text), {
+        tool: "_resource_read",
+        arguments: { uri: "tool://readme" },
+      });
+      const pr = await agent.getPrompt("greet", { who: "you" });
+      assertEquals(JSON.parse(pr.text).arguments, {
+        prompt: "greet",
+        arguments: { who: "you" },
+      });
+      await assertRejects(
+        () => agent.callTool("missing", {}),
+        UnknownToolError,
+      );
+    } finally {
+      await agent.close();
+    }
+  });
+
+  Deno.test(`agent[${engine}]: timeouts, cancellation and step limits stop the guest`, async () => {
+    const agent = await Agent.load(TOOL, {
+      runtime,
+      profile: "full",
+      poolSize: 1,
+    });
+    try {
+      const t = await agent.callTool("spin", {}, {
+        limits: { timeoutMs: 300 },
+      });
+      assertEquals([t.isError, t.error], [true, "timeout after 300 ms"]);
+      const ac = new AbortController();
+      const p = agent.callTool("spin", {}, { signal: ac.signal });
+      setTimeout(() => ac.abort(), 200);
+      const c = await p;
+      assertEquals([c.isError, c.error], [true, "cancelled"]);
+      const s = await agent.callTool("spin", {}, {
+        limits: { stepLimit: 100_000, timeoutMs: 20_000 },
+      });
+      assertEquals(s.isError, true);
+      assertEquals(s.error, "step limit of 100000 instructions reached");
+      // The worker was replaced: the agent still answers.
+      assertEquals(
+        (await agent.callTool("text", {})).text,
+        "plain text result",
+      );
+    } finally {
+      await agent.close();
+    }
+  });
+}
