@@ -7,6 +7,7 @@ import { Errno, WasiError } from "./errno.ts";
 import { Filetype, RIGHTS_STDIN, RIGHTS_STDOUT } from "./constants.ts";
 import type { ByteSink, ByteSource } from "./stdio.ts";
 import type { PreopenRoot } from "./fs/preopen.ts";
+import { TimeOverlay } from "./fs/stat.ts";
 
 /** Minimal shape of a WebAssembly memory (ours or the host's). */
 export interface MemoryLike {
@@ -61,6 +62,8 @@ export class WasiContext {
   readonly stderr: ByteSink;
   /** The open descriptors. */
   readonly fds: Map<number, FdEntry> = new Map();
+  /** Nanosecond file times set by the guest (host stat is ms-precise). */
+  readonly times: TimeOverlay = new TimeOverlay();
   /** The bound instance (set by start/initialize/bind). */
   instance?: InstanceLike;
   /** Explicit memory (overrides `instance.exports.memory`). */

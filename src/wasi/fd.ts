@@ -165,7 +165,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
     },
     fd_filestat_get: (fd: number, ptr: number) => {
       const e = ctx.fdWith(fd, Rights.FD_FILESTAT_GET);
-      writeFilestat(ctx.view(), ptr, statOf(e), e.filetype);
+      writeFilestat(ctx.view(), ptr, statOf(e), e.filetype, ctx.times);
       return Errno.SUCCESS;
     },
     fd_filestat_set_size: (fd: number, size: bigint) => {
@@ -186,10 +186,17 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       if (e.preopen && !e.preopen.writable) return Errno.ROFS;
       const cur = statOf(e);
       if (!cur) return Errno.BADF;
-      const t = timesToApply(cur, toBigInt(atim), toBigInt(mtim), fst);
+      const t = timesToApply(
+        cur,
+        toBigInt(atim),
+        toBigInt(mtim),
+        fst,
+        ctx.times,
+      );
       if (!t) return Errno.INVAL;
       if (e.kind === "file") e.file!.utimeSync(t.atime, t.mtime);
       else Deno.utimeSync(e.hostPath!, t.atime, t.mtime);
+      ctx.times.remember(cur, t.atim, t.mtim);
       return Errno.SUCCESS;
     },
     fd_pread: (

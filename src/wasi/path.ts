@@ -80,7 +80,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
         (flags & Lookupflags.SYMLINK_FOLLOW) !== 0,
       );
       if (!r.info) return Errno.NOENT;
-      writeFilestat(ctx.view(), out, r.info);
+      writeFilestat(ctx.view(), out, r.info, undefined, ctx.times);
       return Errno.SUCCESS;
     },
     path_filestat_set_times: (
@@ -102,9 +102,16 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       );
       if (!r.info) return Errno.NOENT;
       if (r.info.isSymlink) return Errno.NOTSUP; // no lutimes in Deno
-      const t = timesToApply(r.info, toBigInt(atim), toBigInt(mtim), fst);
+      const t = timesToApply(
+        r.info,
+        toBigInt(atim),
+        toBigInt(mtim),
+        fst,
+        ctx.times,
+      );
       if (!t) return Errno.INVAL;
       Deno.utimeSync(r.hostPath, t.atime, t.mtime);
+      ctx.times.remember(r.info, t.atim, t.mtim);
       return Errno.SUCCESS;
     },
     path_link: (
@@ -167,9 +174,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
         if (creat && excl) return Errno.EXIST;
         if (r.info.isSymlink) return Errno.LOOP; // O_NOFOLLOW semantics
         if (r.info.isDirectory) {
-          // Write rights are meaningless on a directory: ignored when
-          // O_DIRECTORY was asked for, EISDIR otherwise.
-          if (trunc || (wantsWrite && !wantDir)) return Errno.ISDIR;
+          if (trunc || wantsWrite) return Errno.ISDIR;
           const entry: FdEntry = {
             kind: "dir",
             filetype: Filetype.DIRECTORY,

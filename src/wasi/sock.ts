@@ -1,5 +1,5 @@
 /**
- * `sock_*`: there are no sockets; known descriptors answer `NOTSUP`,
+ * `sock_*`: there are no sockets; known descriptors answer `NOTSOCK`,
  * unknown ones `BADF`.
  * @module
  */
@@ -9,7 +9,7 @@ import type { HostFunctions } from "./types.ts";
 
 /** The `sock_*` functions. */
 export function sockFunctions(ctx: WasiContext): HostFunctions {
-  const noSocket = (fd: number) => ctx.fds.has(fd) ? Errno.NOTSUP : Errno.BADF;
+  const noSocket = (fd: number) => ctx.fds.has(fd) ? Errno.NOTSOCK : Errno.BADF;
   return {
     sock_accept: (fd: number) => noSocket(fd),
     sock_recv: (fd: number) => noSocket(fd),
