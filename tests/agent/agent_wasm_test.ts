@@ -113,11 +113,17 @@ for (const [engine, runtime] of RUNTIMES) {
       setTimeout(() => ac.abort(), 200);
       const c = await p;
       assertEquals([c.isError, c.error], [true, "cancelled"]);
-      const s = await agent.callTool("spin", {}, {
-        limits: { stepLimit: 100_000, timeoutMs: 20_000 },
-      });
-      assertEquals(s.isError, true);
-      assertEquals(s.error, "step limit of 100000 instructions reached");
+      if (engine === "porta") {
+        // Fuel exists only in Porta's engine (the reference engine has none).
+        const s = await agent.callTool("spin", {}, {
+          limits: { stepLimit: 100_000, timeoutMs: 60_000 },
+        });
+        assertEquals([s.isError, s.error], [
+          true,
+          "step limit of 100000 instructions reached",
+        ]);
+        assertEquals(s.steps >= 100_000, true);
+      }
       // The worker was replaced: the agent still answers.
       assertEquals(
         (await agent.callTool("text", {})).text,
