@@ -14,7 +14,6 @@ import {
   F32,
   F64,
   FUNCREF,
-  type FuncType,
   funcType,
   type GlobalDef,
   type GlobalType,

@@ -1,0 +1,787 @@
+/**
+ * The JS-API facade: Module, Instance, Memory, Table, Global with the shape of the standard
+ * WebAssembly JavaScript API, plus the Porta extensions (limits, stepsUsed, describeModule).
+ * @module
+ */
+import { CompileError, LinkError, RuntimeError } from "./errors.ts";
+import { decodeModule } from "./decode.ts";
+import { type CompiledModule, compileModule } from "./compile.ts";
+import {
+  type Ctx,
+  FuncInst,
+  GlobalInst,
+  MemInst,
+  PAGE,
+  TableInst,
+  typeIdOf,
+} from "./runtime.ts";
+import {
+  DEFAULT_MAX_CALL_DEPTH,
+  funcInstOf,
+  invokeJS,
+  jsFunction,
+  refFromJS,
+  refToJS,
+  stepsOf,
+} from "./exec.ts";
+import {
+  type ConstExpr,
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  funcTypeText,
+  I32,
+  I64,
+  KIND_FUNC,
+  KIND_GLOBAL,
+  KIND_MEMORY,
+  KIND_NAMES,
+  KIND_TABLE,
+  type ValType,
+  valTypeName,
+} from "./types.ts";
+import { mul64, R64 } from "./i64.ts";
+
+/** Options limiting what an instance may consume. */
+export interface InstanceOptions {
+  /** Instructions the instance may execute over its lifetime. */
+  fuel?: number;
+  /** Maximum pages any memory of the instance may have. */
+  maxMemoryPages?: number;
+  /** Maximum wasm call depth (frames). */
+  maxCallDepth?: number;
+}
+
+/** Import descriptor as returned by Module.imports. */
+export interface ModuleImportDescriptor {
+  module: string;
+  name: string;
+  kind: "function" | "table" | "memory" | "global";
+}
+
+/** Export descriptor as returned by Module.exports. */
+export interface ModuleExportDescriptor {
+  name: string;
+  kind: "function" | "table" | "memory" | "global";
+}
+
+const compiled = new WeakMap<object, CompiledModule>();
+
+function toBytes(src: BufferSource): Uint8Array {
+  if (src instanceof Uint8Array) return src;
+  if (ArrayBuffer.isView(src)) {
+    return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  }
+  if (src instanceof ArrayBuffer) return new Uint8Array(src);
+  throw new TypeError(
+    "WebAssembly.Module(): Argument 0 must be a buffer source",
+  );
+}
+
+/** A compiled (decoded and validated) module. */
+export class Module {
+  /** Decodes and validates `bytes`; throws CompileError ("offset 0x1f: reason"). */
+  constructor(bytes: BufferSource) {
+    // copy: the caller may mutate its buffer later
+    const b = toBytes(bytes).slice();
+    let cm: CompiledModule;
+    try {
+      cm = compileModule(decodeModule(b));
+    } catch (e) {
+      if (e instanceof CompileError) throw e;
+      if (e instanceof RangeError) {
+        throw new CompileError(
+          `offset 0x${b.length.toString(16)}: unexpected end`,
+        );
+      }
+      throw e;
+    }
+    compiled.set(this, cm);
+  }
+
+  /** The module's imports. */
+  static imports(m: Module): ModuleImportDescriptor[] {
+    return cmOf(m).ir.imports.map((i) => ({
+      module: i.module,
+      name: i.name,
+      kind: KIND_NAMES[i.kind],
+    }));
+  }
+
+  /** The module's exports. */
+  static exports(m: Module): ModuleExportDescriptor[] {
+    return cmOf(m).ir.exports.map((e) => ({
+      name: e.name,
+      kind: KIND_NAMES[e.kind],
+    }));
+  }
+
+  /** Contents of the custom sections with the given name (copies). */
+  static customSections(m: Module, name: string): ArrayBuffer[] {
+    return cmOf(m).ir.customs.filter((c) => c.name === name).map((c) =>
+      c.data.slice().buffer
+    );
+  }
+}
+
+function cmOf(m: Module): CompiledModule {
+  const cm = compiled.get(m);
+  if (!cm) throw new TypeError("argument is not a Module");
+  return cm;
+}
+
+/** Internal handle of a module (for describeModule/testing). */
+export function compiledOf(m: Module): CompiledModule {
+  return cmOf(m);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const memInsts = new WeakMap<object, MemInst>();
+const memObjs = new WeakMap<MemInst, Memory>();
+
+/** A linear memory; `buffer` is replaced (old one detached) on every grow. */
+export class Memory {
+  /** Creates a memory of `initial` pages (optionally bounded by `maximum`). */
+  constructor(desc: { initial: number; maximum?: number }) {
+    const initial = Number(desc?.initial);
+    const max = desc?.maximum === undefined ? null : Number(desc.maximum);
+    if (
+      !(initial >= 0 && initial <= 65536) ||
+      (max !== null && !(max >= initial && max <= 65536))
+    ) {
+      throw new RangeError(
+        "WebAssembly.Memory(): invalid initial/maximum size",
+      );
+    }
+    const mi = new MemInst(initial, max);
+    memInsts.set(this, mi);
+    memObjs.set(mi, this);
+  }
+
+  /** Current buffer. */
+  get buffer(): ArrayBuffer {
+    return memInsts.get(this)!.buf;
+  }
+
+  /** Grows by delta pages; returns the previous size in pages. Throws RangeError on failure. */
+  grow(delta: number): number {
+    const r = memInsts.get(this)!.grow(Number(delta) >>> 0);
+    if (r < 0) {
+      throw new RangeError(
+        "WebAssembly.Memory.grow(): Maximum memory size exceeded",
+      );
+    }
+    return r;
+  }
+}
+
+function memoryObject(mi: MemInst): Memory {
+  let m = memObjs.get(mi);
+  if (!m) {
+    m = Object.create(Memory.prototype) as Memory;
+    memInsts.set(m, mi);
+    memObjs.set(mi, m);
+  }
+  return m;
+}
+
+const tableInsts = new WeakMap<object, TableInst>();
+const tableObjs = new WeakMap<TableInst, Table>();
+
+function refTypeOf(s: string): ValType {
+  if (s === "anyfunc" || s === "funcref") return FUNCREF;
+  if (s === "externref") return EXTERNREF;
+  throw new TypeError(`invalid table element type ${s}`);
+}
+
+/** A table of references. */
+export class Table {
+  /** Creates a table with `initial` elements set to `init` (default null). */
+  constructor(
+    desc: { element: string; initial: number; maximum?: number },
+    init?: unknown,
+  ) {
+    const t = refTypeOf(desc?.element);
+    const initial = Number(desc.initial);
+    const max = desc.maximum === undefined ? null : Number(desc.maximum);
+    if (
+      !(initial >= 0 && initial <= 10_000_000) ||
+      (max !== null && !(max >= initial))
+    ) {
+      throw new RangeError("WebAssembly.Table(): invalid initial/maximum size");
+    }
+    const v = init === undefined ? (t === EXTERNREF ? undefined : null) : init;
+    const ti = new TableInst(t, initial, max, refFromJS(t, v));
+    tableInsts.set(this, ti);
+    tableObjs.set(ti, this);
+  }
+
+  /** Number of elements. */
+  get length(): number {
+    return tableInsts.get(this)!.elems.length;
+  }
+
+  /** Reads element i. */
+  get(i: number): unknown {
+    const t = tableInsts.get(this)!;
+    i = Number(i);
+    if (!(i >= 0 && i < t.elems.length)) {
+      throw new RangeError("WebAssembly.Table.get(): index out of bounds");
+    }
+    return refToJS(t.type, t.elems[i]);
+  }
+
+  /** Writes element i. */
+  set(i: number, v?: unknown): void {
+    const t = tableInsts.get(this)!;
+    i = Number(i);
+    if (!(i >= 0 && i < t.elems.length)) {
+      throw new RangeError("WebAssembly.Table.set(): index out of bounds");
+    }
+    t.elems[i] = refFromJS(
+      t.type,
+      v === undefined && t.type === FUNCREF ? null : v,
+    );
+  }
+
+  /** Grows by delta elements; returns the previous length. */
+  grow(delta: number, init?: unknown): number {
+    const t = tableInsts.get(this)!;
+    const v = init === undefined && t.type === FUNCREF ? null : init;
+    const r = t.grow(Number(delta) >>> 0, refFromJS(t.type, v));
+    if (r < 0) {
+      throw new RangeError("WebAssembly.Table.grow(): failed to grow table");
+    }
+    return r;
+  }
+}
+
+function tableObject(ti: TableInst): Table {
+  let t = tableObjs.get(ti);
+  if (!t) {
+    t = Object.create(Table.prototype) as Table;
+    tableInsts.set(t, ti);
+    tableObjs.set(ti, t);
+  }
+  return t;
+}
+
+const globalInsts = new WeakMap<object, GlobalInst>();
+const globalObjs = new WeakMap<GlobalInst, Global>();
+
+function valTypeOf(s: string): ValType {
+  switch (s) {
+    case "i32":
+      return I32;
+    case "i64":
+      return I64;
+    case "f32":
+      return F32;
+    case "f64":
+      return F64;
+  }
+  return refTypeOf(s);
+}
+
+const cvt = new DataView(new ArrayBuffer(8));
+
+/** Writes a JS value into a global cell (JS API ToWebAssemblyValue). */
+function setGlobalJS(g: GlobalInst, v: unknown): void {
+  switch (g.type) {
+    case I32:
+      g.v[0] = Number(v) | 0;
+      break;
+    case I64: {
+      const b = typeof v === "bigint" ? v : BigInt(v as number);
+      g.v[0] = Number(BigInt.asIntN(32, b));
+      g.v[1] = Number(BigInt.asIntN(32, b >> 32n));
+      break;
+    }
+    case F32:
+      cvt.setFloat32(0, Number(v), true);
+      g.v[0] = cvt.getInt32(0, true);
+      break;
+    case F64:
+      cvt.setFloat64(0, Number(v), true);
+      g.v[0] = cvt.getInt32(0, true);
+      g.v[1] = cvt.getInt32(4, true);
+      break;
+    default:
+      g.ref = refFromJS(g.type, v);
+  }
+}
+
+function getGlobalJS(g: GlobalInst): unknown {
+  switch (g.type) {
+    case I32:
+      return g.v[0];
+    case I64:
+      return BigInt.asIntN(64, (BigInt(g.v[1]) << 32n) | BigInt(g.v[0] >>> 0));
+    case F32:
+      cvt.setInt32(0, g.v[0], true);
+      return cvt.getFloat32(0, true);
+    case F64:
+      cvt.setInt32(0, g.v[0], true);
+      cvt.setInt32(4, g.v[1], true);
+      return cvt.getFloat64(0, true);
+    default:
+      return refToJS(g.type, g.ref);
+  }
+}
+
+/** A global variable. */
+export class Global {
+  /** Creates a global of the given type, initialised to v (default 0 / null). */
+  constructor(desc: { value: string; mutable?: boolean }, v?: unknown) {
+    const g = new GlobalInst(valTypeOf(desc?.value), !!desc.mutable);
+    if (v === undefined) {
+      if (g.type === EXTERNREF) g.ref = undefined;
+    } else setGlobalJS(g, v);
+    globalInsts.set(this, g);
+    globalObjs.set(g, this);
+  }
+
+  /** Current value. */
+  get value(): unknown {
+    return getGlobalJS(globalInsts.get(this)!);
+  }
+
+  /** Sets the value (mutable globals only). */
+  set value(v: unknown) {
+    const g = globalInsts.get(this)!;
+    if (!g.mutable) {
+      throw new TypeError("WebAssembly.Global: cannot set an immutable global");
+    }
+    setGlobalJS(g, v);
+  }
+
+  /** Current value. */
+  valueOf(): unknown {
+    return this.value;
+  }
+}
+
+function globalObject(gi: GlobalInst): Global {
+  let g = globalObjs.get(gi);
+  if (!g) {
+    g = Object.create(Global.prototype) as Global;
+    globalInsts.set(g, gi);
+    globalObjs.set(gi, g);
+  }
+  return g;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Internal state of an instance. */
+export interface InstanceInternal {
+  ctx: Ctx;
+  cm: CompiledModule;
+  exportsByName: Map<string, { kind: number; index: number }>;
+}
+
+const instInternals = new WeakMap<object, InstanceInternal>();
+
+/** Internal state of an instance (for testing.ts). */
+export function internalsOf(i: Instance): InstanceInternal {
+  const x = instInternals.get(i);
+  if (!x) throw new TypeError("argument is not an Instance");
+  return x;
+}
+
+interface Slot {
+  lo: number;
+  hi: number;
+  ref: unknown;
+}
+
+function evalConst(e: ConstExpr, ctx: Ctx): Slot {
+  const st: Slot[] = [];
+  const ops = e.ops;
+  for (let i = 0; i < ops.length;) {
+    const op = ops[i++] as number;
+    switch (op) {
+      case 0x41:
+      case 0x43:
+        st.push({ lo: ops[i++] as number, hi: 0, ref: null });
+        break;
+      case 0x42: {
+        const v = ops[i++] as bigint;
+        st.push({
+          lo: Number(BigInt.asIntN(32, v)),
+          hi: Number(BigInt.asIntN(32, v >> 32n)),
+          ref: null,
+        });
+        break;
+      }
+      case 0x44:
+        st.push({ lo: ops[i] as number, hi: ops[i + 1] as number, ref: null });
+        i += 2;
+        break;
+      case 0xd0:
+        i++;
+        st.push({ lo: 0, hi: 0, ref: null });
+        break;
+      case 0xd2:
+        st.push({ lo: 0, hi: 0, ref: ctx.funcs[ops[i++] as number] });
+        break;
+      case 0x23: {
+        const g = ctx.globals[ops[i++] as number];
+        st.push({ lo: g.v[0], hi: g.v[1], ref: g.ref });
+        break;
+      }
+      default: {
+        const b = st.pop()!, a = st.pop()!;
+        let lo = 0, hi = 0;
+        switch (op) {
+          case 0x6a:
+            lo = (a.lo + b.lo) | 0;
+            break;
+          case 0x6b:
+            lo = (a.lo - b.lo) | 0;
+            break;
+          case 0x6c:
+            lo = Math.imul(a.lo, b.lo);
+            break;
+          case 0x7c: {
+            const s = (a.lo >>> 0) + (b.lo >>> 0);
+            hi = (a.hi + b.hi + (s > 0xffffffff ? 1 : 0)) | 0;
+            lo = s | 0;
+            break;
+          }
+          case 0x7d: {
+            const s = (a.lo >>> 0) - (b.lo >>> 0);
+            hi = (a.hi - b.hi - (s < 0 ? 1 : 0)) | 0;
+            lo = s | 0;
+            break;
+          }
+          case 0x7e:
+            lo = mul64(a.lo, a.hi, b.lo, b.hi);
+            hi = R64.hi;
+            break;
+        }
+        st.push({ lo, hi, ref: null });
+      }
+    }
+  }
+  return st[0];
+}
+
+function limitsOk(
+  actualMin: number,
+  actualMax: number | null,
+  min: number,
+  max: number | null,
+): boolean {
+  if (actualMin < min) return false;
+  if (max !== null) {
+    if (actualMax === null || actualMax > max) return false;
+  }
+  return true;
+}
+
+/** An instantiated module. */
+export class Instance {
+  /** The frozen exports object. */
+  readonly exports: Record<string, unknown>;
+
+  /**
+   * Links and instantiates `module`. Throws LinkError for bad imports, RuntimeError when a
+   * segment does not fit or the start function traps, or when a limit is exceeded.
+   */
+  constructor(
+    module: Module,
+    importObject?: object,
+    options?: InstanceOptions,
+  ) {
+    const cm = cmOf(module);
+    const ir = cm.ir;
+    const fuel = options?.fuel;
+    const unlimited = fuel === undefined || fuel === null ||
+      !Number.isFinite(fuel);
+    const maxPages = options?.maxMemoryPages ?? null;
+    const ctx: Ctx = {
+      funcs: [],
+      globals: [],
+      tables: [],
+      mems: [],
+      typeIds: ir.types.map(typeIdOf),
+      datas: [],
+      elems: [],
+      fuel: unlimited
+        ? Number.MAX_SAFE_INTEGER
+        : Math.max(0, Math.floor(fuel!)),
+      fuelStart: 0,
+      fuelLimit: unlimited ? null : Math.max(0, Math.floor(fuel!)),
+      maxCallDepth: options?.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH,
+    };
+    ctx.fuelStart = ctx.fuel;
+    // ---- imports (spec 4.5.4 instantiation; JS API "read the imports") ----
+    const imp = importObject as
+      | Record<string, Record<string, unknown>>
+      | undefined;
+    for (const im of ir.imports) {
+      const where = `import "${im.module}" "${im.name}"`;
+      const ns = imp?.[im.module];
+      if (
+        ns === undefined || ns === null ||
+        (typeof ns !== "object" && typeof ns !== "function")
+      ) {
+        throw new LinkError(`${where}: module "${im.module}" is not provided`);
+      }
+      const v = (ns as Record<string, unknown>)[im.name];
+      switch (im.kind) {
+        case KIND_FUNC: {
+          const t = ir.types[im.typeIdx!];
+          if (typeof v !== "function") {
+            throw new LinkError(
+              `${where}: function expected, got ${describe(v)}`,
+            );
+          }
+          const fi = funcInstOf(v);
+          if (fi) {
+            if (fi.typeId !== typeIdOf(t)) {
+              throw new LinkError(
+                `${where}: incompatible import type: expected ${
+                  funcTypeText(t)
+                }, got ${funcTypeText(fi.type)}`,
+              );
+            }
+            ctx.funcs.push(fi);
+          } else {
+            ctx.funcs.push(
+              new FuncInst(
+                t,
+                null,
+                null,
+                v as (...a: unknown[]) => unknown,
+                ctx.funcs.length,
+              ),
+            );
+          }
+          break;
+        }
+        case KIND_TABLE: {
+          const ti = v instanceof Table ? tableInsts.get(v) : undefined;
+          if (!ti) {
+            throw new LinkError(`${where}: table expected, got ${describe(v)}`);
+          }
+          const tt = im.table!;
+          if (
+            ti.type !== tt.elem ||
+            !limitsOk(ti.elems.length, ti.max, tt.limits.min, tt.limits.max)
+          ) {
+            throw new LinkError(`${where}: incompatible import type`);
+          }
+          ctx.tables.push(ti);
+          break;
+        }
+        case KIND_MEMORY: {
+          const mi = v instanceof Memory ? memInsts.get(v) : undefined;
+          if (!mi) {
+            throw new LinkError(
+              `${where}: memory expected, got ${describe(v)}`,
+            );
+          }
+          const l = im.memory!.limits;
+          if (!limitsOk(mi.pages, mi.max, l.min, l.max)) {
+            throw new LinkError(`${where}: incompatible import type`);
+          }
+          ctx.mems.push(mi);
+          break;
+        }
+        case KIND_GLOBAL: {
+          const gt = im.global!;
+          let gi: GlobalInst | undefined;
+          if (v instanceof Global) {
+            gi = globalInsts.get(v)!;
+            if (gi.type !== gt.type || gi.mutable !== gt.mutable) {
+              throw new LinkError(`${where}: incompatible import type`);
+            }
+          } else if (
+            !gt.mutable &&
+            (typeof v === "number" || typeof v === "bigint" ||
+              gt.type === EXTERNREF ||
+              (gt.type === FUNCREF && (v === null || typeof v === "function")))
+          ) {
+            if (gt.type === I64 && typeof v !== "bigint") {
+              throw new LinkError(`${where}: BigInt expected`);
+            }
+            if (
+              gt.type !== I64 && gt.type !== FUNCREF && gt.type !== EXTERNREF &&
+              typeof v !== "number"
+            ) {
+              throw new LinkError(`${where}: number expected`);
+            }
+            gi = new GlobalInst(gt.type, false);
+            try {
+              setGlobalJS(gi, v);
+            } catch (e) {
+              throw new LinkError(`${where}: ${(e as Error).message}`);
+            }
+          } else {throw new LinkError(
+              `${where}: global expected, got ${describe(v)}`,
+            );}
+          ctx.globals.push(gi);
+          break;
+        }
+      }
+    }
+    // ---- definitions ----
+    for (let i = 0; i < cm.funcs.length; i++) {
+      const idx = ir.numImportedFuncs + i;
+      ctx.funcs.push(
+        new FuncInst(cm.funcs[i].type, ctx, cm.funcs[i], null, idx),
+      );
+    }
+    for (let i = ir.numImportedTables; i < ir.tables.length; i++) {
+      const t = ir.tables[i];
+      ctx.tables.push(new TableInst(t.elem, t.limits.min, t.limits.max, null));
+    }
+    for (let i = ir.numImportedMemories; i < ir.memories.length; i++) {
+      const l = ir.memories[i].limits;
+      if (maxPages !== null && l.min > maxPages) {
+        throw new RuntimeError(
+          `memory limit exceeded: initial size of ${l.min} pages is above maxMemoryPages ${maxPages}`,
+        );
+      }
+      ctx.mems.push(new MemInst(l.min, l.max, maxPages));
+    }
+    for (const g of ir.globalDefs) {
+      const gi = new GlobalInst(g.type.type, g.type.mutable);
+      const v = evalConst(g.init, ctx);
+      gi.v[0] = v.lo;
+      gi.v[1] = v.hi;
+      gi.ref = v.ref;
+      ctx.globals.push(gi);
+    }
+    // ---- exports ----
+    const exports: Record<string, unknown> = Object.create(null);
+    const byName = new Map<string, { kind: number; index: number }>();
+    for (const e of ir.exports) {
+      byName.set(e.name, { kind: e.kind, index: e.index });
+      switch (e.kind) {
+        case KIND_FUNC:
+          exports[e.name] = jsFunction(ctx.funcs[e.index]);
+          break;
+        case KIND_TABLE:
+          exports[e.name] = tableObject(ctx.tables[e.index]);
+          break;
+        case KIND_MEMORY:
+          exports[e.name] = memoryObject(ctx.mems[e.index]);
+          break;
+        case KIND_GLOBAL:
+          exports[e.name] = globalObject(ctx.globals[e.index]);
+          break;
+      }
+    }
+    this.exports = Object.freeze(exports);
+    instInternals.set(this, { ctx, cm, exportsByName: byName });
+    // ---- segments (spec 2.0: in order, trapping at the first that does not fit) ----
+    for (const el of ir.elems) {
+      ctx.elems.push(el.items.map((it) => evalConst(it, ctx).ref));
+    }
+    for (const d of ir.datas) ctx.datas.push(d.bytes);
+    for (let i = 0; i < ir.elems.length; i++) {
+      const el = ir.elems[i];
+      if (el.mode === "active") {
+        const off = evalConst(el.offset!, ctx).lo >>> 0;
+        const t = ctx.tables[el.table];
+        const items = ctx.elems[i];
+        if (off + items.length > t.elems.length) {
+          throw new RuntimeError("out of bounds table access");
+        }
+        for (let k = 0; k < items.length; k++) t.elems[off + k] = items[k];
+      }
+      if (el.mode !== "passive") ctx.elems[i] = [];
+    }
+    for (let i = 0; i < ir.datas.length; i++) {
+      const d = ir.datas[i];
+      if (d.mode === "active") {
+        const off = evalConst(d.offset!, ctx).lo >>> 0;
+        const m = ctx.mems[d.memory];
+        if (off + d.bytes.length > m.buf.byteLength) {
+          throw new RuntimeError("out of bounds memory access");
+        }
+        m.u8.set(d.bytes, off);
+        ctx.datas[i] = new Uint8Array(0);
+      }
+    }
+    if (ir.start !== null) invokeJS(ctx.funcs[ir.start], []);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "undefined";
+  if (typeof v === "function") return "function";
+  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
+  return typeof v;
+}
+
+/** True when the bytes form a valid module. */
+export function validate(bytes: BufferSource): boolean {
+  try {
+    compileModule(decodeModule(toBytes(bytes)));
+    return true;
+  } catch (e) {
+    if (e instanceof CompileError || e instanceof RangeError) return false;
+    throw e;
+  }
+}
+
+/** Compiles bytes into a Module (async, JS API compatible). */
+export function compile(bytes: BufferSource): Promise<Module> {
+  try {
+    return Promise.resolve(new Module(bytes));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** Result of instantiate(bytes). */
+export interface WebAssemblyInstantiatedSource {
+  module: Module;
+  instance: Instance;
+}
+
+/** JS API compatible instantiate: with bytes resolves {module, instance}; with a Module, the Instance. */
+export function instantiate(
+  source: BufferSource,
+  importObject?: object,
+): Promise<WebAssemblyInstantiatedSource>;
+/** Instantiates a compiled Module. */
+export function instantiate(
+  source: Module,
+  importObject?: object,
+): Promise<Instance>;
+/** Implementation. */
+export function instantiate(
+  source: BufferSource | Module,
+  importObject?: object,
+): Promise<WebAssemblyInstantiatedSource | Instance> {
+  try {
+    if (source instanceof Module) {
+      return Promise.resolve(new Instance(source, importObject));
+    }
+    const module = new Module(source);
+    return Promise.resolve({
+      module,
+      instance: new Instance(module, importObject),
+    });
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** Exact number of instructions executed so far by the instance (see exec.ts for the definition). */
+export function stepsUsed(instance: Instance): number {
+  return stepsOf(internalsOf(instance).ctx);
+}
+
+/** Size of a memory page in bytes. */
+export const PAGE_SIZE: number = PAGE;
+
+export { valTypeName };

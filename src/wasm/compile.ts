@@ -1,0 +1,1052 @@
+/**
+ * Validator + compiler: validates a decoded module (core spec section 3 "Validation") and
+ * compiles every function body into a compact Int32Array of internal opcodes (see ops.ts)
+ * with resolved branch targets and frame-relative stack offsets.
+ *
+ * Fuel accounting (see exec.ts): every instruction of the body costs 1, except the structural
+ * markers `block`, `loop`, `else` and `end`, which cost 0. The compiler emits a FUEL n op at the
+ * start of each basic block carrying the number of costed instructions in it; blocks end at every
+ * branch, call, return and label.
+ * @module
+ */
+import { Reader } from "./reader.ts";
+import { readValType, SIMD_UNSUPPORTED } from "./decode.ts";
+import * as O from "./ops.ts";
+import {
+  type ConstExpr,
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  type FuncType,
+  I32,
+  I64,
+  isRef,
+  KIND_FUNC,
+  KIND_GLOBAL,
+  KIND_MEMORY,
+  KIND_TABLE,
+  type Limits,
+  type ModuleIR,
+  type ValType,
+  valTypeName,
+} from "./types.ts";
+
+/** A compiled function body. */
+export interface CompiledFunc {
+  code: Int32Array;
+  nparams: number;
+  /** params + declared locals */
+  nlocals: number;
+  /** maximum operand stack height (slots) */
+  maxHeight: number;
+  /** frame-relative Int32 offsets of reference-typed declared locals (to null on entry) */
+  refLocals: number[];
+  type: FuncType;
+}
+
+/** A module after validation and compilation. */
+export interface CompiledModule {
+  ir: ModuleIR;
+  funcs: CompiledFunc[];
+}
+
+const UNKNOWN = 0; // bottom type in unreachable code
+
+interface Ctrl {
+  op: number; // 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0 func
+  params: ValType[];
+  results: ValType[];
+  height: number;
+  unreachable: boolean;
+  dead: boolean; // emission disabled because an enclosing region is unreachable
+  loopPc: number;
+  fixups: number[];
+  elseFixup: number;
+}
+
+/** Natural alignment (log2) and value type of load/store opcodes 0x28..0x3E. */
+const MEM_ALIGN = [
+  2,
+  3,
+  2,
+  3,
+  0,
+  0,
+  1,
+  1,
+  0,
+  0,
+  1,
+  1,
+  2,
+  2,
+  2,
+  3,
+  2,
+  3,
+  0,
+  1,
+  0,
+  1,
+  2,
+];
+const MEM_TYPE = [
+  I32,
+  I64,
+  F32,
+  F64,
+  I32,
+  I32,
+  I32,
+  I32,
+  I64,
+  I64,
+  I64,
+  I64,
+  I64,
+  I64,
+  I32,
+  I64,
+  F32,
+  F64,
+  I32,
+  I32,
+  I64,
+  I64,
+  I64,
+];
+
+function numericSig(op: number): [ValType[], ValType] | null {
+  if (op === 0x45) return [[I32], I32];
+  if (op <= 0x4f) return [[I32, I32], I32];
+  if (op === 0x50) return [[I64], I32];
+  if (op <= 0x5a) return [[I64, I64], I32];
+  if (op <= 0x60) return [[F32, F32], I32];
+  if (op <= 0x66) return [[F64, F64], I32];
+  if (op <= 0x69) return [[I32], I32];
+  if (op <= 0x78) return [[I32, I32], I32];
+  if (op <= 0x7b) return [[I64], I64];
+  if (op <= 0x8a) return [[I64, I64], I64];
+  if (op <= 0x91) return [[F32], F32];
+  if (op <= 0x98) return [[F32, F32], F32];
+  if (op <= 0x9f) return [[F64], F64];
+  if (op <= 0xa6) return [[F64, F64], F64];
+  switch (op) {
+    case 0xa7:
+      return [[I64], I32];
+    case 0xa8:
+    case 0xa9:
+      return [[F32], I32];
+    case 0xaa:
+    case 0xab:
+      return [[F64], I32];
+    case 0xac:
+    case 0xad:
+      return [[I32], I64];
+    case 0xae:
+    case 0xaf:
+      return [[F32], I64];
+    case 0xb0:
+    case 0xb1:
+      return [[F64], I64];
+    case 0xb2:
+    case 0xb3:
+      return [[I32], F32];
+    case 0xb4:
+    case 0xb5:
+      return [[I64], F32];
+    case 0xb6:
+      return [[F64], F32];
+    case 0xb7:
+    case 0xb8:
+      return [[I32], F64];
+    case 0xb9:
+    case 0xba:
+      return [[I64], F64];
+    case 0xbb:
+      return [[F32], F64];
+    case 0xbc:
+      return [[F32], I32];
+    case 0xbd:
+      return [[F64], I64];
+    case 0xbe:
+      return [[I32], F32];
+    case 0xbf:
+      return [[I64], F64];
+    case 0xc0:
+    case 0xc1:
+      return [[I32], I32];
+    case 0xc2:
+    case 0xc3:
+    case 0xc4:
+      return [[I64], I64];
+  }
+  return null;
+}
+
+const SAT_SIG: [ValType, ValType][] = [
+  [F32, I32],
+  [F32, I32],
+  [F64, I32],
+  [F64, I32],
+  [F32, I64],
+  [F32, I64],
+  [
+    F64,
+    I64,
+  ],
+  [F64, I64],
+];
+
+/** Module-level context used while validating bodies and constant expressions. */
+interface ModCtx {
+  ir: ModuleIR;
+  declaredFuncs: Set<number>;
+}
+
+function fail(at: number, msg: string): never {
+  return new Reader(new Uint8Array(0)).fail(msg, at);
+}
+
+/** Validates a constant expression producing `expected`; `maxGlobal` bounds global.get. */
+function validateConstExpr(
+  c: ModCtx,
+  e: ConstExpr,
+  expected: ValType,
+  maxGlobal: number,
+  at: number,
+): void {
+  const stack: ValType[] = [];
+  const ops = e.ops;
+  const ir = c.ir;
+  for (let i = 0; i < ops.length;) {
+    const op = ops[i++] as number;
+    switch (op) {
+      case 0x41:
+        i++;
+        stack.push(I32);
+        break;
+      case 0x42:
+        i++;
+        stack.push(I64);
+        break;
+      case 0x43:
+        i++;
+        stack.push(F32);
+        break;
+      case 0x44:
+        i += 2;
+        stack.push(F64);
+        break;
+      case 0xd0:
+        stack.push(ops[i++] as number);
+        break;
+      case 0xd2: {
+        const f = ops[i++] as number;
+        if (f >= ir.funcTypes.length) fail(at, `unknown function ${f}`);
+        stack.push(FUNCREF);
+        break;
+      }
+      case 0x23: {
+        const g = ops[i++] as number;
+        if (g >= maxGlobal || g >= ir.globals.length) {
+          fail(at, `unknown global ${g}`);
+        }
+        if (ir.globals[g].mutable) fail(at, "constant expression required");
+        stack.push(ir.globals[g].type);
+        break;
+      }
+      default: {
+        const t = op >= 0x7c ? I64 : I32;
+        const b = stack.pop(), a = stack.pop();
+        if (a !== t || b !== t) fail(at, "type mismatch");
+        stack.push(t);
+      }
+    }
+  }
+  if (stack.length !== 1 || stack[0] !== expected) fail(at, "type mismatch");
+}
+
+function checkLimits(l: Limits, bound: number, at: number, what: string): void {
+  if (l.min > bound) fail(at, what);
+  if (l.max !== null) {
+    if (l.max > bound) fail(at, what);
+    if (l.min > l.max) {
+      fail(at, "size minimum must not be greater than maximum");
+    }
+  }
+}
+
+/** Validates the whole module and compiles all function bodies. Throws CompileError. */
+export function compileModule(ir: ModuleIR): CompiledModule {
+  const declared = new Set<number>();
+  const c: ModCtx = { ir, declaredFuncs: declared };
+  const nfuncs = ir.funcTypes.length;
+  for (let i = 0; i < ir.funcTypes.length; i++) {
+    if (ir.funcTypes[i] >= ir.types.length) {
+      fail(0, `unknown type ${ir.funcTypes[i]}`);
+    }
+  }
+  for (const t of ir.tables) {
+    checkLimits(t.limits, 0xffffffff, 0, "table size must be at most 2^32-1");
+  }
+  for (const m of ir.memories) {
+    checkLimits(
+      m.limits,
+      65536,
+      0,
+      "memory size must be at most 65536 pages (4GiB)",
+    );
+  }
+  // declared function references: exports, element segments, global initializers
+  for (const e of ir.exports) if (e.kind === KIND_FUNC) declared.add(e.index);
+  const collectRefs = (e: ConstExpr | null) => {
+    if (!e) return;
+    for (let i = 0; i < e.ops.length; i++) {
+      if (e.ops[i] === 0xd2) declared.add(e.ops[i + 1] as number);
+    }
+  };
+  for (const el of ir.elems) el.items.forEach(collectRefs);
+  for (const g of ir.globalDefs) collectRefs(g.init);
+  for (let i = 0; i < ir.globalDefs.length; i++) {
+    const g = ir.globalDefs[i];
+    validateConstExpr(c, g.init, g.type.type, ir.numImportedGlobals + i, 0);
+  }
+  const names = new Set<string>();
+  for (const e of ir.exports) {
+    if (names.has(e.name)) fail(0, "duplicate export name");
+    names.add(e.name);
+    const [n, what] = e.kind === KIND_FUNC
+      ? [nfuncs, "function"]
+      : e.kind === KIND_TABLE
+      ? [ir.tables.length, "table"]
+      : e.kind === KIND_MEMORY
+      ? [ir.memories.length, "memory"]
+      : [ir.globals.length, "global"];
+    if (e.index >= n) fail(0, `unknown ${what} ${e.index}`);
+  }
+  void KIND_GLOBAL;
+  if (ir.start !== null) {
+    if (ir.start >= nfuncs) fail(0, `unknown function ${ir.start}`);
+    const t = ir.types[ir.funcTypes[ir.start]];
+    if (t.params.length || t.results.length) fail(0, "start function");
+  }
+  for (const el of ir.elems) {
+    if (el.mode === "active") {
+      if (el.table >= ir.tables.length) fail(0, `unknown table ${el.table}`);
+      validateConstExpr(c, el.offset!, I32, ir.globals.length, 0);
+      if (ir.tables[el.table].elem !== el.type) fail(0, "type mismatch");
+    }
+    for (const it of el.items) {
+      validateConstExpr(c, it, el.type, ir.globals.length, 0);
+    }
+  }
+  for (const d of ir.datas) {
+    if (d.mode === "active") {
+      if (d.memory >= ir.memories.length) fail(0, `unknown memory ${d.memory}`);
+      validateConstExpr(c, d.offset!, I32, ir.globals.length, 0);
+    }
+  }
+  const funcs: CompiledFunc[] = [];
+  for (let i = 0; i < ir.codes.length; i++) {
+    funcs.push(compileFunc(c, ir.numImportedFuncs + i));
+  }
+  return { ir, funcs };
+}
+
+function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
+  const ir = c.ir;
+  const body = ir.codes[funcIdx - ir.numImportedFuncs];
+  const type = ir.types[ir.funcTypes[funcIdx]];
+  const localTypes = type.params.concat(body.locals);
+  const nlocals = localTypes.length;
+  const r = new Reader(ir.bytes, body.start, body.end);
+  const code: number[] = [];
+  const vals: ValType[] = [];
+  const ctrls: Ctrl[] = [];
+  let maxHeight = 0;
+  let fuelPos = -1; // index of the current FUEL immediate, -1 when none yet in this basic block
+  let opAt = 0;
+
+  const err = (msg: string): never => fail(opAt, msg);
+  const H = (h: number) => 2 * (nlocals + h);
+  const emitting = () => {
+    const f = ctrls[ctrls.length - 1];
+    return !f.unreachable && !f.dead;
+  };
+  const count = () => {
+    if (!emitting()) return;
+    if (fuelPos < 0) {
+      code.push(O.FUEL, 0);
+      fuelPos = code.length - 1;
+    }
+    code[fuelPos]++;
+  };
+  const newBlock = () => {
+    fuelPos = -1;
+  };
+  const push = (t: ValType) => {
+    vals.push(t);
+    if (vals.length > maxHeight) maxHeight = vals.length;
+  };
+  const pop = (): ValType => {
+    const f = ctrls[ctrls.length - 1];
+    if (vals.length === f.height) {
+      if (f.unreachable) return UNKNOWN;
+      err("type mismatch");
+    }
+    return vals.pop()!;
+  };
+  const popT = (t: ValType): ValType => {
+    const a = pop();
+    if (a !== t && a !== UNKNOWN && t !== UNKNOWN) err("type mismatch");
+    return a;
+  };
+  const popTypes = (ts: ValType[]) => {
+    for (let i = ts.length - 1; i >= 0; i--) popT(ts[i]);
+  };
+  const pushTypes = (ts: ValType[]) => {
+    for (const t of ts) push(t);
+  };
+  const pushCtrl = (op: number, params: ValType[], results: ValType[]) => {
+    const parent = ctrls[ctrls.length - 1];
+    ctrls.push({
+      op,
+      params,
+      results,
+      height: vals.length,
+      unreachable: false,
+      dead: parent ? parent.dead || parent.unreachable : false,
+      loopPc: 0,
+      fixups: [],
+      elseFixup: -1,
+    });
+    pushTypes(params);
+  };
+  const popCtrl = (): Ctrl => {
+    const f = ctrls[ctrls.length - 1];
+    popTypes(f.results);
+    if (vals.length !== f.height) err("type mismatch");
+    ctrls.pop();
+    return f;
+  };
+  const labelTypes = (f: Ctrl) => (f.op === 0x03 ? f.params : f.results);
+  const setUnreachable = () => {
+    const f = ctrls[ctrls.length - 1];
+    vals.length = f.height;
+    f.unreachable = true;
+  };
+  const hasRef = (ts: ValType[]) => ts.some(isRef);
+  /** Emits the jump part of a branch to label frame f (values on top of the current stack). */
+  const emitBranchTo = (f: Ctrl, conditional: boolean) => {
+    const lt = labelTypes(f);
+    const arity = lt.length;
+    const srcH = vals.length - arity;
+    if (srcH === f.height) {
+      code.push(conditional ? O.BR_IF : O.JMP);
+    } else if (conditional) {
+      code.push(O.BR_IF_COPY);
+    } else code.push(hasRef(lt) ? O.BR_R : O.BR);
+    emitTarget(f);
+    if (srcH !== f.height) {
+      code.push(H(f.height), arity);
+      if (conditional) code.push(hasRef(lt) ? 1 : 0);
+    }
+  };
+  const emitTarget = (f: Ctrl) => {
+    if (f.op === 0x03) code.push(f.loopPc);
+    else {
+      f.fixups.push(code.length);
+      code.push(-1);
+    }
+  };
+  const readBlockType = (): [ValType[], ValType[]] => {
+    const b = r.bytes[r.pos];
+    if (b === 0x40) {
+      r.pos++;
+      return [[], []];
+    }
+    if (b >= 0x6f && b <= 0x7f && r.pos < r.end) {
+      return [[], [readValType(r)]];
+    }
+    const idx = r.s33();
+    if (idx < 0 || idx >= ir.types.length) err(`unknown type`);
+    const t = ir.types[idx];
+    return [t.params, t.results];
+  };
+  const label = (depth: number): Ctrl => {
+    if (depth >= ctrls.length) err(`unknown label`);
+    return ctrls[ctrls.length - 1 - depth];
+  };
+  const localType = (idx: number): ValType => {
+    if (idx >= nlocals) err(`unknown local ${idx}`);
+    return localTypes[idx];
+  };
+  const memarg = (op: number): [number, number] => {
+    let align = r.u32();
+    let mem = 0;
+    if (align & 0x40) {
+      align &= ~0x40;
+      mem = r.u32();
+    }
+    const offset = r.u32();
+    if (mem >= ir.memories.length) err(`unknown memory ${mem}`);
+    if (align >= 32 || (1 << align) > (1 << MEM_ALIGN[op - 0x28])) {
+      err("alignment must not be larger than natural");
+    }
+    return [mem, offset];
+  };
+  const needMem = (m: number) => {
+    if (m >= ir.memories.length) err(`unknown memory ${m}`);
+  };
+  const needTable = (t: number) => {
+    if (t >= ir.tables.length) err(`unknown table ${t}`);
+    return ir.tables[t];
+  };
+  const needData = (d: number) => {
+    if (ir.dataCount === null) err("data count section required");
+    if (d >= ir.dataCount!) err(`unknown data segment ${d}`);
+  };
+  const needElem = (e: number) => {
+    if (e >= ir.elems.length) err(`unknown elem segment ${e}`);
+    return ir.elems[e];
+  };
+  const needFunc = (f: number) => {
+    if (f >= ir.funcTypes.length) err(`unknown function ${f}`);
+    return ir.types[ir.funcTypes[f]];
+  };
+  const needType = (t: number) => {
+    if (t >= ir.types.length) err(`unknown type ${t}`);
+    return ir.types[t];
+  };
+
+  pushCtrl(0, [], type.results);
+  // pushCtrl pushed no params (function params are locals)
+  while (ctrls.length > 0) {
+    if (r.pos >= r.end) fail(r.pos, "unexpected end of section or function");
+    opAt = r.pos;
+    const op = r.u8();
+    switch (op) {
+      case 0x00: // unreachable
+        count();
+        if (emitting()) code.push(O.UNREACHABLE);
+        setUnreachable();
+        newBlock();
+        break;
+      case 0x01: // nop
+        count();
+        break;
+      case 0x02: // block
+      case 0x03: { // loop
+        const [ps, rs] = readBlockType();
+        popTypes(ps);
+        pushCtrl(op, ps, rs);
+        if (op === 0x03) {
+          newBlock();
+          ctrls[ctrls.length - 1].loopPc = code.length;
+        }
+        break;
+      }
+      case 0x04: { // if
+        const [ps, rs] = readBlockType();
+        count();
+        popT(I32);
+        popTypes(ps);
+        const live = emitting();
+        pushCtrl(op, ps, rs);
+        if (live) {
+          code.push(O.IF, -1);
+          ctrls[ctrls.length - 1].elseFixup = code.length - 1;
+        }
+        newBlock();
+        break;
+      }
+      case 0x05: { // else
+        const f = ctrls[ctrls.length - 1];
+        if (f.op !== 0x04) err("else without if");
+        const wasLive = emitting();
+        popCtrl();
+        // then-arm falls through: jump to end
+        if (wasLive) {
+          code.push(O.JMP);
+          f.fixups.push(code.length);
+          code.push(-1);
+        }
+        ctrls.push(f);
+        f.op = 0x05;
+        f.unreachable = false;
+        pushTypes(f.params);
+        if (f.elseFixup >= 0) {
+          code[f.elseFixup] = code.length;
+          f.elseFixup = -1;
+        }
+        newBlock();
+        break;
+      }
+      case 0x0b: { // end
+        const f = ctrls[ctrls.length - 1];
+        const wasLive = emitting();
+        if (f.op === 0x04 && f.params.length !== f.results.length) {
+          // if without else: params must equal results
+          err("type mismatch");
+        }
+        if (f.op === 0x04) {
+          for (let i = 0; i < f.params.length; i++) {
+            if (f.params[i] !== f.results[i]) err("type mismatch");
+          }
+        }
+        popCtrl();
+        if (f.op === 0) {
+          // function end: return
+          if (wasLive) {
+            code.push(O.RETURN, f.results.length, hasRef(f.results) ? 1 : 0);
+          }
+          // patch branches targeting the function label: they act as returns
+          if (f.fixups.length) {
+            const retPc = code.length;
+            code.push(O.RETURN, f.results.length, hasRef(f.results) ? 1 : 0);
+            for (const p of f.fixups) code[p] = retPc;
+          }
+          break;
+        }
+        pushTypes(f.results);
+        const end = code.length;
+        for (const p of f.fixups) code[p] = end;
+        if (f.elseFixup >= 0) code[f.elseFixup] = end;
+        newBlock();
+        break;
+      }
+      case 0x0c: { // br
+        const f = label(r.u32());
+        count();
+        const lt = labelTypes(f);
+        popTypes(lt);
+        if (emitting()) {
+          pushTypes(lt);
+          emitBranchTo(f, false);
+        }
+        setUnreachable();
+        newBlock();
+        break;
+      }
+      case 0x0d: { // br_if
+        const f = label(r.u32());
+        count();
+        popT(I32);
+        const lt = labelTypes(f);
+        popTypes(lt);
+        pushTypes(lt);
+        if (emitting()) emitBranchTo(f, true);
+        newBlock();
+        break;
+      }
+      case 0x0e: { // br_table
+        const n = r.u32();
+        const depths: number[] = [];
+        for (let i = 0; i <= n; i++) depths.push(r.u32());
+        count();
+        popT(I32);
+        const def = label(depths[n]);
+        const arity = labelTypes(def).length;
+        const live = emitting();
+        const height = vals.length;
+        let anyRef = false;
+        for (const d of depths) {
+          const f = label(d);
+          const lt = labelTypes(f);
+          if (lt.length !== arity) err("type mismatch");
+          // each label's types must match the operands (spec 3.3.8.8, with the polymorphic stack)
+          const saved = vals.slice();
+          popTypes(lt);
+          vals.length = 0;
+          vals.push(...saved);
+          if (hasRef(lt)) anyRef = true;
+        }
+        popTypes(labelTypes(def));
+        if (live) {
+          code.push(O.BR_TABLE, n, anyRef ? 1 : 0);
+          for (const d of depths) {
+            const f = label(d);
+            emitTarget(f);
+            code.push(H(f.height), height - arity === f.height ? 0 : arity);
+          }
+        }
+        setUnreachable();
+        newBlock();
+        break;
+      }
+      case 0x0f: { // return
+        count();
+        const f = ctrls[0];
+        popTypes(f.results);
+        if (emitting()) {
+          code.push(O.RETURN, f.results.length, hasRef(f.results) ? 1 : 0);
+        }
+        setUnreachable();
+        newBlock();
+        break;
+      }
+      case 0x10:
+      case 0x12: { // call, return_call
+        const idx = r.u32();
+        const t = needFunc(idx);
+        count();
+        popTypes(t.params);
+        if (op === 0x12) {
+          const rt = ctrls[0].results;
+          if (
+            rt.length !== t.results.length ||
+            rt.some((x, i) => x !== t.results[i])
+          ) err("type mismatch");
+          if (emitting()) code.push(O.RETURN_CALL, idx);
+          setUnreachable();
+        } else {
+          if (emitting()) code.push(O.CALL, idx);
+          pushTypes(t.results);
+        }
+        newBlock();
+        break;
+      }
+      case 0x11:
+      case 0x13: { // call_indirect, return_call_indirect
+        const ti = r.u32();
+        const tab = r.u32();
+        const t = needType(ti);
+        const tt = needTable(tab);
+        if (tt.elem !== FUNCREF) err("type mismatch");
+        count();
+        popT(I32);
+        popTypes(t.params);
+        if (op === 0x13) {
+          const rt = ctrls[0].results;
+          if (
+            rt.length !== t.results.length ||
+            rt.some((x, i) => x !== t.results[i])
+          ) err("type mismatch");
+          if (emitting()) code.push(O.RETURN_CALL_INDIRECT, ti, tab);
+          setUnreachable();
+        } else {
+          if (emitting()) code.push(O.CALL_INDIRECT, ti, tab);
+          pushTypes(t.results);
+        }
+        newBlock();
+        break;
+      }
+      case 0x1a: // drop
+        count();
+        pop();
+        if (emitting()) code.push(O.DROP);
+        break;
+      case 0x1b:
+      case 0x1c: { // select
+        let t: ValType;
+        if (op === 0x1c) {
+          const n = r.u32();
+          if (n !== 1) err("invalid result arity");
+          t = readValType(r);
+          count();
+          popT(I32);
+          popT(t);
+          popT(t);
+        } else {
+          count();
+          popT(I32);
+          const a = pop(), b = pop();
+          if (isRef(a) || isRef(b)) err("type mismatch");
+          if (a !== b && a !== UNKNOWN && b !== UNKNOWN) err("type mismatch");
+          t = a === UNKNOWN ? b : a;
+        }
+        if (emitting()) code.push(isRef(t) ? O.SELECT_R : O.SELECT);
+        push(t);
+        break;
+      }
+      case 0x20:
+      case 0x21:
+      case 0x22: { // local.get/set/tee
+        const idx = r.u32();
+        const t = localType(idx);
+        count();
+        if (op === 0x20) push(t);
+        else {
+          popT(t);
+          if (op === 0x22) push(t);
+        }
+        if (emitting()) {
+          const k = isRef(t) ? 2 : (t === I32 || t === F32) ? 0 : 1;
+          const base = op === 0x20
+            ? O.LOCAL_GET32
+            : op === 0x21
+            ? O.LOCAL_SET32
+            : O.LOCAL_TEE32;
+          code.push(base + k, 2 * idx);
+        }
+        break;
+      }
+      case 0x23:
+      case 0x24: { // global.get/set
+        const idx = r.u32();
+        if (idx >= ir.globals.length) err(`unknown global ${idx}`);
+        const g = ir.globals[idx];
+        count();
+        if (op === 0x23) push(g.type);
+        else {
+          if (!g.mutable) err("global is immutable");
+          popT(g.type);
+        }
+        if (emitting()) {
+          const ref = isRef(g.type);
+          code.push(
+            op === 0x23
+              ? (ref ? O.GLOBAL_GET_R : O.GLOBAL_GET)
+              : (ref ? O.GLOBAL_SET_R : O.GLOBAL_SET),
+            idx,
+          );
+        }
+        break;
+      }
+      case 0x25:
+      case 0x26: { // table.get/set
+        const t = r.u32();
+        const tt = needTable(t);
+        count();
+        if (op === 0x25) {
+          popT(I32);
+          push(tt.elem);
+        } else {
+          popT(tt.elem);
+          popT(I32);
+        }
+        if (emitting()) code.push(op === 0x25 ? O.TABLE_GET : O.TABLE_SET, t);
+        break;
+      }
+      case 0x3f:
+      case 0x40: { // memory.size/grow
+        const m = r.u32();
+        needMem(m);
+        count();
+        if (op === 0x40) popT(I32);
+        push(I32);
+        if (emitting()) code.push(op, m);
+        break;
+      }
+      case 0x41:
+        count();
+        push(I32);
+        {
+          const v = r.i32();
+          if (emitting()) code.push(O.CONST32, v);
+        }
+        break;
+      case 0x42: {
+        const lo = r.i64();
+        count();
+        push(I64);
+        if (emitting()) code.push(O.CONST64, lo, r.hi);
+        break;
+      }
+      case 0x43: {
+        const v = r.f32bits();
+        count();
+        push(F32);
+        if (emitting()) code.push(O.CONST32, v);
+        break;
+      }
+      case 0x44: {
+        const lo = r.f64bits();
+        count();
+        push(F64);
+        if (emitting()) code.push(O.CONST64, lo, r.hi);
+        break;
+      }
+      case 0xd0: { // ref.null
+        const at = r.pos;
+        const t = r.u8();
+        if (t !== FUNCREF && t !== EXTERNREF) {
+          fail(at, "malformed reference type");
+        }
+        count();
+        push(t);
+        if (emitting()) code.push(O.REF_NULL);
+        break;
+      }
+      case 0xd1: { // ref.is_null
+        count();
+        const t = pop();
+        if (t !== UNKNOWN && !isRef(t)) err("type mismatch");
+        push(I32);
+        if (emitting()) code.push(O.REF_IS_NULL);
+        break;
+      }
+      case 0xd2: { // ref.func
+        const f = r.u32();
+        needFunc(f);
+        if (!c.declaredFuncs.has(f)) err("undeclared function reference");
+        count();
+        push(FUNCREF);
+        if (emitting()) code.push(O.REF_FUNC, f);
+        break;
+      }
+      case 0xfc: {
+        const sub = r.u32();
+        count();
+        if (sub <= 7) {
+          const [from, to] = SAT_SIG[sub];
+          popT(from);
+          push(to);
+          if (emitting()) code.push(O.SAT_BASE + sub);
+          break;
+        }
+        switch (sub) {
+          case 8: { // memory.init
+            const d = r.u32();
+            const m = r.u32();
+            needData(d);
+            needMem(m);
+            popT(I32);
+            popT(I32);
+            popT(I32);
+            if (emitting()) code.push(O.MEMORY_INIT, d, m);
+            break;
+          }
+          case 9: { // data.drop
+            const d = r.u32();
+            needData(d);
+            if (emitting()) code.push(O.DATA_DROP, d);
+            break;
+          }
+          case 10: { // memory.copy
+            const a = r.u32();
+            const b = r.u32();
+            needMem(a);
+            needMem(b);
+            popT(I32);
+            popT(I32);
+            popT(I32);
+            if (emitting()) code.push(O.MEMORY_COPY, a, b);
+            break;
+          }
+          case 11: { // memory.fill
+            const m = r.u32();
+            needMem(m);
+            popT(I32);
+            popT(I32);
+            popT(I32);
+            if (emitting()) code.push(O.MEMORY_FILL, m);
+            break;
+          }
+          case 12: { // table.init elem table
+            const e = r.u32();
+            const t = r.u32();
+            const tt = needTable(t);
+            const el = needElem(e);
+            if (tt.elem !== el.type) err("type mismatch");
+            popT(I32);
+            popT(I32);
+            popT(I32);
+            if (emitting()) code.push(O.TABLE_INIT, e, t);
+            break;
+          }
+          case 13: { // elem.drop
+            const e = r.u32();
+            needElem(e);
+            if (emitting()) code.push(O.ELEM_DROP, e);
+            break;
+          }
+          case 14: { // table.copy dst src
+            const a = r.u32();
+            const b = r.u32();
+            const ta = needTable(a), tb = needTable(b);
+            if (ta.elem !== tb.elem) err("type mismatch");
+            popT(I32);
+            popT(I32);
+            popT(I32);
+            if (emitting()) code.push(O.TABLE_COPY, a, b);
+            break;
+          }
+          case 15: { // table.grow
+            const t = r.u32();
+            const tt = needTable(t);
+            popT(I32);
+            popT(tt.elem);
+            push(I32);
+            if (emitting()) code.push(O.TABLE_GROW, t);
+            break;
+          }
+          case 16: { // table.size
+            const t = r.u32();
+            needTable(t);
+            push(I32);
+            if (emitting()) code.push(O.TABLE_SIZE, t);
+            break;
+          }
+          case 17: { // table.fill
+            const t = r.u32();
+            const tt = needTable(t);
+            popT(I32);
+            popT(tt.elem);
+            popT(I32);
+            if (emitting()) code.push(O.TABLE_FILL, t);
+            break;
+          }
+          default:
+            fail(opAt, "illegal opcode");
+        }
+        break;
+      }
+      case 0xfd:
+        fail(opAt, SIMD_UNSUPPORTED);
+        break;
+      default: {
+        if (op >= 0x28 && op <= 0x3e) {
+          const [mem, offset] = memarg(op);
+          const t = MEM_TYPE[op - 0x28];
+          count();
+          // f32/f64 loads and stores move raw bits: same as i32/i64
+          const eop = op === 0x2a
+            ? 0x28
+            : op === 0x2b
+            ? 0x29
+            : op === 0x38
+            ? 0x36
+            : op === 0x39
+            ? 0x37
+            : op;
+          if (op <= 0x35) {
+            popT(I32);
+            push(t);
+          } else {
+            popT(t);
+            popT(I32);
+          }
+          if (emitting()) {
+            if (mem === 0) code.push(eop, offset | 0);
+            else code.push(O.MEM_N, eop, offset | 0, mem);
+          }
+          break;
+        }
+        const sig = op >= 0x45 && op <= 0xc4 ? numericSig(op) : null;
+        if (!sig) fail(opAt, "illegal opcode");
+        count();
+        popTypes(sig[0]);
+        push(sig[1]);
+        // reinterpretations are no-ops on the bit patterns kept in the stack
+        if (emitting() && !(op >= 0xbc && op <= 0xbf)) code.push(op);
+      }
+    }
+  }
+  if (r.pos !== r.end) fail(r.pos, "section size mismatch");
+  const refLocals: number[] = [];
+  for (let i = type.params.length; i < nlocals; i++) {
+    if (isRef(localTypes[i])) refLocals.push(2 * i);
+  }
+  void valTypeName;
+  return {
+    code: Int32Array.from(code),
+    nparams: type.params.length,
+    nlocals,
+    maxHeight,
+    refLocals,
+    type,
+  };
+}

@@ -1,0 +1,1496 @@
+/**
+ * The interpreter: one `switch` in a `for(;;)` over the compiled Int32Array code (ops.ts).
+ *
+ * Value stack: one shared ArrayBuffer with Int32/Float32/Float64 views, 8 bytes per slot; i32 and
+ * f32 (raw bits) in the low word, i64 and f64 in both words (so NaN payloads survive moves);
+ * references live in the parallel JS array `R` (index = slot). Wasm-to-wasm calls use an explicit
+ * frame stack (no JS recursion); host calls are the only JS re-entry.
+ *
+ * Fuel: each instruction costs 1 except `block`, `loop`, `else`, `end` (0). It is charged per
+ * basic block by FUEL ops; when the remaining fuel cannot cover a whole block the instance traps
+ * before executing that block and its count is set to exactly the limit.
+ * @module
+ */
+import { RuntimeError, trap } from "./errors.ts";
+import * as O from "./ops.ts";
+import { type Ctx, FuncInst, type MemInst } from "./runtime.ts";
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, type ValType } from "./types.ts";
+import {
+  ctz32,
+  divS64,
+  divU64,
+  mul64,
+  nearest,
+  popcnt32,
+  R64,
+  remS64,
+  remU64,
+  rotl64,
+  rotr64,
+  s64ToF32,
+  shl64,
+  shrS64,
+  shrU64,
+  u64ToF32,
+} from "./i64.ts";
+
+const STACK_WORDS = 1 << 21; // Int32 entries (8 MiB); slots = STACK_WORDS / 2
+const STACK_LIMIT = STACK_WORDS - 64;
+const MAX_NEST = 200; // host->guest re-entrancy depth
+/** Default maximum number of wasm frames. */
+export const DEFAULT_MAX_CALL_DEPTH = 20000;
+
+const buffer = new ArrayBuffer(STACK_WORDS * 4);
+const I = new Int32Array(buffer);
+const Fs = new Float32Array(buffer);
+const F = new Float64Array(buffer);
+const R: unknown[] = new Array(STACK_WORDS / 2).fill(null);
+
+let SP = 0; // first free Int32 index of the shared stack
+let DEPTH = 0; // frames in use
+let NEST = 0;
+const frPc: number[] = [];
+const frFp: number[] = [];
+const frFn: FuncInst[] = [];
+
+const jsOf = new WeakMap<object, FuncInst>();
+
+/** Returns the FuncInst behind an exported wasm function object, if it is one. */
+export function funcInstOf(f: unknown): FuncInst | undefined {
+  return typeof f === "function" ? jsOf.get(f) : undefined;
+}
+
+/** Returns (creating once) the JS function object for a function instance: identity is stable. */
+export function jsFunction(f: FuncInst): (...args: unknown[]) => unknown {
+  if (f.js) return f.js;
+  const fn = function (...args: unknown[]): unknown {
+    return invokeJS(f, args);
+  };
+  Object.defineProperty(fn, "name", { value: String(f.index) });
+  Object.defineProperty(fn, "length", { value: f.type.params.length });
+  f.js = fn;
+  jsOf.set(fn, f);
+  return fn;
+}
+
+/** Converts a JS value to a reference of type t for the store (funcref: FuncInst|null). */
+export function refFromJS(t: ValType, v: unknown): unknown {
+  if (t === EXTERNREF) return v;
+  if (v === null) return null;
+  const fi = funcInstOf(v);
+  if (!fi) throw new TypeError("funcref value must be null or an exported WebAssembly function");
+  return fi;
+}
+
+/** Converts a stored reference to its JS value. */
+export function refToJS(t: ValType, v: unknown): unknown {
+  if (t === FUNCREF) return v === null ? null : jsFunction(v as FuncInst);
+  return v;
+}
+
+function toBigInt(v: unknown): bigint {
+  if (typeof v === "bigint") return BigInt.asIntN(64, v);
+  if (typeof v === "number") {
+    if (!Number.isInteger(v)) throw new TypeError(`cannot convert ${v} to i64`);
+    return BigInt.asIntN(64, BigInt(v));
+  }
+  if (typeof v === "boolean") return v ? 1n : 0n;
+  if (typeof v === "string") return BigInt.asIntN(64, BigInt(v));
+  throw new TypeError("cannot convert value to i64");
+}
+
+function writeJS(t: ValType, v: unknown, i: number): void {
+  switch (t) {
+    case I32:
+      I[i] = Number(v) | 0;
+      return;
+    case I64: {
+      const b = toBigInt(v);
+      I[i] = Number(BigInt.asIntN(32, b));
+      I[i + 1] = Number(BigInt.asIntN(32, b >> 32n));
+      return;
+    }
+    case F32:
+      Fs[i] = Number(v);
+      return;
+    case F64:
+      F[i >> 1] = Number(v);
+      return;
+    default:
+      R[i >> 1] = refFromJS(t, v);
+  }
+}
+
+function readJS(t: ValType, i: number): unknown {
+  switch (t) {
+    case I32:
+      return I[i];
+    case I64:
+      return BigInt.asIntN(64, (BigInt(I[i + 1]) << 32n) | BigInt(I[i] >>> 0));
+    case F32:
+      return Fs[i];
+    case F64:
+      return F[i >> 1];
+    default:
+      return refToJS(t, R[i >> 1]);
+  }
+}
+
+/** Raw value for the testing API: numbers as exact bit patterns. */
+export interface RawSlot {
+  lo: number;
+  hi: number;
+  ref: unknown;
+}
+
+/** Calls a function with raw arguments (bit patterns) and returns raw results. */
+export function invokeRawSlots(f: FuncInst, args: RawSlot[]): RawSlot[] {
+  const base = SP;
+  if (base + 2 * args.length + 64 > STACK_LIMIT) trap("call stack exhausted");
+  for (let k = 0; k < args.length; k++) {
+    I[base + 2 * k] = args[k].lo;
+    I[base + 2 * k + 1] = args[k].hi;
+    R[(base >> 1) + k] = args[k].ref;
+  }
+  SP = base + 2 * args.length;
+  try {
+    callFromHost(f);
+    const out: RawSlot[] = [];
+    for (let k = 0; k < f.type.results.length; k++) {
+      out.push({ lo: I[base + 2 * k], hi: I[base + 2 * k + 1], ref: R[(base >> 1) + k] });
+    }
+    return out;
+  } finally {
+    SP = base;
+  }
+}
+
+/** Calls a function with JS arguments (JS API conversions) and returns the JS result. */
+export function invokeJS(f: FuncInst, args: unknown[]): unknown {
+  const t = f.type;
+  if (f.host) {
+    // a host function re-exported: call through
+    const a: unknown[] = [];
+    for (let k = 0; k < t.params.length; k++) a.push(args[k]);
+    return f.host(...a);
+  }
+  const base = SP;
+  if (base + 2 * t.params.length + 64 > STACK_LIMIT) trap("call stack exhausted");
+  try {
+    for (let k = 0; k < t.params.length; k++) writeJS(t.params[k], args[k], base + 2 * k);
+    SP = base + 2 * t.params.length;
+    callFromHost(f);
+    const nr = t.results.length;
+    if (nr === 0) return undefined;
+    if (nr === 1) return readJS(t.results[0], base);
+    const out: unknown[] = [];
+    for (let k = 0; k < nr; k++) out.push(readJS(t.results[k], base + 2 * k));
+    return out;
+  } finally {
+    SP = base;
+  }
+}
+
+function callFromHost(f: FuncInst): void {
+  if (NEST >= MAX_NEST) trap("call stack exhausted: too many nested host calls");
+  const baseDepth = DEPTH;
+  NEST++;
+  try {
+    if (f.host) {
+      callHost(f, SP);
+      return;
+    }
+    run(f, baseDepth);
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new RuntimeError("call stack exhausted: host stack overflow");
+    }
+    throw e;
+  } finally {
+    NEST--;
+    DEPTH = baseDepth;
+  }
+}
+
+/** Calls host function f with args at [sp - 2*np, sp); writes results from sp - 2*np. Returns new sp. */
+function callHost(f: FuncInst, sp: number): number {
+  const t = f.type;
+  const np = t.params.length;
+  const base = sp - 2 * np;
+  const args: unknown[] = new Array(np);
+  for (let k = 0; k < np; k++) args[k] = readJS(t.params[k], base + 2 * k);
+  SP = sp;
+  const ret = f.host!(...args);
+  SP = base;
+  const nr = t.results.length;
+  if (base + 2 * nr > STACK_LIMIT) trap("call stack exhausted");
+  if (nr === 1) writeJS(t.results[0], ret, base);
+  else if (nr > 1) {
+    if (ret === null || typeof ret !== "object" || !(Symbol.iterator in (ret as object))) {
+      throw new TypeError("multi-value host function must return an iterable");
+    }
+    const vs = Array.from(ret as Iterable<unknown>);
+    if (vs.length !== nr) throw new TypeError("multi-value host function returned the wrong number of values");
+    for (let k = 0; k < nr; k++) writeJS(t.results[k], vs[k], base + 2 * k);
+  }
+  return base + 2 * nr;
+}
+
+/** Total steps used by the given context. */
+export function stepsOf(ctx: Ctx): number {
+  return ctx.fuelStart - ctx.fuel;
+}
+
+function fuelTrap(ctx: Ctx): never {
+  ctx.fuel = 0;
+  throw new RuntimeError(
+    `fuel exhausted: step limit of ${ctx.fuelLimit ?? ctx.fuelStart} instructions reached`,
+  );
+}
+
+function oobMem(): never {
+  throw new RuntimeError("out of bounds memory access");
+}
+
+function oobTable(): never {
+  throw new RuntimeError("out of bounds table access");
+}
+
+/** Load/store on an arbitrary memory (MEM_N). Returns the new sp. */
+function memN(op: number, off: number, mem: MemInst, sp: number): number {
+  const dv = mem.dv;
+  const len = dv.byteLength;
+  if (op <= 0x35) {
+    const a = (I[sp - 2] >>> 0) + off;
+    const i = sp - 2;
+    switch (op) {
+      case 0x28:
+        if (a + 4 > len) oobMem();
+        I[i] = dv.getInt32(a, true);
+        break;
+      case 0x29:
+        if (a + 8 > len) oobMem();
+        I[i] = dv.getInt32(a, true);
+        I[i + 1] = dv.getInt32(a + 4, true);
+        break;
+      case 0x2c:
+        if (a + 1 > len) oobMem();
+        I[i] = dv.getInt8(a);
+        break;
+      case 0x2d:
+        if (a + 1 > len) oobMem();
+        I[i] = dv.getUint8(a);
+        break;
+      case 0x2e:
+        if (a + 2 > len) oobMem();
+        I[i] = dv.getInt16(a, true);
+        break;
+      case 0x2f:
+        if (a + 2 > len) oobMem();
+        I[i] = dv.getUint16(a, true);
+        break;
+      case 0x30:
+        if (a + 1 > len) oobMem();
+        I[i] = dv.getInt8(a);
+        I[i + 1] = I[i] >> 31;
+        break;
+      case 0x31:
+        if (a + 1 > len) oobMem();
+        I[i] = dv.getUint8(a);
+        I[i + 1] = 0;
+        break;
+      case 0x32:
+        if (a + 2 > len) oobMem();
+        I[i] = dv.getInt16(a, true);
+        I[i + 1] = I[i] >> 31;
+        break;
+      case 0x33:
+        if (a + 2 > len) oobMem();
+        I[i] = dv.getUint16(a, true);
+        I[i + 1] = 0;
+        break;
+      case 0x34:
+        if (a + 4 > len) oobMem();
+        I[i] = dv.getInt32(a, true);
+        I[i + 1] = I[i] >> 31;
+        break;
+      case 0x35:
+        if (a + 4 > len) oobMem();
+        I[i] = dv.getInt32(a, true);
+        I[i + 1] = 0;
+        break;
+    }
+    return sp;
+  }
+  sp -= 4;
+  const a = (I[sp] >>> 0) + off;
+  const v = I[sp + 2];
+  switch (op) {
+    case 0x36:
+      if (a + 4 > len) oobMem();
+      dv.setInt32(a, v, true);
+      break;
+    case 0x37:
+      if (a + 8 > len) oobMem();
+      dv.setInt32(a, v, true);
+      dv.setInt32(a + 4, I[sp + 3], true);
+      break;
+    case 0x3a:
+    case 0x3c:
+      if (a + 1 > len) oobMem();
+      dv.setInt8(a, v);
+      break;
+    case 0x3b:
+    case 0x3d:
+      if (a + 2 > len) oobMem();
+      dv.setInt16(a, v, true);
+      break;
+    case 0x3e:
+      if (a + 4 > len) oobMem();
+      dv.setInt32(a, v, true);
+      break;
+  }
+  return sp;
+}
+
+function truncS32(x: number): number {
+  if (x !== x) trap("invalid conversion to integer");
+  if (!(x > -2147483649 && x < 2147483648)) trap("integer overflow");
+  return Math.trunc(x) | 0;
+}
+function truncU32(x: number): number {
+  if (x !== x) trap("invalid conversion to integer");
+  if (!(x > -1 && x < 4294967296)) trap("integer overflow");
+  return Math.trunc(x) | 0;
+}
+function truncS64(x: number): number {
+  if (x !== x) trap("invalid conversion to integer");
+  if (!(x >= -9223372036854775808 && x < 9223372036854775808)) trap("integer overflow");
+  const t = Math.trunc(x);
+  const hi = Math.floor(t / 4294967296);
+  R64.hi = hi | 0;
+  return (t - hi * 4294967296) | 0;
+}
+function truncU64(x: number): number {
+  if (x !== x) trap("invalid conversion to integer");
+  if (!(x > -1 && x < 18446744073709551616)) trap("integer overflow");
+  const t = Math.trunc(x);
+  const hi = Math.floor(t / 4294967296);
+  R64.hi = hi | 0;
+  return (t - hi * 4294967296) | 0;
+}
+function satS32(x: number): number {
+  if (x !== x) return 0;
+  if (x <= -2147483648) return -2147483648;
+  if (x >= 2147483647) return 2147483647;
+  return Math.trunc(x) | 0;
+}
+function satU32(x: number): number {
+  if (x !== x || x <= 0) return 0;
+  if (x >= 4294967295) return -1;
+  return Math.trunc(x) | 0;
+}
+function satS64(x: number): number {
+  if (x !== x) {
+    R64.hi = 0;
+    return 0;
+  }
+  if (x < -9223372036854775808) {
+    R64.hi = -2147483648;
+    return 0;
+  }
+  if (x >= 9223372036854775808) {
+    R64.hi = 2147483647;
+    return -1;
+  }
+  return truncS64(x);
+}
+function satU64(x: number): number {
+  if (x !== x || x <= -1) {
+    R64.hi = 0;
+    return 0;
+  }
+  if (x >= 18446744073709551616) {
+    R64.hi = -1;
+    return -1;
+  }
+  return truncU64(x);
+}
+
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY: unknown[] = [];
+
+/**
+ * Runs wasm function f whose arguments are at [SP - 2*nparams, SP); results are left at the
+ * argument position. Frames above baseDepth belong to this activation.
+ */
+function run(f: FuncInst, baseDepth: number): void {
+  const entryCtx = f.ctx!;
+  let ctx = entryCtx;
+  let cur = f;
+  const cf = f.cf!;
+  let code = cf.code;
+  let fp = SP - 2 * cf.nparams;
+  let sp = fp + 2 * cf.nlocals;
+  if (sp + 2 * cf.maxHeight > STACK_LIMIT) trap("call stack exhausted");
+  for (let k = SP; k < sp; k++) I[k] = 0;
+  for (let k = 0; k < cf.refLocals.length; k++) R[(fp + cf.refLocals[k]) >> 1] = null;
+  let pc = 0;
+  let depth = DEPTH;
+  let fuel = entryCtx.fuel;
+  let funcs = ctx.funcs;
+  let globals = ctx.globals;
+  let mem0: MemInst = ctx.mems[0];
+  let dv: DataView = mem0 ? mem0.dv : new DataView(new ArrayBuffer(0));
+  let memLen = dv.byteLength;
+  let a = 0, b = 0, c = 0, n = 0, x = 0, y = 0;
+  let inHost = false;
+  try {
+    for (;;) {
+      const op = code[pc++];
+      switch (op) {
+        case O.FUEL:
+          n = code[pc++];
+          if ((fuel -= n) < 0) {
+            entryCtx.fuel = fuel = 0;
+            fuelTrap(entryCtx);
+          }
+          break;
+        case O.UNREACHABLE:
+          trap("unreachable");
+          break;
+        case O.JMP:
+          pc = code[pc];
+          break;
+        case O.BR:
+        case O.BR_R: {
+          const target = code[pc];
+          const dst = fp + code[pc + 1];
+          n = code[pc + 2];
+          const src = sp - 2 * n;
+          for (let k = 0; k < 2 * n; k++) I[dst + k] = I[src + k];
+          if (op === O.BR_R) for (let k = 0; k < n; k++) R[(dst >> 1) + k] = R[(src >> 1) + k];
+          sp = dst + 2 * n;
+          pc = target;
+          break;
+        }
+        case O.BR_IF:
+          sp -= 2;
+          if (I[sp] !== 0) pc = code[pc];
+          else pc++;
+          break;
+        case O.BR_IF_COPY:
+          sp -= 2;
+          if (I[sp] !== 0) {
+            const target = code[pc];
+            const dst = fp + code[pc + 1];
+            n = code[pc + 2];
+            const src = sp - 2 * n;
+            for (let k = 0; k < 2 * n; k++) I[dst + k] = I[src + k];
+            if (code[pc + 3]) for (let k = 0; k < n; k++) R[(dst >> 1) + k] = R[(src >> 1) + k];
+            sp = dst + 2 * n;
+            pc = target;
+          } else pc += 4;
+          break;
+        case O.IF:
+          sp -= 2;
+          if (I[sp] === 0) pc = code[pc];
+          else pc++;
+          break;
+        case O.BR_TABLE: {
+          n = code[pc];
+          sp -= 2;
+          let i = I[sp] >>> 0;
+          if (i > n) i = n;
+          const e = pc + 2 + 3 * i;
+          const cnt = code[e + 2];
+          if (cnt >= 0) {
+            const dst = fp + code[e + 1];
+            const src = sp - 2 * cnt;
+            if (dst !== src) {
+              for (let k = 0; k < 2 * cnt; k++) I[dst + k] = I[src + k];
+              if (code[pc + 1]) for (let k = 0; k < cnt; k++) R[(dst >> 1) + k] = R[(src >> 1) + k];
+            }
+            sp = dst + 2 * cnt;
+          }
+          pc = code[e];
+          break;
+        }
+        case O.RETURN: {
+          n = code[pc];
+          const src = sp - 2 * n;
+          if (src !== fp) {
+            for (let k = 0; k < 2 * n; k++) I[fp + k] = I[src + k];
+            if (code[pc + 1]) for (let k = 0; k < n; k++) R[(fp >> 1) + k] = R[(src >> 1) + k];
+          }
+          sp = fp + 2 * n;
+          if (depth === baseDepth) {
+            SP = sp;
+            return;
+          }
+          depth--;
+          pc = frPc[depth];
+          fp = frFp[depth];
+          cur = frFn[depth];
+          code = cur.cf!.code;
+          if (cur.ctx !== ctx) {
+            ctx = cur.ctx!;
+            funcs = ctx.funcs;
+            globals = ctx.globals;
+            mem0 = ctx.mems[0];
+          }
+          if (mem0) {
+            dv = mem0.dv;
+            memLen = dv.byteLength;
+          }
+          break;
+        }
+        case O.CALL:
+        case O.CALL_INDIRECT:
+        case O.RETURN_CALL:
+        case O.RETURN_CALL_INDIRECT: {
+          let callee: FuncInst;
+          if (op === O.CALL || op === O.RETURN_CALL) {
+            callee = funcs[code[pc++]];
+          } else {
+            const ti = code[pc++];
+            const tab = ctx.tables[code[pc++]];
+            sp -= 2;
+            const i = I[sp] >>> 0;
+            if (i >= tab.elems.length) trap("undefined element");
+            const e = tab.elems[i] as FuncInst | null;
+            if (e === null) trap("uninitialized element");
+            if (e.typeId !== ctx.typeIds[ti]) trap("indirect call type mismatch");
+            callee = e;
+          }
+          const tail = op === O.RETURN_CALL || op === O.RETURN_CALL_INDIRECT;
+          if (callee.host) {
+            entryCtx.fuel = fuel;
+            DEPTH = depth;
+            inHost = true;
+            sp = callHost(callee, sp);
+            inHost = false;
+            fuel = entryCtx.fuel;
+            if (mem0) {
+              dv = mem0.dv;
+              memLen = dv.byteLength;
+            }
+            if (tail) {
+              // return the host results
+              n = callee.type.results.length;
+              const src = sp - 2 * n;
+              if (src !== fp) {
+                for (let k = 0; k < 2 * n; k++) I[fp + k] = I[src + k];
+                for (let k = 0; k < n; k++) R[(fp >> 1) + k] = R[(src >> 1) + k];
+              }
+              sp = fp + 2 * n;
+              if (depth === baseDepth) {
+                SP = sp;
+                return;
+              }
+              depth--;
+              pc = frPc[depth];
+              fp = frFp[depth];
+              cur = frFn[depth];
+              code = cur.cf!.code;
+              if (cur.ctx !== ctx) {
+                ctx = cur.ctx!;
+                funcs = ctx.funcs;
+                globals = ctx.globals;
+                mem0 = ctx.mems[0];
+              }
+              if (mem0) {
+                dv = mem0.dv;
+                memLen = dv.byteLength;
+              }
+            }
+            break;
+          }
+          const ncf = callee.cf!;
+          if (tail) {
+            const np2 = 2 * ncf.nparams;
+            const src = sp - np2;
+            if (src !== fp) {
+              for (let k = 0; k < np2; k++) I[fp + k] = I[src + k];
+              for (let k = 0; k < ncf.nparams; k++) R[(fp >> 1) + k] = R[(src >> 1) + k];
+            }
+            sp = fp + np2;
+          } else {
+            if (depth - baseDepth >= ctx.maxCallDepth || depth >= 1000000) {
+              trap("call stack exhausted");
+            }
+            frPc[depth] = pc;
+            frFp[depth] = fp;
+            frFn[depth] = cur;
+            depth++;
+            fp = sp - 2 * ncf.nparams;
+          }
+          const nsp = fp + 2 * ncf.nlocals;
+          if (nsp + 2 * ncf.maxHeight > STACK_LIMIT) trap("call stack exhausted");
+          for (let k = sp; k < nsp; k++) I[k] = 0;
+          sp = nsp;
+          const rl = ncf.refLocals;
+          for (let k = 0; k < rl.length; k++) R[(fp + rl[k]) >> 1] = null;
+          cur = callee;
+          code = ncf.code;
+          pc = 0;
+          if (callee.ctx !== ctx) {
+            ctx = callee.ctx!;
+            funcs = ctx.funcs;
+            globals = ctx.globals;
+            mem0 = ctx.mems[0];
+            if (mem0) {
+              dv = mem0.dv;
+              memLen = dv.byteLength;
+            }
+          }
+          break;
+        }
+        case O.DROP:
+          sp -= 2;
+          break;
+        case O.SELECT:
+          sp -= 4;
+          if (I[sp + 2] === 0) {
+            I[sp - 2] = I[sp];
+            I[sp - 1] = I[sp + 1];
+          }
+          break;
+        case O.SELECT_R:
+          sp -= 4;
+          if (I[sp + 2] === 0) R[(sp - 2) >> 1] = R[sp >> 1];
+          break;
+        case O.LOCAL_GET32:
+          I[sp] = I[fp + code[pc++]];
+          sp += 2;
+          break;
+        case O.LOCAL_GET64:
+          a = fp + code[pc++];
+          I[sp] = I[a];
+          I[sp + 1] = I[a + 1];
+          sp += 2;
+          break;
+        case O.LOCAL_GET_R:
+          R[sp >> 1] = R[(fp + code[pc++]) >> 1];
+          sp += 2;
+          break;
+        case O.LOCAL_SET32:
+          sp -= 2;
+          I[fp + code[pc++]] = I[sp];
+          break;
+        case O.LOCAL_SET64:
+          sp -= 2;
+          a = fp + code[pc++];
+          I[a] = I[sp];
+          I[a + 1] = I[sp + 1];
+          break;
+        case O.LOCAL_SET_R:
+          sp -= 2;
+          R[(fp + code[pc++]) >> 1] = R[sp >> 1];
+          break;
+        case O.LOCAL_TEE32:
+          I[fp + code[pc++]] = I[sp - 2];
+          break;
+        case O.LOCAL_TEE64:
+          a = fp + code[pc++];
+          I[a] = I[sp - 2];
+          I[a + 1] = I[sp - 1];
+          break;
+        case O.LOCAL_TEE_R:
+          R[(fp + code[pc++]) >> 1] = R[(sp - 2) >> 1];
+          break;
+        case O.GLOBAL_GET: {
+          const g = globals[code[pc++]].v;
+          I[sp] = g[0];
+          I[sp + 1] = g[1];
+          sp += 2;
+          break;
+        }
+        case O.GLOBAL_SET: {
+          const g = globals[code[pc++]].v;
+          sp -= 2;
+          g[0] = I[sp];
+          g[1] = I[sp + 1];
+          break;
+        }
+        case O.GLOBAL_GET_R:
+          R[sp >> 1] = globals[code[pc++]].ref;
+          sp += 2;
+          break;
+        case O.GLOBAL_SET_R:
+          sp -= 2;
+          globals[code[pc++]].ref = R[sp >> 1];
+          break;
+        case O.CONST32:
+          I[sp] = code[pc++];
+          sp += 2;
+          break;
+        case O.CONST64:
+          I[sp] = code[pc];
+          I[sp + 1] = code[pc + 1];
+          pc += 2;
+          sp += 2;
+          break;
+
+        // ---- memory (memory 0) ----
+        case 0x28:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a + 4 > memLen) oobMem();
+          I[sp - 2] = dv.getInt32(a, true);
+          break;
+        case 0x29:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a + 8 > memLen) oobMem();
+          I[sp - 2] = dv.getInt32(a, true);
+          I[sp - 1] = dv.getInt32(a + 4, true);
+          break;
+        case 0x2c:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a >= memLen) oobMem();
+          I[sp - 2] = dv.getInt8(a);
+          break;
+        case 0x2d:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a >= memLen) oobMem();
+          I[sp - 2] = dv.getUint8(a);
+          break;
+        case 0x2e:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a + 2 > memLen) oobMem();
+          I[sp - 2] = dv.getInt16(a, true);
+          break;
+        case 0x2f:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a + 2 > memLen) oobMem();
+          I[sp - 2] = dv.getUint16(a, true);
+          break;
+        case 0x30:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a >= memLen) oobMem();
+          I[sp - 2] = x = dv.getInt8(a);
+          I[sp - 1] = x >> 31;
+          break;
+        case 0x31:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a >= memLen) oobMem();
+          I[sp - 2] = dv.getUint8(a);
+          I[sp - 1] = 0;
+          break;
+        case 0x32:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a + 2 > memLen) oobMem();
+          I[sp - 2] = x = dv.getInt16(a, true);
+          I[sp - 1] = x >> 31;
+          break;
+        case 0x33:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a + 2 > memLen) oobMem();
+          I[sp - 2] = dv.getUint16(a, true);
+          I[sp - 1] = 0;
+          break;
+        case 0x34:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a + 4 > memLen) oobMem();
+          I[sp - 2] = x = dv.getInt32(a, true);
+          I[sp - 1] = x >> 31;
+          break;
+        case 0x35:
+          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          if (a + 4 > memLen) oobMem();
+          I[sp - 2] = dv.getInt32(a, true);
+          I[sp - 1] = 0;
+          break;
+        case 0x36:
+          sp -= 4;
+          a = (I[sp] >>> 0) + (code[pc++] >>> 0);
+          if (a + 4 > memLen) oobMem();
+          dv.setInt32(a, I[sp + 2], true);
+          break;
+        case 0x37:
+          sp -= 4;
+          a = (I[sp] >>> 0) + (code[pc++] >>> 0);
+          if (a + 8 > memLen) oobMem();
+          dv.setInt32(a, I[sp + 2], true);
+          dv.setInt32(a + 4, I[sp + 3], true);
+          break;
+        case 0x3a:
+        case 0x3c:
+          sp -= 4;
+          a = (I[sp] >>> 0) + (code[pc++] >>> 0);
+          if (a >= memLen) oobMem();
+          dv.setInt8(a, I[sp + 2]);
+          break;
+        case 0x3b:
+        case 0x3d:
+          sp -= 4;
+          a = (I[sp] >>> 0) + (code[pc++] >>> 0);
+          if (a + 2 > memLen) oobMem();
+          dv.setInt16(a, I[sp + 2], true);
+          break;
+        case 0x3e:
+          sp -= 4;
+          a = (I[sp] >>> 0) + (code[pc++] >>> 0);
+          if (a + 4 > memLen) oobMem();
+          dv.setInt32(a, I[sp + 2], true);
+          break;
+        case O.MEM_N:
+          sp = memN(code[pc], code[pc + 1] >>> 0, ctx.mems[code[pc + 2]], sp);
+          pc += 3;
+          break;
+        case O.MEMORY_SIZE:
+          I[sp] = ctx.mems[code[pc++]].pages;
+          sp += 2;
+          break;
+        case O.MEMORY_GROW:
+          I[sp - 2] = ctx.mems[code[pc++]].grow(I[sp - 2] >>> 0);
+          if (mem0) {
+            dv = mem0.dv;
+            memLen = dv.byteLength;
+          }
+          break;
+
+        // ---- i32 ----
+        case 0x45:
+          I[sp - 2] = I[sp - 2] === 0 ? 1 : 0;
+          break;
+        case 0x46:
+          sp -= 2;
+          I[sp - 2] = I[sp - 2] === I[sp] ? 1 : 0;
+          break;
+        case 0x47:
+          sp -= 2;
+          I[sp - 2] = I[sp - 2] !== I[sp] ? 1 : 0;
+          break;
+        case 0x48:
+          sp -= 2;
+          I[sp - 2] = I[sp - 2] < I[sp] ? 1 : 0;
+          break;
+        case 0x49:
+          sp -= 2;
+          I[sp - 2] = (I[sp - 2] >>> 0) < (I[sp] >>> 0) ? 1 : 0;
+          break;
+        case 0x4a:
+          sp -= 2;
+          I[sp - 2] = I[sp - 2] > I[sp] ? 1 : 0;
+          break;
+        case 0x4b:
+          sp -= 2;
+          I[sp - 2] = (I[sp - 2] >>> 0) > (I[sp] >>> 0) ? 1 : 0;
+          break;
+        case 0x4c:
+          sp -= 2;
+          I[sp - 2] = I[sp - 2] <= I[sp] ? 1 : 0;
+          break;
+        case 0x4d:
+          sp -= 2;
+          I[sp - 2] = (I[sp - 2] >>> 0) <= (I[sp] >>> 0) ? 1 : 0;
+          break;
+        case 0x4e:
+          sp -= 2;
+          I[sp - 2] = I[sp - 2] >= I[sp] ? 1 : 0;
+          break;
+        case 0x4f:
+          sp -= 2;
+          I[sp - 2] = (I[sp - 2] >>> 0) >= (I[sp] >>> 0) ? 1 : 0;
+          break;
+        // ---- i64 compare ----
+        case 0x50:
+          I[sp - 2] = (I[sp - 2] | I[sp - 1]) === 0 ? 1 : 0;
+          break;
+        case 0x51:
+          sp -= 2;
+          I[sp - 2] = I[sp - 2] === I[sp] && I[sp - 1] === I[sp + 1] ? 1 : 0;
+          break;
+        case 0x52:
+          sp -= 2;
+          I[sp - 2] = I[sp - 2] !== I[sp] || I[sp - 1] !== I[sp + 1] ? 1 : 0;
+          break;
+        case 0x53: // lt_s
+        case 0x54: // lt_u
+        case 0x55: // gt_s
+        case 0x56: // gt_u
+        case 0x57: // le_s
+        case 0x58: // le_u
+        case 0x59: // ge_s
+        case 0x5a: { // ge_u
+          sp -= 2;
+          const ah = I[sp - 1], bh = I[sp + 1];
+          let cmp: number; // -1, 0, 1
+          if (ah !== bh) {
+            if (op & 1) cmp = ah < bh ? -1 : 1; // signed ops are odd: 0x53,0x55,0x57,0x59
+            else cmp = (ah >>> 0) < (bh >>> 0) ? -1 : 1;
+          } else {
+            const al = I[sp - 2] >>> 0, bl = I[sp] >>> 0;
+            cmp = al < bl ? -1 : al > bl ? 1 : 0;
+          }
+          const k = (op - 0x53) >> 1; // 0 lt, 1 gt, 2 le, 3 ge
+          I[sp - 2] = (k === 0 ? cmp < 0 : k === 1 ? cmp > 0 : k === 2 ? cmp <= 0 : cmp >= 0) ? 1 : 0;
+          break;
+        }
+        // ---- f32 compare ----
+        case 0x5b:
+          sp -= 2;
+          I[sp - 2] = Fs[sp - 2] === Fs[sp] ? 1 : 0;
+          break;
+        case 0x5c:
+          sp -= 2;
+          I[sp - 2] = Fs[sp - 2] !== Fs[sp] ? 1 : 0;
+          break;
+        case 0x5d:
+          sp -= 2;
+          I[sp - 2] = Fs[sp - 2] < Fs[sp] ? 1 : 0;
+          break;
+        case 0x5e:
+          sp -= 2;
+          I[sp - 2] = Fs[sp - 2] > Fs[sp] ? 1 : 0;
+          break;
+        case 0x5f:
+          sp -= 2;
+          I[sp - 2] = Fs[sp - 2] <= Fs[sp] ? 1 : 0;
+          break;
+        case 0x60:
+          sp -= 2;
+          I[sp - 2] = Fs[sp - 2] >= Fs[sp] ? 1 : 0;
+          break;
+        // ---- f64 compare ----
+        case 0x61:
+          sp -= 2;
+          I[sp - 2] = F[(sp - 2) >> 1] === F[sp >> 1] ? 1 : 0;
+          break;
+        case 0x62:
+          sp -= 2;
+          I[sp - 2] = F[(sp - 2) >> 1] !== F[sp >> 1] ? 1 : 0;
+          break;
+        case 0x63:
+          sp -= 2;
+          I[sp - 2] = F[(sp - 2) >> 1] < F[sp >> 1] ? 1 : 0;
+          break;
+        case 0x64:
+          sp -= 2;
+          I[sp - 2] = F[(sp - 2) >> 1] > F[sp >> 1] ? 1 : 0;
+          break;
+        case 0x65:
+          sp -= 2;
+          I[sp - 2] = F[(sp - 2) >> 1] <= F[sp >> 1] ? 1 : 0;
+          break;
+        case 0x66:
+          sp -= 2;
+          I[sp - 2] = F[(sp - 2) >> 1] >= F[sp >> 1] ? 1 : 0;
+          break;
+        // ---- i32 arithmetic ----
+        case 0x67:
+          I[sp - 2] = Math.clz32(I[sp - 2]);
+          break;
+        case 0x68:
+          I[sp - 2] = ctz32(I[sp - 2]);
+          break;
+        case 0x69:
+          I[sp - 2] = popcnt32(I[sp - 2]);
+          break;
+        case 0x6a:
+          sp -= 2;
+          I[sp - 2] = (I[sp - 2] + I[sp]) | 0;
+          break;
+        case 0x6b:
+          sp -= 2;
+          I[sp - 2] = (I[sp - 2] - I[sp]) | 0;
+          break;
+        case 0x6c:
+          sp -= 2;
+          I[sp - 2] = Math.imul(I[sp - 2], I[sp]);
+          break;
+        case 0x6d:
+          sp -= 2;
+          b = I[sp];
+          a = I[sp - 2];
+          if (b === 0) trap("integer divide by zero");
+          if (a === -2147483648 && b === -1) trap("integer overflow");
+          I[sp - 2] = (a / b) | 0;
+          break;
+        case 0x6e:
+          sp -= 2;
+          b = I[sp] >>> 0;
+          if (b === 0) trap("integer divide by zero");
+          I[sp - 2] = ((I[sp - 2] >>> 0) / b) | 0;
+          break;
+        case 0x6f:
+          sp -= 2;
+          b = I[sp];
+          if (b === 0) trap("integer divide by zero");
+          I[sp - 2] = b === -1 ? 0 : (I[sp - 2] % b) | 0;
+          break;
+        case 0x70:
+          sp -= 2;
+          b = I[sp] >>> 0;
+          if (b === 0) trap("integer divide by zero");
+          I[sp - 2] = ((I[sp - 2] >>> 0) % b) | 0;
+          break;
+        case 0x71:
+          sp -= 2;
+          I[sp - 2] &= I[sp];
+          break;
+        case 0x72:
+          sp -= 2;
+          I[sp - 2] |= I[sp];
+          break;
+        case 0x73:
+          sp -= 2;
+          I[sp - 2] ^= I[sp];
+          break;
+        case 0x74:
+          sp -= 2;
+          I[sp - 2] <<= I[sp];
+          break;
+        case 0x75:
+          sp -= 2;
+          I[sp - 2] >>= I[sp];
+          break;
+        case 0x76:
+          sp -= 2;
+          I[sp - 2] = I[sp - 2] >>> I[sp];
+          break;
+        case 0x77:
+          sp -= 2;
+          a = I[sp - 2];
+          b = I[sp] & 31;
+          I[sp - 2] = (a << b) | (a >>> (32 - b));
+          break;
+        case 0x78:
+          sp -= 2;
+          a = I[sp - 2];
+          b = I[sp] & 31;
+          I[sp - 2] = (a >>> b) | (a << (32 - b));
+          break;
+        // ---- i64 arithmetic ----
+        case 0x79:
+          x = I[sp - 1];
+          I[sp - 2] = x !== 0 ? Math.clz32(x) : 32 + Math.clz32(I[sp - 2]);
+          I[sp - 1] = 0;
+          break;
+        case 0x7a:
+          x = I[sp - 2];
+          I[sp - 2] = x !== 0 ? ctz32(x) : 32 + ctz32(I[sp - 1]);
+          I[sp - 1] = 0;
+          break;
+        case 0x7b:
+          I[sp - 2] = popcnt32(I[sp - 2]) + popcnt32(I[sp - 1]);
+          I[sp - 1] = 0;
+          break;
+        case 0x7c:
+          sp -= 2;
+          x = (I[sp - 2] >>> 0) + (I[sp] >>> 0);
+          I[sp - 1] = (I[sp - 1] + I[sp + 1] + (x > 4294967295 ? 1 : 0)) | 0;
+          I[sp - 2] = x | 0;
+          break;
+        case 0x7d:
+          sp -= 2;
+          x = (I[sp - 2] >>> 0) - (I[sp] >>> 0);
+          I[sp - 1] = (I[sp - 1] - I[sp + 1] - (x < 0 ? 1 : 0)) | 0;
+          I[sp - 2] = x | 0;
+          break;
+        case 0x7e:
+          sp -= 2;
+          I[sp - 2] = mul64(I[sp - 2], I[sp - 1], I[sp], I[sp + 1]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0x7f:
+          sp -= 2;
+          I[sp - 2] = divS64(I[sp - 2], I[sp - 1], I[sp], I[sp + 1]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0x80:
+          sp -= 2;
+          I[sp - 2] = divU64(I[sp - 2], I[sp - 1], I[sp], I[sp + 1]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0x81:
+          sp -= 2;
+          I[sp - 2] = remS64(I[sp - 2], I[sp - 1], I[sp], I[sp + 1]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0x82:
+          sp -= 2;
+          I[sp - 2] = remU64(I[sp - 2], I[sp - 1], I[sp], I[sp + 1]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0x83:
+          sp -= 2;
+          I[sp - 2] &= I[sp];
+          I[sp - 1] &= I[sp + 1];
+          break;
+        case 0x84:
+          sp -= 2;
+          I[sp - 2] |= I[sp];
+          I[sp - 1] |= I[sp + 1];
+          break;
+        case 0x85:
+          sp -= 2;
+          I[sp - 2] ^= I[sp];
+          I[sp - 1] ^= I[sp + 1];
+          break;
+        case 0x86:
+          sp -= 2;
+          I[sp - 2] = shl64(I[sp - 2], I[sp - 1], I[sp]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0x87:
+          sp -= 2;
+          I[sp - 2] = shrS64(I[sp - 2], I[sp - 1], I[sp]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0x88:
+          sp -= 2;
+          I[sp - 2] = shrU64(I[sp - 2], I[sp - 1], I[sp]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0x89:
+          sp -= 2;
+          I[sp - 2] = rotl64(I[sp - 2], I[sp - 1], I[sp]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0x8a:
+          sp -= 2;
+          I[sp - 2] = rotr64(I[sp - 2], I[sp - 1], I[sp]);
+          I[sp - 1] = R64.hi;
+          break;
+        // ---- f32 arithmetic ----
+        case 0x8b:
+          I[sp - 2] &= 0x7fffffff;
+          break;
+        case 0x8c:
+          I[sp - 2] ^= -2147483648;
+          break;
+        case 0x8d:
+          Fs[sp - 2] = Math.ceil(Fs[sp - 2]);
+          break;
+        case 0x8e:
+          Fs[sp - 2] = Math.floor(Fs[sp - 2]);
+          break;
+        case 0x8f:
+          Fs[sp - 2] = Math.trunc(Fs[sp - 2]);
+          break;
+        case 0x90:
+          Fs[sp - 2] = nearest(Fs[sp - 2]);
+          break;
+        case 0x91:
+          Fs[sp - 2] = Math.sqrt(Fs[sp - 2]);
+          break;
+        case 0x92:
+          sp -= 2;
+          Fs[sp - 2] = Fs[sp - 2] + Fs[sp];
+          break;
+        case 0x93:
+          sp -= 2;
+          Fs[sp - 2] = Fs[sp - 2] - Fs[sp];
+          break;
+        case 0x94:
+          sp -= 2;
+          Fs[sp - 2] = Fs[sp - 2] * Fs[sp];
+          break;
+        case 0x95:
+          sp -= 2;
+          Fs[sp - 2] = Fs[sp - 2] / Fs[sp];
+          break;
+        case 0x96:
+          sp -= 2;
+          Fs[sp - 2] = Math.min(Fs[sp - 2], Fs[sp]);
+          break;
+        case 0x97:
+          sp -= 2;
+          Fs[sp - 2] = Math.max(Fs[sp - 2], Fs[sp]);
+          break;
+        case 0x98:
+          sp -= 2;
+          I[sp - 2] = (I[sp - 2] & 0x7fffffff) | (I[sp] & -2147483648);
+          break;
+        // ---- f64 arithmetic ----
+        case 0x99:
+          I[sp - 1] &= 0x7fffffff;
+          break;
+        case 0x9a:
+          I[sp - 1] ^= -2147483648;
+          break;
+        case 0x9b:
+          F[(sp - 2) >> 1] = Math.ceil(F[(sp - 2) >> 1]);
+          break;
+        case 0x9c:
+          F[(sp - 2) >> 1] = Math.floor(F[(sp - 2) >> 1]);
+          break;
+        case 0x9d:
+          F[(sp - 2) >> 1] = Math.trunc(F[(sp - 2) >> 1]);
+          break;
+        case 0x9e:
+          F[(sp - 2) >> 1] = nearest(F[(sp - 2) >> 1]);
+          break;
+        case 0x9f:
+          F[(sp - 2) >> 1] = Math.sqrt(F[(sp - 2) >> 1]);
+          break;
+        case 0xa0:
+          sp -= 2;
+          F[(sp - 2) >> 1] = F[(sp - 2) >> 1] + F[sp >> 1];
+          break;
+        case 0xa1:
+          sp -= 2;
+          F[(sp - 2) >> 1] = F[(sp - 2) >> 1] - F[sp >> 1];
+          break;
+        case 0xa2:
+          sp -= 2;
+          F[(sp - 2) >> 1] = F[(sp - 2) >> 1] * F[sp >> 1];
+          break;
+        case 0xa3:
+          sp -= 2;
+          F[(sp - 2) >> 1] = F[(sp - 2) >> 1] / F[sp >> 1];
+          break;
+        case 0xa4:
+          sp -= 2;
+          F[(sp - 2) >> 1] = Math.min(F[(sp - 2) >> 1], F[sp >> 1]);
+          break;
+        case 0xa5:
+          sp -= 2;
+          F[(sp - 2) >> 1] = Math.max(F[(sp - 2) >> 1], F[sp >> 1]);
+          break;
+        case 0xa6:
+          sp -= 2;
+          I[sp - 1] = (I[sp - 1] & 0x7fffffff) | (I[sp + 1] & -2147483648);
+          break;
+        // ---- conversions ----
+        case 0xa7: // i32.wrap_i64: low word already in place
+          break;
+        case 0xa8:
+          I[sp - 2] = truncS32(Fs[sp - 2]);
+          break;
+        case 0xa9:
+          I[sp - 2] = truncU32(Fs[sp - 2]);
+          break;
+        case 0xaa:
+          I[sp - 2] = truncS32(F[(sp - 2) >> 1]);
+          break;
+        case 0xab:
+          I[sp - 2] = truncU32(F[(sp - 2) >> 1]);
+          break;
+        case 0xac:
+          I[sp - 1] = I[sp - 2] >> 31;
+          break;
+        case 0xad:
+          I[sp - 1] = 0;
+          break;
+        case 0xae:
+          I[sp - 2] = truncS64(Fs[sp - 2]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0xaf:
+          I[sp - 2] = truncU64(Fs[sp - 2]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0xb0:
+          I[sp - 2] = truncS64(F[(sp - 2) >> 1]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0xb1:
+          I[sp - 2] = truncU64(F[(sp - 2) >> 1]);
+          I[sp - 1] = R64.hi;
+          break;
+        case 0xb2:
+          Fs[sp - 2] = I[sp - 2];
+          break;
+        case 0xb3:
+          Fs[sp - 2] = I[sp - 2] >>> 0;
+          break;
+        case 0xb4:
+          Fs[sp - 2] = s64ToF32(I[sp - 2], I[sp - 1]);
+          break;
+        case 0xb5:
+          Fs[sp - 2] = u64ToF32(I[sp - 2], I[sp - 1]);
+          break;
+        case 0xb6:
+          y = F[(sp - 2) >> 1];
+          Fs[sp - 2] = y;
+          break;
+        case 0xb7:
+          F[(sp - 2) >> 1] = I[sp - 2];
+          break;
+        case 0xb8:
+          F[(sp - 2) >> 1] = I[sp - 2] >>> 0;
+          break;
+        case 0xb9:
+          F[(sp - 2) >> 1] = I[sp - 1] * 4294967296 + (I[sp - 2] >>> 0);
+          break;
+        case 0xba:
+          F[(sp - 2) >> 1] = (I[sp - 1] >>> 0) * 4294967296 + (I[sp - 2] >>> 0);
+          break;
+        case 0xbb:
+          y = Fs[sp - 2];
+          F[(sp - 2) >> 1] = y;
+          break;
+        case 0xc0:
+          I[sp - 2] = (I[sp - 2] << 24) >> 24;
+          break;
+        case 0xc1:
+          I[sp - 2] = (I[sp - 2] << 16) >> 16;
+          break;
+        case 0xc2:
+          I[sp - 2] = x = (I[sp - 2] << 24) >> 24;
+          I[sp - 1] = x >> 31;
+          break;
+        case 0xc3:
+          I[sp - 2] = x = (I[sp - 2] << 16) >> 16;
+          I[sp - 1] = x >> 31;
+          break;
+        case 0xc4:
+          I[sp - 1] = I[sp - 2] >> 31;
+          break;
+        case O.SAT_BASE + 0:
+          I[sp - 2] = satS32(Fs[sp - 2]);
+          break;
+        case O.SAT_BASE + 1:
+          I[sp - 2] = satU32(Fs[sp - 2]);
+          break;
+        case O.SAT_BASE + 2:
+          I[sp - 2] = satS32(F[(sp - 2) >> 1]);
+          break;
+        case O.SAT_BASE + 3:
+          I[sp - 2] = satU32(F[(sp - 2) >> 1]);
+          break;
+        case O.SAT_BASE + 4:
+          I[sp - 2] = satS64(Fs[sp - 2]);
+          I[sp - 1] = R64.hi;
+          break;
+        case O.SAT_BASE + 5:
+          I[sp - 2] = satU64(Fs[sp - 2]);
+          I[sp - 1] = R64.hi;
+          break;
+        case O.SAT_BASE + 6:
+          I[sp - 2] = satS64(F[(sp - 2) >> 1]);
+          I[sp - 1] = R64.hi;
+          break;
+        case O.SAT_BASE + 7:
+          I[sp - 2] = satU64(F[(sp - 2) >> 1]);
+          I[sp - 1] = R64.hi;
+          break;
+
+        // ---- references and tables ----
+        case O.REF_NULL:
+          R[sp >> 1] = null;
+          sp += 2;
+          break;
+        case O.REF_IS_NULL:
+          I[sp - 2] = R[(sp - 2) >> 1] === null ? 1 : 0;
+          break;
+        case O.REF_FUNC:
+          R[sp >> 1] = funcs[code[pc++]];
+          sp += 2;
+          break;
+        case O.TABLE_GET: {
+          const t = ctx.tables[code[pc++]];
+          const i = I[sp - 2] >>> 0;
+          if (i >= t.elems.length) oobTable();
+          R[(sp - 2) >> 1] = t.elems[i];
+          break;
+        }
+        case O.TABLE_SET: {
+          const t = ctx.tables[code[pc++]];
+          sp -= 4;
+          const i = I[sp] >>> 0;
+          if (i >= t.elems.length) oobTable();
+          t.elems[i] = R[(sp + 2) >> 1];
+          break;
+        }
+        case O.TABLE_SIZE:
+          I[sp] = ctx.tables[code[pc++]].elems.length;
+          sp += 2;
+          break;
+        case O.TABLE_GROW: {
+          const t = ctx.tables[code[pc++]];
+          sp -= 2;
+          I[sp - 2] = t.grow(I[sp] >>> 0, R[(sp - 2) >> 1]);
+          break;
+        }
+        case O.TABLE_FILL: {
+          const t = ctx.tables[code[pc++]];
+          sp -= 6;
+          a = I[sp] >>> 0;
+          const v = R[(sp + 2) >> 1];
+          n = I[sp + 4] >>> 0;
+          if (a + n > t.elems.length) oobTable();
+          for (let k = 0; k < n; k++) t.elems[a + k] = v;
+          break;
+        }
+        case O.TABLE_COPY: {
+          const td = ctx.tables[code[pc++]];
+          const ts = ctx.tables[code[pc++]];
+          sp -= 6;
+          a = I[sp] >>> 0;
+          b = I[sp + 2] >>> 0;
+          n = I[sp + 4] >>> 0;
+          if (a + n > td.elems.length || b + n > ts.elems.length) oobTable();
+          if (td === ts) td.elems.copyWithin(a, b, b + n);
+          else for (let k = 0; k < n; k++) td.elems[a + k] = ts.elems[b + k];
+          break;
+        }
+        case O.TABLE_INIT: {
+          const seg = ctx.elems[code[pc++]];
+          const t = ctx.tables[code[pc++]];
+          sp -= 6;
+          a = I[sp] >>> 0;
+          b = I[sp + 2] >>> 0;
+          n = I[sp + 4] >>> 0;
+          if (b + n > seg.length || a + n > t.elems.length) oobTable();
+          for (let k = 0; k < n; k++) t.elems[a + k] = seg[b + k];
+          break;
+        }
+        case O.ELEM_DROP:
+          ctx.elems[code[pc++]] = EMPTY;
+          break;
+        case O.MEMORY_INIT: {
+          const d = ctx.datas[code[pc++]];
+          const m = ctx.mems[code[pc++]];
+          sp -= 6;
+          a = I[sp] >>> 0;
+          b = I[sp + 2] >>> 0;
+          n = I[sp + 4] >>> 0;
+          if (b + n > d.length || a + n > m.buf.byteLength) oobMem();
+          m.u8.set(d.subarray(b, b + n), a);
+          break;
+        }
+        case O.DATA_DROP:
+          ctx.datas[code[pc++]] = EMPTY_U8;
+          break;
+        case O.MEMORY_COPY: {
+          const md = ctx.mems[code[pc++]];
+          const ms = ctx.mems[code[pc++]];
+          sp -= 6;
+          a = I[sp] >>> 0;
+          b = I[sp + 2] >>> 0;
+          n = I[sp + 4] >>> 0;
+          if (a + n > md.buf.byteLength || b + n > ms.buf.byteLength) oobMem();
+          if (md === ms) md.u8.copyWithin(a, b, b + n);
+          else md.u8.set(ms.u8.subarray(b, b + n), a);
+          break;
+        }
+        case O.MEMORY_FILL: {
+          const m = ctx.mems[code[pc++]];
+          sp -= 6;
+          a = I[sp] >>> 0;
+          c = I[sp + 2] & 255;
+          n = I[sp + 4] >>> 0;
+          if (a + n > m.buf.byteLength) oobMem();
+          m.u8.fill(c, a, a + n);
+          break;
+        }
+        default:
+          throw new RuntimeError(`internal error: bad opcode 0x${op.toString(16)} at ${pc - 1}`);
+      }
+    }
+  } finally {
+    if (!inHost) entryCtx.fuel = fuel;
+  }
+}
+
+/** Resets the shared machine (used after a catastrophic host error); normally never needed. */
+export function resetMachine(): void {
+  SP = 0;
+  DEPTH = 0;
+  NEST = 0;
+}
+
+export { FuncInst };

@@ -1,0 +1,33 @@
+/**
+ * Porta's WebAssembly engine: a pure TypeScript interpreter with the shape of the standard
+ * WebAssembly JavaScript API, plus resource limits (fuel, memory pages, call depth).
+ *
+ * ```ts
+ * import * as wasm from "./mod.ts";
+ * const m = new wasm.Module(bytes);
+ * const i = new wasm.Instance(m, {}, { fuel: 1_000_000 });
+ * ```
+ * @module
+ */
+export {
+  compile,
+  Global,
+  Instance,
+  type InstanceOptions,
+  instantiate,
+  Memory,
+  Module,
+  type ModuleExportDescriptor,
+  type ModuleImportDescriptor,
+  stepsUsed,
+  Table,
+  validate,
+  type WebAssemblyInstantiatedSource,
+} from "./api.ts";
+export { CompileError, LinkError, RuntimeError } from "./errors.ts";
+export {
+  describeModule,
+  type ExportInfo,
+  type ImportInfo,
+  type ModuleInfo,
+} from "./describe.ts";

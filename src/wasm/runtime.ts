@@ -1,0 +1,172 @@
+/**
+ * Runtime store objects: function, memory, table and global instances, and the per-instance
+ * context the interpreter switches between.
+ * @module
+ */
+import type { CompiledFunc } from "./compile.ts";
+import type { FuncType, ValType } from "./types.ts";
+
+const typeIds = new Map<string, number>();
+
+/** Canonical id of a function type (structural equality, spec 2.0 call_indirect). */
+export function typeIdOf(t: FuncType): number {
+  let id = typeIds.get(t.key);
+  if (id === undefined) {
+    id = typeIds.size + 1;
+    typeIds.set(t.key, id);
+  }
+  return id;
+}
+
+/** Per-instance runtime context (what the interpreter indexes into). */
+export interface Ctx {
+  funcs: FuncInst[];
+  globals: GlobalInst[];
+  tables: TableInst[];
+  mems: MemInst[];
+  /** canonical type id per module type index */
+  typeIds: number[];
+  datas: Uint8Array[];
+  elems: unknown[][];
+  /** remaining fuel */
+  fuel: number;
+  /** fuel at creation (steps used = fuelStart - fuel) */
+  fuelStart: number;
+  /** configured fuel limit, or null when unlimited */
+  fuelLimit: number | null;
+  maxCallDepth: number;
+}
+
+/** A function instance: either compiled wasm code with its context, or a host function. */
+export class FuncInst {
+  /** Function type. */
+  type: FuncType;
+  /** Canonical type id. */
+  typeId: number;
+  /** Owning instance context (wasm functions). */
+  ctx: Ctx | null;
+  /** Compiled code (wasm functions). */
+  cf: CompiledFunc | null;
+  /** Host implementation (imports). */
+  host: ((...args: unknown[]) => unknown) | null;
+  /** Cached JS wrapper (exported function object), for identity. */
+  js: ((...args: unknown[]) => unknown) | null = null;
+  /** Function index in its defining module (for names). */
+  index: number;
+
+  /** Creates a function instance. */
+  constructor(
+    type: FuncType,
+    ctx: Ctx | null,
+    cf: CompiledFunc | null,
+    host: ((...args: unknown[]) => unknown) | null,
+    index: number,
+  ) {
+    this.type = type;
+    this.typeId = typeIdOf(type);
+    this.ctx = ctx;
+    this.cf = cf;
+    this.host = host;
+    this.index = index;
+  }
+}
+
+/** Page size in bytes. */
+export const PAGE = 65536;
+
+/** A linear memory instance. Growing replaces (and detaches) the ArrayBuffer, as in the JS API. */
+export class MemInst {
+  /** Current buffer. */
+  buf: ArrayBuffer;
+  /** DataView over buf. */
+  dv: DataView;
+  /** Byte view over buf. */
+  u8: Uint8Array;
+  /** Declared maximum (pages) or null. */
+  max: number | null;
+  /** Extra limit from the instance options (pages) or null. */
+  limit: number | null;
+
+  /** Creates a memory of `pages` pages. */
+  constructor(pages: number, max: number | null, limit: number | null = null) {
+    this.buf = new ArrayBuffer(pages * PAGE);
+    this.dv = new DataView(this.buf);
+    this.u8 = new Uint8Array(this.buf);
+    this.max = max;
+    this.limit = limit;
+  }
+
+  /** Current size in pages. */
+  get pages(): number {
+    return this.buf.byteLength / PAGE;
+  }
+
+  /** Grows by delta pages; returns the old size or -1 (spec memory.grow). */
+  grow(delta: number): number {
+    const old = this.pages;
+    const n = old + delta;
+    let cap = this.max ?? 65536;
+    if (this.limit !== null && this.limit < cap) cap = this.limit;
+    if (n > cap) return -1;
+    try {
+      const nb =
+        (this.buf as ArrayBuffer & { transfer(n: number): ArrayBuffer })
+          .transfer(n * PAGE);
+      this.buf = nb;
+      this.dv = new DataView(nb);
+      this.u8 = new Uint8Array(nb);
+    } catch {
+      return -1;
+    }
+    return old;
+  }
+}
+
+/** A table instance. */
+export class TableInst {
+  /** Elements (FuncInst|null for funcref, any JS value for externref). */
+  elems: unknown[];
+  /** Element type. */
+  type: ValType;
+  /** Declared maximum or null. */
+  max: number | null;
+
+  /** Creates a table. */
+  constructor(
+    type: ValType,
+    min: number,
+    max: number | null,
+    init: unknown = null,
+  ) {
+    this.type = type;
+    this.max = max;
+    this.elems = new Array(min).fill(init);
+  }
+
+  /** Grows by delta; returns the old size or -1. */
+  grow(delta: number, init: unknown): number {
+    const old = this.elems.length;
+    const n = old + delta;
+    if (n > (this.max ?? 0xffffffff) || n > 10_000_000) return -1;
+    for (let i = old; i < n; i++) this.elems.push(init);
+    return old;
+  }
+}
+
+/** A global instance; numeric values are kept as raw 64-bit patterns (lo, hi words). */
+export class GlobalInst {
+  /** Raw value words (i32/f32 in v[0]; i64/f64 in v[0] lo, v[1] hi). */
+  v: Int32Array = new Int32Array(2);
+  /** Reference value (funcref/externref globals). */
+  ref: unknown = null;
+  /** Value type. */
+  type: ValType;
+  /** Mutability. */
+  mutable: boolean;
+
+  /** Creates a global. */
+  constructor(type: ValType, mutable: boolean) {
+    this.type = type;
+    this.mutable = mutable;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Internal API for the spec-test runner: invoke exports and read globals with exact bit patterns.
+ * @module
+ */
+import { type Instance, internalsOf } from "./api.ts";
+import {
+  funcInstOf,
+  invokeRawSlots,
+  jsFunction,
+  type RawSlot,
+} from "./exec.ts";
+import type { FuncInst } from "./runtime.ts";
+import {
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  I32,
+  I64,
+  type ValType,
+} from "./types.ts";
+
+/**
+ * A value with its exact bit pattern. `bits` is the unsigned pattern (i32/f32: 32 bits,
+ * i64/f64: 64 bits; signed inputs are accepted and masked). For references `ref` is null, a host
+ * value (externref), or a function identity (the exported function object) for funcref.
+ */
+export interface RawValue {
+  type: "i32" | "i64" | "f32" | "f64" | "funcref" | "externref";
+  bits?: bigint;
+  ref?: unknown;
+}
+
+const NAMES: Record<number, RawValue["type"]> = {
+  [I32]: "i32",
+  [I64]: "i64",
+  [F32]: "f32",
+  [F64]: "f64",
+  [FUNCREF]: "funcref",
+  [EXTERNREF]: "externref",
+};
+
+function toSlot(v: RawValue, t: ValType): RawSlot {
+  if (t === FUNCREF) {
+    const r = v.ref ?? null;
+    if (r === null) return { lo: 0, hi: 0, ref: null };
+    const fi = funcInstOf(r);
+    if (!fi) {
+      throw new TypeError(
+        "funcref argument must be null or an exported function",
+      );
+    }
+    return { lo: 0, hi: 0, ref: fi };
+  }
+  if (t === EXTERNREF) {
+    return { lo: 0, hi: 0, ref: v.ref === undefined ? null : v.ref };
+  }
+  const b = BigInt.asUintN(64, v.bits ?? 0n);
+  return {
+    lo: Number(BigInt.asIntN(32, b)),
+    hi: Number(BigInt.asIntN(32, b >> 32n)),
+    ref: null,
+  };
+}
+
+function fromSlot(s: RawSlot, t: ValType): RawValue {
+  const type = NAMES[t];
+  if (t === FUNCREF) {
+    return { type, ref: s.ref === null ? null : jsFunction(s.ref as FuncInst) };
+  }
+  if (t === EXTERNREF) return { type, ref: s.ref };
+  if (t === I32 || t === F32) return { type, bits: BigInt(s.lo >>> 0) };
+  return { type, bits: (BigInt(s.hi >>> 0) << 32n) | BigInt(s.lo >>> 0) };
+}
+
+/** Invokes export `exportName` with raw arguments; returns raw results. Traps throw RuntimeError. */
+export function invokeRaw(
+  instance: Instance,
+  exportName: string,
+  args: RawValue[],
+): RawValue[] {
+  const { ctx, exportsByName } = internalsOf(instance);
+  const e = exportsByName.get(exportName);
+  if (!e || e.kind !== 0) {
+    throw new TypeError(`no exported function "${exportName}"`);
+  }
+  const f = ctx.funcs[e.index];
+  const t = f.type;
+  if (args.length !== t.params.length) {
+    throw new TypeError(`"${exportName}" expects ${t.params.length} arguments`);
+  }
+  const out = invokeRawSlots(f, args.map((a, i) => toSlot(a, t.params[i])));
+  return out.map((s, i) => fromSlot(s, t.results[i]));
+}
+
+/** Reads exported global `name` as a raw value. */
+export function getGlobalRaw(instance: Instance, name: string): RawValue {
+  const { ctx, exportsByName } = internalsOf(instance);
+  const e = exportsByName.get(name);
+  if (!e || e.kind !== 3) throw new TypeError(`no exported global "${name}"`);
+  const g = ctx.globals[e.index];
+  return fromSlot({ lo: g.v[0], hi: g.v[1], ref: g.ref }, g.type);
+}
