@@ -1,0 +1,276 @@
+// Mutation fuzzing of the Porta engine: mutated valid modules (byte flips,
+// truncations, insertions, deletions, section shuffles/duplicates) must either
+// compile or throw CompileError (never anything else), a module Porta accepts
+// must also be accepted by the host engine (a superset of Porta's features),
+// and instantiating and running what compiles, under fuel and memory limits,
+// may only throw RuntimeError or LinkError (TypeError only for JS argument
+// conversion of reference parameters). Seeded, bounded: 2000 cases.
+import assert from "node:assert/strict";
+import { wat } from "../helpers/wat.ts";
+import { porta } from "./_harness.ts";
+
+const CASES = 2000;
+const SEED = 0x5eed_2026;
+const FUEL = 20_000;
+
+const CORPUS = [
+  `(module (memory (export "m") 1 4) (data (i32.const 16) "abcdef")
+    (global $g (mut i32) (i32.const 7))
+    (func (export "a") (param i32) (result i32) (local i64)
+      (local.set 1 (i64.extend_i32_u (local.get 0)))
+      (block $d (loop $l (br_if $d (i32.eqz (local.get 0)))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (i32.store offset=4 (local.get 0) (i32.load8_u (i32.const 17)))
+        (global.set $g (i32.add (global.get $g) (i32.const 1))) (br $l)))
+      (i32.wrap_i64 (i64.mul (local.get 1) (i64.const 3))))
+    (func (export "b") (result f64) (f64.sqrt (f64.convert_i32_s (memory.grow (i32.const 1))))))`,
+  `(module (type $t (func (param i32) (result i32)))
+    (table 4 funcref) (elem (i32.const 0) $f $g)
+    (func $f (type $t) (i32.mul (local.get 0) (i32.const 2)))
+    (func $g (type $t) (if (result i32) (local.get 0)
+      (then (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (i32.const 1)))
+      (else (i32.const 0))))
+    (func (export "c") (param i32) (result i32)
+      (call_indirect (type $t) (local.get 0) (i32.and (local.get 0) (i32.const 3))))
+    (func $r (export "r") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1))
+        (else (return_call $r (i32.sub (local.get 0) (i32.const 1)))))))`,
+  `(module (import "env" "h" (func $h (param i32) (result i32)))
+    (import "env" "mem" (memory 1))
+    (memory $b 1)
+    (global $x i64 (i64.add (i64.const 1) (i64.const 2)))
+    (data $p "xyz")
+    (func (export "d") (param i32 i32 i32)
+      (memory.copy $b 0 (local.get 0) (local.get 1) (local.get 2))
+      (memory.fill (local.get 0) (i32.const 9) (local.get 2))
+      (memory.init $b $p (local.get 0) (i32.const 0) (i32.const 3))
+      (drop (call $h (local.get 1))))
+    (func (export "e") (result i32 i64 f32)
+      (i32.const 1) (global.get $x) (f32.const -0.5))
+    (func (export "f") (param f32 f64) (result i32)
+      (i32.trunc_sat_f32_s (f32.add (local.get 0) (f32.demote_f64 (local.get 1))))))`,
+  `(module (table $t 2 externref) (table $u 2 funcref)
+    (elem declare func $k)
+    (func $k (result i32) (i32.const 5))
+    (func (export "g") (param externref) (result i32)
+      (table.set $t (i32.const 0) (local.get 0))
+      (table.set $u (i32.const 1) (ref.func $k))
+      (drop (table.grow $t (ref.null extern) (i32.const 1)))
+      (i32.add (table.size $t) (ref.is_null (table.get $t (i32.const 1)))))
+    (func (export "h") (param i32) (result i32)
+      (block $a (block $b (block $c (br_table $a $b $c (local.get 0)))
+        (return (i32.const 1))) (return (i32.const 2))) (i32.const 3))
+    (start $k2) (func $k2))`,
+];
+
+/** mulberry32: small seeded PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Section {
+  id: number;
+  bytes: Uint8Array; // whole section including id and size
+}
+
+function sections(m: Uint8Array): Section[] | null {
+  const out: Section[] = [];
+  let p = 8;
+  while (p < m.length) {
+    const start = p;
+    const id = m[p++];
+    let size = 0, shift = 0, b: number;
+    do {
+      if (p >= m.length) return null;
+      b = m[p++];
+      size |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    if (p + size > m.length) return null;
+    p += size;
+    out.push({ id, bytes: m.subarray(start, p) });
+  }
+  return out;
+}
+
+function join(header: Uint8Array, secs: Section[]): Uint8Array {
+  const total = header.length + secs.reduce((n, s) => n + s.bytes.length, 0);
+  const out = new Uint8Array(total);
+  out.set(header, 0);
+  let p = header.length;
+  for (const s of secs) {
+    out.set(s.bytes, p);
+    p += s.bytes.length;
+  }
+  return out;
+}
+
+/** Opcode families whose members share a signature (swapping keeps most modules valid). */
+const FAMILIES: [number, number][] = [
+  [0x46, 0x4f], // i32 compares
+  [0x6a, 0x78], // i32 binary
+  [0x7c, 0x8a], // i64 binary
+  [0x92, 0x98], // f32 binary
+  [0x67, 0x69], // i32 unary
+];
+
+function mutate(m: Uint8Array, rnd: () => number): [Uint8Array, string] {
+  const int = (n: number) => Math.floor(rnd() * n);
+  const op = int(10);
+  if (op >= 7) {
+    // same-family opcode swap inside the code section: mostly valid mutants
+    // that execute different code paths (traps, divisions by zero, ...)
+    const code = sections(m)?.find((s) => s.id === 10);
+    if (code) {
+      const base = code.bytes.byteOffset - m.byteOffset;
+      for (let tries = 0; tries < 20; tries++) {
+        const at = base + int(code.bytes.length);
+        const fam = FAMILIES.find(([lo, hi]) => m[at] >= lo && m[at] <= hi);
+        if (fam) {
+          const out = m.slice();
+          out[at] = fam[0] + int(fam[1] - fam[0] + 1);
+          return [
+            out,
+            `swap-op@${at}:${m[at].toString(16)}->${out[at].toString(16)}`,
+          ];
+        }
+      }
+    }
+  }
+  const pos = 8 + int(Math.max(1, m.length - 8));
+  switch (op) {
+    case 0: {
+      const out = m.slice();
+      const x = 1 + int(255);
+      out[pos % out.length] ^= x;
+      return [out, `flip@${pos}^${x}`];
+    }
+    case 1:
+      return [m.slice(0, pos), `truncate@${pos}`];
+    case 2: {
+      const ins = Array.from({ length: 1 + int(4) }, () => int(256));
+      return [
+        new Uint8Array([...m.subarray(0, pos), ...ins, ...m.subarray(pos)]),
+        `insert@${pos}`,
+      ];
+    }
+    case 3: {
+      const n = 1 + int(4);
+      return [
+        new Uint8Array([...m.subarray(0, pos), ...m.subarray(pos + n)]),
+        `delete@${pos}+${n}`,
+      ];
+    }
+    case 4:
+    case 5: {
+      const secs = sections(m);
+      if (secs === null || secs.length < 2) {
+        return [m.slice(0, pos), `truncate@${pos}`];
+      }
+      const i = int(secs.length), j = int(secs.length);
+      if (op === 4) {
+        [secs[i], secs[j]] = [secs[j], secs[i]];
+        return [join(m.subarray(0, 8), secs), `swap-sections ${i},${j}`];
+      }
+      secs.splice(j, 0, secs[i]);
+      return [join(m.subarray(0, 8), secs), `duplicate-section ${i}->${j}`];
+    }
+    default: {
+      const out = m.slice();
+      out[pos % out.length] = [0x80, 0xff, 0x7f, 0x00, 0x40][int(5)];
+      return [out, `leb-byte@${pos}`];
+    }
+  }
+}
+
+/** Imports for any module: every field of every module name is a host function. */
+function anyImports(wa: any): object {
+  const mem = new wa.Memory({ initial: 1, maximum: 2 });
+  return new Proxy({}, {
+    get: () =>
+      new Proxy({}, {
+        get: (_t, name) => (name === "mem" ? mem : () => 0),
+      }),
+  });
+}
+
+Deno.test(`fuzz: ${CASES} mutated modules never crash the engine [porta]`, async () => {
+  const wa = await porta();
+  const corpus = await Promise.all(CORPUS.map((s) => wat(s)));
+  for (const c of corpus) {
+    assert.ok(wa.validate(c), "corpus module must be valid");
+  }
+  const rnd = prng(SEED);
+  const failures: string[] = [];
+  let compiled = 0, ran = 0;
+  for (let k = 0; k < CASES && failures.length < 10; k++) {
+    let bytes = corpus[Math.floor(rnd() * corpus.length)];
+    const ops: string[] = [];
+    const rounds = rnd() < 0.6 ? 1 : 2 + Math.floor(rnd() * 2);
+    for (let r = 0; r < rounds; r++) {
+      const [b, op] = mutate(bytes, rnd);
+      bytes = b;
+      ops.push(op);
+    }
+    const tag = `case ${k} (${ops.join(", ")})`;
+    let mod: any;
+    try {
+      mod = new wa.Module(bytes);
+    } catch (e) {
+      if (!(e instanceof wa.CompileError)) {
+        failures.push(`${tag}: compile threw ${String(e)}`);
+      }
+      continue;
+    }
+    compiled++;
+    if (!WebAssembly.validate(bytes as BufferSource)) {
+      failures.push(`${tag}: Porta accepted a module the host engine rejects`);
+      continue;
+    }
+    let inst: any;
+    try {
+      inst = new wa.Instance(mod, anyImports(wa), {
+        fuel: FUEL,
+        maxMemoryPages: 8,
+        maxCallDepth: 500,
+      });
+    } catch (e) {
+      if (!(e instanceof wa.RuntimeError || e instanceof wa.LinkError)) {
+        failures.push(`${tag}: instantiate threw ${String(e)}`);
+      }
+      continue;
+    }
+    for (const [name, f] of Object.entries(inst.exports)) {
+      if (typeof f !== "function") continue;
+      try {
+        // "1" converts to every numeric type (ToNumber and ToBigInt both accept it)
+        (f as (...a: unknown[]) => unknown)("1", "1", "1");
+        ran++;
+      } catch (e) {
+        if (e instanceof wa.RuntimeError) {
+          ran++;
+          continue;
+        }
+        if (
+          e instanceof TypeError &&
+          /ref|func|convert|BigInt|type/i.test(e.message)
+        ) continue;
+        failures.push(`${tag}: calling ${name} threw ${String(e)}`);
+      }
+    }
+  }
+  assert.deepEqual(failures, [], failures.join("\n"));
+  // the mutations must leave a useful share of compilable modules
+  assert.ok(
+    compiled > CASES / 20,
+    `only ${compiled} of ${CASES} mutants compiled`,
+  );
+  assert.ok(ran > 0, "no mutant ran");
+});
