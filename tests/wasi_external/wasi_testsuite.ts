@@ -143,9 +143,14 @@ async function runChild(
     signal: AbortSignal.timeout(timeoutS * 1000),
   });
   let text: string;
+  let childErr = "";
   try {
     const o = await cmd.output();
     text = new TextDecoder().decode(o.stdout).trim().split("\n").pop() ?? "";
+    childErr = `exit ${o.code}: ` +
+      new TextDecoder().decode(o.stderr).trim().split("\n").slice(-3).join(
+        " | ",
+      );
   } catch {
     return { test, engine, pass: false, why: `timeout after ${timeoutS}s` };
   }
@@ -153,7 +158,12 @@ async function runChild(
   try {
     r = JSON.parse(text);
   } catch {
-    return { test, engine, pass: false, why: "child died without a result" };
+    return {
+      test,
+      engine,
+      pass: false,
+      why: `child died without a result (${childErr})`,
+    };
   }
   if (r.crash) return { test, engine, pass: false, why: r.crash };
   const whys: string[] = [];
