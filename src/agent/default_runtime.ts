@@ -1,17 +1,20 @@
 /**
- * The production lower layers of the Agent: the engine (`src/wasm`) compiles
- * and describes the module, the sandbox (`src/sandbox`) runs jobs.
+ * The production lower layers of the Agent: Porta's engine (`src/wasm`)
+ * compiles, validates and describes the module; the sandbox (`src/sandbox`)
+ * runs jobs in its guest workers (which use the same engine).
  *
  * @module
  */
 
+import { Module } from "../wasm/mod.ts";
 import { GuestPool } from "../sandbox/wall.ts";
 import type { AgentRuntime } from "./runtime.ts";
 
 /** The runtime used by `Agent.load` unless one is injected. */
 export const defaultRuntime: AgentRuntime = {
-  describe(): never {
-    throw new Error("the Porta engine is not available in this build yet");
+  describe(bytes) {
+    const m = new Module(bytes as BufferSource);
+    return { imports: Module.imports(m), exports: Module.exports(m) };
   },
   createRunner(bytes, opts) {
     return GuestPool.create(bytes, {

@@ -46,7 +46,12 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "grow") == 0) {
     int count = 0;
-    while (malloc(1 << 20) != NULL) count++;
+    for (;;) {
+      char *volatile p = malloc(1 << 20);
+      if (p == NULL) break;
+      p[0] = 1;
+      count++;
+    }
     printf("allocated %d MiB\n", count);
     return 4;
   }
