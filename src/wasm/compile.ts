@@ -311,7 +311,7 @@ export function compileModule(ir: ModuleIR): CompiledModule {
   for (const g of ir.globalDefs) collectRefs(g.init);
   for (let i = 0; i < ir.globalDefs.length; i++) {
     const g = ir.globalDefs[i];
-    validateConstExpr(c, g.init, g.type.type, ir.numImportedGlobals + i, 0);
+    validateConstExpr(c, g.init, g.type.type, ir.numImportedGlobals, 0);
   }
   const names = new Set<string>();
   for (const e of ir.exports) {
@@ -335,7 +335,7 @@ export function compileModule(ir: ModuleIR): CompiledModule {
   for (const el of ir.elems) {
     if (el.mode === "active") {
       if (el.table >= ir.tables.length) fail(0, `unknown table ${el.table}`);
-      validateConstExpr(c, el.offset!, I32, ir.globals.length, 0);
+      validateConstExpr(c, el.offset!, I32, ir.numImportedGlobals, 0);
       if (ir.tables[el.table].elem !== el.type) fail(0, "type mismatch");
     }
     for (const it of el.items) {
@@ -345,7 +345,7 @@ export function compileModule(ir: ModuleIR): CompiledModule {
   for (const d of ir.datas) {
     if (d.mode === "active") {
       if (d.memory >= ir.memories.length) fail(0, `unknown memory ${d.memory}`);
-      validateConstExpr(c, d.offset!, I32, ir.globals.length, 0);
+      validateConstExpr(c, d.offset!, I32, ir.numImportedGlobals, 0);
     }
   }
   const funcs: CompiledFunc[] = [];
@@ -492,7 +492,7 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
     }
     const offset = r.u32();
     if (mem >= ir.memories.length) err(`unknown memory ${mem}`);
-    if (align >= 32 || (1 << align) > (1 << MEM_ALIGN[op - 0x28])) {
+    if (align > MEM_ALIGN[op - 0x28]) {
       err("alignment must not be larger than natural");
     }
     return [mem, offset];
@@ -669,7 +669,7 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
           for (const d of depths) {
             const f = label(d);
             emitTarget(f);
-            code.push(H(f.height), height - arity === f.height ? 0 : arity);
+            code.push(H(f.height), height - arity === f.height ? -1 : arity);
           }
         }
         setUnreachable();

@@ -1211,19 +1211,24 @@ function run(f: FuncInst, baseDepth: number): void {
           I[sp - 1] ^= -2147483648;
           break;
         case 0x9b:
-          F[(sp - 2) >> 1] = Math.ceil(F[(sp - 2) >> 1]);
+          F[(sp - 2) >> 1] = y = Math.ceil(F[(sp - 2) >> 1]);
+          if (y !== y) I[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0x9c:
-          F[(sp - 2) >> 1] = Math.floor(F[(sp - 2) >> 1]);
+          F[(sp - 2) >> 1] = y = Math.floor(F[(sp - 2) >> 1]);
+          if (y !== y) I[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0x9d:
-          F[(sp - 2) >> 1] = Math.trunc(F[(sp - 2) >> 1]);
+          F[(sp - 2) >> 1] = y = Math.trunc(F[(sp - 2) >> 1]);
+          if (y !== y) I[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0x9e:
-          F[(sp - 2) >> 1] = nearest(F[(sp - 2) >> 1]);
+          F[(sp - 2) >> 1] = y = nearest(F[(sp - 2) >> 1]);
+          if (y !== y) I[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0x9f:
-          F[(sp - 2) >> 1] = Math.sqrt(F[(sp - 2) >> 1]);
+          F[(sp - 2) >> 1] = y = Math.sqrt(F[(sp - 2) >> 1]);
+          if (y !== y) I[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0xa0:
           sp -= 2;

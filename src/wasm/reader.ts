@@ -9,7 +9,7 @@ export function compileError(offset: number, reason: string): CompileError {
   return new CompileError(`offset 0x${offset.toString(16)}: ${reason}`);
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** A cursor over module bytes. */
 export class Reader {
