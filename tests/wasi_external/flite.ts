@@ -72,7 +72,9 @@ function synthesize(
 }
 
 async function sha256(b: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(b)));
+  const d = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new Uint8Array(b)),
+  );
   return [...d].map((x) => x.toString(16).padStart(2, "0")).join("");
 }
 
