@@ -50,6 +50,14 @@ export interface FileResult {
   exceptions: string[];
   /** Failure descriptions, in order (`line N: ...`). */
   failures: string[];
+  /** Traps of the right kind whose message lacks the spec text (failures with `strictTraps`). */
+  messageMismatches: string[];
+}
+
+/** Options for {@link runSpecFile}. */
+export interface RunOptions {
+  /** Count a trap whose message does not contain the spec text as a failure. */
+  strictTraps?: boolean;
 }
 
 /**
@@ -82,7 +90,11 @@ function describeAction(a: Action): string {
 }
 
 /** Runs the JSON script at `file` against `engine`. */
-export function runSpecFile(file: string, engine: SpecEngine): FileResult {
+export function runSpecFile(
+  file: string,
+  engine: SpecEngine,
+  options: RunOptions = {},
+): FileResult {
   const script = JSON.parse(Deno.readTextFileSync(file)) as {
     commands: Command[];
   };
@@ -94,6 +106,7 @@ export function runSpecFile(file: string, engine: SpecEngine): FileResult {
     notApplicable: 0,
     exceptions: [],
     failures: [],
+    messageMismatches: [],
   };
   const refs = new HostRefs();
   const registry: Record<string, Record<string, unknown>> = {};
@@ -149,6 +162,21 @@ export function runSpecFile(file: string, engine: SpecEngine): FileResult {
     } catch (e) {
       const kind = engine.classify(e);
       if (want.includes(kind)) {
+        const msg = e instanceof Error ? e.message : String(e);
+        const isTrap = kind === "runtime" || kind === "exhaustion";
+        // The reference interpreter sometimes appends an index ("uninitialized
+        // element 2"); the text without it is enough.
+        const text = (c.text ?? "").replace(/ \d+$/, "");
+        if (isTrap && text && !msg.includes(text)) {
+          const note = `line ${c.line}: trap message "${
+            msg.split("\n")[0]
+          }" lacks "${c.text}"`;
+          result.messageMismatches.push(note);
+          if (options.strictTraps) {
+            fail(c, note);
+            return;
+          }
+        }
         result.passed++;
       } else {
         fail(

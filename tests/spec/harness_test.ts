@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { wat } from "../helpers/wat.ts";
-import { nativeEngine } from "./engines.ts";
+import { nativeEngine, portaEngine } from "./engines.ts";
 import { runSpecFile } from "./harness.ts";
 import { HostRefs, matchValue, parseArg } from "./values.ts";
 import { isSimdFile } from "./runner.ts";
@@ -274,20 +274,95 @@ async function writeScript(dir: string): Promise<string> {
   return path;
 }
 
-Deno.test("harness: runs a script against the native engine and reports failures", async () => {
+for (const name of ["native", "porta"] as const) {
+  Deno.test(`harness: runs a script and reports exactly the wrong assertions [${name}]`, async () => {
+    const engine = name === "native" ? nativeEngine() : await portaEngine();
+    const dir = await Deno.makeTempDir();
+    try {
+      const path = await writeScript(dir);
+      const r = runSpecFile(path, engine);
+      assert.equal(r.notApplicable, 1);
+      assert.deepEqual(
+        r.failures.map((f) => f.split(":")[0]),
+        ["line 11", "line 19", "line 20"],
+        r.failures.join("\n"),
+      );
+      assert.match(r.failures[0], /expected i32:6, got i32:5/);
+      assert.equal(r.failed, 3);
+      assert.equal(r.passed, 16); // 21 commands - register - text - 3 failures
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("runner CLI: per-file lines, SIMD skip count, summary line last, exit code", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const path = await writeScript(dir);
-    const r = runSpecFile(path, nativeEngine());
-    assert.equal(r.notApplicable, 1);
-    assert.deepEqual(
-      r.failures.map((f) => f.split(":")[0]),
-      ["line 11", "line 19", "line 20"],
-      r.failures.join("\n"),
+    await Deno.mkdir(`${dir}/good`);
+    await Deno.mkdir(`${dir}/bad`);
+    await Deno.mkdir(`${dir}/simd_x`);
+    await Deno.writeFile(
+      `${dir}/good/m.wasm`,
+      await wat(`(module (func (export "f") (result i32) (i32.const 7)))`),
     );
-    assert.match(r.failures[0], /expected i32:6, got i32:5/);
-    assert.equal(r.failed, 3);
-    assert.equal(r.passed, 16); // 21 commands - register - text - 3 failures
+    await Deno.copyFile(`${dir}/good/m.wasm`, `${dir}/bad/m.wasm`);
+    const script = (want: string) =>
+      JSON.stringify({
+        commands: [
+          { type: "module", line: 1, filename: "m.wasm" },
+          {
+            type: "assert_return",
+            line: 2,
+            action: { type: "invoke", field: "f", args: [] },
+            expected: [{ type: "i32", value: want }],
+          },
+        ],
+      });
+    await Deno.writeTextFile(`${dir}/good/good.json`, script("7"));
+    await Deno.writeTextFile(`${dir}/bad/bad.json`, script("8"));
+    await Deno.writeTextFile(`${dir}/simd_x/simd_x.json`, "not even json");
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("./runner.ts", import.meta.url).pathname,
+        dir,
+        "--engine=native",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    const lines = text.trim().split("\n");
+    assert.equal(out.code, 1, text);
+    assert.ok(lines.includes("ok   good/good.json  2 passed"), text);
+    assert.ok(lines.includes("FAIL bad/bad.json  1 passed, 1 failed"), text);
+    assert.ok(
+      lines.some((l) =>
+        /line 2: assert_return f\(\): expected i32:8, got i32:7/.test(l)
+      ),
+      text,
+    );
+    assert.ok(lines.includes("skipped 1 SIMD files (simd_*)"), text);
+    assert.equal(lines.at(-1), "3 passed, 1 failed");
+
+    await Deno.remove(`${dir}/bad`, { recursive: true });
+    const ok = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("./runner.ts", import.meta.url).pathname,
+        dir,
+        "--engine=native",
+      ],
+      stdout: "piped",
+    }).output();
+    assert.equal(ok.code, 0);
+    assert.equal(
+      new TextDecoder().decode(ok.stdout).trim().split("\n").at(-1),
+      "2 passed, 0 failed",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -15,6 +15,8 @@ export interface WorkerJob {
   fuel?: number;
   /** Script to run. */
   file: string;
+  /** Treat trap-message mismatches as failures. */
+  strictTraps?: boolean;
 }
 
 /** Message a worker sends back. */
@@ -35,7 +37,9 @@ self.onmessage = async (e: MessageEvent<WorkerJob>): Promise<void> => {
     engine ??= job.engine === "native"
       ? Promise.resolve(nativeEngine())
       : portaEngine({ fuel: job.fuel });
-    const result = runSpecFile(job.file, await engine);
+    const result = runSpecFile(job.file, await engine, {
+      strictTraps: job.strictTraps,
+    });
     self.postMessage({ file: job.file, result });
   } catch (err) {
     const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
