@@ -5,6 +5,7 @@
  * created (`PERM`).
  * @module
  */
+import { lutimesSync } from "node:fs";
 import type { FdEntry, WasiContext } from "./context.ts";
 import {
   Fdflags,
@@ -101,7 +102,6 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
         (flags & Lookupflags.SYMLINK_FOLLOW) !== 0,
       );
       if (!r.info) return Errno.NOENT;
-      if (r.info.isSymlink) return Errno.NOTSUP; // no lutimes in Deno
       const t = timesToApply(
         r.info,
         toBigInt(atim),
@@ -110,7 +110,10 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
         ctx.times,
       );
       if (!t) return Errno.INVAL;
-      Deno.utimeSync(r.hostPath, t.atime, t.mtime);
+      // The final component is not followed here (resolvePath already did
+      // when asked): a symlink gets its own times (lutimes).
+      if (r.info.isSymlink) lutimesSync(r.hostPath, t.atime, t.mtime);
+      else Deno.utimeSync(r.hostPath, t.atime, t.mtime);
       ctx.times.remember(r.info, t.atim, t.mtim);
       return Errno.SUCCESS;
     },

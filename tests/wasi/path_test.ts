@@ -271,6 +271,19 @@ Deno.test("path_filestat_set_times sets mtime; ROFS on read-only", () => {
       d.fns.path_filestat_set_times(3, 1, 0, p, 0n, 0n, 4 | 8),
       Errno.INVAL,
     );
+    // Without SYMLINK_FOLLOW a symlink gets its own times, the target keeps its.
+    const l = d.put(0, "ok2");
+    assert.equal(
+      d.fns.path_filestat_set_times(3, 0, 0, l, 0n, 9_000_000_123n, 4),
+      Errno.SUCCESS,
+    );
+    assert.equal(Deno.lstatSync(`${sb.sandbox}/ok2`).mtime?.getTime(), 9000);
+    assert.equal(
+      Deno.statSync(`${sb.sandbox}/inside.txt`).mtime?.getTime(),
+      7000,
+    );
+    assert.equal(d.fns.path_filestat_get(3, 0, 0, l, 800), Errno.SUCCESS);
+    assert.equal(d.view.getBigUint64(848, true), 9_000_000_123n);
     const r = d.put(0, "ro.txt");
     assert.equal(
       d.fns.path_filestat_set_times(4, 1, 0, r, 0n, 0n, 8),
