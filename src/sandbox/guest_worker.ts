@@ -1,0 +1,20 @@
+/**
+ * Entry point of the guest worker (started by `wall.ts` with narrowed Deno
+ * permissions): the job loop of `worker_core.ts` wired to Porta's own
+ * interpreter and WASI layer. The host's `WebAssembly` is never used here.
+ *
+ * @module
+ */
+
+import * as engine from "../wasm/mod.ts";
+import { Wasi, WasiExit } from "../wasi/mod.ts";
+import { type EngineLike, serveGuestJobs } from "./worker_core.ts";
+
+serveGuestJobs(
+  {
+    engine: engine as unknown as EngineLike,
+    createWasi: (options) => new Wasi(options),
+    exitCode: (e) => e instanceof WasiExit ? e.code : undefined,
+  },
+  self as unknown as Parameters<typeof serveGuestJobs>[1],
+);

@@ -1,0 +1,133 @@
+/**
+ * The production guest worker (`src/sandbox/guest_worker.ts`): Porta's own
+ * interpreter and WASI layer inside the narrowed Deno worker. Limits surface
+ * as `limit`, steps and memory pages are reported.
+ */
+import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import { GuestPool, GuestWall } from "../../src/sandbox/wall.ts";
+import { type Capability, PROFILES } from "../../src/sandbox/capabilities.ts";
+import { ECHO, ENDLESS, GROW, HELLO, RECURSE } from "./guests.ts";
+import { READ_ONLY_EXPECTED, runEscape } from "./escape_helpers.ts";
+
+const dec = new TextDecoder();
+const none = new Set<Capability>();
+
+Deno.test("engine wall: hello world on Porta's engine, steps counted", async () => {
+  const wall = await GuestWall.create(await HELLO, {
+    grants: new Set(PROFILES["ai-agent"]),
+    preopens: [],
+  });
+  try {
+    let out = "";
+    let err = "";
+    const r = await wall.run({ args: ["hello"], env: {} }, {
+      onStdout: (b) => out += dec.decode(b),
+      onStderr: (b) => err += dec.decode(b),
+    });
+    assertEquals([r.exitCode, r.trap, out, err], [
+      0,
+      undefined,
+      "hello\n",
+      "oops\n",
+    ]);
+    ok(r.steps > 0, `steps ${r.steps}`);
+    assertEquals(r.memoryPages, 1);
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("engine wall: stdin, args and exit code on Porta's engine", async () => {
+  const wall = await GuestWall.create(await ECHO, {
+    grants: new Set(PROFILES["ai-agent"]),
+    preopens: [],
+  });
+  try {
+    let out = "";
+    const r = await wall.run({
+      args: ["echo", "1"],
+      env: {},
+      stdin: new TextEncoder().encode("abc"),
+    }, { onStdout: (b) => out += dec.decode(b) });
+    assertEquals([r.exitCode, out], [2, "abc"]);
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("engine wall: fuel limit stops an endless guest", async () => {
+  const wall = await GuestWall.create(await ENDLESS, {
+    grants: none,
+    preopens: [],
+  });
+  try {
+    const r = await wall.run({ args: [], env: {}, limits: { fuel: 20_000 } });
+    assertEquals([r.exitCode, r.limit], [null, "fuel"]);
+    ok(r.trap && /fuel/.test(r.trap) && !r.trap.includes("\n"), r.trap);
+    ok(r.steps >= 20_000 && r.steps <= 20_010, `steps ${r.steps}`);
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("engine wall: memory limit", async () => {
+  const wall = await GuestWall.create(await GROW, {
+    grants: none,
+    preopens: [],
+  });
+  try {
+    const r = await wall.run({
+      args: [],
+      env: {},
+      limits: { maxMemoryPages: 5 },
+    });
+    assertEquals([r.exitCode, r.limit, r.memoryPages], [null, "memory", 5]);
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("engine wall: call-depth limit", async () => {
+  const wall = await GuestWall.create(await RECURSE, {
+    grants: none,
+    preopens: [],
+  });
+  try {
+    const r = await wall.run({
+      args: [],
+      env: {},
+      limits: { maxCallDepth: 200 },
+    });
+    assertEquals([r.exitCode, r.limit], [null, "call-depth"]);
+    ok(r.trap && !r.trap.includes("\n"), r.trap);
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("engine wall: concurrent endless guests time out in a pool", async () => {
+  const pool = await GuestPool.create(await ENDLESS, {
+    grants: none,
+    preopens: [],
+    size: 2,
+  });
+  try {
+    const rs = await Promise.all([
+      pool.run({ args: [], env: {} }, { timeoutMs: 150 }),
+      pool.run({ args: [], env: {} }, { timeoutMs: 150 }),
+    ]);
+    assertEquals(rs.map((r) => [r.exitCode, r.trap]), [
+      [null, "timeout after 150 ms"],
+      [null, "timeout after 150 ms"],
+    ]);
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("engine wall: escape.c on Porta's engine, read-only preopen", async () => {
+  const r = await runEscape(undefined, false);
+  assertEquals(r.lines, READ_ONLY_EXPECTED);
+  assertEquals(r.outsideEntries, ["inside", "secret.txt"]);
+  assertEquals(r.inside, ["inside.txt", "link", "sub"]);
+});
