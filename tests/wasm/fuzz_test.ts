@@ -121,28 +121,56 @@ const FAMILIES: [number, number][] = [
   [0x67, 0x69], // i32 unary
 ];
 
+/**
+ * Same-family opcode swap inside the code section: mostly valid mutants that
+ * execute different code paths (traps, divisions by zero, ...).
+ */
+function swapOp(m: Uint8Array, rnd: () => number): [Uint8Array, string] | null {
+  const int = (n: number) => Math.floor(rnd() * n);
+  const code = sections(m)?.find((s) => s.id === 10);
+  if (!code) return null;
+  const base = code.bytes.byteOffset - m.byteOffset;
+  for (let tries = 0; tries < 20; tries++) {
+    const at = base + int(code.bytes.length);
+    const fam = FAMILIES.find(([lo, hi]) => m[at] >= lo && m[at] <= hi);
+    if (fam) {
+      const out = m.slice();
+      out[at] = fam[0] + int(fam[1] - fam[0] + 1);
+      return [
+        out,
+        `swap-op@${at}:${m[at].toString(16)}->${out[at].toString(16)}`,
+      ];
+    }
+  }
+  return null;
+}
+
+/** Changes the one-byte immediate of an `i32.const`/`i64.const` in the code section. */
+function tweakConst(
+  m: Uint8Array,
+  rnd: () => number,
+): [Uint8Array, string] | null {
+  const int = (n: number) => Math.floor(rnd() * n);
+  const code = sections(m)?.find((s) => s.id === 10);
+  if (!code) return null;
+  const base = code.bytes.byteOffset - m.byteOffset;
+  for (let tries = 0; tries < 40; tries++) {
+    const at = base + int(code.bytes.length - 1);
+    if ((m[at] === 0x41 || m[at] === 0x42) && m[at + 1] < 0x80) {
+      const out = m.slice();
+      out[at + 1] = int(0x80);
+      return [out, `const@${at}:${m[at + 1]}->${out[at + 1]}`];
+    }
+  }
+  return null;
+}
+
 function mutate(m: Uint8Array, rnd: () => number): [Uint8Array, string] {
   const int = (n: number) => Math.floor(rnd() * n);
   const op = int(10);
   if (op >= 7) {
-    // same-family opcode swap inside the code section: mostly valid mutants
-    // that execute different code paths (traps, divisions by zero, ...)
-    const code = sections(m)?.find((s) => s.id === 10);
-    if (code) {
-      const base = code.bytes.byteOffset - m.byteOffset;
-      for (let tries = 0; tries < 20; tries++) {
-        const at = base + int(code.bytes.length);
-        const fam = FAMILIES.find(([lo, hi]) => m[at] >= lo && m[at] <= hi);
-        if (fam) {
-          const out = m.slice();
-          out[at] = fam[0] + int(fam[1] - fam[0] + 1);
-          return [
-            out,
-            `swap-op@${at}:${m[at].toString(16)}->${out[at].toString(16)}`,
-          ];
-        }
-      }
-    }
+    const r = swapOp(m, rnd);
+    if (r) return r;
   }
   const pos = 8 + int(Math.max(1, m.length - 8));
   switch (op) {
@@ -273,4 +301,104 @@ Deno.test(`fuzz: ${CASES} mutated modules never crash the engine [porta]`, async
     `only ${compiled} of ${CASES} mutants compiled`,
   );
   assert.ok(ran > 0, "no mutant ran");
+});
+
+/** A comparable outcome of calling an export: its result, or that it trapped. */
+function outcome(wa: any, f: (...a: unknown[]) => unknown): string {
+  try {
+    const r = f("1", "1", "1");
+    const show = (v: unknown): string =>
+      typeof v === "number"
+        ? (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v))
+        : typeof v === "bigint"
+        ? `${v}n`
+        : v === null
+        ? "null"
+        : typeof v;
+    return Array.isArray(r) ? `[${r.map(show).join(",")}]` : show(r);
+  } catch (e) {
+    if (e instanceof wa.RuntimeError) {
+      return /fuel/.test((e as Error).message) ? "trap: fuel" : "trap";
+    }
+    if (e instanceof RangeError) return "trap"; // native stack overflow
+    return `threw ${(e as Error)?.constructor?.name}`;
+  }
+}
+
+Deno.test("fuzz: Porta agrees with the host engine on 1000 semantic mutants [porta]", async () => {
+  const wa = await porta();
+  const corpus = await Promise.all(CORPUS.map((s) => wat(s)));
+  const rnd = prng(SEED ^ 0xd1ff);
+  const problems: string[] = [];
+  let compared = 0;
+  for (let k = 0; k < 1000 && problems.length < 10; k++) {
+    let bytes = corpus[Math.floor(rnd() * corpus.length)];
+    const ops: string[] = [];
+    for (let r = 0, n = 1 + Math.floor(rnd() * 3); r < n; r++) {
+      const m = rnd() < 0.6 ? swapOp(bytes, rnd) : tweakConst(bytes, rnd);
+      if (m) {
+        bytes = m[0];
+        ops.push(m[1]);
+      }
+    }
+    const tag = `case ${k} (${ops.join(", ")})`;
+    const ours = wa.validate(bytes),
+      theirs = WebAssembly.validate(bytes as BufferSource);
+    // V8 implements later proposals (e.g. GC heap types such as 0x72 in
+    // ref.null), so it may accept what Porta rightly rejects; never the reverse.
+    if (ours && !theirs) {
+      problems.push(`${tag}: Porta accepts a module the host engine rejects`);
+      continue;
+    }
+    if (!ours || !theirs) continue;
+    const mk = (ns: any, opts?: object): any => {
+      const mem = new ns.Memory({ initial: 1, maximum: 2 });
+      const imports = { env: { h: (x: number) => x * 3 + 1, mem } };
+      try {
+        const m = new ns.Module(bytes);
+        return opts
+          ? new ns.Instance(m, imports, opts)
+          : new ns.Instance(m, imports);
+      } catch (e) {
+        return e instanceof ns.RuntimeError
+          ? "trap"
+          : `threw ${(e as Error)?.constructor?.name}`;
+      }
+    };
+    const a = mk(wa, { fuel: 200_000 });
+    if (typeof a === "string") {
+      if (/fuel/.test(String(a))) continue;
+      const b = mk(WebAssembly);
+      if (typeof b !== "string" || a !== b) {
+        problems.push(`${tag}: instantiate porta=${a} native=${b}`);
+      }
+      continue;
+    }
+    const b = mk(WebAssembly);
+    let fuelOut = false;
+    for (const name of Object.keys(a.exports)) {
+      if (typeof a.exports[name] !== "function") continue;
+      const ra = outcome(wa, a.exports[name]);
+      // Porta stopped a (possibly very long) loop: the instances diverge from here
+      if (ra === "trap: fuel") {
+        fuelOut = true;
+        break;
+      }
+      const rb = outcome(WebAssembly, b.exports[name]);
+      compared++;
+      if (ra !== rb) {
+        problems.push(`${tag}: ${name}("1","1","1") porta=${ra} native=${rb}`);
+      }
+    }
+    if (fuelOut) continue;
+    const ma = a.exports.m, mb = b.exports.m;
+    if (ma && mb) {
+      const x = new Uint8Array(ma.buffer), y = new Uint8Array(mb.buffer);
+      if (x.length !== y.length || x.some((v, i) => v !== y[i])) {
+        problems.push(`${tag}: exported memory differs after the calls`);
+      }
+    }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+  assert.ok(compared > 500, `only ${compared} calls compared`);
 });
