@@ -298,3 +298,42 @@ Deno.test("invalid UTF-8 in a path is ILSEQ", () => {
     assert.equal(d.fns.path_open(3, 0, 0, 3, 0, READ, 0n, 0, 100), Errno.ILSEQ);
   });
 });
+
+Deno.test("a directory fd swapped for an escaping symlink cannot be used", () => {
+  world((d, sb) => {
+    const ALL = (1n << 30n) - 1n;
+    const mk = (p: string) => {
+      const n = d.put(0, p);
+      assert.equal(d.fns.path_create_directory(3, 0, n), Errno.SUCCESS);
+    };
+    mk("c");
+    mk("a");
+    mk("a/b");
+    const dirfd = open(d, 3, "c", 2, ALL & ~WRITE, 0);
+    assert.ok(dirfd > 0);
+    // a/b/up -> ../.. stays inside where it is created...
+    let t = d.put(0, "../..");
+    let n = d.put(100, "a/b/up");
+    assert.equal(d.fns.path_symlink(0, t, 3, 100, n), Errno.SUCCESS);
+    // ...then the real c is moved away and the link takes its place.
+    t = d.put(0, "c");
+    n = d.put(100, "c_old");
+    assert.equal(d.fns.path_rename(3, 0, t, 3, 100, n), Errno.SUCCESS);
+    t = d.put(0, "a/b/up");
+    n = d.put(100, "c");
+    assert.equal(d.fns.path_rename(3, 0, t, 3, 100, n), Errno.SUCCESS);
+    // The stale fd now names <root>/sandbox/c -> ../.. (outside): refused.
+    assert.equal(open(d, dirfd, "pwned", 1, READ | WRITE), -Errno.NOTCAPABLE);
+    assert.equal(open(d, dirfd, "secret.txt", 0, READ), -Errno.NOTCAPABLE);
+    const m = d.put(0, "newdir");
+    assert.equal(d.fns.path_create_directory(dirfd, 0, m), Errno.NOTCAPABLE);
+    // Through the preopen, the link is followed by hand and refused as well.
+    assert.equal(open(d, 3, "c/secret.txt"), -Errno.NOTCAPABLE);
+    assert.equal(open(d, 3, "c/pwned", 1, READ | WRITE), -Errno.NOTCAPABLE);
+    assert.deepEqual(
+      [...Deno.readDirSync(sb.root)].map((e) => e.name).sort(),
+      ["ro", "sandbox", "secret.txt"],
+    );
+    d.wasi.close();
+  });
+});

@@ -27,6 +27,14 @@ export interface Resolved {
   trailingSlash: boolean;
 }
 
+function realPathOrNull(path: string): string | null {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return null;
+  }
+}
+
 function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
   try {
     return Deno.lstatSync(path);
@@ -55,6 +63,9 @@ export function resolvePath(
   if (path.includes("\0")) throw new WasiError(Errno.ILSEQ);
   if (path.startsWith("/")) throw new WasiError(Errno.NOTCAPABLE);
   const base = dir.hostPath;
+  // The directory must still be the real directory it was when opened: a
+  // guest could rename it away and put a symlink in its place.
+  if (realPathOrNull(base) !== base) throw new WasiError(Errno.NOTCAPABLE);
   const stack: string[] = [];
   let queue = path.split("/");
   let curInfo: Deno.FileInfo | undefined = Deno.statSync(base);
@@ -107,6 +118,16 @@ export function resolvePath(
     curInfo = info;
   }
   const hostPath = here();
+  if (stack.length > 0) {
+    // Every component was checked with lstat; the parent must still be a
+    // real directory at exactly that path (guards creation of a new entry).
+    const parent = stack.length > 1
+      ? base + "/" + stack.slice(0, -1).join("/")
+      : base;
+    if (parent !== base && realPathOrNull(parent) !== parent) {
+      throw new WasiError(Errno.NOTCAPABLE);
+    }
+  }
   if (curInfo && !curInfo.isSymlink) {
     // Defence in depth: the canonical path must stay under the base.
     let real: string;
