@@ -5,6 +5,7 @@
 import type { FdEntry, WasiContext } from "./context.ts";
 import { Fdflags, Filetype, Rights, Whence } from "./constants.ts";
 import { Errno, WasiError } from "./errno.ts";
+import { dirHostPath } from "./fs/resolve.ts";
 import { filetypeOf, timesToApply, writeFilestat } from "./fs/stat.ts";
 import { type HostFunctions, toBigInt } from "./types.ts";
 
@@ -51,12 +52,12 @@ function concat(bufs: Uint8Array[]): Uint8Array {
 
 function statOf(e: FdEntry): Deno.FileInfo | null {
   if (e.kind === "file" && e.file) return e.file.statSync();
-  if (e.kind === "dir" && e.hostPath) return Deno.statSync(e.hostPath);
+  if (e.kind === "dir") return Deno.statSync(dirHostPath(e));
   return null;
 }
 
 function listDir(e: FdEntry): { name: string; ino: bigint; type: number }[] {
-  const path = e.hostPath!;
+  const path = dirHostPath(e);
   const self = Deno.statSync(path);
   const out: { name: string; ino: bigint; type: number }[] = [{
     name: ".",
@@ -195,7 +196,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       );
       if (!t) return Errno.INVAL;
       if (e.kind === "file") e.file!.utimeSync(t.atime, t.mtime);
-      else Deno.utimeSync(e.hostPath!, t.atime, t.mtime);
+      else Deno.utimeSync(dirHostPath(e), t.atime, t.mtime);
       ctx.times.remember(cur, t.atim, t.mtim);
       return Errno.SUCCESS;
     },

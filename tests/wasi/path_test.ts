@@ -327,6 +327,12 @@ Deno.test("a directory fd swapped for an escaping symlink cannot be used", () =>
     assert.equal(open(d, dirfd, "secret.txt", 0, READ), -Errno.NOTCAPABLE);
     const m = d.put(0, "newdir");
     assert.equal(d.fns.path_create_directory(dirfd, 0, m), Errno.NOTCAPABLE);
+    assert.equal(d.fns.fd_readdir(dirfd, 0, 4096, 0n, 8000), Errno.NOTCAPABLE);
+    assert.equal(d.fns.fd_filestat_get(dirfd, 0), Errno.NOTCAPABLE);
+    assert.equal(
+      d.fns.fd_filestat_set_times(dirfd, 0n, 0n, 8),
+      Errno.NOTCAPABLE,
+    );
     // Through the preopen, the link is followed by hand and refused as well.
     assert.equal(open(d, 3, "c/secret.txt"), -Errno.NOTCAPABLE);
     assert.equal(open(d, 3, "c/pwned", 1, READ | WRITE), -Errno.NOTCAPABLE);

@@ -45,6 +45,21 @@ function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
 }
 
 /**
+ * The host path of a directory descriptor, after checking it still is the
+ * real directory it was when opened (NOTCAPABLE if it was swapped for a
+ * symlink, NOENT if it is gone).
+ */
+export function dirHostPath(dir: FdEntry): string {
+  if (dir.kind !== "dir" || !dir.hostPath) {
+    throw new WasiError(Errno.NOTDIR);
+  }
+  const real = realPathOrNull(dir.hostPath);
+  if (real === null) throw new WasiError(Errno.NOENT);
+  if (real !== dir.hostPath) throw new WasiError(Errno.NOTCAPABLE);
+  return real;
+}
+
+/**
  * Resolves `path` relative to the directory descriptor `dir`.
  * `followFinal` follows a symlink in the last component (intermediate ones
  * are always followed, within the confinement). A missing final component is
@@ -62,10 +77,9 @@ export function resolvePath(
   if (path.length === 0) throw new WasiError(Errno.NOENT);
   if (path.includes("\0")) throw new WasiError(Errno.ILSEQ);
   if (path.startsWith("/")) throw new WasiError(Errno.NOTCAPABLE);
-  const base = dir.hostPath;
   // The directory must still be the real directory it was when opened: a
   // guest could rename it away and put a symlink in its place.
-  if (realPathOrNull(base) !== base) throw new WasiError(Errno.NOTCAPABLE);
+  const base = dirHostPath(dir);
   const stack: string[] = [];
   let queue = path.split("/");
   let curInfo: Deno.FileInfo | undefined = Deno.statSync(base);
