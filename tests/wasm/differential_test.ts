@@ -1,0 +1,285 @@
+// Differential test: randomly generated numeric expression trees (every
+// i32/i64/f32/f64 operator, conversions, select, constants) evaluated on edge
+// values by Porta and by the host engine must give identical results (floats
+// compared bit-exactly except that any NaN matches any NaN) and identical traps.
+import assert from "node:assert/strict";
+import { wat } from "../helpers/wat.ts";
+import { porta } from "./_harness.ts";
+
+type T = "i32" | "i64" | "f32" | "f64";
+const TYPES: T[] = ["i32", "i64", "f32", "f64"];
+
+const INT_BIN = [
+  "add",
+  "sub",
+  "mul",
+  "div_s",
+  "div_u",
+  "rem_s",
+  "rem_u",
+  "and",
+  "or",
+  "xor",
+  "shl",
+  "shr_s",
+  "shr_u",
+  "rotl",
+  "rotr",
+];
+const INT_UN = ["clz", "ctz", "popcnt", "extend8_s", "extend16_s"];
+const INT_CMP = [
+  "eq",
+  "ne",
+  "lt_s",
+  "lt_u",
+  "gt_s",
+  "gt_u",
+  "le_s",
+  "le_u",
+  "ge_s",
+  "ge_u",
+];
+const FLT_BIN = ["add", "sub", "mul", "div", "min", "max", "copysign"];
+const FLT_UN = ["abs", "neg", "sqrt", "ceil", "floor", "trunc", "nearest"];
+const FLT_CMP = ["eq", "ne", "lt", "gt", "le", "ge"];
+/** Conversions: [result, op, operand]. */
+const CONV: [T, string, T][] = [
+  ["i32", "i32.wrap_i64", "i64"],
+  ["i32", "i32.trunc_f32_s", "f32"],
+  ["i32", "i32.trunc_f32_u", "f32"],
+  ["i32", "i32.trunc_f64_s", "f64"],
+  ["i32", "i32.trunc_f64_u", "f64"],
+  ["i32", "i32.trunc_sat_f32_s", "f32"],
+  ["i32", "i32.trunc_sat_f64_u", "f64"],
+  ["i32", "i32.reinterpret_f32", "f32"],
+  ["i32", "i64.eqz", "i64"],
+  ["i64", "i64.extend_i32_s", "i32"],
+  ["i64", "i64.extend_i32_u", "i32"],
+  ["i64", "i64.trunc_f32_s", "f32"],
+  ["i64", "i64.trunc_f64_s", "f64"],
+  ["i64", "i64.trunc_f64_u", "f64"],
+  ["i64", "i64.trunc_sat_f64_s", "f64"],
+  ["i64", "i64.trunc_sat_f32_u", "f32"],
+  ["i64", "i64.reinterpret_f64", "f64"],
+  ["i64", "i64.extend32_s", "i64"],
+  ["f32", "f32.convert_i32_s", "i32"],
+  ["f32", "f32.convert_i32_u", "i32"],
+  ["f32", "f32.convert_i64_s", "i64"],
+  ["f32", "f32.convert_i64_u", "i64"],
+  ["f32", "f32.demote_f64", "f64"],
+  ["f32", "f32.reinterpret_i32", "i32"],
+  ["f64", "f64.convert_i32_s", "i32"],
+  ["f64", "f64.convert_i32_u", "i32"],
+  ["f64", "f64.convert_i64_s", "i64"],
+  ["f64", "f64.convert_i64_u", "i64"],
+  ["f64", "f64.promote_f32", "f32"],
+  ["f64", "f64.reinterpret_i64", "i64"],
+];
+
+const EDGE: Record<T, unknown[]> = {
+  i32: [
+    0,
+    1,
+    -1,
+    2,
+    31,
+    32,
+    33,
+    0x7fffffff,
+    -0x80000000,
+    0xff,
+    0x8000,
+    0x12345678,
+    -7,
+  ],
+  i64: [
+    0n,
+    1n,
+    -1n,
+    63n,
+    64n,
+    0x7fffffffffffffffn,
+    -0x8000000000000000n,
+    0xffffffffn,
+    0x100000000n,
+    0x123456789abcdefn,
+    -3n,
+  ],
+  f32: [
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    1.5,
+    2.5,
+    -2.5,
+    Infinity,
+    -Infinity,
+    NaN,
+    3.4028234663852886e38,
+    1.401298464324817e-45,
+    2147483648,
+    -2147483904,
+    4294967296,
+    9223372036854775808,
+    0.1,
+  ],
+  f64: [
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    -0.5,
+    2.5,
+    Infinity,
+    -Infinity,
+    NaN,
+    1.7976931348623157e308,
+    5e-324,
+    2147483647.5,
+    -2147483648.5,
+    4294967295.5,
+    9223372036854775807,
+    -9223372036854777856,
+    18446744073709551615,
+    0.1,
+    4503599627370497,
+  ],
+};
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PARAM: Record<T, number> = { i32: 0, i64: 1, f32: 2, f64: 3 };
+
+/**
+ * The sign and payload of a NaN produced by arithmetic are nondeterministic
+ * (spec 4.3.3), so operands whose NaN bits become observable (copysign's sign
+ * source, reinterpret) are canonicalised first, using scratch locals 4/5.
+ */
+function canon(t: T, x: string): string {
+  if (t !== "f32" && t !== "f64") return x;
+  const l = t === "f32" ? 4 : 5;
+  return `(select (${t}.const nan) (local.tee ${l} ${x}) (${t}.ne (local.get ${l}) (local.get ${l})))`;
+}
+
+function gen(rnd: () => number, t: T, depth: number): string {
+  const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
+  const isInt = t === "i32" || t === "i64";
+  if (depth <= 0 || rnd() < 0.2) {
+    if (rnd() < 0.7) return `(local.get ${PARAM[t]})`;
+    const v = pick(EDGE[t]);
+    if (typeof v === "number" && Number.isNaN(v)) return `(${t}.const nan)`;
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      return `(${t}.const ${v > 0 ? "inf" : "-inf"})`;
+    }
+    if (Object.is(v, -0)) return `(${t}.const -0)`;
+    return `(${t}.const ${String(v)})`;
+  }
+  const sub = (u: T) => gen(rnd, u, depth - 1);
+  const r = rnd();
+  if (r < 0.35) {
+    return `(${t}.${pick(isInt ? INT_BIN : FLT_BIN)} ${sub(t)} ${sub(t)})`;
+  }
+  if (r < 0.5) return `(${t}.${pick(isInt ? INT_UN : FLT_UN)} ${sub(t)})`;
+  if (r < 0.75) {
+    const opts = CONV.filter(([res]) => res === t);
+    const [, op, from] = pick(opts);
+    return `(${op} ${
+      op.includes("reinterpret") ? canon(from, sub(from)) : sub(from)
+    })`;
+  }
+  if (r < 0.85) return `(select ${sub(t)} ${sub(t)} ${sub("i32")})`;
+  if (t === "i32") {
+    const u = pick(TYPES);
+    const ops = u === "i32" || u === "i64" ? INT_CMP : FLT_CMP;
+    return `(${u}.${pick(ops)} ${sub(u)} ${sub(u)})`;
+  }
+  return `(${t}.${
+    pick(isInt ? INT_BIN : FLT_BIN.filter((o) => o !== "copysign"))
+  } ${sub(t)} ${sub(t)})`;
+}
+
+function show(v: unknown): string {
+  if (typeof v === "number") {
+    if (Number.isNaN(v)) return "NaN";
+    return Object.is(v, -0) ? "-0" : String(v);
+  }
+  return typeof v === "bigint" ? `${v}n` : String(v);
+}
+
+function call(
+  ns: any,
+  f: (...a: unknown[]) => unknown,
+  args: unknown[],
+): string {
+  try {
+    return show(f(...args));
+  } catch (e) {
+    return e instanceof ns.RuntimeError ? "trap" : `threw ${e}`;
+  }
+}
+
+const FUNCS = 1500;
+const CALLS = 12;
+
+Deno.test(`differential: ${FUNCS} random expression trees x ${CALLS} edge inputs [porta]`, async () => {
+  const wa = await porta();
+  const rnd = prng(20261125);
+  const types: T[] = [];
+  const defs: string[] = [];
+  for (let k = 0; k < FUNCS; k++) {
+    const t = TYPES[k % 4];
+    types.push(t);
+    defs.push(
+      `(func (export "f${k}") (param i32 i64 f32 f64) (result ${t}) (local f32 f64) ${
+        gen(rnd, t, 2 + (k % 4))
+      })`,
+    );
+  }
+  const src = `(module ${defs.join("\n")})`;
+  const bytes = await wat(src);
+  const ours = new wa.Instance(new wa.Module(bytes)).exports;
+  const theirs = new WebAssembly.Instance(
+    new WebAssembly.Module(bytes as BufferSource),
+  ).exports as any;
+  const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
+  const problems: string[] = [];
+  let traps = 0;
+  for (let k = 0; k < FUNCS && problems.length < 15; k++) {
+    for (let c = 0; c < CALLS; c++) {
+      const args = [
+        pick(EDGE.i32),
+        pick(EDGE.i64),
+        pick(EDGE.f32),
+        pick(EDGE.f64),
+      ];
+      const a = call(wa, ours[`f${k}`], args),
+        b = call(WebAssembly, theirs[`f${k}`], args);
+      if (b === "trap") traps++;
+      if (a !== b) {
+        problems.push(
+          `f${k}(${args.map(show).join(", ")}) porta=${a} native=${b}\n   ${
+            defs[k]
+          }`,
+        );
+        break;
+      }
+    }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+  assert.ok(
+    traps > 0 && traps < FUNCS * CALLS / 2,
+    `trap share looks wrong: ${traps}`,
+  );
+});
