@@ -1,4 +1,7 @@
 /**
+ * Profile a snapshot copy of the tree (the engine changes under you, and line numbers must match
+ * the source that ran): `cp -r src bench deno.json /tmp/snap/` then run from /tmp/snap.
+ *
  * Summarises a V8 `.cpuprofile` (from `deno run --cpu-prof`): the functions with the most self
  * time, and the hottest source lines (V8 position ticks), optionally only in files whose URL
  * contains a filter. Used to profile the engine while it runs the benchmarks:
@@ -34,6 +37,20 @@ function short(url: string): string {
   return i >= 0
     ? url.slice(i + "/work/main/".length)
     : url.replace(/^file:\/\//, "");
+}
+
+/**
+ * Position ticks count lines of the JavaScript V8 ran, i.e. Deno's emitted (type-stripped) file in
+ * DENO_DIR/gen, not the TypeScript source; read that when it exists.
+ */
+async function readEmitted(file: string): Promise<string> {
+  const denoDir = Deno.env.get("DENO_DIR") ??
+    `${Deno.env.get("HOME")}/.cache/deno`;
+  try {
+    return await Deno.readTextFile(`${denoDir}/gen/file${file}.js`);
+  } catch {
+    return await Deno.readTextFile(file);
+  }
 }
 
 async function main(): Promise<void> {
@@ -93,7 +110,7 @@ async function main(): Promise<void> {
     let text = "";
     try {
       if (!srcCache.has(file)) {
-        srcCache.set(file, (await Deno.readTextFile(file)).split("\n"));
+        srcCache.set(file, (await readEmitted(file)).split("\n"));
       }
       text = srcCache.get(file)![line - 1]?.trim().slice(0, 90) ?? "";
     } catch { /* source not readable */ }
