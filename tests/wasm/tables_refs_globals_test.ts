@@ -273,3 +273,51 @@ testBoth("host re-entry: guest -> host -> guest -> host", async (e) => {
   box.inst = inst;
   assert.equal(inst.exports.down(50), 50);
 });
+
+testBoth(
+  "failing instantiation keeps the segment writes made before the trap",
+  async (e) => {
+    const mem = new e.wa.Memory({ initial: 1 });
+    const tab = new e.wa.Table({ element: "anyfunc", initial: 2 });
+    const donor = await instantiate(
+      e,
+      `(module (func (export "f") (result i32) (i32.const 1)))`,
+    );
+    // Segments are applied in order (spec 4.5.4): elem 0 and data 0 land, then
+    // the out-of-bounds elem segment traps.
+    await assert.rejects(
+      () =>
+        instantiate(
+          e,
+          `(module (import "env" "mem" (memory 1)) (import "env" "tab" (table 2 funcref))
+          (import "env" "f" (func $f (result i32)))
+          (elem (i32.const 1) $f)
+          (elem (i32.const 2) $f)
+          (data (i32.const 10) "\\2a"))`,
+          { env: { mem, tab, f: donor.exports.f } },
+        ),
+      (err) => err instanceof e.wa.RuntimeError,
+    );
+    assert.equal(tab.get(1), donor.exports.f, "first elem segment was written");
+    assert.equal(
+      new Uint8Array(mem.buffer)[10],
+      0,
+      "data segments come after elem segments",
+    );
+    await assert.rejects(
+      () =>
+        instantiate(
+          e,
+          `(module (import "env" "mem" (memory 1))
+          (data (i32.const 20) "\\07") (data (i32.const 65536) "\\01"))`,
+          { env: { mem } },
+        ),
+      (err) => err instanceof e.wa.RuntimeError,
+    );
+    assert.equal(
+      new Uint8Array(mem.buffer)[20],
+      7,
+      "first data segment was written",
+    );
+  },
+);
