@@ -267,6 +267,8 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       } else if (e.kind === "file") {
         if (e.fdflags & Fdflags.APPEND) e.file!.seekSync(0, Deno.SeekMode.End);
         n = writeAll(e.file!, bufs);
+        if (e.fdflags & (Fdflags.SYNC | Fdflags.RSYNC)) e.file!.syncSync();
+        else if (e.fdflags & Fdflags.DSYNC) e.file!.syncDataSync();
       } else if (e.kind === "dir") {
         return Errno.ISDIR;
       } else {

@@ -343,3 +343,37 @@ Deno.test("a directory fd swapped for an escaping symlink cannot be used", () =>
     d.wasi.close();
   });
 });
+
+Deno.test("path_open oflags: trunc, directory, excl; fdflags append and sync", () => {
+  world((d, sb) => {
+    const ALL = (1n << 30n) - 1n;
+    // O_TRUNC empties an existing file.
+    const t = open(d, 3, "inside.txt", 8, READ | WRITE);
+    assert.ok(t > 0);
+    assert.equal(Deno.statSync(`${sb.sandbox}/inside.txt`).size, 0);
+    // O_DIRECTORY on a directory gives a directory fd; on a file ENOTDIR.
+    const dir = open(d, 3, "sub", 2, ALL & ~WRITE);
+    assert.equal(d.fns.fd_fdstat_get(dir, 0), Errno.SUCCESS);
+    assert.equal(d.view.getUint8(0), 3);
+    assert.equal(open(d, 3, "inside.txt", 2, READ), -Errno.NOTDIR);
+    // O_CREAT|O_EXCL: new file once, EEXIST after.
+    assert.ok(open(d, 3, "fresh", 1 | 4, READ | WRITE) > 0);
+    assert.equal(open(d, 3, "fresh", 1 | 4, READ | WRITE), -Errno.EXIST);
+    // fdflags APPEND (+ SYNC) from path_open: writes land at the end.
+    Deno.writeTextFileSync(`${sb.sandbox}/log`, "one\n");
+    const len = d.put(1000, "log");
+    assert.equal(
+      d.fns.path_open(3, 0, 1000, len, 0, READ | WRITE, 0n, 1 | 16, 1100),
+      Errno.SUCCESS,
+    );
+    const fd = d.view.getUint32(1100, true);
+    d.put(2000, "two\n");
+    d.view.setUint32(0, 2000, true);
+    d.view.setUint32(4, 4, true);
+    assert.equal(d.fns.fd_write(fd, 0, 1, 100), Errno.SUCCESS);
+    assert.equal(Deno.readTextFileSync(`${sb.sandbox}/log`), "one\ntwo\n");
+    assert.equal(d.fns.fd_fdstat_get(fd, 0), Errno.SUCCESS);
+    assert.equal(d.view.getUint16(2, true), 1 | 16);
+    d.wasi.close();
+  });
+});
