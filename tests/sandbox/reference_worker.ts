@@ -7,8 +7,8 @@
  * GuestWall only loads it when a test passes its URL explicitly.
  *
  * Probe: a job whose `args[0]` is `"__probe__"` performs, before the guest
- * runs, each `op:path` of `args[1..]` (`read`, `readdir`, `write`, `env`,
- * `net`, `run`) and writes `op path -> outcome` lines to stdout, where the
+ * runs, each `op:path` of `args[1..]` (`read`, `readdir`, `write`,
+ * `symlink` with path `target=>link`, `env`, `net`, `run`) and writes `op path -> outcome` lines to stdout, where the
  * outcome is `allowed` or the Deno error class name.
  */
 
@@ -33,6 +33,10 @@ function probe(spec: string): string {
         break;
       case "write":
         Deno.writeTextFileSync(path, "escaped");
+        break;
+      case "symlink":
+        // path = "<target>=><link>"
+        Deno.symlinkSync(path.split("=>")[0], path.split("=>")[1]);
         break;
       case "env":
         Deno.env.get("HOME");

@@ -256,6 +256,10 @@ Deno.test("wall: Deno itself denies the worker anything outside its grants", asy
       "env",
       "net",
       "run",
+      // Deno needs unrestricted read+write to create any symlink, so a guest
+      // can never plant one, even inside a writable preopen
+      `symlink:/etc=>${inside}/etc`,
+      `symlink:a.txt=>${inside}/alias`,
     ];
     const run = async (g: Set<Capability>, writable: boolean) => {
       const wall = await GuestWall.create(await HELLO, {
@@ -285,11 +289,17 @@ Deno.test("wall: Deno itself denies the worker anything outside its grants", asy
       `env -> ${denied}`,
       `net -> ${denied}`,
       `run -> ${denied}`,
+      `symlink /etc=>${inside}/etc -> ${denied}`,
+      `symlink a.txt=>${inside}/alias -> ${denied}`,
     ]);
     // the full profile still confines Deno to the preopen
     const full = await run(new Set(PROFILES.full), true);
     assertEquals(full[6], `write ${inside}/new.txt -> allowed`);
     assertEquals(full.filter((l) => l.endsWith("allowed")).length, 3);
+    assertEquals(full.slice(-2), [
+      `symlink /etc=>${inside}/etc -> ${denied}`,
+      `symlink a.txt=>${inside}/alias -> ${denied}`,
+    ]);
     // without fs, not even the preopen is readable
     const none = await run(new Set(PROFILES["ai-agent"]), true);
     assertEquals(none.filter((l) => l.endsWith("allowed")), []);
