@@ -36,6 +36,7 @@ export { WasiExit } from "./proc.ts";
 export { Errno, errnoFromError, WasiError } from "./errno.ts";
 export type { Preopen } from "./fs/preopen.ts";
 export type { InstanceLike, MemoryLike } from "./context.ts";
+export type { HostFunction, HostFunctions } from "./types.ts";
 export {
   bufferSource,
   type ByteSink,

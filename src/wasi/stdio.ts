@@ -11,10 +11,12 @@ export type ByteSource = (buf: Uint8Array) => number;
 export type ByteSink = (bytes: Uint8Array) => void;
 
 /** A stdin that is always at end of file. */
-export const emptySource: ByteSource = () => 0;
+export function emptySource(_buf: Uint8Array): number {
+  return 0;
+}
 
 /** A sink that discards everything. */
-export const discardSink: ByteSink = () => {};
+export function discardSink(_bytes: Uint8Array): void {}
 
 /** Builds a source that yields `data` once, then EOF. */
 export function bufferSource(data: Uint8Array | string): ByteSource {
