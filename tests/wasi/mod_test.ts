@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Wasi, WASI_FUNCTIONS } from "../../src/wasi/mod.ts";
+import { collectingSink, Wasi, WASI_FUNCTIONS } from "../../src/wasi/mod.ts";
+import { testBoth } from "./_helpers.ts";
 
 Deno.test("imports expose every wasi_snapshot_preview1 function", () => {
   const w = new Wasi();
@@ -32,3 +33,22 @@ Deno.test("a missing preopen is a one-line error at construction", () => {
     { message: "preopen directory not found: /no/such/dir" },
   );
 });
+
+testBoth(
+  "reactor fixture: initialize() runs constructors, exports then work",
+  (e) => {
+    const bytes = Deno.readFileSync(
+      new URL("../../testdata/wasi/reactor.wasm", import.meta.url),
+    );
+    const out = collectingSink();
+    const wasi = new Wasi({ env: { START: "99" }, stdout: out.sink });
+    const inst = new e.wa.Instance(new e.wa.Module(bytes), wasi.imports);
+    wasi.initialize(inst);
+    assert.equal(inst.exports.greet(), 100);
+    assert.equal(inst.exports.greet(), 101);
+    assert.equal(
+      out.text(),
+      "hello from reactor 100\nhello from reactor 101\n",
+    );
+  },
+);
