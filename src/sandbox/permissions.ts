@@ -4,7 +4,11 @@
  * The guest worker runs only Porta's interpreter and WASI layer; the guest
  * never executes JavaScript. These permissions are a second wall behind the
  * WASI layer: even if a WASI bug let a path escape a preopen, Deno itself
- * refuses any file outside the granted preopens (`NotCapable`).
+ * refuses any file outside the granted preopens (`NotCapable`), and refuses
+ * to create any symlink (Deno requires unrestricted read+write for that, so
+ * guests cannot create symlinks at all). Limitation: Deno checks path
+ * strings, so a symlink that already exists inside a preopen and points
+ * outside is followed by Deno; only the WASI resolver stops that case.
  *
  * - `read`: the real paths of the preopened host directories, only with `fs`;
  * - `write`: the real paths of the writable preopens, only with `fs.write`;
@@ -19,16 +23,10 @@
  */
 
 import type { Capability } from "./capabilities.ts";
+import type { Preopen } from "../wasi/mod.ts";
 
-/** A host directory made visible to the guest (same shape as `src/wasi`'s `Preopen`). */
-export interface Preopen {
-  /** The path the guest sees, e.g. `/data`. */
-  guestPath: string;
-  /** The host directory. */
-  hostPath: string;
-  /** Whether the guest may modify it (also needs the `fs.write` capability; default false). */
-  writable?: boolean;
-}
+/** A host directory made visible to the guest: `src/wasi`'s `Preopen` (`writable` needs `fs.write` too). */
+export type { Preopen };
 
 /** The `deno.permissions` object of a worker (subset Porta sets). */
 export interface WorkerPermissions {

@@ -107,7 +107,8 @@ export interface GuardOptions {
   onDenied?(name: string, capability: Capability | undefined): void;
 }
 
-type WasiFn = (...args: any[]) => any;
+/** A WASI host function. */
+export type WasiFn = (...args: any[]) => any;
 
 /**
  * Wrap every WASI function with a run-time capability check: a call whose
