@@ -374,3 +374,16 @@ Deno.test("pool: a queued job cancelled before it gets a worker", async () => {
     await pool.close();
   }
 });
+
+Deno.test("wall: a worker that cannot load is one clear error", async () => {
+  await rejects(
+    GuestWall.create(await HELLO, {
+      grants: grants("io"),
+      preopens: [],
+      workerUrl: new URL("./no_such_worker.ts", import.meta.url),
+    }),
+    (e: Error) =>
+      e instanceof WallError && /^guest worker failed: /.test(e.message) &&
+      !e.message.includes("\n"),
+  );
+});
