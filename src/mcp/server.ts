@@ -108,6 +108,10 @@ export interface ToolInfo {
   description?: string;
   /** JSON Schema of the arguments object. */
   inputSchema: Record<string, unknown>;
+  /** JSON Schema of structured results; when set, object results also go in `structuredContent`. */
+  outputSchema?: Record<string, unknown>;
+  /** MCP tool annotations, passed through. */
+  annotations?: Record<string, unknown>;
 }
 
 /** A resource as declared by the manifest. */
@@ -116,6 +120,8 @@ export interface ResourceInfo {
   uri: string;
   /** Resource name. */
   name: string;
+  /** Optional human title. */
+  title?: string;
   /** Optional description. */
   description?: string;
   /** MIME type of the contents (default `text/plain`). */
@@ -126,6 +132,8 @@ export interface ResourceInfo {
 export interface PromptInfo {
   /** Prompt name. */
   name: string;
+  /** Optional human title. */
+  title?: string;
   /** Optional description. */
   description?: string;
   /** Declared arguments. */
@@ -593,6 +601,8 @@ export class McpServer {
       };
       if (t.title !== undefined) out.title = t.title;
       if (t.description !== undefined) out.description = t.description;
+      if (t.outputSchema !== undefined) out.outputSchema = t.outputSchema;
+      if (t.annotations !== undefined) out.annotations = t.annotations;
       return out;
     });
     return next ? { tools, nextCursor: next } : { tools };
@@ -605,6 +615,7 @@ export class McpServer {
     );
     const resources = page.map((r) => {
       const out: Record<string, unknown> = { uri: r.uri, name: r.name };
+      if (r.title !== undefined) out.title = r.title;
       if (r.description !== undefined) out.description = r.description;
       out.mimeType = r.mimeType ?? "text/plain";
       return out;
@@ -619,6 +630,7 @@ export class McpServer {
     );
     const prompts = page.map((p) => {
       const out: Record<string, unknown> = { name: p.name };
+      if (p.title !== undefined) out.title = p.title;
       if (p.description !== undefined) out.description = p.description;
       if (p.arguments !== undefined) out.arguments = p.arguments;
       return out;
@@ -644,12 +656,12 @@ export class McpServer {
   }
 
   /** Sends `notifications/message` when the client's level includes `level`. */
-  #logToClient(level: LogLevel, data: unknown): void {
+  #logToClient(level: LogLevel, data: unknown, logger?: string): void {
     if (!this.#logEnabled(level)) return;
     this.#track(this.#emit({
       jsonrpc: "2.0",
       method: "notifications/message",
-      params: { level, logger: this.#agent.manifest.name, data },
+      params: { level, logger: logger ?? this.#agent.manifest.name, data },
     }));
   }
 
@@ -667,7 +679,7 @@ export class McpServer {
     return this.#emit({
       jsonrpc: "2.0",
       method: "notifications/progress",
-      params: { progressToken: token, progress, total: 1, message },
+      params: { progressToken: token, progress, total: 2, message },
     });
   }
 
@@ -681,6 +693,7 @@ export class McpServer {
     signal: AbortSignal,
     run: (o: CallOptions) => Promise<ToolResult>,
   ): Promise<ToolResult> {
+    await this.#progress(req, 0, `${label}: queued`);
     try {
       await this.#semaphore.acquire(signal);
     } catch {
@@ -703,7 +716,8 @@ export class McpServer {
       }
     };
     try {
-      await this.#progress(req, 0, `${label}: started`);
+      await this.#progress(req, 1, `${label}: running`);
+      this.#logToClient("debug", `${label}: started`, "porta");
       this.stats.calls++;
       let result: ToolResult;
       try {
@@ -739,13 +753,17 @@ export class McpServer {
         throw new Cancelled();
       }
       if (result.isError) this.stats.errors++;
-      this.#diag(
-        formatCallLine({ ...result, tool: label }) +
-          (result.isError && result.error ? ` (${oneLine(result.error)})` : ""),
+      const line = formatCallLine({ ...result, tool: label }) +
+        (result.isError && result.error ? ` (${oneLine(result.error)})` : "");
+      this.#diag(line);
+      this.#logToClient(
+        result.isError ? "warning" : "debug",
+        line.replace(/^\[porta\] /, ""),
+        "porta",
       );
       await this.#progress(
         req,
-        1,
+        2,
         `${label}: ${result.isError ? "failed" : "done"}`,
       );
       return result;
@@ -805,7 +823,15 @@ export class McpServer {
       throw e;
     }
     const text = result.text !== "" ? result.text : (result.error ?? "");
-    return { content: [{ type: "text", text }], isError: result.isError };
+    const out: Record<string, unknown> = {
+      content: [{ type: "text", text }],
+      isError: result.isError,
+    };
+    if (tool.outputSchema !== undefined && !result.isError) {
+      const structured = parseObject(text);
+      if (structured) out.structuredContent = structured;
+    }
+    return out;
   }
 
   async #resourcesRead(
@@ -909,6 +935,17 @@ export class McpServer {
       );
     }
     return promptResult(result.text, prompt.description);
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  const t = text.trim();
+  if (!t.startsWith("{")) return undefined;
+  try {
+    const v = JSON.parse(t);
+    return isPlainObject(v) ? v : undefined;
+  } catch {
+    return undefined;
   }
 }
 

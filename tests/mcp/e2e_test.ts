@@ -140,11 +140,11 @@ Deno.test({
     });
     assert.match(
       stderr,
-      /\[porta\] tool=word_count steps=\d+ memory=\d+ ok duration=\d+ms/,
+      /\[porta\] tool=word_count steps=\d+ memory=\d+ ok duration=[\d.]+ms/,
     );
     assert.match(
       stderr,
-      /\[porta\] tool=fib steps=\d+ memory=\d+ error duration=\d+ms/,
+      /\[porta\] tool=fib steps=\d+ memory=\d+ error duration=[\d.]+ms/,
     );
     assert.match(
       stderr,
@@ -159,10 +159,12 @@ Deno.test({
   fn: async () => {
     await withSession(TEST_AGENT, [], async ({ client }) => {
       const logs: string[] = [];
+      const porta: string[] = [];
       client.setNotificationHandler(
         LoggingMessageNotificationSchema,
         (n: Any) => {
-          logs.push(`${n.params.level}:${n.params.data}`);
+          const entry = `${n.params.level}:${n.params.data}`;
+          (n.params.logger === "porta" ? porta : logs).push(entry);
         },
       );
       await client.callTool({ name: "log", arguments: { count: 2 } });
@@ -170,6 +172,8 @@ Deno.test({
       await client.setLoggingLevel("debug");
       await client.callTool({ name: "log", arguments: { count: 2 } });
       assert.deepEqual(logs, ["info:log line 1", "info:log line 2"]);
+      assert.equal(porta[0], "debug:log: started");
+      assert.match(porta[1], /^debug:tool=log steps=\d+ memory=\d+ ok/);
       await client.setLoggingLevel("warning");
       await client.callTool({ name: "log", arguments: { count: 1 } });
       assert.equal(logs.length, 2);
@@ -181,7 +185,11 @@ Deno.test({
         { onprogress: (p: Any) => progress.push(p.progress) },
       );
       assert.equal(textOf(r), "pong");
-      assert.deepEqual(progress, [0, 1]);
+      // The server sends 0 (queued), 1 (running), 2 (done) before the result
+      // (checked byte-exactly in raw_stdio_test.ts); the SDK client drops a
+      // progress notification that arrives in the same read as the response,
+      // so only the first two are certain here.
+      assert.deepEqual(progress.slice(0, 2), [0, 1]);
     });
   },
 });

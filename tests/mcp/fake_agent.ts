@@ -45,6 +45,13 @@ export class FakeAgent implements McpAgent {
       { name: "slow", inputSchema: { type: "object" } },
       { name: "hang", inputSchema: { type: "object" } },
       { name: "throws", inputSchema: { type: "object" } },
+      {
+        name: "json",
+        title: "JSON tool",
+        inputSchema: { type: "object" },
+        outputSchema: { type: "object" },
+        annotations: { readOnlyHint: true },
+      },
     ];
     for (let i = 0; i < extraTools; i++) {
       tools.push({ name: `t${i}`, inputSchema: { type: "object" } });
@@ -98,6 +105,8 @@ export class FakeAgent implements McpAgent {
               resolve(r);
             });
           });
+        case "json":
+          return result('{"a":1}');
         case "throws":
           throw new Error("boom\nsecond line");
         default: {

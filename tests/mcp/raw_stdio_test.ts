@@ -110,6 +110,7 @@ Deno.test("raw stdio: requests with a _meta.progressToken get progress before th
   assert.deepEqual(kinds, [
     "notifications/progress",
     "notifications/progress",
+    "notifications/progress",
     "result:3",
   ]);
 });

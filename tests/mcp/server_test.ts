@@ -134,12 +134,36 @@ Deno.test("tools/list pages with opaque cursors; bad cursor is -32602", async ()
     pages++;
   } while (cursor);
   assert.deepEqual(pages, 3);
-  assert.deepEqual(names.length, 8);
+  assert.deepEqual(names.length, 9);
   assert.deepEqual(names[0], "echo");
   const bad = await h.request("tools/list", { cursor: "!!!" });
   assert.deepEqual(bad.error.code, -32602);
   const far = await h.request("tools/list", { cursor: encodeCursor(999) });
   assert.deepEqual(far.error.code, -32602);
+});
+
+Deno.test("tools with an outputSchema also get structuredContent; title/annotations listed", async () => {
+  const h = new Harness();
+  await h.init();
+  const list = await h.request("tools/list", { cursor: encodeCursor(6) });
+  assert.deepEqual(list.result.tools[0], {
+    name: "json",
+    title: "JSON tool",
+    inputSchema: { type: "object" },
+    outputSchema: { type: "object" },
+    annotations: { readOnlyHint: true },
+  });
+  const r = await h.request("tools/call", { name: "json" });
+  assert.deepEqual(r.result, {
+    content: [{ type: "text", text: '{"a":1}' }],
+    isError: false,
+    structuredContent: { a: 1 },
+  });
+  const plain = await h.request("tools/call", {
+    name: "echo",
+    arguments: { text: '{"a":1}' },
+  });
+  assert.equal(plain.result.structuredContent, undefined);
 });
 
 Deno.test("cursor helpers round-trip", () => {
@@ -285,9 +309,16 @@ Deno.test("progress notifications at start and end when a token is given", async
     [
       ["tok", 0],
       ["tok", 1],
+      ["tok", 2],
     ],
   );
-  assert(h.sent.indexOf(progress[1]) < idx, "progress precedes the response");
+  assert.deepEqual(progress.map((m) => m.params.total), [2, 2, 2]);
+  assert.deepEqual(progress.map((m) => m.params.message), [
+    "echo: queued",
+    "echo: running",
+    "echo: done",
+  ]);
+  assert(h.sent.indexOf(progress[2]) < idx, "progress precedes the response");
 });
 
 Deno.test("logging: guest stderr lines forwarded only when the level includes info", async () => {
@@ -304,18 +335,24 @@ Deno.test("logging: guest stderr lines forwarded only when the level includes in
   );
   await h.request("tools/call", { name: "stderr" });
   const msgs = h.sent.filter((m) => m.method === "notifications/message");
-  assert.deepEqual(msgs.map((m) => m.params.data), [
-    "line one",
-    "line two",
-    "partial",
-  ]);
-  assert.deepEqual(msgs[0].params.level, "info");
-  await h.request("logging/setLevel", { level: "error" });
-  await h.request("tools/call", { name: "stderr" });
   assert.deepEqual(
-    h.sent.filter((m) => m.method === "notifications/message").length,
-    3,
+    msgs.map((m) => [m.params.level, m.params.logger, m.params.data]),
+    [
+      ["debug", "porta", "stderr: started"],
+      ["info", "fake", "line one"],
+      ["info", "fake", "line two"],
+      ["info", "fake", "partial"],
+      ["debug", "porta", "tool=stderr steps=10 memory=1 ok duration=1ms"],
+    ],
   );
+  await h.request("logging/setLevel", { level: "warning" });
+  await h.request("tools/call", { name: "stderr" });
+  await h.request("tools/call", { name: "fail" });
+  const after = h.sent.filter((m) => m.method === "notifications/message")
+    .slice(5);
+  assert.deepEqual(after.map((m) => [m.params.level, m.params.data]), [
+    ["warning", "tool=fail steps=10 memory=1 error duration=1ms (it failed)"],
+  ]);
   const bad = await h.request("logging/setLevel", { level: "loud" });
   assert.deepEqual(bad.error.code, -32602);
 });
