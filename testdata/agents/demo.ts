@@ -182,14 +182,12 @@ try {
     readMs,
   );
 
-  request(
-    "prompts/get",
-    `summarize ${show({ topic: "WebAssembly sandboxes" })}`,
-  );
+  const promptArgs = { topic: "WebAssembly sandboxes", style: "playful" };
+  request("prompts/get", `summarize ${show(promptArgs)}`);
   const [prompt, promptMs] = await timed(() =>
     client.getPrompt({
       name: "summarize",
-      arguments: { topic: "WebAssembly sandboxes", style: "playful" },
+      arguments: promptArgs,
     }) as Promise<{ messages: { role: string; content: TextContent }[] }>
   );
   reply(
