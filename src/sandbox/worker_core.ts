@@ -85,6 +85,8 @@ export interface WasiLike {
   start(instance: object): number;
   /** Call `_initialize` when present. */
   initialize(instance: object): void;
+  /** Close every host file the guest left open. */
+  close?(): void;
 }
 
 /** Options passed to the WASI constructor. */
@@ -226,9 +228,15 @@ export function serveGuestJobs(
     let instance: { exports: Record<string, unknown> } | undefined;
     const steps = (): number =>
       instance && deps.engine.stepsUsed ? deps.engine.stepsUsed(instance) : 0;
+    let wasi: WasiLike | undefined;
     const finish = (
       r: Omit<JobResult, "steps" | "memoryPages" | "durationMs">,
     ) => {
+      try {
+        wasi?.close?.();
+      } catch {
+        // closing is best effort; the job result stands
+      }
       const result: JobResult = {
         ...r,
         steps: steps(),
@@ -280,7 +288,7 @@ export function serveGuestJobs(
           return n;
         };
       }
-      const wasi = deps.createWasi({
+      wasi = deps.createWasi({
         args: job.args,
         env: grants.has("env") ? job.env : {},
         preopens: grants.has("fs") ? preopens : [],

@@ -9,7 +9,15 @@ import {
 } from "node:assert/strict";
 import { GuestPool, GuestWall, WallError } from "../../src/sandbox/wall.ts";
 import { type Capability, PROFILES } from "../../src/sandbox/capabilities.ts";
-import { ECHO, ENDLESS, ENV_COUNT, GREEDY, HELLO, TRAP } from "./guests.ts";
+import {
+  ECHO,
+  ENDLESS,
+  ENV_COUNT,
+  ESCAPE,
+  GREEDY,
+  HELLO,
+  TRAP,
+} from "./guests.ts";
 
 const REF = new URL("./reference_worker.ts", import.meta.url);
 const dec = new TextDecoder();
@@ -386,4 +394,31 @@ Deno.test("wall: a worker that cannot load is one clear error", async () => {
       e instanceof WallError && /^guest worker failed: /.test(e.message) &&
       !e.message.includes("\n"),
   );
+});
+
+Deno.test("wall: host files a guest leaves open are closed after each job", async () => {
+  // ESCAPE opens inside.txt and never closes it; the worker is a thread of
+  // this process, so leaked host fds would show in /proc/self/fd.
+  const dir = await Deno.makeTempDir({ prefix: "porta-fds-" });
+  await Deno.writeTextFile(`${dir}/inside.txt`, "x");
+  const wall = await GuestWall.create(await ESCAPE, {
+    grants: new Set(PROFILES.full),
+    preopens: [{ guestPath: "/data", hostPath: dir }],
+    workerUrl: REF,
+  });
+  const openFds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+  try {
+    let out = "";
+    await wall.run({ args: [], env: {} }, {
+      onStdout: (b) => out += dec.decode(b),
+    });
+    assertEquals(out.split("\n")[0], "0"); // the control open succeeded
+    const before = openFds();
+    for (let i = 0; i < 40; i++) await wall.run({ args: [], env: {} });
+    const grown = openFds() - before;
+    ok(grown < 20, `${grown} host fds leaked over 40 jobs`);
+  } finally {
+    wall.terminate();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
