@@ -6,7 +6,7 @@
 //   tool "raw"     -> unframed text
 //   tool "trap"    -> executes `unreachable`
 //   tool "spin"    -> never ends
-//   tool "big"     -> 2 MiB of output
+//   tool "big"     -> 1.25 MiB of output
 //   tool "stderr"  -> "log line" on stderr, then {"ok":"done"}
 //   tool "exit3"   -> exits with code 3
 //   tool "secret"  -> {"ok": "<value of $TOKEN>"}
@@ -46,7 +46,9 @@ int main(void) {
     volatile unsigned long n = 0;
     for (;;) n++;
   } else if (is_tool(req, "big")) {
-    for (long i = 0; i < 2L * 1024 * 1024; i++) putchar('x');
+    static char chunk[65536];
+    memset(chunk, 'x', sizeof chunk);
+    for (int i = 0; i < 20; i++) fwrite(chunk, 1, sizeof chunk, stdout);
   } else if (is_tool(req, "stderr")) {
     fprintf(stderr, "log line\n");
     fflush(stderr);

@@ -27,6 +27,7 @@ const referenceRuntime: AgentRuntime = {
 };
 
 const RUNTIMES: [string, AgentRuntime | undefined][] = [
+  ["porta", undefined], // the production runtime: Porta's engine in the real guest worker
   ["reference", referenceRuntime],
 ];
 
@@ -104,15 +105,15 @@ for (const [engine, runtime] of RUNTIMES) {
       poolSize: 1,
     });
     try {
-      const t = await agent.callTool("spin", {}, {
-        limits: { timeoutMs: 300 },
-      });
-      assertEquals([t.isError, t.error], [true, "timeout after 300 ms"]);
       const ac = new AbortController();
       const p = agent.callTool("spin", {}, { signal: ac.signal });
       setTimeout(() => ac.abort(), 200);
       const c = await p;
       assertEquals([c.isError, c.error], [true, "cancelled"]);
+      const t = await agent.callTool("spin", {}, {
+        limits: { timeoutMs: 300 },
+      });
+      assertEquals([t.isError, t.error], [true, "timeout after 300 ms"]);
       if (engine === "porta") {
         // Fuel exists only in Porta's engine (the reference engine has none).
         const s = await agent.callTool("spin", {}, {
