@@ -68,7 +68,10 @@ export interface ModuleExportDescriptor {
 
 const compiled = new WeakMap<object, CompiledModule>();
 
-function toBytes(src: BufferSource): Uint8Array {
+/** Bytes accepted by Module/validate: any ArrayBuffer or view (like the JS API's BufferSource). */
+export type Bytes = ArrayBuffer | ArrayBufferView<ArrayBufferLike>;
+
+function toBytes(src: Bytes): Uint8Array {
   if (src instanceof Uint8Array) return src;
   if (ArrayBuffer.isView(src)) {
     return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
@@ -82,7 +85,7 @@ function toBytes(src: BufferSource): Uint8Array {
 /** A compiled (decoded and validated) module. */
 export class Module {
   /** Decodes and validates `bytes`; throws CompileError ("offset 0x1f: reason"). */
-  constructor(bytes: BufferSource) {
+  constructor(bytes: Bytes) {
     // copy: the caller may mutate its buffer later
     const b = toBytes(bytes).slice();
     let cm: CompiledModule;
@@ -722,7 +725,7 @@ function describe(v: unknown): string {
 }
 
 /** True when the bytes form a valid module. */
-export function validate(bytes: BufferSource): boolean {
+export function validate(bytes: Bytes): boolean {
   try {
     compileModule(decodeModule(toBytes(bytes)));
     return true;
@@ -733,7 +736,7 @@ export function validate(bytes: BufferSource): boolean {
 }
 
 /** Compiles bytes into a Module (async, JS API compatible). */
-export function compile(bytes: BufferSource): Promise<Module> {
+export function compile(bytes: Bytes): Promise<Module> {
   try {
     return Promise.resolve(new Module(bytes));
   } catch (e) {
@@ -749,7 +752,7 @@ export interface WebAssemblyInstantiatedSource {
 
 /** JS API compatible instantiate: with bytes resolves {module, instance}; with a Module, the Instance. */
 export function instantiate(
-  source: BufferSource,
+  source: Bytes,
   importObject?: object,
 ): Promise<WebAssemblyInstantiatedSource>;
 /** Instantiates a compiled Module. */
@@ -759,7 +762,7 @@ export function instantiate(
 ): Promise<Instance>;
 /** Implementation. */
 export function instantiate(
-  source: BufferSource | Module,
+  source: Bytes | Module,
   importObject?: object,
 ): Promise<WebAssemblyInstantiatedSource | Instance> {
   try {

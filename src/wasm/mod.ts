@@ -10,6 +10,7 @@
  * @module
  */
 export {
+  type Bytes,
   compile,
   Global,
   Instance,
