@@ -32,7 +32,6 @@ import { HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { writeOut } from "./output.ts";
 import { Agent, AgentError, secretRedactor } from "../agent/agent.ts";
-import type { AgentRuntime } from "../agent/runtime.ts";
 import { ManifestError } from "../agent/manifest.ts";
 import { McpServer } from "../mcp/server.ts";
 import { StdioTransport } from "../mcp/stdio.ts";
@@ -42,16 +41,6 @@ export const DEFAULT_SERVE_TIMEOUT_MS = 30_000;
 
 /** Default number of calls `porta serve` runs at once. */
 export const DEFAULT_CONCURRENCY = 4;
-
-/** Test hooks of {@link serveCommand}. */
-export interface ServeDeps {
-  /** Lower layers of the agent (engine + sandbox); default: the real ones. */
-  runtime?: AgentRuntime;
-  /** Input stream (default: stdin). */
-  input?: ReadableStream<Uint8Array>;
-  /** Output stream (default: stdout). */
-  output?: WritableStream<Uint8Array>;
-}
 
 const SERVE_OPTIONS = {
   ...AGENT_OPTIONS,
@@ -75,10 +64,7 @@ function stderrLine(line: string): void {
  * the exit code. Usage errors throw {@link UsageError}; load errors throw
  * {@link CliError} (both one line, reported by the dispatcher).
  */
-export async function serveCommand(
-  argv: string[],
-  deps: ServeDeps = {},
-): Promise<number> {
+export async function serveCommand(argv: string[]): Promise<number> {
   const { values, positionals, rest } = parseCommandArgs(
     "serve",
     argv,
@@ -129,7 +115,6 @@ export async function serveCommand(
       dirs: flags.dirs,
       limits,
       poolSize: concurrency,
-      runtime: deps.runtime,
     });
   } catch (e) {
     if (e instanceof AgentError || e instanceof ManifestError) {
@@ -157,8 +142,8 @@ export async function serveCommand(
     redact,
   });
   const transport = new StdioTransport(
-    deps.input ?? Deno.stdin.readable,
-    deps.output ?? Deno.stdout.writable,
+    Deno.stdin.readable,
+    Deno.stdout.writable,
     { log },
   );
   log(
