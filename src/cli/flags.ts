@@ -30,6 +30,7 @@
 import { parseArgs } from "node:util";
 import type { CallLimits } from "../agent/limits.ts";
 import { WASM_PAGE_BYTES } from "../agent/limits.ts";
+import { isProfile, PROFILES } from "../sandbox/capabilities.ts";
 import {
   DEFAULT_MAX_RESTARTS,
   parseRestartMode,
@@ -545,11 +546,19 @@ export function resolveCommonFlags(values: FlagValues): CommonFlags {
     }
     restart = { ...restart, maxRestarts: count };
   }
+  const profile = stringFlag(values, "profile");
+  if (profile !== undefined && !isProfile(profile)) {
+    throw new UsageError(
+      `invalid value for --profile: "${profile}" (expected ${
+        Object.keys(PROFILES).join(", ")
+      })`,
+    );
+  }
   const entry = stringFlag(values, "entry");
   if (entry === "") throw new UsageError("--entry needs an export name");
   return {
     manifestPath: stringFlag(values, "manifest"),
-    profile: stringFlag(values, "profile"),
+    profile,
     env,
     secrets,
     dirs: listFlag(values, "dir").map(parseDirSpec),

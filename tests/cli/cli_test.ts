@@ -1,0 +1,567 @@
+/**
+ * End-to-end tests of the `porta` command line: each test spawns
+ * `deno run -A --unstable-worker-options cli.ts ...` as a child process on
+ * the committed fixtures (testdata/cli/*.c / *.wat, built by
+ * testdata/build.sh) and checks stdout, stderr and the exit code.
+ */
+import { assert, assertEquals, assertMatch } from "../agent/asserts.ts";
+import denoConfig from "../../deno.json" with { type: "json" };
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const CLI = `${ROOT}cli.ts`;
+const PROBE = "testdata/cli/probe.wasm";
+const TOOL = "testdata/cli/tool.wasm";
+const LOOP = "testdata/cli/loop.wasm";
+const BIGMEM = "testdata/cli/bigmem.wasm";
+const SECRET = "s3cr3t-XYZ-987";
+
+interface Out {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function porta(
+  args: string[],
+  opts: { stdin?: string; env?: Record<string, string> } = {},
+): Promise<Out> {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-worker-options", CLI, ...args],
+    cwd: ROOT,
+    stdin: opts.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", ...(opts.env ?? {}) },
+  });
+  const child = cmd.spawn();
+  if (opts.stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(opts.stdin));
+    await w.close();
+  }
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+  };
+}
+
+/** A user error: exactly one `porta: error:` line, no stack trace. */
+function assertOneLineError(o: Out, code: number, re: RegExp): void {
+  assertEquals(o.code, code, `exit code (stderr: ${o.stderr})`);
+  const lines = o.stderr.split("\n").filter((l) => l !== "");
+  assertEquals(lines.length, 1, `one stderr line, got: ${o.stderr}`);
+  assertMatch(lines[0], /^porta: error: /);
+  assertMatch(lines[0], re);
+  assertNoStack(o);
+}
+
+function assertNoStack(o: Out): void {
+  assert.ok(!/^\s+at /m.test(o.stderr), `stack trace in stderr: ${o.stderr}`);
+  assert.ok(
+    !/Uncaught|Error:/.test(o.stderr),
+    `raw error in stderr: ${o.stderr}`,
+  );
+}
+
+const SUMMARY =
+  /^\[porta\] steps=(\d+) memory=(\d+) pages restarts=(\d+) time=[\d.]+ms$/m;
+
+async function tempDir(): Promise<string> {
+  return await Deno.makeTempDir({ prefix: "porta-cli-test-" });
+}
+
+Deno.test("cli: version, help, unknown command", async () => {
+  const v = await porta(["version"]);
+  assertEquals([v.code, v.stdout, v.stderr], [
+    0,
+    `porta ${denoConfig.version}\n`,
+    "",
+  ]);
+  assertEquals(
+    (await porta(["--version"])).stdout,
+    `porta ${denoConfig.version}\n`,
+  );
+  const h = await porta(["--help"]);
+  assertEquals(h.code, 0);
+  assertMatch(h.stdout, /^porta - a secure MCP bridge/);
+  assertMatch(h.stdout, /^ {2}inspect <agent\.wasm>/m);
+  const hr = await porta(["help", "run"]);
+  assertEquals(hr.code, 0);
+  assertMatch(
+    hr.stdout,
+    /^Usage: porta run <agent\.wasm> \[options\] \[-- guest args\.\.\.\]/,
+  );
+  assertEquals((await porta(["run", "-h"])).stdout, hr.stdout);
+  assertOneLineError(
+    await porta(["help", "nope"]),
+    2,
+    /unknown command "nope"/,
+  );
+  const none = await porta([]);
+  assertEquals(none.code, 2);
+  assertMatch(none.stderr, /^porta - a secure MCP bridge/);
+  assertOneLineError(
+    await porta(["runn", "x.wasm"]),
+    2,
+    /^porta: error: unknown command "runn" \(did you mean 'run'\? see 'porta help'\)$/,
+  );
+  assertOneLineError(
+    await porta(["--frobnicate"]),
+    2,
+    /unknown option --frobnicate/,
+  );
+});
+
+Deno.test("cli: usage errors are one line with exit code 2", async () => {
+  assertOneLineError(
+    await porta(["run", PROBE, "--bogus"]),
+    2,
+    /^porta: error: unknown option --bogus for 'run' \(see 'porta help run'\)$/,
+  );
+  assertOneLineError(
+    await porta(["run", PROBE, "--step-limit", "abc"]),
+    2,
+    /--step-limit: "abc"/,
+  );
+  assertOneLineError(
+    await porta(["run", PROBE, "--max-memory", "100KiB"]),
+    2,
+    /64KiB pages/,
+  );
+  assertOneLineError(
+    await porta(["run", PROBE, "--timeout", "soon"]),
+    2,
+    /--timeout: "soon"/,
+  );
+  assertOneLineError(
+    await porta(["run", PROBE, "--restart", "maybe"]),
+    2,
+    /invalid restart mode/,
+  );
+  assertOneLineError(
+    await porta(["run", PROBE, "--profile", "root"]),
+    2,
+    /--profile: "root"/,
+  );
+  assertOneLineError(
+    await porta(["run", PROBE, "--entry"]),
+    2,
+    /option --entry needs a value/,
+  );
+  assertOneLineError(await porta(["run"]), 2, /missing <agent\.wasm>/);
+  assertOneLineError(await porta(["inspect", PROBE, TOOL]), 2, /exactly one/);
+  const s = await porta(["run", PROBE, "--secret", SECRET]);
+  assertOneLineError(s, 2, /--secret: expected KEY=VALUE/);
+  assert.ok(!s.stderr.includes(SECRET));
+});
+
+Deno.test("cli: runtime errors are one line with exit code 1", async () => {
+  assertOneLineError(
+    await porta(["run", "nope.wasm"]),
+    1,
+    /^porta: error: nope\.wasm: no such file$/,
+  );
+  assertOneLineError(
+    await porta(["inspect", "README.md"]),
+    1,
+    /README\.md: not a WebAssembly binary/,
+  );
+  const dir = await tempDir();
+  try {
+    await Deno.writeFile(
+      `${dir}/bad.wasm`,
+      new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0x55, 3, 1, 2]),
+    );
+    assertOneLineError(
+      await porta(["run", `${dir}/bad.wasm`]),
+      1,
+      /bad\.wasm: invalid module: /,
+    );
+    const v = await porta(["validate", `${dir}/bad.wasm`]);
+    assertEquals(v.code, 1);
+    assertMatch(v.stdout, /^FAIL    module: /m);
+    await Deno.writeTextFile(
+      `${dir}/m.json`,
+      `{"name": "x", "version": "1", "tools": [{"name": 5}]}`,
+    );
+    assertOneLineError(
+      await porta(["run", PROBE, "--manifest", `${dir}/m.json`]),
+      1,
+      /m\.json: tools\[0\]\.name: expected a string, got a number$/,
+    );
+    assertOneLineError(
+      await porta(["run", PROBE, "--manifest", `${dir}/none.json`]),
+      1,
+      /none\.json: no such file/,
+    );
+    assertOneLineError(
+      await porta(["run", PROBE, "--env-file", `${dir}/none.env`]),
+      1,
+      /none\.env: no such file/,
+    );
+    await Deno.writeTextFile(`${dir}/bad.env`, `A=1\nB="${SECRET}\n`);
+    const be = await porta(["run", PROBE, "--env-file", `${dir}/bad.env`]);
+    assertOneLineError(
+      be,
+      2,
+      /bad\.env:2: unterminated double-quoted value for B/,
+    );
+    assert.ok(!be.stderr.includes(SECRET));
+    assertOneLineError(
+      await porta(["run", PROBE, "--dir", `${dir}/nodir`]),
+      1,
+      /no such directory/,
+    );
+    assertOneLineError(
+      await porta(["run", PROBE, "--profile", "full", "--entry", "nope"]),
+      1,
+      /entry "nope" is not an exported function/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli: denied imports refuse the module, one line per import", async () => {
+  const o = await porta(["run", PROBE]);
+  assertEquals(o.code, 1);
+  assertEquals(o.stdout, "");
+  const lines = o.stderr.trimEnd().split("\n");
+  assertEquals(lines.slice(0, 3), [
+    'porta: error: import wasi_snapshot_preview1.args_get needs capability "process" (not granted)',
+    'porta: error: import wasi_snapshot_preview1.args_sizes_get needs capability "process" (not granted)',
+    'porta: error: import wasi_snapshot_preview1.environ_get needs capability "env" (not granted)',
+  ]);
+  assertEquals(lines.length, 11); // 10 imports + hint
+  assertMatch(lines[10], /^porta: error: hint: nothing is granted by default/);
+  const ai = await porta([
+    "run",
+    PROBE,
+    "--profile",
+    "ai-agent",
+    "--",
+    "hello",
+  ]);
+  assertEquals(ai.code, 1);
+  assertEquals(ai.stderr.trimEnd().split("\n").length, 3); // environ_get, environ_sizes_get + hint
+  assertNoStack(ai);
+});
+
+Deno.test("cli: run streams output, passes args, reports metrics", async () => {
+  const o = await porta(["run", PROBE, "--profile", "full", "--", "hello"]);
+  assertEquals([o.code, o.stdout], [0, "hello, world\n"]);
+  const [first, summary] = o.stderr.trimEnd().split("\n");
+  assertEquals(first, "to stderr");
+  const m = SUMMARY.exec(summary);
+  assert.ok(m, `summary line: ${summary}`);
+  assert.ok(Number(m![1]) > 0);
+  assertEquals([m![2], m![3]], ["2", "0"]);
+  const a = await porta([
+    "run",
+    PROBE,
+    "--profile",
+    "full",
+    "args",
+    "--",
+    "a",
+    "b c",
+    "--env",
+    "-h",
+  ]);
+  assertEquals(a.stdout, "probe.wasm\nargs\na\nb c\n--env\n-h\n");
+  const e = await porta(["run", PROBE, "--profile", "full", "--", "exit", "7"]);
+  assertEquals([e.code, e.stdout], [7, "exiting with 7\n"]);
+  assertMatch(e.stderr, SUMMARY);
+  const c = await porta(["run", PROBE, "--profile", "full", "--", "cat"], {
+    stdin: "piped input\nline 2\n",
+  });
+  assertEquals([c.code, c.stdout], [0, "piped input\nline 2\n"]);
+});
+
+Deno.test("cli: traps and limits end with one clear line and exit 1", async () => {
+  const t = await porta(["run", PROBE, "--profile", "full", "--", "trap"]);
+  assertEquals(t.code, 1);
+  const tl = t.stderr.trimEnd().split("\n");
+  assertMatch(tl[0], /^porta: error: trap: unreachable/);
+  assertMatch(tl[1], SUMMARY);
+  assertEquals(tl.length, 2);
+  assertNoStack(t);
+
+  const s = await porta([
+    "run",
+    PROBE,
+    "--profile",
+    "full",
+    "--step-limit",
+    "50000",
+    "--",
+    "loop",
+  ]);
+  assertEquals(s.code, 1);
+  assertMatch(
+    s.stderr,
+    /^porta: error: step limit of 50000 instructions reached$/m,
+  );
+  assertEquals(SUMMARY.exec(s.stderr)![1], "50000");
+
+  const mem = await porta(["run", BIGMEM, "--max-memory", "4"]);
+  assertEquals(mem.code, 1);
+  assertMatch(mem.stderr, /^porta: error: memory limit of 4 pages exceeded$/m);
+  const grow = await porta([
+    "run",
+    PROBE,
+    "--profile",
+    "full",
+    "--max-memory",
+    "40",
+    "--",
+    "grow",
+  ]);
+  assertEquals([grow.code, grow.stdout], [4, "allocated 2 MiB\n"]);
+  assert.ok(Number(SUMMARY.exec(grow.stderr)![2]) <= 40);
+  const ok = await porta(["run", BIGMEM, "--max-memory", "2MiB"]);
+  assertEquals(ok.code, 0);
+
+  const to = await porta(["run", LOOP, "--timeout", "300ms"]);
+  assertEquals(to.code, 1);
+  assertMatch(to.stderr, /^porta: error: timeout after 300 ms$/m);
+});
+
+Deno.test("cli: the guest sees exactly --env-file, --env and --secret; the host env never leaks", async () => {
+  const dir = await tempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/.env`,
+      `# settings\nexport A=from-file\nB="two\\nlines"\nC='single'\n`,
+    );
+    const o = await porta([
+      "run",
+      PROBE,
+      "--profile",
+      "full",
+      "--env-file",
+      `${dir}/.env`,
+      "--env",
+      "A=from-flag",
+      "--secret",
+      `TOKEN=${SECRET}`,
+      "--",
+      "env",
+    ], { env: { HOST_ONLY_VAR: "leaked" } });
+    assertEquals(o.code, 0);
+    assertEquals(
+      o.stdout,
+      `A=from-flag\nB=two\nlines\nC=single\nTOKEN=${SECRET}\n`,
+    );
+    assert.ok(!o.stdout.includes("HOST_ONLY_VAR"));
+    // Porta's own output (stderr: metrics) never shows the secret.
+    assert.ok(!o.stderr.includes(SECRET));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli: restart policies are bounded and counted", async () => {
+  const f = await porta([
+    "run",
+    PROBE,
+    "--profile",
+    "full",
+    "--restart",
+    "on-failure",
+    "--max-restarts",
+    "2",
+    "--",
+    "exit",
+    "3",
+  ]);
+  assertEquals(f.code, 3);
+  assertEquals(f.stdout, "exiting with 3\n".repeat(3));
+  assertMatch(f.stderr, /^\[porta\] restarting \(1\/2\) after exit code 3$/m);
+  assertMatch(f.stderr, /^\[porta\] restarting \(2\/2\) after exit code 3$/m);
+  assertEquals(SUMMARY.exec(f.stderr)![3], "2");
+  const a = await porta([
+    "run",
+    PROBE,
+    "--profile",
+    "full",
+    "--restart",
+    "always",
+    "--max-restarts",
+    "1",
+    "--",
+    "hello",
+  ]);
+  assertEquals([a.code, a.stdout], [0, "hello, world\n".repeat(2)]);
+  assertEquals(SUMMARY.exec(a.stderr)![3], "1");
+  const ok = await porta([
+    "run",
+    PROBE,
+    "--profile",
+    "full",
+    "--restart",
+    "on-failure",
+    "--",
+    "hello",
+  ]);
+  assertEquals(SUMMARY.exec(ok.stderr)![3], "0");
+  const d = await porta([
+    "run",
+    PROBE,
+    "--profile",
+    "full",
+    "--restart",
+    "on-failure",
+    "--",
+    "trap",
+  ]);
+  assertEquals(d.code, 1);
+  assertEquals(SUMMARY.exec(d.stderr)![3], "3"); // default bound: 3
+});
+
+Deno.test("cli: Ctrl-C stops the guest cleanly with exit code 130", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-worker-options", CLI, "run", LOOP],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  // Give porta time to load and start the guest, then interrupt it.
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill("SIGINT");
+  const out = await child.output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 130);
+  assertMatch(stderr, /^porta: interrupted$/m);
+  assertMatch(stderr, SUMMARY);
+  assertNoStack({ code: out.code, stdout: "", stderr });
+});
+
+Deno.test("cli: inspect shows the module, capabilities, manifest; secrets redacted", async () => {
+  const o = await porta([
+    "inspect",
+    PROBE,
+    "--env",
+    "A=1",
+    "--secret",
+    `TOKEN=${SECRET}`,
+  ]);
+  assertEquals(o.code, 0);
+  assertMatch(o.stdout, /^module: testdata\/cli\/probe\.wasm \(\d+ bytes\)$/m);
+  assertMatch(o.stdout, /^imports \(10\):$/m);
+  assertMatch(
+    o.stdout,
+    /^ {2}wasi_snapshot_preview1\.environ_get +function +\(i32, i32\) -> \(i32\) +needs env$/m,
+  );
+  assertMatch(o.stdout, /^exports \(2\):$/m);
+  assertMatch(o.stdout, /^capabilities needed: io, process, env$/m);
+  assertMatch(o.stdout, /^manifest: \(none found\)$/m);
+  assertMatch(o.stdout, /^ {2}TOKEN=\[REDACTED\]$/m);
+  assert.ok(!o.stdout.includes(SECRET));
+  const j = await porta([
+    "inspect",
+    TOOL,
+    "--json",
+    "--profile",
+    "full",
+    "--secret",
+    `TOKEN=${SECRET}`,
+  ]);
+  assertEquals(j.code, 0);
+  assert.ok(!j.stdout.includes(SECRET));
+  const r = JSON.parse(j.stdout);
+  assertEquals(r.manifestPath, "testdata/cli/tool.manifest.json");
+  assertEquals(r.manifest.tools.length, 10);
+  assertEquals(r.capabilitiesNeeded, ["io", "process", "env"]);
+  assertEquals(r.grants, ["io", "process", "env"]);
+  assertEquals(r.environment, { TOKEN: "[REDACTED]" });
+  assertEquals(r.module.imports[0], {
+    module: "wasi_snapshot_preview1",
+    name: "environ_get",
+    kind: "function",
+    type: "(i32, i32) -> (i32)",
+    capability: "env",
+  });
+  assert.ok(
+    r.module.customSections.some((c: { name: string }) =>
+      c.name === "producers"
+    ),
+  );
+});
+
+Deno.test("cli: validate reports ok/DENIED per import and PASS/FAIL", async () => {
+  const fail = await porta(["validate", PROBE, "--profile", "ai-agent"]);
+  assertEquals(fail.code, 1);
+  assertMatch(
+    fail.stdout,
+    /^DENIED {2}wasi_snapshot_preview1\.environ_get: needs capability "env" \(not granted\)$/m,
+  );
+  assertMatch(fail.stdout, /^ok {6}wasi_snapshot_preview1\.fd_write \(io\)$/m);
+  assertEquals(fail.stdout.trimEnd().split("\n").at(-1), "FAIL");
+  const pass = await porta(["validate", PROBE, "--profile", "full"]);
+  assertEquals(pass.code, 0);
+  assert.ok(!pass.stdout.includes("DENIED"));
+  assertEquals(pass.stdout.trimEnd().split("\n").at(-1), "PASS");
+  // tool.wasm's manifest asks for env, but the default profile bound (ai-agent) removes it.
+  assertEquals((await porta(["validate", TOOL])).code, 1);
+  assertEquals((await porta(["validate", TOOL, "--profile", "full"])).code, 0);
+  const noImports = await porta(["validate", LOOP]);
+  assertEquals(
+    [noImports.code, noImports.stdout.trimEnd().split("\n").at(-1)],
+    [0, "PASS"],
+  );
+});
+
+Deno.test("cli: build writes a derived manifest that validates", async () => {
+  const dir = await tempDir();
+  try {
+    await Deno.copyFile(`${ROOT}${PROBE}`, `${dir}/probe.wasm`);
+    const b = await porta(["build", `${dir}/probe.wasm`]);
+    assertEquals(b.code, 0, b.stderr);
+    assertMatch(
+      b.stdout,
+      /^wrote .*probe\.manifest\.json: 1 tool\(s\), capabilities \[io, process, env\], 10 WASI import\(s\)$/m,
+    );
+    const m = JSON.parse(await Deno.readTextFile(`${dir}/probe.manifest.json`));
+    assertEquals(m.name, "probe");
+    assertEquals(m.capabilities, ["io", "process", "env"]);
+    assertEquals(m.tools.map((t: { name: string }) => t.name), ["probe"]);
+    assertEquals(m.wasi_imports.length, 10);
+    assertOneLineError(
+      await porta(["build", `${dir}/probe.wasm`]),
+      1,
+      /already exists \(use --force/,
+    );
+    assertEquals(
+      (await porta([
+        "build",
+        `${dir}/probe.wasm`,
+        "--force",
+        "--name",
+        "renamed",
+      ])).code,
+      0,
+    );
+    assertEquals(
+      JSON.parse(await Deno.readTextFile(`${dir}/probe.manifest.json`)).name,
+      "renamed",
+    );
+    assertEquals(
+      (await porta(["build", `${dir}/probe.wasm`, "-o", `${dir}/other.json`]))
+        .code,
+      0,
+    );
+    assertEquals(
+      (await porta(["validate", `${dir}/probe.wasm`, "--profile", "full"]))
+        .code,
+      0,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
