@@ -182,7 +182,7 @@ Deno.test("cli: runtime errors are one line with exit code 1", async () => {
     );
     const v = await porta(["validate", `${dir}/bad.wasm`]);
     assertEquals(v.code, 1);
-    assertMatch(v.stdout, /^FAIL    module: /m);
+    assertMatch(v.stdout, /^FAIL {4}module: /m);
     await Deno.writeTextFile(
       `${dir}/m.json`,
       `{"name": "x", "version": "1", "tools": [{"name": 5}]}`,
