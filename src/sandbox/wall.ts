@@ -243,7 +243,14 @@ export class GuestWall {
   async #runNow(job: Job, io: RunIO): Promise<JobResult> {
     if (this.#closed) throw new WallError("the guest wall is terminated");
     if (io.signal?.aborted) return cancelledResult();
-    await this.#ready;
+    try {
+      await this.#ready;
+    } catch {
+      // the background replacement failed: try once more, then give up
+      if (this.#closed) throw new WallError("the guest wall is terminated");
+      this.#ready = this.#spawn();
+      await this.#ready;
+    }
     if (this.#closed || !this.#worker) {
       throw new WallError("the guest wall is terminated");
     }
