@@ -9,7 +9,7 @@
  * @module
  */
 
-import { Agent } from "../agent/agent.ts";
+import { Agent, secretRedactor } from "../agent/agent.ts";
 import { formatRunSummary } from "../agent/metrics.ts";
 import {
   AGENT_OPTIONS,
@@ -49,6 +49,53 @@ function stderrLine(text: string): void {
   );
 }
 
+/**
+ * Passes guest stderr through line by line with secret values replaced by
+ * `[REDACTED]` (a line longer than 64 KiB is flushed in pieces). Without
+ * secrets the bytes pass through untouched, as they arrive.
+ */
+export class LineRedactor {
+  #redact: (t: string) => string;
+  #sink: (b: Uint8Array) => void;
+  #passthrough: boolean;
+  #pending = "";
+  #decoder = new TextDecoder();
+
+  /** Creates a redactor for `secrets` writing to `sink`. */
+  constructor(secrets: Record<string, string>, sink: (b: Uint8Array) => void) {
+    this.#redact = secretRedactor(secrets);
+    this.#sink = sink;
+    this.#passthrough = !Object.values(secrets).some((v) => v !== "");
+  }
+
+  /** Accepts a chunk of guest output. */
+  write(b: Uint8Array): void {
+    if (this.#passthrough) return this.#sink(b);
+    this.#pending += this.#decoder.decode(b, { stream: true });
+    const nl = this.#pending.lastIndexOf("\n");
+    if (nl >= 0) {
+      this.#emit(this.#pending.slice(0, nl + 1));
+      this.#pending = this.#pending.slice(nl + 1);
+    }
+    if (this.#pending.length > 65536) {
+      this.#emit(this.#pending);
+      this.#pending = "";
+    }
+  }
+
+  /** Writes whatever is buffered. */
+  flush(): void {
+    if (this.#passthrough) return;
+    this.#pending += this.#decoder.decode();
+    if (this.#pending !== "") this.#emit(this.#pending);
+    this.#pending = "";
+  }
+
+  #emit(text: string): void {
+    this.#sink(encoder.encode(this.#redact(text)));
+  }
+}
+
 /** Implements `porta run`; returns the exit code. */
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals, rest } = parseCommandArgs("run", argv, OPTIONS);
@@ -71,9 +118,18 @@ export async function runCommand(argv: string[]): Promise<number> {
   const abort = new AbortController();
   let interrupted = false;
   const onSigint = () => {
+    if (interrupted) {
+      // A second Ctrl-C leaves at once, whatever the guest is doing.
+      stderrLine("porta: interrupted");
+      Deno.exit(130);
+    }
     interrupted = true;
     abort.abort();
   };
+  const stderr = new LineRedactor(
+    flags.secrets,
+    (b) => writeAllSync(Deno.stderr, b),
+  );
   let listening = false;
   try {
     Deno.addSignalListener("SIGINT", onSigint);
@@ -88,8 +144,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       restart: flags.restart,
       signal: abort.signal,
       onStdout: (b) => writeAllSync(Deno.stdout, b),
-      onStderr: (b) => writeAllSync(Deno.stderr, b),
+      onStderr: (b) => stderr.write(b),
       onRestart: (n, prev) => {
+        stderr.flush();
         const why = prev.trap !== undefined
           ? prev.trap.split("\n")[0]
           : `exit code ${prev.exitCode}`;
@@ -98,6 +155,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         );
       },
     });
+    stderr.flush();
     if (interrupted || result.cancelled) {
       stderrLine("porta: interrupted");
       stderrLine(formatRunSummary(result));

@@ -8,6 +8,10 @@
 //   grow         allocates 1 MiB blocks until malloc fails; prints the count, exits 4
 //   cat          copies stdin to stdout
 //   big N        writes N bytes of 'x' to stdout
+//   elog NAME    prints "log: NAME=<value>" to stderr
+//   read PATH    prints the file's contents (exit 1 with the error when it cannot)
+//   write PATH T writes T to the file (exit 1 with the error when it cannot)
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +68,34 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "big") == 0 && argc > 2) {
     long n = atol(argv[2]);
     for (long i = 0; i < n; i++) putchar('x');
+    return 0;
+  }
+  if (strcmp(cmd, "elog") == 0 && argc > 2) {
+    const char *v = getenv(argv[2]);
+    fprintf(stderr, "log: %s=%s\n", argv[2], v ? v : "(unset)");
+    return 0;
+  }
+  if (strcmp(cmd, "read") == 0 && argc > 2) {
+    FILE *f = fopen(argv[2], "r");
+    if (!f) {
+      printf("cannot read %s: %s\n", argv[2], strerror(errno));
+      return 1;
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, stdout);
+    fclose(f);
+    return 0;
+  }
+  if (strcmp(cmd, "write") == 0 && argc > 3) {
+    FILE *f = fopen(argv[2], "w");
+    if (!f) {
+      printf("cannot write %s: %s\n", argv[2], strerror(errno));
+      return 1;
+    }
+    fputs(argv[3], f);
+    fclose(f);
+    printf("wrote %s\n", argv[2]);
     return 0;
   }
   fprintf(stderr, "probe: unknown command %s\n", cmd);

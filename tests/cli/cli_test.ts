@@ -235,8 +235,8 @@ Deno.test("cli: denied imports refuse the module, one line per import", async ()
     'porta: error: import wasi_snapshot_preview1.args_sizes_get needs capability "process" (not granted)',
     'porta: error: import wasi_snapshot_preview1.environ_get needs capability "env" (not granted)',
   ]);
-  assertEquals(lines.length, 11); // 10 imports + hint
-  assertMatch(lines[10], /^porta: error: hint: nothing is granted by default/);
+  assertEquals(lines.length, 15); // 14 imports + hint
+  assertMatch(lines[14], /^porta: error: hint: nothing is granted by default/);
   const ai = await porta([
     "run",
     PROBE,
@@ -246,7 +246,8 @@ Deno.test("cli: denied imports refuse the module, one line per import", async ()
     "hello",
   ]);
   assertEquals(ai.code, 1);
-  assertEquals(ai.stderr.trimEnd().split("\n").length, 3); // environ_get, environ_sizes_get + hint
+  // environ_get, environ_sizes_get, fd_prestat_get, fd_prestat_dir_name, path_open + hint
+  assertEquals(ai.stderr.trimEnd().split("\n").length, 6);
   assertNoStack(ai);
 });
 
@@ -453,13 +454,13 @@ Deno.test("cli: inspect shows the module, capabilities, manifest; secrets redact
   ]);
   assertEquals(o.code, 0);
   assertMatch(o.stdout, /^module: testdata\/cli\/probe\.wasm \(\d+ bytes\)$/m);
-  assertMatch(o.stdout, /^imports \(10\):$/m);
+  assertMatch(o.stdout, /^imports \(14\):$/m);
   assertMatch(
     o.stdout,
     /^ {2}wasi_snapshot_preview1\.environ_get +function +\(i32, i32\) -> \(i32\) +needs env$/m,
   );
   assertMatch(o.stdout, /^exports \(2\):$/m);
-  assertMatch(o.stdout, /^capabilities needed: io, process, env$/m);
+  assertMatch(o.stdout, /^capabilities needed: io, fs, process, env$/m);
   assertMatch(o.stdout, /^manifest: \(none found\)$/m);
   assertMatch(o.stdout, /^ {2}TOKEN=\[REDACTED\]$/m);
   assert.ok(!o.stdout.includes(SECRET));
@@ -525,13 +526,13 @@ Deno.test("cli: build writes a derived manifest that validates", async () => {
     assertEquals(b.code, 0, b.stderr);
     assertMatch(
       b.stdout,
-      /^wrote .*probe\.manifest\.json: 1 tool\(s\), capabilities \[io, process, env\], 10 WASI import\(s\)$/m,
+      /^wrote .*probe\.manifest\.json: 1 tool\(s\), capabilities \[io, fs, process, env\], 14 WASI import\(s\)$/m,
     );
     const m = JSON.parse(await Deno.readTextFile(`${dir}/probe.manifest.json`));
     assertEquals(m.name, "probe");
-    assertEquals(m.capabilities, ["io", "process", "env"]);
+    assertEquals(m.capabilities, ["io", "fs", "process", "env"]);
     assertEquals(m.tools.map((t: { name: string }) => t.name), ["probe"]);
-    assertEquals(m.wasi_imports.length, 10);
+    assertEquals(m.wasi_imports.length, 14);
     assertOneLineError(
       await porta(["build", `${dir}/probe.wasm`]),
       1,
@@ -561,6 +562,91 @@ Deno.test("cli: build writes a derived manifest that validates", async () => {
         .code,
       0,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli: secrets are redacted from the guest's stderr in run", async () => {
+  const o = await porta([
+    "run",
+    PROBE,
+    "--profile",
+    "full",
+    "--secret",
+    `TOKEN=${SECRET}`,
+    "--",
+    "elog",
+    "TOKEN",
+  ]);
+  assertEquals(o.code, 0);
+  assertMatch(o.stderr, /^log: TOKEN=\[REDACTED\]$/m);
+  assert.ok(!o.stderr.includes(SECRET));
+});
+
+Deno.test("cli: --dir preopens a directory, read-only unless :rw; nothing else is visible", async () => {
+  const dir = await tempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/in.txt`, "file content\n");
+    const args = ["run", PROBE, "--profile", "full"];
+    const r = await porta([
+      ...args,
+      "--dir",
+      `${dir}:/data`,
+      "--",
+      "read",
+      "/data/in.txt",
+    ]);
+    assertEquals([r.code, r.stdout], [0, "file content\n"]);
+    const ro = await porta([
+      ...args,
+      "--dir",
+      `${dir}:/data`,
+      "--",
+      "write",
+      "/data/out.txt",
+      "x",
+    ]);
+    assertEquals(ro.code, 1);
+    assertMatch(ro.stdout, /^cannot write \/data\/out\.txt: /);
+    const rw = await porta([
+      ...args,
+      "--dir",
+      `${dir}:/data:rw`,
+      "--",
+      "write",
+      "/data/out.txt",
+      "x",
+    ]);
+    assertEquals([rw.code, rw.stdout], [0, "wrote /data/out.txt\n"]);
+    assertEquals(await Deno.readTextFile(`${dir}/out.txt`), "x");
+    const none = await porta([...args, "--", "read", "/etc/hostname"]);
+    assertEquals(none.code, 1);
+    assertMatch(none.stdout, /^cannot read \/etc\/hostname: /);
+    const up = await porta([
+      ...args,
+      "--dir",
+      `${dir}:/data`,
+      "--",
+      "read",
+      "/data/../../etc/hostname",
+    ]);
+    assertEquals(up.code, 1);
+    assertMatch(up.stdout, /^cannot read /);
+    // Without the fs capability (profile worker) the module is refused before it runs.
+    const w = await porta([
+      "run",
+      PROBE,
+      "--profile",
+      "worker",
+      "--dir",
+      dir,
+      "--",
+      "read",
+      "x",
+    ]);
+    assertEquals(w.code, 1);
+    assertMatch(w.stderr, /path_open needs capability "fs" \(not granted\)/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
