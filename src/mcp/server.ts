@@ -525,6 +525,8 @@ export class McpServer {
         return Promise.resolve(this.#promptsList(params));
       case "prompts/get":
         return this.#promptsGet(req, params, signal);
+      case "completion/complete":
+        return Promise.resolve(this.#complete(params));
       case "logging/setLevel":
         return Promise.resolve(this.#setLevel(params));
       default:
@@ -571,6 +573,7 @@ export class McpServer {
         resources: { subscribe: false, listChanged: false },
         prompts: { listChanged: false },
         logging: {},
+        completions: {},
       },
       serverInfo: {
         name: this.#options.name ?? "porta",
@@ -636,6 +639,42 @@ export class McpServer {
       return out;
     });
     return next ? { prompts, nextCursor: next } : { prompts };
+  }
+
+  /**
+   * `completion/complete`: agents cannot suggest values yet, so the answer is
+   * always an empty list (valid per spec); the reference is still checked.
+   */
+  #complete(params: Record<string, unknown>): unknown {
+    const ref = params.ref;
+    const arg = params.argument;
+    if (!isPlainObject(ref) || typeof ref.type !== "string") {
+      throw new JsonRpcError(
+        ErrorCode.InvalidParams,
+        '"ref" must be an object',
+      );
+    }
+    if (!isPlainObject(arg) || typeof arg.name !== "string") {
+      throw new JsonRpcError(
+        ErrorCode.InvalidParams,
+        '"argument" must be an object with a "name"',
+      );
+    }
+    const m = this.#agent.manifest;
+    if (ref.type === "ref/prompt") {
+      if (!(m.prompts ?? []).some((p) => p.name === ref.name)) {
+        throw new JsonRpcError(
+          ErrorCode.InvalidParams,
+          `unknown prompt: ${String(ref.name)}`,
+        );
+      }
+    } else if (ref.type !== "ref/resource") {
+      throw new JsonRpcError(
+        ErrorCode.InvalidParams,
+        `unknown reference type: ${ref.type}`,
+      );
+    }
+    return { completion: { values: [], total: 0, hasMore: false } };
   }
 
   #setLevel(params: Record<string, unknown>): unknown {
@@ -823,6 +862,8 @@ export class McpServer {
       throw e;
     }
     const text = result.text !== "" ? result.text : (result.error ?? "");
+    const rich = result.isError ? undefined : richResult(text);
+    if (rich) return rich;
     const out: Record<string, unknown> = {
       content: [{ type: "text", text }],
       isError: result.isError,
@@ -866,13 +907,18 @@ export class McpServer {
         `reading ${uri} failed: ${oneLine(result.error ?? result.text)}`,
       );
     }
-    return {
-      contents: [{
-        uri,
-        mimeType: res.mimeType ?? "text/plain",
-        text: result.text,
-      }],
-    };
+    const mimeType = res.mimeType ?? "text/plain";
+    if (!isTextMime(mimeType)) {
+      const blob = result.text.replace(/\s+/g, "");
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(blob) || blob.length % 4 !== 0) {
+        throw new JsonRpcError(
+          ErrorCode.InternalError,
+          `reading ${uri} failed: ${mimeType} content must be returned as base64`,
+        );
+      }
+      return { contents: [{ uri, mimeType, blob }] };
+    }
+    return { contents: [{ uri, mimeType, text: result.text }] };
   }
 
   async #promptsGet(
@@ -936,6 +982,71 @@ export class McpServer {
     }
     return promptResult(result.text, prompt.description);
   }
+}
+
+/**
+ * Whether a MIME type is served as `text` (else the guest returns base64,
+ * served as `blob`): `text/*`, JSON, XML, YAML, TOML, JavaScript, and
+ * `+json`/`+xml` types.
+ */
+export function isTextMime(mimeType: string): boolean {
+  const m = mimeType.split(";")[0].trim().toLowerCase();
+  return m.startsWith("text/") || m.endsWith("+json") || m.endsWith("+xml") ||
+    [
+      "application/json",
+      "application/xml",
+      "application/javascript",
+      "application/yaml",
+      "application/x-yaml",
+      "application/toml",
+      "application/x-ndjson",
+    ].includes(m);
+}
+
+const str = (v: unknown): v is string => typeof v === "string";
+
+function isContentBlock(b: unknown): boolean {
+  if (!isPlainObject(b)) return false;
+  switch (b.type) {
+    case "text":
+      return str(b.text);
+    case "image":
+    case "audio":
+      return str(b.data) && str(b.mimeType);
+    case "resource":
+      return isPlainObject(b.resource) && str(b.resource.uri) &&
+        (str(b.resource.text) || str(b.resource.blob));
+    case "resource_link":
+      return str(b.uri) && str(b.name);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The rich-result convention of Porta tools: when a tool's result is a JSON
+ * object `{"content": [...]}` (optionally with `structuredContent` and
+ * `isError`, nothing else) whose items are all valid MCP content blocks
+ * (text, image, audio, resource, resource_link), it is returned as the MCP
+ * result itself. Any other text becomes one text block.
+ */
+export function richResult(text: string): Record<string, unknown> | undefined {
+  const v = parseObject(text);
+  if (!v || !Array.isArray(v.content) || v.content.length === 0) {
+    return undefined;
+  }
+  const allowed = new Set(["content", "structuredContent", "isError"]);
+  if (Object.keys(v).some((k) => !allowed.has(k))) return undefined;
+  if (!v.content.every(isContentBlock)) return undefined;
+  if (v.isError !== undefined && typeof v.isError !== "boolean") {
+    return undefined;
+  }
+  if (
+    v.structuredContent !== undefined && !isPlainObject(v.structuredContent)
+  ) {
+    return undefined;
+  }
+  return { ...v, isError: v.isError ?? false };
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {
