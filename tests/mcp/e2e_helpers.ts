@@ -14,6 +14,8 @@ export const CLI: string = `${ROOT}cli.ts`;
 export const DEMO: string = `${ROOT}testdata/agents/demo.wasm`;
 /** The test agent. */
 export const TEST_AGENT: string = `${ROOT}testdata/agents/testagent.wasm`;
+/** The agent implementing the MCP conformance suite's scenarios. */
+export const CONFORMANCE: string = `${ROOT}testdata/agents/conformance.wasm`;
 
 /** argv to start `porta serve` with Deno. */
 export function serveArgs(agent: string, flags: string[] = []): string[] {

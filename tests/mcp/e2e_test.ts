@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import {
+  CONFORMANCE,
   DEMO,
   type Session,
   startSession,
@@ -305,5 +306,52 @@ Deno.test({
         await assert.rejects(spin);
       },
     );
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: conformance agent: rich content, binary resource, prompts with images and resources, completion",
+  ...opts,
+  fn: async () => {
+    await withSession(CONFORMANCE, [], async ({ client }) => {
+      const mixed = (await client.callTool({
+        name: "test_multiple_content_types",
+        arguments: {},
+      })) as Any;
+      assert.deepEqual(mixed.content.map((c: Any) => c.type), [
+        "text",
+        "image",
+        "resource",
+      ]);
+      assert.equal(
+        mixed.content[2].resource.text,
+        '{"test":"data","value":123}',
+      );
+      const audio = (await client.callTool({
+        name: "test_audio_content",
+        arguments: {},
+      })) as Any;
+      assert.equal(audio.content[0].mimeType, "audio/wav");
+      assert.equal(atob(audio.content[0].data).slice(0, 4), "RIFF");
+      const bin =
+        (await client.readResource({ uri: "test://static-binary" })) as Any;
+      assert.equal(bin.contents[0].mimeType, "image/png");
+      assert.equal(atob(bin.contents[0].blob).slice(1, 4), "PNG");
+      const p = (await client.getPrompt({
+        name: "test_prompt_with_embedded_resource",
+        arguments: { resourceUri: "test://x" },
+      })) as Any;
+      assert.equal(p.messages[0].content.type, "resource");
+      assert.equal(p.messages[0].content.resource.uri, "test://x");
+      const img =
+        (await client.getPrompt({ name: "test_prompt_with_image" })) as Any;
+      assert.equal(img.messages[0].content.type, "image");
+      const c = (await client.complete({
+        ref: { type: "ref/prompt", name: "test_prompt_with_arguments" },
+        argument: { name: "arg1", value: "te" },
+      })) as Any;
+      assert.deepEqual(c.completion.values, []);
+    });
   },
 });

@@ -45,6 +45,8 @@ export class FakeAgent implements McpAgent {
       { name: "slow", inputSchema: { type: "object" } },
       { name: "hang", inputSchema: { type: "object" } },
       { name: "throws", inputSchema: { type: "object" } },
+      { name: "rich", inputSchema: { type: "object" } },
+      { name: "notrich", inputSchema: { type: "object" } },
       {
         name: "json",
         title: "JSON tool",
@@ -61,11 +63,20 @@ export class FakeAgent implements McpAgent {
       version: "1.2.3",
       description: "A fake agent.",
       tools,
-      resources: [{ uri: "fake://readme", name: "readme" }, {
-        uri: "fake://broken",
-        name: "broken",
-        mimeType: "text/markdown",
-      }],
+      resources: [
+        { uri: "fake://readme", name: "readme" },
+        {
+          uri: "fake://broken",
+          name: "broken",
+          mimeType: "text/markdown",
+        },
+        { uri: "fake://image", name: "image", mimeType: "image/png" },
+        {
+          uri: "fake://badblob",
+          name: "badblob",
+          mimeType: "application/octet-stream",
+        },
+      ],
       prompts: [
         {
           name: "plain",
@@ -105,6 +116,18 @@ export class FakeAgent implements McpAgent {
               resolve(r);
             });
           });
+        case "rich":
+          return result(JSON.stringify({
+            content: [
+              { type: "text", text: "t" },
+              { type: "image", data: "AAAA", mimeType: "image/png" },
+            ],
+          }));
+        case "notrich":
+          return result(JSON.stringify({
+            content: [{ type: "text", text: "t" }],
+            extra: 1,
+          }));
         case "json":
           return result('{"a":1}');
         case "throws":
@@ -121,6 +144,8 @@ export class FakeAgent implements McpAgent {
   }
 
   readResource(uri: string, _o?: CallOptions): Promise<ToolResult> {
+    if (uri === "fake://image") return Promise.resolve(result("iVBO\nRw=="));
+    if (uri === "fake://badblob") return Promise.resolve(result("not base64!"));
     if (uri === "fake://broken") {
       return Promise.resolve(result("trap: unreachable", true));
     }

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import {
   decodeCursor,
   encodeCursor,
+  isTextMime,
   McpServer,
   promptResult,
+  richResult,
 } from "../../src/mcp/server.ts";
 import type { JsonRpcMessage } from "../../src/mcp/jsonrpc.ts";
 import { FakeAgent } from "./fake_agent.ts";
@@ -133,8 +135,8 @@ Deno.test("tools/list pages with opaque cursors; bad cursor is -32602", async ()
     cursor = r.result.nextCursor;
     pages++;
   } while (cursor);
-  assert.deepEqual(pages, 3);
-  assert.deepEqual(names.length, 9);
+  assert.deepEqual(pages, 4);
+  assert.deepEqual(names.length, 11);
   assert.deepEqual(names[0], "echo");
   const bad = await h.request("tools/list", { cursor: "!!!" });
   assert.deepEqual(bad.error.code, -32602);
@@ -145,7 +147,7 @@ Deno.test("tools/list pages with opaque cursors; bad cursor is -32602", async ()
 Deno.test("tools with an outputSchema also get structuredContent; title/annotations listed", async () => {
   const h = new Harness();
   await h.init();
-  const list = await h.request("tools/list", { cursor: encodeCursor(6) });
+  const list = await h.request("tools/list", { cursor: encodeCursor(8) });
   assert.deepEqual(list.result.tools[0], {
     name: "json",
     title: "JSON tool",
@@ -164,6 +166,75 @@ Deno.test("tools with an outputSchema also get structuredContent; title/annotati
     arguments: { text: '{"a":1}' },
   });
   assert.equal(plain.result.structuredContent, undefined);
+});
+
+Deno.test("rich results pass through; anything else is one text block", async () => {
+  const h = new Harness();
+  await h.init();
+  const rich = await h.request("tools/call", { name: "rich" });
+  assert.deepEqual(rich.result, {
+    content: [
+      { type: "text", text: "t" },
+      { type: "image", data: "AAAA", mimeType: "image/png" },
+    ],
+    isError: false,
+  });
+  const not = await h.request("tools/call", { name: "notrich" });
+  assert.equal(not.result.content.length, 1);
+  assert.equal(not.result.content[0].type, "text");
+  assert.match(not.result.content[0].text, /"extra":1/);
+  assert.equal(
+    richResult('{"content":[{"type":"image","data":"x"}]}'),
+    undefined,
+  );
+  assert.equal(richResult('{"content":[]}'), undefined);
+  assert.equal(richResult("plain"), undefined);
+  assert.deepEqual(
+    richResult(
+      '{"content":[{"type":"resource_link","uri":"a:b","name":"n"}],"isError":true}',
+    ),
+    {
+      content: [{ type: "resource_link", uri: "a:b", name: "n" }],
+      isError: true,
+    },
+  );
+});
+
+Deno.test("binary resources are served as base64 blobs", async () => {
+  const h = new Harness();
+  await h.init();
+  const img = await h.request("resources/read", { uri: "fake://image" });
+  assert.deepEqual(img.result.contents, [{
+    uri: "fake://image",
+    mimeType: "image/png",
+    blob: "iVBORw==",
+  }]);
+  const bad = await h.request("resources/read", { uri: "fake://badblob" });
+  assert.equal(bad.error.code, -32603);
+  assert.match(bad.error.message, /base64/);
+  assert.ok(isTextMime("text/markdown; charset=utf-8"));
+  assert.ok(isTextMime("application/ld+json"));
+  assert.ok(!isTextMime("image/png"));
+});
+
+Deno.test("completion/complete answers an empty list and checks the reference", async () => {
+  const h = new Harness();
+  const init = await h.init();
+  assert.deepEqual(init.result.capabilities.completions, {});
+  const ok = await h.request("completion/complete", {
+    ref: { type: "ref/prompt", name: "plain" },
+    argument: { name: "topic", value: "w" },
+  });
+  assert.deepEqual(ok.result, {
+    completion: { values: [], total: 0, hasMore: false },
+  });
+  const unknown = await h.request("completion/complete", {
+    ref: { type: "ref/prompt", name: "nope" },
+    argument: { name: "x", value: "" },
+  });
+  assert.equal(unknown.error.code, -32602);
+  const bad = await h.request("completion/complete", { ref: {} });
+  assert.equal(bad.error.code, -32602);
 });
 
 Deno.test("cursor helpers round-trip", () => {
