@@ -25,11 +25,14 @@ export {
 export {
   deriveManifest,
   findManifest,
+  type JsonSchema,
   loadManifest,
   type Manifest,
   ManifestError,
   manifestPathFor,
+  type ModuleShape,
   parseManifest,
+  type PromptArgument,
   type PromptSpec,
   type ResourceSpec,
   type ToolSpec,
@@ -49,4 +52,20 @@ export {
   MetricsCollector,
   type RunMetrics,
 } from "./metrics.ts";
-export { decodeResponse, encodeRequest } from "./abi.ts";
+export {
+  type DecodedResponse,
+  decodeResponse,
+  encodeRequest,
+  PROMPT_GET_TOOL,
+  RESOURCE_READ_TOOL,
+} from "./abi.ts";
+export type { Capability } from "../sandbox/capabilities.ts";
+export type { Preopen } from "../sandbox/permissions.ts";
+export type {
+  AgentRuntime,
+  GuestJob,
+  GuestJobResult,
+  GuestRunIO,
+  GuestRunner,
+  RunnerOptions,
+} from "./runtime.ts";
