@@ -154,3 +154,17 @@ Deno.test("porta serve: bad command lines are one-line errors", async () => {
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: porta serve/);
 });
+
+Deno.test("porta serve: --secret values never reach stdout or stderr", async () => {
+  const r = await runRaw(TEST_AGENT, [
+    init,
+    '{"jsonrpc":"2.0","method":"notifications/initialized"}\n',
+    '{"jsonrpc":"2.0","id":"l","method":"logging/setLevel","params":{"level":"debug"}}\n',
+    '{"jsonrpc":"2.0","id":"e","method":"tools/call","params":{"name":"echo","arguments":{"text":"the token is hunter2-xyz"}}}\n',
+  ], ["--secret", "TOKEN=hunter2-xyz"]);
+  assert.equal(r.code, 0, r.stderr);
+  const answer = r.lines.find((m: any) => m.id === "e") as any;
+  assert.equal(answer.result.content[0].text, "the token is [REDACTED]");
+  assert.ok(!r.stdout.includes("hunter2"));
+  assert.ok(!r.stderr.includes("hunter2"));
+});
