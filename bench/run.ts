@@ -4,7 +4,8 @@
  * code, and prints per program native ms, ours ms and the ratio ours/native, plus the geometric
  * mean of the ratios, our compile speed (bytes/s) and the rough heap size of a decoded module.
  *
- * Usage: deno task bench [--filter NAME] [--runs N] [--scale N] [--json] [--native-only] [--shim]
+ * Usage: deno task bench [--filter NAME] [--runs N] [--scale N | --factor F] [--json] [--native-only] [--shim]
+ *   --scale N      size argument for every program; --factor F  multiply the default sizes by F;
  *   --native-only  run only the native engine; --shim  force bench/wasi_shim.ts over src/wasi;
  *   --self-test    put native WebAssembly in the "ours" slot (checks the harness itself).
  *
@@ -198,6 +199,7 @@ async function main(): Promise<number> {
       filter: { type: "string" },
       runs: { type: "string", default: "1" },
       scale: { type: "string" },
+      factor: { type: "string", default: "1" },
       json: { type: "boolean", default: false },
       "native-only": { type: "boolean", default: false },
       shim: { type: "boolean", default: false },
@@ -207,7 +209,7 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     console.log(
-      "usage: deno task bench [--filter NAME] [--runs N] [--scale N] [--json] [--native-only] [--shim] [--self-test]",
+      "usage: deno task bench [--filter NAME] [--runs N] [--scale N | --factor F] [--json] [--native-only] [--shim] [--self-test]",
     );
     return 0;
   }
@@ -223,6 +225,10 @@ async function main(): Promise<number> {
     (!Number.isInteger(scaleOverride) || scaleOverride < 1)
   ) {
     fail(`--scale must be a positive integer, got "${values.scale}"`);
+  }
+  const factor = Number(values.factor);
+  if (!(factor > 0)) {
+    fail(`--factor must be a positive number, got "${values.factor}"`);
   }
   const programs = PROGRAMS.filter((p) =>
     !values.filter || p.name.includes(values.filter)
@@ -259,7 +265,7 @@ async function main(): Promise<number> {
     const bytes = await Deno.readFile(
       new URL(`./wasm/${p.name}.wasm`, import.meta.url),
     );
-    const scale = scaleOverride ?? p.scale;
+    const scale = scaleOverride ?? Math.max(1, Math.round(p.scale * factor));
     const args = [p.name, String(scale)];
     const nativeModule = new WebAssembly.Module(bytes);
     runOnce(native, nativeModule, wasi.make, args); // warm-up: let V8 tier up
