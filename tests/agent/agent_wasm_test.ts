@@ -8,8 +8,11 @@ import { assertEquals, assertMatch, assertRejects } from "./asserts.ts";
 import { Agent, UnknownToolError } from "../../src/agent/agent.ts";
 import type { AgentRuntime } from "../../src/agent/runtime.ts";
 import { GuestPool } from "../../src/sandbox/wall.ts";
+import { deriveManifest } from "../../src/agent/manifest.ts";
 
 const TOOL = new URL("../../testdata/cli/tool.wasm", import.meta.url).pathname;
+const REACTOR =
+  new URL("../../testdata/cli/reactor.wasm", import.meta.url).pathname;
 const REF_WORKER = new URL("../sandbox/reference_worker.ts", import.meta.url);
 
 /** Host WebAssembly for describing + the reference worker: test-only. */
@@ -132,6 +135,47 @@ for (const [engine, runtime] of RUNTIMES) {
       );
     } finally {
       await agent.close();
+    }
+  });
+}
+
+for (const [engine, runtime] of RUNTIMES) {
+  Deno.test(`agent[${engine}]: a reactor's exports become tools with their own entry`, async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const wasm = `${dir}/reactor.wasm`;
+      await Deno.copyFile(REACTOR, wasm);
+      const m = new WebAssembly.Module(await Deno.readFile(wasm)); // test-only description
+      const manifest = deriveManifest({
+        imports: WebAssembly.Module.imports(m),
+        exports: WebAssembly.Module.exports(m),
+      }, "reactor");
+      assertEquals(manifest.tools.map((t) => [t.name, t.entry]), [[
+        "shout",
+        "shout",
+      ], ["count", "count"]]);
+      await Deno.writeTextFile(
+        `${dir}/reactor.manifest.json`,
+        JSON.stringify(manifest),
+      );
+      const agent = await Agent.load(wasm, { runtime });
+      try {
+        assertEquals([...agent.grants], ["io"]);
+        const r = await agent.callTool("shout", { text: "hi" });
+        assertEquals([r.isError, r.text], [
+          false,
+          '{"TOOL":"SHOUT","ARGUMENTS":{"TEXT":"HI"}}',
+        ]);
+        const c = await agent.callTool("count", { a: 1 });
+        assertEquals(
+          c.text,
+          String('{"tool":"count","arguments":{"a":1}}'.length),
+        );
+      } finally {
+        await agent.close();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
     }
   });
 }
