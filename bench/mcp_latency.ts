@@ -4,7 +4,8 @@
  * trivial tool call (`ping` -> "pong") after the first one: the module is
  * compiled once and calls run in warm workers, each in a fresh instance.
  *
- * Usage: deno run -A bench/mcp_latency.ts [--calls N] [--warmup N] [--agent PATH] [--json]
+ * Usage: deno run -A bench/mcp_latency.ts [--calls N] [--warmup N] [--agent PATH]
+ *        [--tool NAME] [--args JSON] [--json]
  * Target: median < 5 ms.
  *
  * @module
@@ -26,6 +27,7 @@ const { values } = parseArgs({
       default: `${root}testdata/agents/testagent.wasm`,
     },
     tool: { type: "string", default: "ping" },
+    args: { type: "string", default: "{}" },
     json: { type: "boolean", default: false },
   },
 });
@@ -68,7 +70,14 @@ const client = new Client({ name: "porta-bench", version: "1.0.0" });
 const t0 = performance.now();
 await client.connect(transport);
 const connectMs = performance.now() - t0;
-const call = () => client.callTool({ name: values.tool, arguments: {} });
+let toolArgs: Record<string, unknown>;
+try {
+  toolArgs = JSON.parse(values.args);
+} catch {
+  console.error("mcp_latency: --args must be a JSON object");
+  Deno.exit(2);
+}
+const call = () => client.callTool({ name: values.tool, arguments: toolArgs });
 
 const f0 = performance.now();
 const first = (await call()) as {
