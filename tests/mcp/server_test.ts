@@ -43,6 +43,13 @@ class Harness {
     assert.deepEqual(responses.length, 1, `exactly one response to ${method}`);
     return responses[0];
   }
+  /** Lets queued work run until `cond` holds (fails after 1000 turns). */
+  async until(cond: () => boolean): Promise<void> {
+    for (let i = 0; i < 1000 && !cond(); i++) {
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    assert.ok(cond(), "condition never became true");
+  }
   async init(): Promise<Any> {
     const r = await this.request("initialize", {
       protocolVersion: "2025-11-25",
@@ -303,8 +310,8 @@ Deno.test("cancellation: the running call is aborted and gets no response", asyn
     method: "tools/call",
     params: { name: "hang" },
   });
-  await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual(h.server.inFlight, 1);
+  await h.until(() => h.agent.calls.some((c) => c.name === "hang"));
   h.send({
     jsonrpc: "2.0",
     method: "notifications/cancelled",
@@ -327,8 +334,9 @@ Deno.test("ping is answered while a call is running", async () => {
     params: { name: "hang" },
   });
   h.send({ jsonrpc: "2.0", id: "p", method: "ping" });
-  await new Promise((r) => setTimeout(r, 10));
+  await h.until(() => h.sent.some((m) => m.id === "p"));
   assert.deepEqual(h.sent.filter((m) => m.id === "p").length, 1);
+  assert.deepEqual(h.server.inFlight, 1, "the call is still running");
   h.server.cancelAll();
   await h.server.idle();
   assert.deepEqual(h.sent.filter((m) => m.id === "long").length, 0);
