@@ -251,6 +251,21 @@ Deno.test({
           arguments: { pages: 64 },
         })) as Any;
         assert.equal(grow.isError, true);
+        assert.match(textOf(grow), /memory/i);
+        const trap =
+          (await client.callTool({ name: "trap", arguments: {} })) as Any;
+        assert.equal(trap.isError, true);
+        assert.match(textOf(trap), /unreachable/);
+        const exit = (await client.callTool({
+          name: "exit",
+          arguments: { code: 3 },
+        })) as Any;
+        assert.equal(exit.isError, true);
+        assert.match(textOf(exit), /3/);
+        const fail =
+          (await client.callTool({ name: "fail", arguments: {} })) as Any;
+        assert.equal(fail.isError, true);
+        assert.equal(textOf(fail), "this tool always fails");
         const small = (await client.callTool({
           name: "grow",
           arguments: { pages: 1 },
