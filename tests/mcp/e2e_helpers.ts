@@ -14,6 +14,8 @@ export const CLI: string = `${ROOT}cli.ts`;
 export const DEMO: string = `${ROOT}testdata/agents/demo.wasm`;
 /** The test agent. */
 export const TEST_AGENT: string = `${ROOT}testdata/agents/testagent.wasm`;
+/** An agent reading its environment (needs --profile full). */
+export const ENV_AGENT: string = `${ROOT}testdata/agents/envagent.wasm`;
 /** The agent implementing the MCP conformance suite's scenarios. */
 export const CONFORMANCE: string = `${ROOT}testdata/agents/conformance.wasm`;
 

@@ -4,7 +4,14 @@
  * on EOF; one-line errors for bad command lines.
  */
 import assert from "node:assert/strict";
-import { CLI, DEMO, ROOT, serveArgs, TEST_AGENT } from "./e2e_helpers.ts";
+import {
+  CLI,
+  DEMO,
+  ENV_AGENT,
+  ROOT,
+  serveArgs,
+  TEST_AGENT,
+} from "./e2e_helpers.ts";
 
 async function runRaw(
   agent: string,
@@ -167,4 +174,69 @@ Deno.test("porta serve: --secret values never reach stdout or stderr", async () 
   assert.equal(answer.result.content[0].text, "the token is [REDACTED]");
   assert.ok(!r.stdout.includes("hunter2"));
   assert.ok(!r.stderr.includes("hunter2"));
+});
+
+Deno.test("porta serve: --env, --env-file and --secret reach the guest; the host environment does not", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const envFile = `${dir}/agent.env`;
+    await Deno.writeTextFile(
+      envFile,
+      'FROM_FILE="file value"\nFOO=from-file\n',
+    );
+    const get = (id: number, name: string) =>
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id,
+        method: "tools/call",
+        params: { name: "getenv", arguments: { name } },
+      }) + "\n";
+    const r = await runRaw(ENV_AGENT, [
+      init,
+      get(1, "FOO"),
+      get(2, "FROM_FILE"),
+      get(3, "API_KEY"),
+      get(4, "HOME"),
+      get(5, "PATH"),
+    ], [
+      "--profile",
+      "full",
+      "--env-file",
+      envFile,
+      "--env",
+      "FOO=bar",
+      "--secret",
+      "API_KEY=s3cr3t-value",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const text = (id: number) => {
+      const m = r.lines.find((x: any) => x.id === id) as any;
+      return [m.result.isError, m.result.content[0].text];
+    };
+    assert.deepEqual(text(1), [false, "bar"]);
+    assert.deepEqual(text(2), [false, "file value"]);
+    // The secret reached the guest, and was redacted on the way out.
+    assert.deepEqual(text(3), [false, "[REDACTED]"]);
+    assert.deepEqual(text(4), [true, "unset"]);
+    assert.deepEqual(text(5), [true, "unset"]);
+    assert.ok(!r.stdout.includes("s3cr3t") && !r.stderr.includes("s3cr3t"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("porta serve: an agent whose imports are not granted is refused with one line per import", async () => {
+  const r = await cli(["serve", ENV_AGENT]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, "");
+  const lines = r.stderr.trim().split("\n");
+  assert.ok(lines.every((l) => l.startsWith("porta: error: ")), r.stderr);
+  assert.ok(
+    lines.some((l) => /environ_get needs capability "env"/.test(l)),
+    r.stderr,
+  );
+  assert.ok(
+    lines.some((l) => /environ_sizes_get needs capability "env"/.test(l)),
+    r.stderr,
+  );
 });
