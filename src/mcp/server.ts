@@ -7,6 +7,32 @@
  * Feed it raw messages with {@link McpServer.receive}; it sends responses and
  * notifications through the `send` function given to {@link McpServer.connect}.
  *
+ * Behaviour (MCP 2025-11-25; 2025-06-18, 2025-03-26 and 2024-11-05 are also
+ * accepted: the client's version is answered when supported, else the newest):
+ * - Before `initialize` only `ping` is served (others: -32600). Unknown
+ *   methods: -32601. Unknown tool or prompt, bad cursor, missing prompt
+ *   argument: -32602. Unknown resource: -32002. Agent failures: -32603.
+ * - `tools/call`: the guest's text becomes one text block with `isError`.
+ *   Argument problems found against the tool's `inputSchema` (required
+ *   properties, top-level types) are tool errors (`isError: true`), so a model
+ *   can correct itself. Rich results: a guest value `{"content":[...]}` made of
+ *   valid MCP content blocks is passed through (see {@link richResult}). Tools
+ *   with an `outputSchema` also get `structuredContent` when the text is a
+ *   JSON object.
+ * - `resources/read`: text for textual MIME types; for other types the guest
+ *   returns base64, served as `blob` (see {@link isTextMime}).
+ * - `prompts/get`: see {@link promptResult}.
+ * - Logging: off until `logging/setLevel`; guest stderr lines are sent as
+ *   `notifications/message` at level `info` (logger = agent name); the server
+ *   adds `debug` lines when a call starts/ends and a `warning` when it fails
+ *   (logger `porta`).
+ * - Progress: with `_meta.progressToken`, `notifications/progress` 0 (queued),
+ *   1 (running) and 2 (done) of total 2, always before the response.
+ * - Cancellation: `notifications/cancelled` aborts the call (the Agent stops
+ *   the guest by terminating its worker) and no response is sent.
+ * - Lists page by {@link McpServerOptions.pageSize} (default 50) with opaque
+ *   cursors. `completion/complete` answers an empty list.
+ *
  * @module
  */
 
