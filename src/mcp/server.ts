@@ -49,6 +49,13 @@ import {
   success,
 } from "./jsonrpc.ts";
 import { formatCallLine, formatMs } from "../agent/metrics.ts";
+import type {
+  CallLimits,
+  CallOptions,
+  ToolResult,
+} from "../agent/agent.ts";
+
+export type { CallLimits, CallOptions, ToolResult };
 
 /** Protocol versions this server speaks, newest first. */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
@@ -83,46 +90,6 @@ export type LogLevel =
   | "critical"
   | "alert"
   | "emergency";
-
-/** Per-call resource limits handed to the agent (same shape as the Agent layer's). */
-export interface CallLimits {
-  /** Maximum executed instructions. */
-  stepLimit?: number;
-  /** Maximum linear memory in 64 KiB pages. */
-  maxMemoryPages?: number;
-  /** Wall-clock limit in milliseconds. */
-  timeoutMs?: number;
-  /** Maximum captured stdout bytes. */
-  maxOutputBytes?: number;
-}
-
-/** Outcome of one guest call (same shape as the Agent layer's ToolResult). */
-export interface ToolResult {
-  /** The text result (or error text). */
-  text: string;
-  /** True when the call failed (err result, trap, limit, timeout, bad exit). */
-  isError: boolean;
-  /** Instructions executed. */
-  steps: number;
-  /** Memory pages at the end of the call. */
-  memoryPages: number;
-  /** Wall time in milliseconds. */
-  durationMs: number;
-  /** Guest exit code, `null` when it did not exit normally. */
-  exitCode: number | null;
-  /** One-line reason when `isError`. */
-  error?: string;
-}
-
-/** Options for one agent call. */
-export interface CallOptions {
-  /** Limits for this call. */
-  limits?: CallLimits;
-  /** Aborts (cancels) the call. */
-  signal?: AbortSignal;
-  /** Receives guest stderr text as it is written. */
-  onStderr?(text: string): void;
-}
 
 /** A tool as declared by the manifest. */
 export interface ToolInfo {
