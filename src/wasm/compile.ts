@@ -53,6 +53,9 @@ export interface CompiledModule {
 
 const UNKNOWN = 0; // bottom type in unreachable code
 
+const FUSE_INDEX: number[] = new Array(256).fill(-1);
+O.FUSE_OPS.forEach((op, i) => (FUSE_INDEX[op] = i));
+
 interface Ctrl {
   op: number; // 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0 func
   params: ValType[];
@@ -117,7 +120,7 @@ const MEM_TYPE = [
   I64,
 ];
 
-function numericSig(op: number): [ValType[], ValType] | null {
+export function numericSig(op: number): [ValType[], ValType] | null {
   if (op === 0x45) return [[I32], I32];
   if (op <= 0x4f) return [[I32, I32], I32];
   if (op === 0x50) return [[I64], I32];
@@ -185,7 +188,7 @@ function numericSig(op: number): [ValType[], ValType] | null {
   return null;
 }
 
-const SAT_SIG: [ValType, ValType][] = [
+export const SAT_SIG: [ValType, ValType][] = [
   [F32, I32],
   [F32, I32],
   [F64, I32],
@@ -367,6 +370,8 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
   const ctrls: Ctrl[] = [];
   let maxHeight = 0;
   let fuelPos = -1; // index of the current FUEL immediate, -1 when none yet in this basic block
+  let lastPos = -1; // start of the last emitted instruction in this basic block (for fusion)
+  let blockBreak = false;
   let opAt = 0;
 
   const err = (msg: string): never => fail(opAt, msg);
@@ -385,6 +390,7 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
   };
   const newBlock = () => {
     fuelPos = -1;
+    blockBreak = true;
   };
   const push = (t: ValType) => {
     vals.push(t);
@@ -444,6 +450,25 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
     const arity = lt.length;
     const srcH = vals.length - arity;
     if (srcH === f.height) {
+      if (conditional) {
+        // fuse a preceding i32 compare (spec-neutral peephole; same basic block only)
+        const lp = lastPos, lop = lp >= 0 ? code[lp] : -1;
+        if (lp === code.length - 1 && lop >= 0x45 && lop <= 0x4f) {
+          code[lp] = lop === 0x45 ? O.BRC + 10 : O.BRC + (lop - 0x46);
+          emitTarget(f);
+          return;
+        }
+        if (lp === code.length - 2 && lop >= O.FUSE_L && lop < O.FUSE_L + 10) {
+          code[lp] = O.BRC_L + (lop - O.FUSE_L);
+          emitTarget(f);
+          return;
+        }
+        if (lp === code.length - 2 && lop >= O.FUSE_K && lop < O.FUSE_K + 10) {
+          code[lp] = O.BRC_K + (lop - O.FUSE_K);
+          emitTarget(f);
+          return;
+        }
+      }
       code.push(conditional ? O.BR_IF : O.JMP);
     } else if (conditional) {
       code.push(O.BR_IF_COPY);
@@ -526,6 +551,7 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
   while (ctrls.length > 0) {
     if (r.pos >= r.end) fail(r.pos, "unexpected end of section or function");
     opAt = r.pos;
+    const instStart = code.length;
     const op = r.u8();
     switch (op) {
       case 0x00: // unreachable
@@ -1031,8 +1057,27 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
         popTypes(sig[0]);
         push(sig[1]);
         // reinterpretations are no-ops on the bit patterns kept in the stack
-        if (emitting() && !(op >= 0xbc && op <= 0xbf)) code.push(op);
+        if (emitting() && !(op >= 0xbc && op <= 0xbf)) {
+          const fi = FUSE_INDEX[op];
+          if (
+            fi >= 0 && lastPos >= 0 && lastPos === code.length - 2 &&
+            code[lastPos] === O.LOCAL_GET32
+          ) {
+            code[lastPos] = O.FUSE_L + fi;
+          } else if (
+            fi >= 0 && lastPos >= 0 && lastPos === code.length - 2 &&
+            code[lastPos] === O.CONST32
+          ) {
+            code[lastPos] = O.FUSE_K + fi;
+          } else code.push(op);
+        }
       }
+    }
+    if (blockBreak) {
+      blockBreak = false;
+      lastPos = -1;
+    } else if (code.length > instStart) {
+      lastPos = code[instStart] === O.FUEL ? instStart + 2 : instStart;
     }
   }
   if (r.pos !== r.end) fail(r.pos, "section size mismatch");

@@ -15,6 +15,7 @@ import { RuntimeError, trap } from "./errors.ts";
 import * as O from "./ops.ts";
 import { type Ctx, FuncInst, type MemInst } from "./runtime.ts";
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, type ValType } from "./types.ts";
+import { warmUp } from "./warmup.ts";
 import {
   ctz32,
   divS64,
@@ -192,6 +193,7 @@ export function invokeJS(f: FuncInst, args: unknown[]): unknown {
 }
 
 function callFromHost(f: FuncInst): void {
+  warmUp(warmCall);
   if (NEST >= MAX_NEST) trap("call stack exhausted: too many nested host calls");
   const baseDepth = DEPTH;
   NEST++;
@@ -425,6 +427,7 @@ const EMPTY: unknown[] = [];
  * argument position. Frames above baseDepth belong to this activation.
  */
 function run(f: FuncInst, baseDepth: number): void {
+  const i32 = I, f32 = Fs, f64 = F, rf = R;
   const entryCtx = f.ctx!;
   let ctx = entryCtx;
   let cur = f;
@@ -433,8 +436,8 @@ function run(f: FuncInst, baseDepth: number): void {
   let fp = SP - 2 * cf.nparams;
   let sp = fp + 2 * cf.nlocals;
   if (sp + 2 * cf.maxHeight > STACK_LIMIT) trap("call stack exhausted");
-  for (let k = SP; k < sp; k++) I[k] = 0;
-  for (let k = 0; k < cf.refLocals.length; k++) R[(fp + cf.refLocals[k]) >> 1] = null;
+  for (let k = SP; k < sp; k++) i32[k] = 0;
+  for (let k = 0; k < cf.refLocals.length; k++) rf[(fp + cf.refLocals[k]) >> 1] = null;
   let pc = 0;
   let depth = DEPTH;
   let fuel = entryCtx.fuel;
@@ -468,39 +471,39 @@ function run(f: FuncInst, baseDepth: number): void {
           const dst = fp + code[pc + 1];
           n = code[pc + 2];
           const src = sp - 2 * n;
-          for (let k = 0; k < 2 * n; k++) I[dst + k] = I[src + k];
-          if (op === O.BR_R) for (let k = 0; k < n; k++) R[(dst >> 1) + k] = R[(src >> 1) + k];
+          for (let k = 0; k < 2 * n; k++) i32[dst + k] = i32[src + k];
+          if (op === O.BR_R) for (let k = 0; k < n; k++) rf[(dst >> 1) + k] = rf[(src >> 1) + k];
           sp = dst + 2 * n;
           pc = target;
           break;
         }
         case O.BR_IF:
           sp -= 2;
-          if (I[sp] !== 0) pc = code[pc];
+          if (i32[sp] !== 0) pc = code[pc];
           else pc++;
           break;
         case O.BR_IF_COPY:
           sp -= 2;
-          if (I[sp] !== 0) {
+          if (i32[sp] !== 0) {
             const target = code[pc];
             const dst = fp + code[pc + 1];
             n = code[pc + 2];
             const src = sp - 2 * n;
-            for (let k = 0; k < 2 * n; k++) I[dst + k] = I[src + k];
-            if (code[pc + 3]) for (let k = 0; k < n; k++) R[(dst >> 1) + k] = R[(src >> 1) + k];
+            for (let k = 0; k < 2 * n; k++) i32[dst + k] = i32[src + k];
+            if (code[pc + 3]) for (let k = 0; k < n; k++) rf[(dst >> 1) + k] = rf[(src >> 1) + k];
             sp = dst + 2 * n;
             pc = target;
           } else pc += 4;
           break;
         case O.IF:
           sp -= 2;
-          if (I[sp] === 0) pc = code[pc];
+          if (i32[sp] === 0) pc = code[pc];
           else pc++;
           break;
         case O.BR_TABLE: {
           n = code[pc];
           sp -= 2;
-          let i = I[sp] >>> 0;
+          let i = i32[sp] >>> 0;
           if (i > n) i = n;
           const e = pc + 2 + 3 * i;
           const cnt = code[e + 2];
@@ -508,8 +511,8 @@ function run(f: FuncInst, baseDepth: number): void {
             const dst = fp + code[e + 1];
             const src = sp - 2 * cnt;
             if (dst !== src) {
-              for (let k = 0; k < 2 * cnt; k++) I[dst + k] = I[src + k];
-              if (code[pc + 1]) for (let k = 0; k < cnt; k++) R[(dst >> 1) + k] = R[(src >> 1) + k];
+              for (let k = 0; k < 2 * cnt; k++) i32[dst + k] = i32[src + k];
+              if (code[pc + 1]) for (let k = 0; k < cnt; k++) rf[(dst >> 1) + k] = rf[(src >> 1) + k];
             }
             sp = dst + 2 * cnt;
           }
@@ -520,8 +523,8 @@ function run(f: FuncInst, baseDepth: number): void {
           n = code[pc];
           const src = sp - 2 * n;
           if (src !== fp) {
-            for (let k = 0; k < 2 * n; k++) I[fp + k] = I[src + k];
-            if (code[pc + 1]) for (let k = 0; k < n; k++) R[(fp >> 1) + k] = R[(src >> 1) + k];
+            for (let k = 0; k < 2 * n; k++) i32[fp + k] = i32[src + k];
+            if (code[pc + 1]) for (let k = 0; k < n; k++) rf[(fp >> 1) + k] = rf[(src >> 1) + k];
           }
           sp = fp + 2 * n;
           if (depth === baseDepth) {
@@ -556,7 +559,7 @@ function run(f: FuncInst, baseDepth: number): void {
             const ti = code[pc++];
             const tab = ctx.tables[code[pc++]];
             sp -= 2;
-            const i = I[sp] >>> 0;
+            const i = i32[sp] >>> 0;
             if (i >= tab.elems.length) trap("undefined element");
             const e = tab.elems[i] as FuncInst | null;
             if (e === null) trap("uninitialized element");
@@ -580,8 +583,8 @@ function run(f: FuncInst, baseDepth: number): void {
               n = callee.type.results.length;
               const src = sp - 2 * n;
               if (src !== fp) {
-                for (let k = 0; k < 2 * n; k++) I[fp + k] = I[src + k];
-                for (let k = 0; k < n; k++) R[(fp >> 1) + k] = R[(src >> 1) + k];
+                for (let k = 0; k < 2 * n; k++) i32[fp + k] = i32[src + k];
+                for (let k = 0; k < n; k++) rf[(fp >> 1) + k] = rf[(src >> 1) + k];
               }
               sp = fp + 2 * n;
               if (depth === baseDepth) {
@@ -611,8 +614,8 @@ function run(f: FuncInst, baseDepth: number): void {
             const np2 = 2 * ncf.nparams;
             const src = sp - np2;
             if (src !== fp) {
-              for (let k = 0; k < np2; k++) I[fp + k] = I[src + k];
-              for (let k = 0; k < ncf.nparams; k++) R[(fp >> 1) + k] = R[(src >> 1) + k];
+              for (let k = 0; k < np2; k++) i32[fp + k] = i32[src + k];
+              for (let k = 0; k < ncf.nparams; k++) rf[(fp >> 1) + k] = rf[(src >> 1) + k];
             }
             sp = fp + np2;
           } else {
@@ -627,10 +630,10 @@ function run(f: FuncInst, baseDepth: number): void {
           }
           const nsp = fp + 2 * ncf.nlocals;
           if (nsp + 2 * ncf.maxHeight > STACK_LIMIT) trap("call stack exhausted");
-          for (let k = sp; k < nsp; k++) I[k] = 0;
+          for (let k = sp; k < nsp; k++) i32[k] = 0;
           sp = nsp;
           const rl = ncf.refLocals;
-          for (let k = 0; k < rl.length; k++) R[(fp + rl[k]) >> 1] = null;
+          for (let k = 0; k < rl.length; k++) rf[(fp + rl[k]) >> 1] = null;
           cur = callee;
           code = ncf.code;
           pc = 0;
@@ -651,198 +654,198 @@ function run(f: FuncInst, baseDepth: number): void {
           break;
         case O.SELECT:
           sp -= 4;
-          if (I[sp + 2] === 0) {
-            I[sp - 2] = I[sp];
-            I[sp - 1] = I[sp + 1];
+          if (i32[sp + 2] === 0) {
+            i32[sp - 2] = i32[sp];
+            i32[sp - 1] = i32[sp + 1];
           }
           break;
         case O.SELECT_R:
           sp -= 4;
-          if (I[sp + 2] === 0) R[(sp - 2) >> 1] = R[sp >> 1];
+          if (i32[sp + 2] === 0) rf[(sp - 2) >> 1] = rf[sp >> 1];
           break;
         case O.LOCAL_GET32:
-          I[sp] = I[fp + code[pc++]];
+          i32[sp] = i32[fp + code[pc++]];
           sp += 2;
           break;
         case O.LOCAL_GET64:
           a = fp + code[pc++];
-          I[sp] = I[a];
-          I[sp + 1] = I[a + 1];
+          i32[sp] = i32[a];
+          i32[sp + 1] = i32[a + 1];
           sp += 2;
           break;
         case O.LOCAL_GET_R:
-          R[sp >> 1] = R[(fp + code[pc++]) >> 1];
+          rf[sp >> 1] = rf[(fp + code[pc++]) >> 1];
           sp += 2;
           break;
         case O.LOCAL_SET32:
           sp -= 2;
-          I[fp + code[pc++]] = I[sp];
+          i32[fp + code[pc++]] = i32[sp];
           break;
         case O.LOCAL_SET64:
           sp -= 2;
           a = fp + code[pc++];
-          I[a] = I[sp];
-          I[a + 1] = I[sp + 1];
+          i32[a] = i32[sp];
+          i32[a + 1] = i32[sp + 1];
           break;
         case O.LOCAL_SET_R:
           sp -= 2;
-          R[(fp + code[pc++]) >> 1] = R[sp >> 1];
+          rf[(fp + code[pc++]) >> 1] = rf[sp >> 1];
           break;
         case O.LOCAL_TEE32:
-          I[fp + code[pc++]] = I[sp - 2];
+          i32[fp + code[pc++]] = i32[sp - 2];
           break;
         case O.LOCAL_TEE64:
           a = fp + code[pc++];
-          I[a] = I[sp - 2];
-          I[a + 1] = I[sp - 1];
+          i32[a] = i32[sp - 2];
+          i32[a + 1] = i32[sp - 1];
           break;
         case O.LOCAL_TEE_R:
-          R[(fp + code[pc++]) >> 1] = R[(sp - 2) >> 1];
+          rf[(fp + code[pc++]) >> 1] = rf[(sp - 2) >> 1];
           break;
         case O.GLOBAL_GET: {
           const g = globals[code[pc++]].v;
-          I[sp] = g[0];
-          I[sp + 1] = g[1];
+          i32[sp] = g[0];
+          i32[sp + 1] = g[1];
           sp += 2;
           break;
         }
         case O.GLOBAL_SET: {
           const g = globals[code[pc++]].v;
           sp -= 2;
-          g[0] = I[sp];
-          g[1] = I[sp + 1];
+          g[0] = i32[sp];
+          g[1] = i32[sp + 1];
           break;
         }
         case O.GLOBAL_GET_R:
-          R[sp >> 1] = globals[code[pc++]].ref;
+          rf[sp >> 1] = globals[code[pc++]].ref;
           sp += 2;
           break;
         case O.GLOBAL_SET_R:
           sp -= 2;
-          globals[code[pc++]].ref = R[sp >> 1];
+          globals[code[pc++]].ref = rf[sp >> 1];
           break;
         case O.CONST32:
-          I[sp] = code[pc++];
+          i32[sp] = code[pc++];
           sp += 2;
           break;
         case O.CONST64:
-          I[sp] = code[pc];
-          I[sp + 1] = code[pc + 1];
+          i32[sp] = code[pc];
+          i32[sp + 1] = code[pc + 1];
           pc += 2;
           sp += 2;
           break;
 
         // ---- memory (memory 0) ----
         case 0x28:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a + 4 > memLen) oobMem();
-          I[sp - 2] = dv.getInt32(a, true);
+          i32[sp - 2] = dv.getInt32(a, true);
           break;
         case 0x29:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a + 8 > memLen) oobMem();
-          I[sp - 2] = dv.getInt32(a, true);
-          I[sp - 1] = dv.getInt32(a + 4, true);
+          i32[sp - 2] = dv.getInt32(a, true);
+          i32[sp - 1] = dv.getInt32(a + 4, true);
           break;
         case 0x2c:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a >= memLen) oobMem();
-          I[sp - 2] = dv.getInt8(a);
+          i32[sp - 2] = dv.getInt8(a);
           break;
         case 0x2d:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a >= memLen) oobMem();
-          I[sp - 2] = dv.getUint8(a);
+          i32[sp - 2] = dv.getUint8(a);
           break;
         case 0x2e:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a + 2 > memLen) oobMem();
-          I[sp - 2] = dv.getInt16(a, true);
+          i32[sp - 2] = dv.getInt16(a, true);
           break;
         case 0x2f:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a + 2 > memLen) oobMem();
-          I[sp - 2] = dv.getUint16(a, true);
+          i32[sp - 2] = dv.getUint16(a, true);
           break;
         case 0x30:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a >= memLen) oobMem();
-          I[sp - 2] = x = dv.getInt8(a);
-          I[sp - 1] = x >> 31;
+          i32[sp - 2] = x = dv.getInt8(a);
+          i32[sp - 1] = x >> 31;
           break;
         case 0x31:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a >= memLen) oobMem();
-          I[sp - 2] = dv.getUint8(a);
-          I[sp - 1] = 0;
+          i32[sp - 2] = dv.getUint8(a);
+          i32[sp - 1] = 0;
           break;
         case 0x32:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a + 2 > memLen) oobMem();
-          I[sp - 2] = x = dv.getInt16(a, true);
-          I[sp - 1] = x >> 31;
+          i32[sp - 2] = x = dv.getInt16(a, true);
+          i32[sp - 1] = x >> 31;
           break;
         case 0x33:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a + 2 > memLen) oobMem();
-          I[sp - 2] = dv.getUint16(a, true);
-          I[sp - 1] = 0;
+          i32[sp - 2] = dv.getUint16(a, true);
+          i32[sp - 1] = 0;
           break;
         case 0x34:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a + 4 > memLen) oobMem();
-          I[sp - 2] = x = dv.getInt32(a, true);
-          I[sp - 1] = x >> 31;
+          i32[sp - 2] = x = dv.getInt32(a, true);
+          i32[sp - 1] = x >> 31;
           break;
         case 0x35:
-          a = (I[sp - 2] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp - 2] >>> 0) + (code[pc++] >>> 0);
           if (a + 4 > memLen) oobMem();
-          I[sp - 2] = dv.getInt32(a, true);
-          I[sp - 1] = 0;
+          i32[sp - 2] = dv.getInt32(a, true);
+          i32[sp - 1] = 0;
           break;
         case 0x36:
           sp -= 4;
-          a = (I[sp] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp] >>> 0) + (code[pc++] >>> 0);
           if (a + 4 > memLen) oobMem();
-          dv.setInt32(a, I[sp + 2], true);
+          dv.setInt32(a, i32[sp + 2], true);
           break;
         case 0x37:
           sp -= 4;
-          a = (I[sp] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp] >>> 0) + (code[pc++] >>> 0);
           if (a + 8 > memLen) oobMem();
-          dv.setInt32(a, I[sp + 2], true);
-          dv.setInt32(a + 4, I[sp + 3], true);
+          dv.setInt32(a, i32[sp + 2], true);
+          dv.setInt32(a + 4, i32[sp + 3], true);
           break;
         case 0x3a:
         case 0x3c:
           sp -= 4;
-          a = (I[sp] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp] >>> 0) + (code[pc++] >>> 0);
           if (a >= memLen) oobMem();
-          dv.setInt8(a, I[sp + 2]);
+          dv.setInt8(a, i32[sp + 2]);
           break;
         case 0x3b:
         case 0x3d:
           sp -= 4;
-          a = (I[sp] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp] >>> 0) + (code[pc++] >>> 0);
           if (a + 2 > memLen) oobMem();
-          dv.setInt16(a, I[sp + 2], true);
+          dv.setInt16(a, i32[sp + 2], true);
           break;
         case 0x3e:
           sp -= 4;
-          a = (I[sp] >>> 0) + (code[pc++] >>> 0);
+          a = (i32[sp] >>> 0) + (code[pc++] >>> 0);
           if (a + 4 > memLen) oobMem();
-          dv.setInt32(a, I[sp + 2], true);
+          dv.setInt32(a, i32[sp + 2], true);
           break;
         case O.MEM_N:
           sp = memN(code[pc], code[pc + 1] >>> 0, ctx.mems[code[pc + 2]], sp);
           pc += 3;
           break;
         case O.MEMORY_SIZE:
-          I[sp] = ctx.mems[code[pc++]].pages;
+          i32[sp] = ctx.mems[code[pc++]].pages;
           sp += 2;
           break;
         case O.MEMORY_GROW:
-          I[sp - 2] = ctx.mems[code[pc++]].grow(I[sp - 2] >>> 0);
+          i32[sp - 2] = ctx.mems[code[pc++]].grow(i32[sp - 2] >>> 0);
           if (mem0) {
             dv = mem0.dv;
             memLen = dv.byteLength;
@@ -851,59 +854,59 @@ function run(f: FuncInst, baseDepth: number): void {
 
         // ---- i32 ----
         case 0x45:
-          I[sp - 2] = I[sp - 2] === 0 ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] === 0 ? 1 : 0;
           break;
         case 0x46:
           sp -= 2;
-          I[sp - 2] = I[sp - 2] === I[sp] ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] === i32[sp] ? 1 : 0;
           break;
         case 0x47:
           sp -= 2;
-          I[sp - 2] = I[sp - 2] !== I[sp] ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] !== i32[sp] ? 1 : 0;
           break;
         case 0x48:
           sp -= 2;
-          I[sp - 2] = I[sp - 2] < I[sp] ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] < i32[sp] ? 1 : 0;
           break;
         case 0x49:
           sp -= 2;
-          I[sp - 2] = (I[sp - 2] >>> 0) < (I[sp] >>> 0) ? 1 : 0;
+          i32[sp - 2] = (i32[sp - 2] >>> 0) < (i32[sp] >>> 0) ? 1 : 0;
           break;
         case 0x4a:
           sp -= 2;
-          I[sp - 2] = I[sp - 2] > I[sp] ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] > i32[sp] ? 1 : 0;
           break;
         case 0x4b:
           sp -= 2;
-          I[sp - 2] = (I[sp - 2] >>> 0) > (I[sp] >>> 0) ? 1 : 0;
+          i32[sp - 2] = (i32[sp - 2] >>> 0) > (i32[sp] >>> 0) ? 1 : 0;
           break;
         case 0x4c:
           sp -= 2;
-          I[sp - 2] = I[sp - 2] <= I[sp] ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] <= i32[sp] ? 1 : 0;
           break;
         case 0x4d:
           sp -= 2;
-          I[sp - 2] = (I[sp - 2] >>> 0) <= (I[sp] >>> 0) ? 1 : 0;
+          i32[sp - 2] = (i32[sp - 2] >>> 0) <= (i32[sp] >>> 0) ? 1 : 0;
           break;
         case 0x4e:
           sp -= 2;
-          I[sp - 2] = I[sp - 2] >= I[sp] ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] >= i32[sp] ? 1 : 0;
           break;
         case 0x4f:
           sp -= 2;
-          I[sp - 2] = (I[sp - 2] >>> 0) >= (I[sp] >>> 0) ? 1 : 0;
+          i32[sp - 2] = (i32[sp - 2] >>> 0) >= (i32[sp] >>> 0) ? 1 : 0;
           break;
         // ---- i64 compare ----
         case 0x50:
-          I[sp - 2] = (I[sp - 2] | I[sp - 1]) === 0 ? 1 : 0;
+          i32[sp - 2] = (i32[sp - 2] | i32[sp - 1]) === 0 ? 1 : 0;
           break;
         case 0x51:
           sp -= 2;
-          I[sp - 2] = I[sp - 2] === I[sp] && I[sp - 1] === I[sp + 1] ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] === i32[sp] && i32[sp - 1] === i32[sp + 1] ? 1 : 0;
           break;
         case 0x52:
           sp -= 2;
-          I[sp - 2] = I[sp - 2] !== I[sp] || I[sp - 1] !== I[sp + 1] ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] !== i32[sp] || i32[sp - 1] !== i32[sp + 1] ? 1 : 0;
           break;
         case 0x53: // lt_s
         case 0x54: // lt_u
@@ -914,508 +917,875 @@ function run(f: FuncInst, baseDepth: number): void {
         case 0x59: // ge_s
         case 0x5a: { // ge_u
           sp -= 2;
-          const ah = I[sp - 1], bh = I[sp + 1];
+          const ah = i32[sp - 1], bh = i32[sp + 1];
           let cmp: number; // -1, 0, 1
           if (ah !== bh) {
             if (op & 1) cmp = ah < bh ? -1 : 1; // signed ops are odd: 0x53,0x55,0x57,0x59
             else cmp = (ah >>> 0) < (bh >>> 0) ? -1 : 1;
           } else {
-            const al = I[sp - 2] >>> 0, bl = I[sp] >>> 0;
+            const al = i32[sp - 2] >>> 0, bl = i32[sp] >>> 0;
             cmp = al < bl ? -1 : al > bl ? 1 : 0;
           }
           const k = (op - 0x53) >> 1; // 0 lt, 1 gt, 2 le, 3 ge
-          I[sp - 2] = (k === 0 ? cmp < 0 : k === 1 ? cmp > 0 : k === 2 ? cmp <= 0 : cmp >= 0) ? 1 : 0;
+          i32[sp - 2] = (k === 0 ? cmp < 0 : k === 1 ? cmp > 0 : k === 2 ? cmp <= 0 : cmp >= 0) ? 1 : 0;
           break;
         }
         // ---- f32 compare ----
         case 0x5b:
           sp -= 2;
-          I[sp - 2] = Fs[sp - 2] === Fs[sp] ? 1 : 0;
+          i32[sp - 2] = f32[sp - 2] === f32[sp] ? 1 : 0;
           break;
         case 0x5c:
           sp -= 2;
-          I[sp - 2] = Fs[sp - 2] !== Fs[sp] ? 1 : 0;
+          i32[sp - 2] = f32[sp - 2] !== f32[sp] ? 1 : 0;
           break;
         case 0x5d:
           sp -= 2;
-          I[sp - 2] = Fs[sp - 2] < Fs[sp] ? 1 : 0;
+          i32[sp - 2] = f32[sp - 2] < f32[sp] ? 1 : 0;
           break;
         case 0x5e:
           sp -= 2;
-          I[sp - 2] = Fs[sp - 2] > Fs[sp] ? 1 : 0;
+          i32[sp - 2] = f32[sp - 2] > f32[sp] ? 1 : 0;
           break;
         case 0x5f:
           sp -= 2;
-          I[sp - 2] = Fs[sp - 2] <= Fs[sp] ? 1 : 0;
+          i32[sp - 2] = f32[sp - 2] <= f32[sp] ? 1 : 0;
           break;
         case 0x60:
           sp -= 2;
-          I[sp - 2] = Fs[sp - 2] >= Fs[sp] ? 1 : 0;
+          i32[sp - 2] = f32[sp - 2] >= f32[sp] ? 1 : 0;
           break;
         // ---- f64 compare ----
         case 0x61:
           sp -= 2;
-          I[sp - 2] = F[(sp - 2) >> 1] === F[sp >> 1] ? 1 : 0;
+          i32[sp - 2] = f64[(sp - 2) >> 1] === f64[sp >> 1] ? 1 : 0;
           break;
         case 0x62:
           sp -= 2;
-          I[sp - 2] = F[(sp - 2) >> 1] !== F[sp >> 1] ? 1 : 0;
+          i32[sp - 2] = f64[(sp - 2) >> 1] !== f64[sp >> 1] ? 1 : 0;
           break;
         case 0x63:
           sp -= 2;
-          I[sp - 2] = F[(sp - 2) >> 1] < F[sp >> 1] ? 1 : 0;
+          i32[sp - 2] = f64[(sp - 2) >> 1] < f64[sp >> 1] ? 1 : 0;
           break;
         case 0x64:
           sp -= 2;
-          I[sp - 2] = F[(sp - 2) >> 1] > F[sp >> 1] ? 1 : 0;
+          i32[sp - 2] = f64[(sp - 2) >> 1] > f64[sp >> 1] ? 1 : 0;
           break;
         case 0x65:
           sp -= 2;
-          I[sp - 2] = F[(sp - 2) >> 1] <= F[sp >> 1] ? 1 : 0;
+          i32[sp - 2] = f64[(sp - 2) >> 1] <= f64[sp >> 1] ? 1 : 0;
           break;
         case 0x66:
           sp -= 2;
-          I[sp - 2] = F[(sp - 2) >> 1] >= F[sp >> 1] ? 1 : 0;
+          i32[sp - 2] = f64[(sp - 2) >> 1] >= f64[sp >> 1] ? 1 : 0;
           break;
         // ---- i32 arithmetic ----
         case 0x67:
-          I[sp - 2] = Math.clz32(I[sp - 2]);
+          i32[sp - 2] = Math.clz32(i32[sp - 2]);
           break;
         case 0x68:
-          I[sp - 2] = ctz32(I[sp - 2]);
+          i32[sp - 2] = ctz32(i32[sp - 2]);
           break;
         case 0x69:
-          I[sp - 2] = popcnt32(I[sp - 2]);
+          i32[sp - 2] = popcnt32(i32[sp - 2]);
           break;
         case 0x6a:
           sp -= 2;
-          I[sp - 2] = (I[sp - 2] + I[sp]) | 0;
+          i32[sp - 2] = (i32[sp - 2] + i32[sp]) | 0;
           break;
         case 0x6b:
           sp -= 2;
-          I[sp - 2] = (I[sp - 2] - I[sp]) | 0;
+          i32[sp - 2] = (i32[sp - 2] - i32[sp]) | 0;
           break;
         case 0x6c:
           sp -= 2;
-          I[sp - 2] = Math.imul(I[sp - 2], I[sp]);
+          i32[sp - 2] = Math.imul(i32[sp - 2], i32[sp]);
           break;
         case 0x6d:
           sp -= 2;
-          b = I[sp];
-          a = I[sp - 2];
+          b = i32[sp];
+          a = i32[sp - 2];
           if (b === 0) trap("integer divide by zero");
           if (a === -2147483648 && b === -1) trap("integer overflow");
-          I[sp - 2] = (a / b) | 0;
+          i32[sp - 2] = (a / b) | 0;
           break;
         case 0x6e:
           sp -= 2;
-          b = I[sp] >>> 0;
+          b = i32[sp] >>> 0;
           if (b === 0) trap("integer divide by zero");
-          I[sp - 2] = ((I[sp - 2] >>> 0) / b) | 0;
+          i32[sp - 2] = ((i32[sp - 2] >>> 0) / b) | 0;
           break;
         case 0x6f:
           sp -= 2;
-          b = I[sp];
+          b = i32[sp];
           if (b === 0) trap("integer divide by zero");
-          I[sp - 2] = b === -1 ? 0 : (I[sp - 2] % b) | 0;
+          i32[sp - 2] = b === -1 ? 0 : (i32[sp - 2] % b) | 0;
           break;
         case 0x70:
           sp -= 2;
-          b = I[sp] >>> 0;
+          b = i32[sp] >>> 0;
           if (b === 0) trap("integer divide by zero");
-          I[sp - 2] = ((I[sp - 2] >>> 0) % b) | 0;
+          i32[sp - 2] = ((i32[sp - 2] >>> 0) % b) | 0;
           break;
         case 0x71:
           sp -= 2;
-          I[sp - 2] &= I[sp];
+          i32[sp - 2] &= i32[sp];
           break;
         case 0x72:
           sp -= 2;
-          I[sp - 2] |= I[sp];
+          i32[sp - 2] |= i32[sp];
           break;
         case 0x73:
           sp -= 2;
-          I[sp - 2] ^= I[sp];
+          i32[sp - 2] ^= i32[sp];
           break;
         case 0x74:
           sp -= 2;
-          I[sp - 2] <<= I[sp];
+          i32[sp - 2] <<= i32[sp];
           break;
         case 0x75:
           sp -= 2;
-          I[sp - 2] >>= I[sp];
+          i32[sp - 2] >>= i32[sp];
           break;
         case 0x76:
           sp -= 2;
-          I[sp - 2] = I[sp - 2] >>> I[sp];
+          i32[sp - 2] = i32[sp - 2] >>> i32[sp];
           break;
         case 0x77:
           sp -= 2;
-          a = I[sp - 2];
-          b = I[sp] & 31;
-          I[sp - 2] = (a << b) | (a >>> (32 - b));
+          a = i32[sp - 2];
+          b = i32[sp] & 31;
+          i32[sp - 2] = (a << b) | (a >>> (32 - b));
           break;
         case 0x78:
           sp -= 2;
-          a = I[sp - 2];
-          b = I[sp] & 31;
-          I[sp - 2] = (a >>> b) | (a << (32 - b));
+          a = i32[sp - 2];
+          b = i32[sp] & 31;
+          i32[sp - 2] = (a >>> b) | (a << (32 - b));
           break;
         // ---- i64 arithmetic ----
         case 0x79:
-          x = I[sp - 1];
-          I[sp - 2] = x !== 0 ? Math.clz32(x) : 32 + Math.clz32(I[sp - 2]);
-          I[sp - 1] = 0;
+          x = i32[sp - 1];
+          i32[sp - 2] = x !== 0 ? Math.clz32(x) : 32 + Math.clz32(i32[sp - 2]);
+          i32[sp - 1] = 0;
           break;
         case 0x7a:
-          x = I[sp - 2];
-          I[sp - 2] = x !== 0 ? ctz32(x) : 32 + ctz32(I[sp - 1]);
-          I[sp - 1] = 0;
+          x = i32[sp - 2];
+          i32[sp - 2] = x !== 0 ? ctz32(x) : 32 + ctz32(i32[sp - 1]);
+          i32[sp - 1] = 0;
           break;
         case 0x7b:
-          I[sp - 2] = popcnt32(I[sp - 2]) + popcnt32(I[sp - 1]);
-          I[sp - 1] = 0;
+          i32[sp - 2] = popcnt32(i32[sp - 2]) + popcnt32(i32[sp - 1]);
+          i32[sp - 1] = 0;
           break;
         case 0x7c:
           sp -= 2;
-          x = (I[sp - 2] >>> 0) + (I[sp] >>> 0);
-          I[sp - 1] = (I[sp - 1] + I[sp + 1] + (x > 4294967295 ? 1 : 0)) | 0;
-          I[sp - 2] = x | 0;
+          x = (i32[sp - 2] >>> 0) + (i32[sp] >>> 0);
+          i32[sp - 1] = (i32[sp - 1] + i32[sp + 1] + (x > 4294967295 ? 1 : 0)) | 0;
+          i32[sp - 2] = x | 0;
           break;
         case 0x7d:
           sp -= 2;
-          x = (I[sp - 2] >>> 0) - (I[sp] >>> 0);
-          I[sp - 1] = (I[sp - 1] - I[sp + 1] - (x < 0 ? 1 : 0)) | 0;
-          I[sp - 2] = x | 0;
+          x = (i32[sp - 2] >>> 0) - (i32[sp] >>> 0);
+          i32[sp - 1] = (i32[sp - 1] - i32[sp + 1] - (x < 0 ? 1 : 0)) | 0;
+          i32[sp - 2] = x | 0;
           break;
         case 0x7e:
           sp -= 2;
-          I[sp - 2] = mul64(I[sp - 2], I[sp - 1], I[sp], I[sp + 1]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = mul64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0x7f:
           sp -= 2;
-          I[sp - 2] = divS64(I[sp - 2], I[sp - 1], I[sp], I[sp + 1]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = divS64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0x80:
           sp -= 2;
-          I[sp - 2] = divU64(I[sp - 2], I[sp - 1], I[sp], I[sp + 1]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = divU64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0x81:
           sp -= 2;
-          I[sp - 2] = remS64(I[sp - 2], I[sp - 1], I[sp], I[sp + 1]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = remS64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0x82:
           sp -= 2;
-          I[sp - 2] = remU64(I[sp - 2], I[sp - 1], I[sp], I[sp + 1]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = remU64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0x83:
           sp -= 2;
-          I[sp - 2] &= I[sp];
-          I[sp - 1] &= I[sp + 1];
+          i32[sp - 2] &= i32[sp];
+          i32[sp - 1] &= i32[sp + 1];
           break;
         case 0x84:
           sp -= 2;
-          I[sp - 2] |= I[sp];
-          I[sp - 1] |= I[sp + 1];
+          i32[sp - 2] |= i32[sp];
+          i32[sp - 1] |= i32[sp + 1];
           break;
         case 0x85:
           sp -= 2;
-          I[sp - 2] ^= I[sp];
-          I[sp - 1] ^= I[sp + 1];
+          i32[sp - 2] ^= i32[sp];
+          i32[sp - 1] ^= i32[sp + 1];
           break;
         case 0x86:
           sp -= 2;
-          I[sp - 2] = shl64(I[sp - 2], I[sp - 1], I[sp]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = shl64(i32[sp - 2], i32[sp - 1], i32[sp]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0x87:
           sp -= 2;
-          I[sp - 2] = shrS64(I[sp - 2], I[sp - 1], I[sp]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = shrS64(i32[sp - 2], i32[sp - 1], i32[sp]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0x88:
           sp -= 2;
-          I[sp - 2] = shrU64(I[sp - 2], I[sp - 1], I[sp]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = shrU64(i32[sp - 2], i32[sp - 1], i32[sp]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0x89:
           sp -= 2;
-          I[sp - 2] = rotl64(I[sp - 2], I[sp - 1], I[sp]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = rotl64(i32[sp - 2], i32[sp - 1], i32[sp]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0x8a:
           sp -= 2;
-          I[sp - 2] = rotr64(I[sp - 2], I[sp - 1], I[sp]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = rotr64(i32[sp - 2], i32[sp - 1], i32[sp]);
+          i32[sp - 1] = R64.hi;
           break;
         // ---- f32 arithmetic ----
         case 0x8b:
-          I[sp - 2] &= 0x7fffffff;
+          i32[sp - 2] &= 0x7fffffff;
           break;
         case 0x8c:
-          I[sp - 2] ^= -2147483648;
+          i32[sp - 2] ^= -2147483648;
           break;
         case 0x8d:
-          Fs[sp - 2] = Math.ceil(Fs[sp - 2]);
+          f32[sp - 2] = Math.ceil(f32[sp - 2]);
           break;
         case 0x8e:
-          Fs[sp - 2] = Math.floor(Fs[sp - 2]);
+          f32[sp - 2] = Math.floor(f32[sp - 2]);
           break;
         case 0x8f:
-          Fs[sp - 2] = Math.trunc(Fs[sp - 2]);
+          f32[sp - 2] = Math.trunc(f32[sp - 2]);
           break;
         case 0x90:
-          Fs[sp - 2] = nearest(Fs[sp - 2]);
+          f32[sp - 2] = nearest(f32[sp - 2]);
           break;
         case 0x91:
-          Fs[sp - 2] = Math.sqrt(Fs[sp - 2]);
+          f32[sp - 2] = Math.sqrt(f32[sp - 2]);
           break;
         case 0x92:
           sp -= 2;
-          Fs[sp - 2] = Fs[sp - 2] + Fs[sp];
+          f32[sp - 2] = f32[sp - 2] + f32[sp];
           break;
         case 0x93:
           sp -= 2;
-          Fs[sp - 2] = Fs[sp - 2] - Fs[sp];
+          f32[sp - 2] = f32[sp - 2] - f32[sp];
           break;
         case 0x94:
           sp -= 2;
-          Fs[sp - 2] = Fs[sp - 2] * Fs[sp];
+          f32[sp - 2] = f32[sp - 2] * f32[sp];
           break;
         case 0x95:
           sp -= 2;
-          Fs[sp - 2] = Fs[sp - 2] / Fs[sp];
+          f32[sp - 2] = f32[sp - 2] / f32[sp];
           break;
         case 0x96:
           sp -= 2;
-          Fs[sp - 2] = Math.min(Fs[sp - 2], Fs[sp]);
+          f32[sp - 2] = Math.min(f32[sp - 2], f32[sp]);
           break;
         case 0x97:
           sp -= 2;
-          Fs[sp - 2] = Math.max(Fs[sp - 2], Fs[sp]);
+          f32[sp - 2] = Math.max(f32[sp - 2], f32[sp]);
           break;
         case 0x98:
           sp -= 2;
-          I[sp - 2] = (I[sp - 2] & 0x7fffffff) | (I[sp] & -2147483648);
+          i32[sp - 2] = (i32[sp - 2] & 0x7fffffff) | (i32[sp] & -2147483648);
           break;
         // ---- f64 arithmetic ----
         case 0x99:
-          I[sp - 1] &= 0x7fffffff;
+          i32[sp - 1] &= 0x7fffffff;
           break;
         case 0x9a:
-          I[sp - 1] ^= -2147483648;
+          i32[sp - 1] ^= -2147483648;
           break;
         case 0x9b:
-          F[(sp - 2) >> 1] = y = Math.ceil(F[(sp - 2) >> 1]);
-          if (y !== y) I[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          f64[(sp - 2) >> 1] = y = Math.ceil(f64[(sp - 2) >> 1]);
+          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0x9c:
-          F[(sp - 2) >> 1] = y = Math.floor(F[(sp - 2) >> 1]);
-          if (y !== y) I[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          f64[(sp - 2) >> 1] = y = Math.floor(f64[(sp - 2) >> 1]);
+          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0x9d:
-          F[(sp - 2) >> 1] = y = Math.trunc(F[(sp - 2) >> 1]);
-          if (y !== y) I[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          f64[(sp - 2) >> 1] = y = Math.trunc(f64[(sp - 2) >> 1]);
+          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0x9e:
-          F[(sp - 2) >> 1] = y = nearest(F[(sp - 2) >> 1]);
-          if (y !== y) I[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          f64[(sp - 2) >> 1] = y = nearest(f64[(sp - 2) >> 1]);
+          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0x9f:
-          F[(sp - 2) >> 1] = y = Math.sqrt(F[(sp - 2) >> 1]);
-          if (y !== y) I[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          f64[(sp - 2) >> 1] = y = Math.sqrt(f64[(sp - 2) >> 1]);
+          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0xa0:
           sp -= 2;
-          F[(sp - 2) >> 1] = F[(sp - 2) >> 1] + F[sp >> 1];
+          f64[(sp - 2) >> 1] = f64[(sp - 2) >> 1] + f64[sp >> 1];
           break;
         case 0xa1:
           sp -= 2;
-          F[(sp - 2) >> 1] = F[(sp - 2) >> 1] - F[sp >> 1];
+          f64[(sp - 2) >> 1] = f64[(sp - 2) >> 1] - f64[sp >> 1];
           break;
         case 0xa2:
           sp -= 2;
-          F[(sp - 2) >> 1] = F[(sp - 2) >> 1] * F[sp >> 1];
+          f64[(sp - 2) >> 1] = f64[(sp - 2) >> 1] * f64[sp >> 1];
           break;
         case 0xa3:
           sp -= 2;
-          F[(sp - 2) >> 1] = F[(sp - 2) >> 1] / F[sp >> 1];
+          f64[(sp - 2) >> 1] = f64[(sp - 2) >> 1] / f64[sp >> 1];
           break;
         case 0xa4:
           sp -= 2;
-          F[(sp - 2) >> 1] = Math.min(F[(sp - 2) >> 1], F[sp >> 1]);
+          f64[(sp - 2) >> 1] = Math.min(f64[(sp - 2) >> 1], f64[sp >> 1]);
           break;
         case 0xa5:
           sp -= 2;
-          F[(sp - 2) >> 1] = Math.max(F[(sp - 2) >> 1], F[sp >> 1]);
+          f64[(sp - 2) >> 1] = Math.max(f64[(sp - 2) >> 1], f64[sp >> 1]);
           break;
         case 0xa6:
           sp -= 2;
-          I[sp - 1] = (I[sp - 1] & 0x7fffffff) | (I[sp + 1] & -2147483648);
+          i32[sp - 1] = (i32[sp - 1] & 0x7fffffff) | (i32[sp + 1] & -2147483648);
           break;
         // ---- conversions ----
         case 0xa7: // i32.wrap_i64: low word already in place
           break;
         case 0xa8:
-          I[sp - 2] = truncS32(Fs[sp - 2]);
+          i32[sp - 2] = truncS32(f32[sp - 2]);
           break;
         case 0xa9:
-          I[sp - 2] = truncU32(Fs[sp - 2]);
+          i32[sp - 2] = truncU32(f32[sp - 2]);
           break;
         case 0xaa:
-          I[sp - 2] = truncS32(F[(sp - 2) >> 1]);
+          i32[sp - 2] = truncS32(f64[(sp - 2) >> 1]);
           break;
         case 0xab:
-          I[sp - 2] = truncU32(F[(sp - 2) >> 1]);
+          i32[sp - 2] = truncU32(f64[(sp - 2) >> 1]);
           break;
         case 0xac:
-          I[sp - 1] = I[sp - 2] >> 31;
+          i32[sp - 1] = i32[sp - 2] >> 31;
           break;
         case 0xad:
-          I[sp - 1] = 0;
+          i32[sp - 1] = 0;
           break;
         case 0xae:
-          I[sp - 2] = truncS64(Fs[sp - 2]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = truncS64(f32[sp - 2]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0xaf:
-          I[sp - 2] = truncU64(Fs[sp - 2]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = truncU64(f32[sp - 2]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0xb0:
-          I[sp - 2] = truncS64(F[(sp - 2) >> 1]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = truncS64(f64[(sp - 2) >> 1]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0xb1:
-          I[sp - 2] = truncU64(F[(sp - 2) >> 1]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = truncU64(f64[(sp - 2) >> 1]);
+          i32[sp - 1] = R64.hi;
           break;
         case 0xb2:
-          Fs[sp - 2] = I[sp - 2];
+          f32[sp - 2] = i32[sp - 2];
           break;
         case 0xb3:
-          Fs[sp - 2] = I[sp - 2] >>> 0;
+          f32[sp - 2] = i32[sp - 2] >>> 0;
           break;
         case 0xb4:
-          Fs[sp - 2] = s64ToF32(I[sp - 2], I[sp - 1]);
+          f32[sp - 2] = s64ToF32(i32[sp - 2], i32[sp - 1]);
           break;
         case 0xb5:
-          Fs[sp - 2] = u64ToF32(I[sp - 2], I[sp - 1]);
+          f32[sp - 2] = u64ToF32(i32[sp - 2], i32[sp - 1]);
           break;
         case 0xb6:
-          y = F[(sp - 2) >> 1];
-          Fs[sp - 2] = y;
+          y = f64[(sp - 2) >> 1];
+          f32[sp - 2] = y;
           break;
         case 0xb7:
-          F[(sp - 2) >> 1] = I[sp - 2];
+          f64[(sp - 2) >> 1] = i32[sp - 2];
           break;
         case 0xb8:
-          F[(sp - 2) >> 1] = I[sp - 2] >>> 0;
+          f64[(sp - 2) >> 1] = i32[sp - 2] >>> 0;
           break;
         case 0xb9:
-          F[(sp - 2) >> 1] = I[sp - 1] * 4294967296 + (I[sp - 2] >>> 0);
+          f64[(sp - 2) >> 1] = i32[sp - 1] * 4294967296 + (i32[sp - 2] >>> 0);
           break;
         case 0xba:
-          F[(sp - 2) >> 1] = (I[sp - 1] >>> 0) * 4294967296 + (I[sp - 2] >>> 0);
+          f64[(sp - 2) >> 1] = (i32[sp - 1] >>> 0) * 4294967296 + (i32[sp - 2] >>> 0);
           break;
         case 0xbb:
-          y = Fs[sp - 2];
-          F[(sp - 2) >> 1] = y;
+          y = f32[sp - 2];
+          f64[(sp - 2) >> 1] = y;
           break;
         case 0xc0:
-          I[sp - 2] = (I[sp - 2] << 24) >> 24;
+          i32[sp - 2] = (i32[sp - 2] << 24) >> 24;
           break;
         case 0xc1:
-          I[sp - 2] = (I[sp - 2] << 16) >> 16;
+          i32[sp - 2] = (i32[sp - 2] << 16) >> 16;
           break;
         case 0xc2:
-          I[sp - 2] = x = (I[sp - 2] << 24) >> 24;
-          I[sp - 1] = x >> 31;
+          i32[sp - 2] = x = (i32[sp - 2] << 24) >> 24;
+          i32[sp - 1] = x >> 31;
           break;
         case 0xc3:
-          I[sp - 2] = x = (I[sp - 2] << 16) >> 16;
-          I[sp - 1] = x >> 31;
+          i32[sp - 2] = x = (i32[sp - 2] << 16) >> 16;
+          i32[sp - 1] = x >> 31;
           break;
         case 0xc4:
-          I[sp - 1] = I[sp - 2] >> 31;
+          i32[sp - 1] = i32[sp - 2] >> 31;
           break;
         case O.SAT_BASE + 0:
-          I[sp - 2] = satS32(Fs[sp - 2]);
+          i32[sp - 2] = satS32(f32[sp - 2]);
           break;
         case O.SAT_BASE + 1:
-          I[sp - 2] = satU32(Fs[sp - 2]);
+          i32[sp - 2] = satU32(f32[sp - 2]);
           break;
         case O.SAT_BASE + 2:
-          I[sp - 2] = satS32(F[(sp - 2) >> 1]);
+          i32[sp - 2] = satS32(f64[(sp - 2) >> 1]);
           break;
         case O.SAT_BASE + 3:
-          I[sp - 2] = satU32(F[(sp - 2) >> 1]);
+          i32[sp - 2] = satU32(f64[(sp - 2) >> 1]);
           break;
         case O.SAT_BASE + 4:
-          I[sp - 2] = satS64(Fs[sp - 2]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = satS64(f32[sp - 2]);
+          i32[sp - 1] = R64.hi;
           break;
         case O.SAT_BASE + 5:
-          I[sp - 2] = satU64(Fs[sp - 2]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = satU64(f32[sp - 2]);
+          i32[sp - 1] = R64.hi;
           break;
         case O.SAT_BASE + 6:
-          I[sp - 2] = satS64(F[(sp - 2) >> 1]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = satS64(f64[(sp - 2) >> 1]);
+          i32[sp - 1] = R64.hi;
           break;
         case O.SAT_BASE + 7:
-          I[sp - 2] = satU64(F[(sp - 2) >> 1]);
-          I[sp - 1] = R64.hi;
+          i32[sp - 2] = satU64(f64[(sp - 2) >> 1]);
+          i32[sp - 1] = R64.hi;
+          break;
+
+        // ---- fused superinstructions (generated; see compile.ts fusion) ----
+        case 0x140: // i32.eq L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = (a === b) ? 1 : 0;
+          break;
+        case 0x160: // i32.eq K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = (a === b) ? 1 : 0;
+          break;
+        case 0x141: // i32.ne L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = (a !== b) ? 1 : 0;
+          break;
+        case 0x161: // i32.ne K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = (a !== b) ? 1 : 0;
+          break;
+        case 0x142: // i32.lt_s L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = (a < b) ? 1 : 0;
+          break;
+        case 0x162: // i32.lt_s K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = (a < b) ? 1 : 0;
+          break;
+        case 0x143: // i32.lt_u L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = ((a >>> 0) < (b >>> 0)) ? 1 : 0;
+          break;
+        case 0x163: // i32.lt_u K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = ((a >>> 0) < (b >>> 0)) ? 1 : 0;
+          break;
+        case 0x144: // i32.gt_s L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = (a > b) ? 1 : 0;
+          break;
+        case 0x164: // i32.gt_s K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = (a > b) ? 1 : 0;
+          break;
+        case 0x145: // i32.gt_u L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = ((a >>> 0) > (b >>> 0)) ? 1 : 0;
+          break;
+        case 0x165: // i32.gt_u K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = ((a >>> 0) > (b >>> 0)) ? 1 : 0;
+          break;
+        case 0x146: // i32.le_s L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = (a <= b) ? 1 : 0;
+          break;
+        case 0x166: // i32.le_s K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = (a <= b) ? 1 : 0;
+          break;
+        case 0x147: // i32.le_u L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = ((a >>> 0) <= (b >>> 0)) ? 1 : 0;
+          break;
+        case 0x167: // i32.le_u K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = ((a >>> 0) <= (b >>> 0)) ? 1 : 0;
+          break;
+        case 0x148: // i32.ge_s L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = (a >= b) ? 1 : 0;
+          break;
+        case 0x168: // i32.ge_s K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = (a >= b) ? 1 : 0;
+          break;
+        case 0x149: // i32.ge_u L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = ((a >>> 0) >= (b >>> 0)) ? 1 : 0;
+          break;
+        case 0x169: // i32.ge_u K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = ((a >>> 0) >= (b >>> 0)) ? 1 : 0;
+          break;
+        case 0x14a: // i32.add L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = (a + b) | 0;
+          break;
+        case 0x16a: // i32.add K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = (a + b) | 0;
+          break;
+        case 0x14b: // i32.sub L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = (a - b) | 0;
+          break;
+        case 0x16b: // i32.sub K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = (a - b) | 0;
+          break;
+        case 0x14c: // i32.mul L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = Math.imul(a, b);
+          break;
+        case 0x16c: // i32.mul K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = Math.imul(a, b);
+          break;
+        case 0x14d: // i32.and L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = a & b;
+          break;
+        case 0x16d: // i32.and K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = a & b;
+          break;
+        case 0x14e: // i32.or L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = a | b;
+          break;
+        case 0x16e: // i32.or K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = a | b;
+          break;
+        case 0x14f: // i32.xor L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = a ^ b;
+          break;
+        case 0x16f: // i32.xor K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = a ^ b;
+          break;
+        case 0x150: // i32.shl L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = a << b;
+          break;
+        case 0x170: // i32.shl K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = a << b;
+          break;
+        case 0x151: // i32.shr_s L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = a >> b;
+          break;
+        case 0x171: // i32.shr_s K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = a >> b;
+          break;
+        case 0x152: // i32.shr_u L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = a >>> b;
+          break;
+        case 0x172: // i32.shr_u K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = a >>> b;
+          break;
+        case 0x153: // i32.rotl L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = (a << (b & 31)) | (a >>> (32 - (b & 31)));
+          break;
+        case 0x173: // i32.rotl K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = (a << (b & 31)) | (a >>> (32 - (b & 31)));
+          break;
+        case 0x154: // i32.rotr L
+          a = i32[sp - 2];
+          b = i32[fp + code[pc++]];
+          i32[sp - 2] = (a >>> (b & 31)) | (a << (32 - (b & 31)));
+          break;
+        case 0x174: // i32.rotr K
+          a = i32[sp - 2];
+          b = code[pc++];
+          i32[sp - 2] = (a >>> (b & 31)) | (a << (32 - (b & 31)));
+          break;
+        case 0x180: // i32.eq + br_if
+          sp -= 4;
+          if (i32[sp] === i32[sp + 2]) pc = code[pc];
+          else pc++;
+          break;
+        case 0x190: // i32.eq L + br_if
+          sp -= 2;
+          if (i32[sp] === i32[fp + code[pc]]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x1a0: // i32.eq K + br_if
+          sp -= 2;
+          if (i32[sp] === code[pc]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x181: // i32.ne + br_if
+          sp -= 4;
+          if (i32[sp] !== i32[sp + 2]) pc = code[pc];
+          else pc++;
+          break;
+        case 0x191: // i32.ne L + br_if
+          sp -= 2;
+          if (i32[sp] !== i32[fp + code[pc]]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x1a1: // i32.ne K + br_if
+          sp -= 2;
+          if (i32[sp] !== code[pc]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x182: // i32.lt_s + br_if
+          sp -= 4;
+          if (i32[sp] < i32[sp + 2]) pc = code[pc];
+          else pc++;
+          break;
+        case 0x192: // i32.lt_s L + br_if
+          sp -= 2;
+          if (i32[sp] < i32[fp + code[pc]]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x1a2: // i32.lt_s K + br_if
+          sp -= 2;
+          if (i32[sp] < code[pc]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x183: // i32.lt_u + br_if
+          sp -= 4;
+          if ((i32[sp] >>> 0) < (i32[sp + 2] >>> 0)) pc = code[pc];
+          else pc++;
+          break;
+        case 0x193: // i32.lt_u L + br_if
+          sp -= 2;
+          if ((i32[sp] >>> 0) < (i32[fp + code[pc]] >>> 0)) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x1a3: // i32.lt_u K + br_if
+          sp -= 2;
+          if ((i32[sp] >>> 0) < (code[pc] >>> 0)) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x184: // i32.gt_s + br_if
+          sp -= 4;
+          if (i32[sp] > i32[sp + 2]) pc = code[pc];
+          else pc++;
+          break;
+        case 0x194: // i32.gt_s L + br_if
+          sp -= 2;
+          if (i32[sp] > i32[fp + code[pc]]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x1a4: // i32.gt_s K + br_if
+          sp -= 2;
+          if (i32[sp] > code[pc]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x185: // i32.gt_u + br_if
+          sp -= 4;
+          if ((i32[sp] >>> 0) > (i32[sp + 2] >>> 0)) pc = code[pc];
+          else pc++;
+          break;
+        case 0x195: // i32.gt_u L + br_if
+          sp -= 2;
+          if ((i32[sp] >>> 0) > (i32[fp + code[pc]] >>> 0)) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x1a5: // i32.gt_u K + br_if
+          sp -= 2;
+          if ((i32[sp] >>> 0) > (code[pc] >>> 0)) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x186: // i32.le_s + br_if
+          sp -= 4;
+          if (i32[sp] <= i32[sp + 2]) pc = code[pc];
+          else pc++;
+          break;
+        case 0x196: // i32.le_s L + br_if
+          sp -= 2;
+          if (i32[sp] <= i32[fp + code[pc]]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x1a6: // i32.le_s K + br_if
+          sp -= 2;
+          if (i32[sp] <= code[pc]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x187: // i32.le_u + br_if
+          sp -= 4;
+          if ((i32[sp] >>> 0) <= (i32[sp + 2] >>> 0)) pc = code[pc];
+          else pc++;
+          break;
+        case 0x197: // i32.le_u L + br_if
+          sp -= 2;
+          if ((i32[sp] >>> 0) <= (i32[fp + code[pc]] >>> 0)) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x1a7: // i32.le_u K + br_if
+          sp -= 2;
+          if ((i32[sp] >>> 0) <= (code[pc] >>> 0)) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x188: // i32.ge_s + br_if
+          sp -= 4;
+          if (i32[sp] >= i32[sp + 2]) pc = code[pc];
+          else pc++;
+          break;
+        case 0x198: // i32.ge_s L + br_if
+          sp -= 2;
+          if (i32[sp] >= i32[fp + code[pc]]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x1a8: // i32.ge_s K + br_if
+          sp -= 2;
+          if (i32[sp] >= code[pc]) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x189: // i32.ge_u + br_if
+          sp -= 4;
+          if ((i32[sp] >>> 0) >= (i32[sp + 2] >>> 0)) pc = code[pc];
+          else pc++;
+          break;
+        case 0x199: // i32.ge_u L + br_if
+          sp -= 2;
+          if ((i32[sp] >>> 0) >= (i32[fp + code[pc]] >>> 0)) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x1a9: // i32.ge_u K + br_if
+          sp -= 2;
+          if ((i32[sp] >>> 0) >= (code[pc] >>> 0)) pc = code[pc + 1];
+          else pc += 2;
+          break;
+        case 0x18a: // i32.eqz + br_if
+          sp -= 2;
+          if (i32[sp] === 0) pc = code[pc];
+          else pc++;
           break;
 
         // ---- references and tables ----
         case O.REF_NULL:
-          R[sp >> 1] = null;
+          rf[sp >> 1] = null;
           sp += 2;
           break;
         case O.REF_IS_NULL:
-          I[sp - 2] = R[(sp - 2) >> 1] === null ? 1 : 0;
+          i32[sp - 2] = rf[(sp - 2) >> 1] === null ? 1 : 0;
           break;
         case O.REF_FUNC:
-          R[sp >> 1] = funcs[code[pc++]];
+          rf[sp >> 1] = funcs[code[pc++]];
           sp += 2;
           break;
         case O.TABLE_GET: {
           const t = ctx.tables[code[pc++]];
-          const i = I[sp - 2] >>> 0;
+          const i = i32[sp - 2] >>> 0;
           if (i >= t.elems.length) oobTable();
-          R[(sp - 2) >> 1] = t.elems[i];
+          rf[(sp - 2) >> 1] = t.elems[i];
           break;
         }
         case O.TABLE_SET: {
           const t = ctx.tables[code[pc++]];
           sp -= 4;
-          const i = I[sp] >>> 0;
+          const i = i32[sp] >>> 0;
           if (i >= t.elems.length) oobTable();
-          t.elems[i] = R[(sp + 2) >> 1];
+          t.elems[i] = rf[(sp + 2) >> 1];
           break;
         }
         case O.TABLE_SIZE:
-          I[sp] = ctx.tables[code[pc++]].elems.length;
+          i32[sp] = ctx.tables[code[pc++]].elems.length;
           sp += 2;
           break;
         case O.TABLE_GROW: {
           const t = ctx.tables[code[pc++]];
           sp -= 2;
-          I[sp - 2] = t.grow(I[sp] >>> 0, R[(sp - 2) >> 1]);
+          i32[sp - 2] = t.grow(i32[sp] >>> 0, rf[(sp - 2) >> 1]);
           break;
         }
         case O.TABLE_FILL: {
           const t = ctx.tables[code[pc++]];
           sp -= 6;
-          a = I[sp] >>> 0;
-          const v = R[(sp + 2) >> 1];
-          n = I[sp + 4] >>> 0;
+          a = i32[sp] >>> 0;
+          const v = rf[(sp + 2) >> 1];
+          n = i32[sp + 4] >>> 0;
           if (a + n > t.elems.length) oobTable();
           for (let k = 0; k < n; k++) t.elems[a + k] = v;
           break;
@@ -1424,9 +1794,9 @@ function run(f: FuncInst, baseDepth: number): void {
           const td = ctx.tables[code[pc++]];
           const ts = ctx.tables[code[pc++]];
           sp -= 6;
-          a = I[sp] >>> 0;
-          b = I[sp + 2] >>> 0;
-          n = I[sp + 4] >>> 0;
+          a = i32[sp] >>> 0;
+          b = i32[sp + 2] >>> 0;
+          n = i32[sp + 4] >>> 0;
           if (a + n > td.elems.length || b + n > ts.elems.length) oobTable();
           if (td === ts) td.elems.copyWithin(a, b, b + n);
           else for (let k = 0; k < n; k++) td.elems[a + k] = ts.elems[b + k];
@@ -1436,9 +1806,9 @@ function run(f: FuncInst, baseDepth: number): void {
           const seg = ctx.elems[code[pc++]];
           const t = ctx.tables[code[pc++]];
           sp -= 6;
-          a = I[sp] >>> 0;
-          b = I[sp + 2] >>> 0;
-          n = I[sp + 4] >>> 0;
+          a = i32[sp] >>> 0;
+          b = i32[sp + 2] >>> 0;
+          n = i32[sp + 4] >>> 0;
           if (b + n > seg.length || a + n > t.elems.length) oobTable();
           for (let k = 0; k < n; k++) t.elems[a + k] = seg[b + k];
           break;
@@ -1450,9 +1820,9 @@ function run(f: FuncInst, baseDepth: number): void {
           const d = ctx.datas[code[pc++]];
           const m = ctx.mems[code[pc++]];
           sp -= 6;
-          a = I[sp] >>> 0;
-          b = I[sp + 2] >>> 0;
-          n = I[sp + 4] >>> 0;
+          a = i32[sp] >>> 0;
+          b = i32[sp + 2] >>> 0;
+          n = i32[sp + 4] >>> 0;
           if (b + n > d.length || a + n > m.buf.byteLength) oobMem();
           m.u8.set(d.subarray(b, b + n), a);
           break;
@@ -1464,9 +1834,9 @@ function run(f: FuncInst, baseDepth: number): void {
           const md = ctx.mems[code[pc++]];
           const ms = ctx.mems[code[pc++]];
           sp -= 6;
-          a = I[sp] >>> 0;
-          b = I[sp + 2] >>> 0;
-          n = I[sp + 4] >>> 0;
+          a = i32[sp] >>> 0;
+          b = i32[sp + 2] >>> 0;
+          n = i32[sp + 4] >>> 0;
           if (a + n > md.buf.byteLength || b + n > ms.buf.byteLength) oobMem();
           if (md === ms) md.u8.copyWithin(a, b, b + n);
           else md.u8.set(ms.u8.subarray(b, b + n), a);
@@ -1475,9 +1845,9 @@ function run(f: FuncInst, baseDepth: number): void {
         case O.MEMORY_FILL: {
           const m = ctx.mems[code[pc++]];
           sp -= 6;
-          a = I[sp] >>> 0;
-          c = I[sp + 2] & 255;
-          n = I[sp + 4] >>> 0;
+          a = i32[sp] >>> 0;
+          c = i32[sp + 2] & 255;
+          n = i32[sp + 4] >>> 0;
           if (a + n > m.buf.byteLength) oobMem();
           m.u8.fill(c, a, a + n);
           break;
@@ -1488,6 +1858,15 @@ function run(f: FuncInst, baseDepth: number): void {
     }
   } finally {
     if (!inHost) entryCtx.fuel = fuel;
+  }
+}
+
+function warmCall(f: FuncInst): void {
+  const base = SP;
+  try {
+    run(f, DEPTH);
+  } finally {
+    SP = base;
   }
 }
 

@@ -110,3 +110,38 @@ export const MEMORY_FILL = 0x12e;
 export const MEMORY_SIZE = 0x3f;
 /** MEMORY_GROW mem */
 export const MEMORY_GROW = 0x40;
+
+/** i32 binary ops that have fused variants (index = position in this list). */
+export const FUSE_OPS: number[] = [
+  0x46,
+  0x47,
+  0x48,
+  0x49,
+  0x4a,
+  0x4b,
+  0x4c,
+  0x4d,
+  0x4e,
+  0x4f,
+  0x6a,
+  0x6b,
+  0x6c,
+  0x71,
+  0x72,
+  0x73,
+  0x74,
+  0x75,
+  0x76,
+  0x77,
+  0x78,
+];
+/** op with its right operand read from a local: FUSE_L + index, immediate: local offset */
+export const FUSE_L = 0x140;
+/** op with a constant right operand: FUSE_K + index, immediate: the constant */
+export const FUSE_K = 0x160;
+/** compare + br_if: BRC + index (0..9), immediate: target; BRC + 10 is eqz + br_if */
+export const BRC = 0x180;
+/** compare with local + br_if: BRC_L + index, immediates: local offset, target */
+export const BRC_L = 0x190;
+/** compare with constant + br_if: BRC_K + index, immediates: constant, target */
+export const BRC_K = 0x1a0;
