@@ -161,6 +161,48 @@ function prng(seed: number): () => number {
 }
 
 const PARAM: Record<T, number> = { i32: 0, i64: 1, f32: 2, f64: 3 };
+/** Scratch locals written with local.tee and read back (indices after params and canon locals). */
+const SCRATCH: Record<T, number> = { i32: 6, i64: 7, f32: 8, f64: 9 };
+const LOCALS = "(local f32 f64 i32 i64 f32 f64)";
+
+const LOADS: Record<T, string[]> = {
+  i32: [
+    "i32.load",
+    "i32.load8_s",
+    "i32.load8_u",
+    "i32.load16_s",
+    "i32.load16_u",
+  ],
+  i64: [
+    "i64.load",
+    "i64.load8_s",
+    "i64.load8_u",
+    "i64.load16_s",
+    "i64.load16_u",
+    "i64.load32_s",
+    "i64.load32_u",
+  ],
+  f32: ["f32.load"],
+  f64: ["f64.load"],
+};
+const STORES: Record<T, string[]> = {
+  i32: ["i32.store", "i32.store8", "i32.store16"],
+  i64: ["i64.store", "i64.store8", "i64.store16", "i64.store32"],
+  f32: ["f32.store"],
+  f64: ["f64.store"],
+};
+const OFFSETS = [0, 0, 0, 1, 3, 8, 100, 65535, 65536];
+const ADDRS = [0, 1, 3, 8, 100, 65528, 65532, 65535, 65536, -1];
+
+/** When set, expressions may also read memory. */
+let withMemory = false;
+
+function addr(rnd: () => number): string {
+  const r = rnd();
+  if (r < 0.4) return `(i32.and (local.get 0) (i32.const 0xffff))`;
+  if (r < 0.6) return `(local.get 0)`;
+  return `(i32.const ${ADDRS[Math.floor(rnd() * ADDRS.length)]})`;
+}
 
 /**
  * The sign and payload of a NaN produced by arithmetic are nondeterministic
@@ -177,7 +219,12 @@ function gen(rnd: () => number, t: T, depth: number): string {
   const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
   const isInt = t === "i32" || t === "i64";
   if (depth <= 0 || rnd() < 0.2) {
-    if (rnd() < 0.7) return `(local.get ${PARAM[t]})`;
+    const leaf = rnd();
+    if (withMemory && leaf < 0.3) {
+      return `(${pick(LOADS[t])} offset=${pick(OFFSETS)} ${addr(rnd)})`;
+    }
+    if (leaf < 0.4) return `(local.get ${SCRATCH[t]})`;
+    if (leaf < 0.8) return `(local.get ${PARAM[t]})`;
     const v = pick(EDGE[t]);
     if (typeof v === "number" && Number.isNaN(v)) return `(${t}.const nan)`;
     if (typeof v === "number" && !Number.isFinite(v)) {
@@ -199,7 +246,8 @@ function gen(rnd: () => number, t: T, depth: number): string {
       op.includes("reinterpret") ? canon(from, sub(from)) : sub(from)
     })`;
   }
-  if (r < 0.85) return `(select ${sub(t)} ${sub(t)} ${sub("i32")})`;
+  if (r < 0.8) return `(select ${sub(t)} ${sub(t)} ${sub("i32")})`;
+  if (r < 0.85) return `(local.tee ${SCRATCH[t]} ${sub(t)})`;
   if (t === "i32") {
     const u = pick(TYPES);
     const ops = u === "i32" || u === "i64" ? INT_CMP : FLT_CMP;
@@ -242,7 +290,7 @@ Deno.test(`differential: ${FUNCS} random expression trees x ${CALLS} edge inputs
     const t = TYPES[k % 4];
     types.push(t);
     defs.push(
-      `(func (export "f${k}") (param i32 i64 f32 f64) (result ${t}) (local f32 f64) ${
+      `(func (export "f${k}") (param i32 i64 f32 f64) (result ${t}) ${LOCALS} ${
         gen(rnd, t, 2 + (k % 4))
       })`,
     );
@@ -280,6 +328,111 @@ Deno.test(`differential: ${FUNCS} random expression trees x ${CALLS} edge inputs
   assert.deepEqual(problems, [], problems.join("\n"));
   assert.ok(
     traps > 0 && traps < FUNCS * CALLS / 2,
+    `trap share looks wrong: ${traps}`,
+  );
+});
+
+const MEM_FUNCS = 600;
+
+function sameBytes(x: ArrayBuffer, y: ArrayBuffer): boolean {
+  if (x.byteLength !== y.byteLength) return false;
+  const a = new Int32Array(x), b = new Int32Array(y);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+Deno.test(`differential: ${MEM_FUNCS} random load/store/bulk-memory programs [porta]`, async () => {
+  const wa = await porta();
+  const rnd = prng(0x3e3);
+  const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
+  const defs: string[] = [];
+  withMemory = true;
+  try {
+    for (let k = 0; k < MEM_FUNCS; k++) {
+      const t = TYPES[k % 4];
+      const stmts: string[] = [];
+      for (let n = 1 + Math.floor(rnd() * 4); n > 0; n--) {
+        const r = rnd();
+        const u = pick(TYPES);
+        if (r < 0.6) {
+          stmts.push(
+            `(${pick(STORES[u])} offset=${pick(OFFSETS)} ${addr(rnd)} ${
+              canon(u, gen(rnd, u, 2))
+            })`,
+          );
+        } else if (r < 0.7) {
+          stmts.push(
+            `(memory.fill ${addr(rnd)} ${gen(rnd, "i32", 1)} (i32.and ${
+              gen(rnd, "i32", 1)
+            } (i32.const 0x1ff)))`,
+          );
+        } else if (r < 0.8) {
+          stmts.push(
+            `(memory.copy ${addr(rnd)} ${addr(rnd)} (i32.and ${
+              gen(rnd, "i32", 1)
+            } (i32.const 0x1ff)))`,
+          );
+        } else if (r < 0.85) {
+          stmts.push(
+            `(drop (memory.grow (i32.and ${
+              gen(rnd, "i32", 1)
+            } (i32.const 1))))`,
+          );
+        } else {
+          stmts.push(`(local.set ${SCRATCH[u]} ${gen(rnd, u, 2)})`);
+        }
+      }
+      defs.push(
+        `(func (export "f${k}") (param i32 i64 f32 f64) (result ${t}) ${LOCALS}\n  ${
+          stmts.join("\n  ")
+        }\n  ${gen(rnd, t, 2)})`,
+      );
+    }
+  } finally {
+    withMemory = false;
+  }
+  const src =
+    `(module (memory (export "m") 1 2) (data (i32.const 0) "\\01\\ff\\7f\\80abcdefgh")
+    (data (i32.const 65520) "0123456789abcdef")\n${defs.join("\n")})`;
+  const bytes = await wat(src);
+  const ours = new wa.Instance(new wa.Module(bytes)).exports;
+  const theirs = new WebAssembly.Instance(
+    new WebAssembly.Module(bytes as BufferSource),
+  ).exports as any;
+  const problems: string[] = [];
+  let traps = 0;
+  const edgeAddr = [0, 4, 65530, 65535, 65536, 131070, -1, 0x7fffffff];
+  for (let k = 0; k < MEM_FUNCS && problems.length < 5; k++) {
+    for (let c = 0; c < 6; c++) {
+      const args = [
+        pick(edgeAddr),
+        pick(EDGE.i64),
+        pick(EDGE.f32),
+        pick(EDGE.f64),
+      ];
+      const a = call(wa, ours[`f${k}`], args),
+        b = call(WebAssembly, theirs[`f${k}`], args);
+      if (b === "trap") traps++;
+      const ma = new Uint8Array(ours.m.buffer),
+        mb = new Uint8Array(theirs.m.buffer);
+      const memSame = sameBytes(ours.m.buffer, theirs.m.buffer);
+      if (a !== b || !memSame) {
+        const at = ma.findIndex((v, i) => v !== mb[i]);
+        problems.push(
+          `f${k}(${args.map(show).join(", ")}) porta=${a} native=${b}` +
+            (memSame
+              ? ""
+              : ` memory differs (sizes ${ma.length}/${mb.length}, first at ${at})`) +
+            `\n   ${defs[k]}`,
+        );
+        break;
+      }
+    }
+    if (problems.length > 0) break; // later calls would diverge anyway
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+  assert.ok(
+    traps > 0 && traps < MEM_FUNCS * 6 * 0.9,
     `trap share looks wrong: ${traps}`,
   );
 });
