@@ -436,3 +436,143 @@ Deno.test(`differential: ${MEM_FUNCS} random load/store/bulk-memory programs [po
     `trap share looks wrong: ${traps}`,
   );
 });
+
+const CF_FUNCS = 500;
+const I32_CMP = [
+  "eq",
+  "ne",
+  "lt_s",
+  "lt_u",
+  "gt_s",
+  "gt_u",
+  "le_s",
+  "le_u",
+  "ge_s",
+  "ge_u",
+];
+
+/** A random condition: often `local op const` (the shape engines fuse with br_if). */
+function cond(rnd: () => number): string {
+  const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
+  const r = rnd();
+  if (r < 0.5) {
+    return `(i32.${pick(I32_CMP)} (local.get ${pick([0, 6])}) (i32.const ${
+      pick(EDGE.i32 as number[])
+    }))`;
+  }
+  if (r < 0.7) return `(i32.${pick(I32_CMP)} (local.get 0) (local.get 6))`;
+  if (r < 0.8) return `(i32.eqz (local.get 6))`;
+  return gen(rnd, "i32", 2);
+}
+
+/** Random structured statements; loops always terminate (own counter local 10+depth). */
+function stmts(
+  rnd: () => number,
+  depth: number,
+  blocks: number[],
+  n: number,
+): string {
+  const out: string[] = [];
+  const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
+  for (let k = 0; k < n; k++) {
+    const r = rnd();
+    const t = pick(TYPES);
+    if (depth <= 0 || r < 0.35) {
+      out.push(`(local.set ${SCRATCH[t]} ${gen(rnd, t, 2)})`);
+    } else if (r < 0.45) {
+      out.push(
+        `(if ${cond(rnd)} (then ${
+          stmts(rnd, depth - 1, blocks.map((b) => b + 1), 2)
+        }) (else ${stmts(rnd, depth - 1, blocks.map((b) => b + 1), 1)}))`,
+      );
+    } else if (r < 0.6) {
+      const inner = [0, ...blocks.map((b) => b + 1)];
+      out.push(
+        `(block ${stmts(rnd, depth - 1, inner, 2)} (br_if ${pick(inner)} ${
+          cond(rnd)
+        }) ${stmts(rnd, depth - 1, inner, 1)})`,
+      );
+    } else if (r < 0.7) {
+      const c = 10 + depth;
+      const inner = blocks.map((b) => b + 2);
+      out.push(
+        `(local.set ${c} (i32.const 0)) (block (loop ${
+          stmts(rnd, depth - 1, [1, ...inner], 2)
+        }` +
+          ` (br_if 0 (i32.lt_u (local.tee ${c} (i32.add (local.get ${c}) (i32.const 1))) (i32.const ${
+            1 + Math.floor(rnd() * 6)
+          })))))`,
+      );
+    } else if (r < 0.8 && blocks.length > 0) {
+      const targets = Array.from(
+        { length: 1 + Math.floor(rnd() * 4) },
+        () => pick(blocks),
+      );
+      out.push(
+        `(br_table ${targets.join(" ")} ${pick(blocks)} ${gen(rnd, "i32", 1)})`,
+      );
+    } else if (r < 0.9) {
+      out.push(
+        `(local.set 6 (block (result i32) (br_if 0 ${gen(rnd, "i32", 1)} ${
+          cond(rnd)
+        }) (drop) ${gen(rnd, "i32", 1)}))`,
+      );
+    } else {
+      out.push(
+        `(local.set ${SCRATCH[t]} (select ${gen(rnd, t, 1)} ${gen(rnd, t, 1)} ${
+          cond(rnd)
+        }))`,
+      );
+    }
+  }
+  return out.join(" ");
+}
+
+Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [porta]`, async () => {
+  const wa = await porta();
+  const rnd = prng(0xc0f);
+  const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
+  const defs: string[] = [];
+  for (let k = 0; k < CF_FUNCS; k++) {
+    defs.push(
+      `(func (export "f${k}") (param i32 i64 f32 f64) (result i32 i64 f32 f64) ${LOCALS} (local i32 i32 i32 i32 i32 i32)
+        ${stmts(rnd, 1 + (k % 4), [], 3)}
+        (local.get 6) (local.get 7) ${canon("f32", "(local.get 8)")} ${
+        canon("f64", "(local.get 9)")
+      })`,
+    );
+  }
+  const bytes = await wat(`(module ${defs.join("\n")})`);
+  const ours = new wa.Instance(new wa.Module(bytes)).exports;
+  const theirs = new WebAssembly.Instance(
+    new WebAssembly.Module(bytes as BufferSource),
+  ).exports as any;
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (let k = 0; k < CF_FUNCS && problems.length < 5; k++) {
+    for (let c = 0; c < 8; c++) {
+      const args = [
+        pick(EDGE.i32),
+        pick(EDGE.i64),
+        pick(EDGE.f32),
+        pick(EDGE.f64),
+      ];
+      const a = call(wa, ours[`f${k}`], args),
+        b = call(WebAssembly, theirs[`f${k}`], args);
+      seen.add(b);
+      if (a !== b) {
+        problems.push(
+          `f${k}(${args.map(show).join(", ")}) porta=${a} native=${b}\n   ${
+            defs[k]
+          }`,
+        );
+        break;
+      }
+    }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+  assert.ok(
+    seen.size > CF_FUNCS,
+    `results should vary (${seen.size} distinct)`,
+  );
+});
