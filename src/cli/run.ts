@@ -106,15 +106,6 @@ export async function runCommand(argv: string[]): Promise<number> {
     );
   }
   const flags = resolveCommonFlags(values);
-  const agent = await Agent.load(wasm, {
-    manifestPath: flags.manifestPath,
-    profile: flags.profile,
-    env: flags.env,
-    secrets: flags.secrets,
-    dirs: flags.dirs,
-    limits: flags.limits,
-    poolSize: 1,
-  });
   const abort = new AbortController();
   let interrupted = false;
   const onSigint = () => {
@@ -136,6 +127,28 @@ export async function runCommand(argv: string[]): Promise<number> {
     listening = true;
   } catch {
     // signals unavailable (e.g. some platforms): Ctrl-C then ends the process
+  }
+  let agent: Agent;
+  try {
+    agent = await Agent.load(wasm, {
+      manifestPath: flags.manifestPath,
+      profile: flags.profile,
+      env: flags.env,
+      secrets: flags.secrets,
+      dirs: flags.dirs,
+      limits: flags.limits,
+      poolSize: 1,
+    });
+  } catch (e) {
+    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+    throw e;
+  }
+  if (interrupted) {
+    // Ctrl-C while loading: nothing ran.
+    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+    await agent.close();
+    stderrLine("porta: interrupted");
+    return 130;
   }
   try {
     const result = await agent.run({

@@ -5,6 +5,7 @@
 //   exit N       exit with code N
 //   trap         executes `unreachable`
 //   loop         never ends
+//   spin         prints "running" (flushed), then never ends
 //   grow         allocates 1 MiB blocks until malloc fails; prints the count, exits 4
 //   cat          copies stdin to stdout
 //   big N        writes N bytes of 'x' to stdout
@@ -43,6 +44,12 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "trap") == 0) {
     __builtin_trap();
+  }
+  if (strcmp(cmd, "spin") == 0) {
+    printf("running\n");
+    fflush(stdout);
+    volatile unsigned long n = 0;
+    for (;;) n++;
   }
   if (strcmp(cmd, "loop") == 0) {
     volatile unsigned long n = 0;

@@ -425,22 +425,45 @@ Deno.test("cli: restart policies are bounded and counted", async () => {
 
 Deno.test("cli: Ctrl-C stops the guest cleanly with exit code 130", async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-worker-options", CLI, "run", LOOP],
+    args: [
+      "run",
+      "-A",
+      "--unstable-worker-options",
+      CLI,
+      "run",
+      PROBE,
+      "--profile",
+      "full",
+      "--",
+      "spin",
+    ],
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
   }).spawn();
-  // Give porta time to load and start the guest, then interrupt it.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Wait until the guest runs (it prints "running"), then interrupt porta.
+  const reader = child.stdout.getReader();
+  let seen = "";
+  while (!seen.includes("running\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += new TextDecoder().decode(value);
+  }
+  assertEquals(seen, "running\n");
   child.kill("SIGINT");
-  const out = await child.output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  assertEquals(out.code, 130);
+  reader.releaseLock();
+  const [status, errBytes] = await Promise.all([
+    child.status,
+    new Response(child.stderr).arrayBuffer(),
+    child.stdout.cancel(),
+  ]);
+  const stderr = new TextDecoder().decode(errBytes);
+  assertEquals(status.code, 130);
   assertMatch(stderr, /^porta: interrupted$/m);
   assertMatch(stderr, SUMMARY);
-  assertNoStack({ code: out.code, stdout: "", stderr });
+  assertNoStack({ code: status.code, stdout: "", stderr });
 });
 
 Deno.test("cli: inspect shows the module, capabilities, manifest; secrets redacted", async () => {
