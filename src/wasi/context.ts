@@ -64,6 +64,8 @@ export class WasiContext {
   readonly fds: Map<number, FdEntry> = new Map();
   /** Nanosecond file times set by the guest (host stat is ms-precise). */
   readonly times: TimeOverlay = new TimeOverlay();
+  /** Cancellation flag (index 0 non-zero = cancel), see `WasiOptions.cancel`. */
+  cancel?: Int32Array;
   /** The bound instance (set by start/initialize/bind). */
   instance?: InstanceLike;
   /** Explicit memory (overrides `instance.exports.memory`). */

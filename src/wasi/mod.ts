@@ -28,11 +28,11 @@ import { randomFunctions } from "./random.ts";
 import { fdFunctions } from "./fd.ts";
 import { pathFunctions } from "./path.ts";
 import { pollFunctions } from "./poll.ts";
-import { procFunctions, WasiExit } from "./proc.ts";
+import { procFunctions, WasiCancelled, WasiExit } from "./proc.ts";
 import { sockFunctions } from "./sock.ts";
 import type { HostFunction, HostFunctions } from "./types.ts";
 
-export { WasiExit } from "./proc.ts";
+export { WasiCancelled, WasiExit } from "./proc.ts";
 export { Errno, errnoFromError, WasiError } from "./errno.ts";
 export type { Preopen } from "./fs/preopen.ts";
 export type { InstanceLike, MemoryLike } from "./context.ts";
@@ -64,6 +64,14 @@ export interface WasiOptions {
   stdout?: ByteSink;
   /** Standard error (default: discarded). */
   stderr?: ByteSink;
+  /**
+   * Cooperative cancellation: an Int32Array over a SharedArrayBuffer. When
+   * another thread stores a non-zero value at index 0 (and calls
+   * `Atomics.notify(cancel, 0)` to cut a sleep short), the next WASI call or
+   * the current sleep throws `WasiCancelled`. Needed because
+   * `Worker.terminate()` does not interrupt a thread blocked in a guest.
+   */
+  cancel?: Int32Array;
 }
 
 /** Names of every `wasi_snapshot_preview1` function. */
@@ -116,12 +124,13 @@ export const WASI_FUNCTIONS: readonly string[] = [
   "sock_shutdown",
 ];
 
-function guard(fn: HostFunction): HostFunction {
+function guard(fn: HostFunction, cancel?: Int32Array): HostFunction {
   return (...args: any[]) => {
+    if (cancel && Atomics.load(cancel, 0) !== 0) throw new WasiCancelled();
     try {
       return fn(...args);
     } catch (e) {
-      if (e instanceof WasiExit) throw e;
+      if (e instanceof WasiExit || e instanceof WasiCancelled) throw e;
       return errnoFromError(e);
     }
   };
@@ -146,6 +155,7 @@ export class Wasi {
       options.stdout ?? discardSink,
       options.stderr ?? discardSink,
     );
+    this.#ctx.cancel = options.cancel;
     for (const p of options.preopens ?? []) {
       const root = resolvePreopen(p);
       this.#ctx.allocate({
@@ -172,7 +182,9 @@ export class Wasi {
       ...sockFunctions(ctx),
     };
     const wrapped: HostFunctions = {};
-    for (const name of WASI_FUNCTIONS) wrapped[name] = guard(all[name]);
+    for (const name of WASI_FUNCTIONS) {
+      wrapped[name] = guard(all[name], options.cancel);
+    }
     this.imports = { wasi_snapshot_preview1: wrapped };
   }
 

@@ -7,20 +7,29 @@ import type { WasiContext } from "./context.ts";
 import { Eventtype, Rights } from "./constants.ts";
 import { Errno } from "./errno.ts";
 import { now } from "./clock.ts";
+import { WasiCancelled } from "./proc.ts";
 import type { HostFunctions } from "./types.ts";
 
 const SUBSCRIPTION_SIZE = 48;
 const EVENT_SIZE = 32;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** Blocks the calling thread for `ns` nanoseconds. */
-export function sleepSync(ns: bigint): void {
+/**
+ * Blocks the calling thread for `ns` nanoseconds. With a `cancel` flag
+ * (shared Int32Array, index 0), another thread ends the sleep at once by
+ * storing a non-zero value and calling `Atomics.notify(cancel, 0)`; the
+ * sleep then throws `WasiCancelled`.
+ */
+export function sleepSync(ns: bigint, cancel?: Int32Array): void {
   let remaining = Number(ns) / 1e6;
   const end = performance.now() + remaining;
+  const cell = cancel ?? sleeper;
   while (remaining > 0) {
-    Atomics.wait(sleeper, 0, 0, remaining);
+    if (cancel && Atomics.load(cancel, 0) !== 0) throw new WasiCancelled();
+    Atomics.wait(cell, 0, 0, remaining);
     remaining = end - performance.now();
   }
+  if (cancel && Atomics.load(cancel, 0) !== 0) throw new WasiCancelled();
 }
 
 interface Ready {
@@ -89,7 +98,7 @@ export function pollFunctions(ctx: WasiContext): HostFunctions {
           (m, c) => c.deadline < m ? c.deadline : m,
           clocks[0].deadline,
         );
-        if (wait > 0n) sleepSync(wait);
+        if (wait > 0n) sleepSync(wait, ctx.cancel);
         for (const c of clocks) {
           if (c.deadline <= wait) {
             ready.push({

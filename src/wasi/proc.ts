@@ -18,6 +18,18 @@ export class WasiExit extends Error {
   }
 }
 
+/**
+ * Thrown by any WASI call (and by a sleep in progress) once the `cancel` flag
+ * given to `Wasi` is set: the guest unwinds like a trap, `start()` rethrows it.
+ */
+export class WasiCancelled extends Error {
+  /** Creates the cancellation signal. */
+  constructor() {
+    super("cancelled");
+    this.name = "WasiCancelled";
+  }
+}
+
 /** The `proc_*` and `sched_yield` functions. */
 export function procFunctions(_ctx: WasiContext): HostFunctions {
   return {

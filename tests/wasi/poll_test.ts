@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { direct } from "./_helpers.ts";
-import { bufferSource, Errno } from "../../src/wasi/mod.ts";
+import { bufferSource, Errno, WasiCancelled } from "../../src/wasi/mod.ts";
 
 function clockSub(
   v: DataView,
@@ -73,4 +73,38 @@ Deno.test("poll_oneoff: stdio fd subscriptions are ready, no sleeping", () => {
 Deno.test("poll_oneoff: zero subscriptions is INVAL", () => {
   const d = direct();
   assert.equal(d.fns.poll_oneoff(0, 1000, 0, 2000), Errno.INVAL);
+});
+
+Deno.test("cancel flag: any WASI call throws WasiCancelled once set", () => {
+  const cancel = new Int32Array(new SharedArrayBuffer(4));
+  const d = direct({ cancel });
+  assert.equal(d.fns.sched_yield(), Errno.SUCCESS);
+  Atomics.store(cancel, 0, 1);
+  assert.throws(() => d.fns.sched_yield(), WasiCancelled);
+  assert.throws(() => d.fns.fd_write(1, 0, 0, 0), WasiCancelled);
+});
+
+Deno.test("cancel flag: another thread cuts a long poll_oneoff sleep short", async () => {
+  const cancel = new Int32Array(new SharedArrayBuffer(4));
+  const src = `self.onmessage = (e) => {
+    const c = new Int32Array(e.data);
+    self.postMessage("ready");
+    setTimeout(() => { Atomics.store(c, 0, 1); Atomics.notify(c, 0); }, 100);
+  };`;
+  const url = URL.createObjectURL(
+    new Blob([src], { type: "application/javascript" }),
+  );
+  const w = new Worker(url, { type: "module" });
+  try {
+    await new Promise<void>((resolve) => {
+      w.onmessage = () => resolve();
+      w.postMessage(cancel.buffer);
+    });
+    const d = direct({ cancel });
+    clockSub(d.view, 0, 1n, 600_000_000_000n); // ten minutes
+    assert.throws(() => d.fns.poll_oneoff(0, 1000, 1, 2000), WasiCancelled);
+  } finally {
+    w.terminate();
+    URL.revokeObjectURL(url);
+  }
 });
