@@ -171,3 +171,28 @@ testPorta("exhaustion across host re-entry is a RuntimeError", async (wa) => {
   });
   trapMessage(() => box.i.exports.down(0), wa);
 });
+
+testPorta(
+  "fuel sweep: every budget below the need traps, stepsUsed then equals the budget",
+  async (wa) => {
+    const probe = await inst(wa);
+    probe.exports.loop(5);
+    const need = wa.stepsUsed(probe);
+    for (let fuel = 0; fuel <= need; fuel++) {
+      const i = await inst(wa, { fuel });
+      let trapped = false;
+      try {
+        assert.equal(i.exports.loop(5), 15);
+      } catch (e) {
+        assert.ok(e instanceof wa.RuntimeError, String(e));
+        trapped = true;
+      }
+      assert.equal(trapped, fuel < need, `fuel ${fuel} of ${need}`);
+      assert.equal(
+        wa.stepsUsed(i),
+        trapped ? fuel : need,
+        `stepsUsed with fuel ${fuel}`,
+      );
+    }
+  },
+);
