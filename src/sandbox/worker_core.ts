@@ -248,7 +248,12 @@ export function serveGuestJobs(
         (result.trap !== undefined || result.exitCode !== 0) &&
         result.memoryPages >= limits.maxMemoryPages
       ) {
+        // memory.grow failed at the cap and the guest then gave up
         result.limit = "memory";
+        if (result.trap !== undefined) {
+          result.trap +=
+            ` (after reaching the memory limit of ${limits.maxMemoryPages} pages)`;
+        }
       }
       progress[0] = result.steps;
       progress[1] = result.memoryPages;

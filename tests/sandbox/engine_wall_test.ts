@@ -82,6 +82,10 @@ Deno.test("engine wall: memory limit", async () => {
       limits: { maxMemoryPages: 5 },
     });
     assertEquals([r.exitCode, r.limit, r.memoryPages], [null, "memory", 5]);
+    ok(
+      /\(after reaching the memory limit of 5 pages\)$/.test(r.trap ?? ""),
+      r.trap,
+    );
   } finally {
     wall.terminate();
   }
