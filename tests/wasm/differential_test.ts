@@ -298,6 +298,9 @@ Deno.test(`differential: ${FUNCS} random expression trees x ${CALLS} edge inputs
   const src = `(module ${defs.join("\n")})`;
   const bytes = await wat(src);
   const ours = new wa.Instance(new wa.Module(bytes)).exports;
+  // the same module with fuel accounting on (a different execution path)
+  const oursFuel =
+    new wa.Instance(new wa.Module(bytes), {}, { fuel: 1e12 }).exports;
   const theirs = new WebAssembly.Instance(
     new WebAssembly.Module(bytes as BufferSource),
   ).exports as any;
@@ -314,6 +317,15 @@ Deno.test(`differential: ${FUNCS} random expression trees x ${CALLS} edge inputs
       ];
       const a = call(wa, ours[`f${k}`], args),
         b = call(WebAssembly, theirs[`f${k}`], args);
+      const withFuel = call(wa, oursFuel[`f${k}`], args);
+      if (withFuel !== a) {
+        problems.push(
+          `f${k}(${
+            args.map(show).join(", ")
+          }) porta=${a} but ${withFuel} with fuel on`,
+        );
+        break;
+      }
       if (b === "trap") traps++;
       if (a !== b) {
         problems.push(
@@ -544,6 +556,9 @@ Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [po
   }
   const bytes = await wat(`(module ${defs.join("\n")})`);
   const ours = new wa.Instance(new wa.Module(bytes)).exports;
+  // the same module with fuel accounting on (a different execution path)
+  const oursFuel =
+    new wa.Instance(new wa.Module(bytes), {}, { fuel: 1e12 }).exports;
   const theirs = new WebAssembly.Instance(
     new WebAssembly.Module(bytes as BufferSource),
   ).exports as any;
@@ -559,6 +574,15 @@ Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [po
       ];
       const a = call(wa, ours[`f${k}`], args),
         b = call(WebAssembly, theirs[`f${k}`], args);
+      const withFuel = call(wa, oursFuel[`f${k}`], args);
+      if (withFuel !== a) {
+        problems.push(
+          `f${k}(${
+            args.map(show).join(", ")
+          }) porta=${a} but ${withFuel} with fuel on`,
+        );
+        break;
+      }
       seen.add(b);
       if (a !== b) {
         problems.push(
