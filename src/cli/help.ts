@@ -7,6 +7,9 @@
 const AGENT_FLAGS =
   `  --manifest PATH         manifest file (default: <agent>.manifest.json beside the wasm)
   --profile NAME          capability profile: ai-agent | worker | full
+                          (grants = the manifest's capabilities bounded by the profile,
+                          ai-agent by default; without a manifest: the profile; with
+                          neither: nothing, so only import-free modules load)
   --env KEY=VALUE         guest environment variable (repeatable); the host env never leaks
   --env-file PATH         .env file (comments, export, quotes); --env wins over it
   --secret KEY=VALUE      like --env, but the value is redacted from all Porta output
@@ -56,15 +59,20 @@ Exit codes: the guest's exit code; 1 for a trap, a limit, a timeout or a runtime
 error; 2 for a usage error; 130 when interrupted (Ctrl-C).`,
   serve: `Usage: porta serve <agent.wasm> [options]
 
-Serves the agent's tools, resources and prompts over MCP (JSON-RPC on stdio).
-Each call runs in a fresh instance. See 'porta serve --help' for every option.
+Serves the agent's tools, resources and prompts over MCP (JSON-RPC 2.0, one JSON
+message per line on stdin/stdout). Each call runs in a fresh sandboxed instance.
+Stdout carries protocol messages only; diagnostics go to stderr, one line per call:
+  [porta] tool=NAME steps=N memory=M ok|error duration=Xms
 
 Options:
 ${AGENT_FLAGS}
 ${LIMIT_FLAGS}
-  --timeout DURATION      per-call timeout (default 30s)
+  --timeout DURATION      per-call timeout (default 30s; 0 disables it)
   --max-output SIZE       cap on one call's output (default 1MiB)
-  --concurrency N         concurrent calls`,
+  --concurrency N         calls running at once, each in a warm worker (default 4)
+  -h, --help              show this help
+
+Exits 0 when stdin ends; 130/143 on SIGINT/SIGTERM (running calls are cancelled).`,
   inspect: `Usage: porta inspect <agent.wasm> [options]
 
 Shows types, imports (with the capability each needs), exports, memories, tables,
@@ -83,6 +91,9 @@ each WASI import is ok or DENIED. Prints PASS or FAIL; exit code 0 only on PASS.
 Options:
   --manifest PATH         manifest file
   --profile NAME          capability profile: ai-agent | worker | full
+                          (grants = the manifest's capabilities bounded by the profile,
+                          ai-agent by default; without a manifest: the profile; with
+                          neither: nothing, so only import-free modules load)
   -h, --help              show this help`,
   build: `Usage: porta build <agent.wasm> [-o PATH]
 
