@@ -3,7 +3,11 @@
  * interpreter and WASI layer inside the narrowed Deno worker. Limits surface
  * as `limit`, steps and memory pages are reported.
  */
-import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import {
+  deepStrictEqual as assertEquals,
+  ok,
+  rejects,
+} from "node:assert/strict";
 import { GuestPool, GuestWall } from "../../src/sandbox/wall.ts";
 import { type Capability, PROFILES } from "../../src/sandbox/capabilities.ts";
 import { ECHO, ENDLESS, GROW, HELLO, RECURSE } from "./guests.ts";
@@ -134,4 +138,42 @@ Deno.test("engine wall: escape.c on Porta's engine, read-only preopen", async ()
   assertEquals(r.lines, READ_ONLY_EXPECTED);
   assertEquals(r.outsideEntries, ["inside", "secret.txt"]);
   assertEquals(r.inside, ["inside.txt", "link", "sub"]);
+});
+
+Deno.test("engine wall: clock, sleep and random work inside the narrowed worker (worker profile)", async () => {
+  for (
+    const [name, expect] of [["clock", "nanosleep returned 0"], [
+      "random",
+      "draws differ: yes",
+    ]]
+  ) {
+    const wasm = await Deno.readFile(
+      new URL(`../../testdata/wasi/${name}.wasm`, import.meta.url),
+    );
+    const wall = await GuestWall.create(wasm, {
+      grants: new Set(PROFILES.worker),
+      preopens: [],
+    });
+    try {
+      let out = "";
+      const r = await wall.run({ args: [name], env: {} }, {
+        onStdout: (b) => out += dec.decode(b),
+      });
+      assertEquals([r.exitCode, r.trap], [0, undefined], out);
+      ok(out.includes(expect), out);
+      ok(!/: (no|error)$/m.test(out), out);
+    } finally {
+      wall.terminate();
+    }
+    // the ai-agent profile has neither clock nor random: refused at load
+    await rejects(
+      GuestWall.create(wasm, {
+        grants: new Set(PROFILES["ai-agent"]),
+        preopens: [],
+      }),
+      name === "clock"
+        ? /clock_time_get needs capability "clock"/
+        : /random_get needs capability "random"/,
+    );
+  }
 });
