@@ -6,6 +6,8 @@ Deno.test('wall: stdin "inherit" reads the process stdin inside the worker', asy
       "run",
       "-A",
       "--unstable-worker-options",
+      "--config",
+      new URL("../../deno.json", import.meta.url).pathname,
       new URL("./inherit_main.ts", import.meta.url).pathname,
     ],
     stdin: "piped",
