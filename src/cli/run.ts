@@ -43,11 +43,18 @@ function writeAllSync(
 }
 
 function stderrLine(text: string): void {
-  writeAllSync(
-    Deno.stderr,
-    encoder.encode(text.endsWith("\n") ? text : text + "\n"),
-  );
+  try {
+    writeAllSync(
+      Deno.stderr,
+      encoder.encode(text.endsWith("\n") ? text : text + "\n"),
+    );
+  } catch {
+    // stderr closed: nothing more to say
+  }
 }
+
+/** Exit code when stdout was closed by the reader (like a process killed by SIGPIPE). */
+export const EXIT_BROKEN_PIPE = 141;
 
 /**
  * Passes guest stderr through line by line with secret values replaced by
@@ -117,10 +124,24 @@ export async function runCommand(argv: string[]): Promise<number> {
     interrupted = true;
     abort.abort();
   };
-  const stderr = new LineRedactor(
-    flags.secrets,
-    (b) => writeAllSync(Deno.stderr, b),
-  );
+  const stderr = new LineRedactor(flags.secrets, (b) => {
+    try {
+      writeAllSync(Deno.stderr, b);
+    } catch {
+      // stderr closed: drop guest diagnostics
+    }
+  });
+  let stdoutClosed = false;
+  const onStdout = (b: Uint8Array) => {
+    if (stdoutClosed) return;
+    try {
+      writeAllSync(Deno.stdout, b);
+    } catch {
+      // The reader went away (e.g. `porta run ... | head`): stop the guest.
+      stdoutClosed = true;
+      abort.abort();
+    }
+  };
   let listening = false;
   try {
     Deno.addSignalListener("SIGINT", onSigint);
@@ -156,7 +177,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       entry: flags.entry,
       restart: flags.restart,
       signal: abort.signal,
-      onStdout: (b) => writeAllSync(Deno.stdout, b),
+      onStdout,
       onStderr: (b) => stderr.write(b),
       onRestart: (n, prev) => {
         stderr.flush();
@@ -169,6 +190,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       },
     });
     stderr.flush();
+    if (stdoutClosed) {
+      stderrLine(formatRunSummary(result));
+      return EXIT_BROKEN_PIPE;
+    }
     if (interrupted || result.cancelled) {
       stderrLine("porta: interrupted");
       stderrLine(formatRunSummary(result));

@@ -674,3 +674,38 @@ Deno.test("cli: --dir preopens a directory, read-only unless :rw; nothing else i
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cli: a closed stdout stops the guest quietly (exit 141, no stack trace)", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--unstable-worker-options",
+      CLI,
+      "run",
+      PROBE,
+      "--profile",
+      "full",
+      "--",
+      "big",
+      "50000000",
+    ],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const first = await reader.read();
+  assertEquals(first.done, false);
+  await reader.cancel(); // like `| head -c 1`
+  const [status, errBytes] = await Promise.all([
+    child.status,
+    new Response(child.stderr).arrayBuffer(),
+  ]);
+  const stderr = new TextDecoder().decode(errBytes);
+  assertEquals(status.code, 141);
+  assertMatch(stderr, SUMMARY);
+  assertNoStack({ code: status.code, stdout: "", stderr });
+});
