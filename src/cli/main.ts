@@ -115,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await dispatch(argv);
   } catch (e) {
+    if (e instanceof Deno.errors.BrokenPipe) return 141; // reader went away (`| head`)
     if (e instanceof UsageError) {
       await writeErr(errorLine(e.message));
       return 2;
