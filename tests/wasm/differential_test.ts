@@ -196,6 +196,8 @@ const ADDRS = [0, 1, 3, 8, 100, 65528, 65532, 65535, 65536, -1];
 
 /** When set, expressions may also read memory. */
 let withMemory = false;
+/** When set, expressions may call these earlier functions (by result type). */
+let callees: Record<T, number[]> | null = null;
 
 function addr(rnd: () => number): string {
   const r = rnd();
@@ -222,6 +224,13 @@ function gen(rnd: () => number, t: T, depth: number): string {
     const leaf = rnd();
     if (withMemory && leaf < 0.3) {
       return `(${pick(LOADS[t])} offset=${pick(OFFSETS)} ${addr(rnd)})`;
+    }
+    if (callees && leaf < 0.3 && callees[t].length > 0 && depth > 0) {
+      const args = TYPES.map((u) => gen(rnd, u, depth - 1)).join(" ");
+      if (rnd() < 0.7) return `(call $h${pick(callees[t])} ${args})`;
+      // table slot k holds $hk; a slot of another result type traps
+      const slot = rnd() < 0.8 ? pick(callees[t]) : Math.floor(rnd() * 64);
+      return `(call_indirect (type $sig_${t}) ${args} (i32.const ${slot}))`;
     }
     if (leaf < 0.4) return `(local.get ${SCRATCH[t]})`;
     if (leaf < 0.8) return `(local.get ${PARAM[t]})`;
@@ -274,7 +283,12 @@ function call(
   try {
     return show(f(...args));
   } catch (e) {
-    return e instanceof ns.RuntimeError ? "trap" : `threw ${e}`;
+    // native stack overflow is a RangeError; Porta must say RuntimeError
+    if (
+      e instanceof ns.RuntimeError ||
+      (ns === WebAssembly && e instanceof RangeError)
+    ) return "trap";
+    return `threw ${e}`;
   }
 }
 
@@ -598,5 +612,83 @@ Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [po
   assert.ok(
     seen.size > CF_FUNCS,
     `results should vary (${seen.size} distinct)`,
+  );
+});
+
+const CALL_FUNCS = 240;
+
+Deno.test(`differential: ${CALL_FUNCS} random call graphs (call, call_indirect, return_call) [porta]`, async () => {
+  const wa = await porta();
+  const rnd = prng(0xca11);
+  const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
+  const defs: string[] = [];
+  const byType: Record<T, number[]> = { i32: [], i64: [], f32: [], f64: [] };
+  callees = byType;
+  try {
+    for (let k = 0; k < CALL_FUNCS; k++) {
+      const t = TYPES[Math.floor(rnd() * 4)];
+      let body = gen(rnd, t, 3);
+      if (byType[t].length > 0 && rnd() < 0.3) {
+        // tail call as the last instruction
+        const args = TYPES.map((u) => gen(rnd, u, 1)).join(" ");
+        body = rnd() < 0.5
+          ? `(drop ${body}) (return_call $h${pick(byType[t])} ${args})`
+          : `(drop ${body}) (return_call_indirect (type $sig_${t}) ${args} (i32.const ${
+            pick(byType[t])
+          }))`;
+      }
+      defs.push(
+        `(func $h${k} (export "h${k}") (type $sig_${t}) ${LOCALS} ${body})`,
+      );
+      byType[t].push(k);
+    }
+  } finally {
+    callees = null;
+  }
+  const sigs = TYPES.map((t) =>
+    `(type $sig_${t} (func (param i32 i64 f32 f64) (result ${t})))`
+  ).join(
+    "\n",
+  );
+  const src = `(module ${sigs}
+    (table 64 funcref) (elem (i32.const 0) ${
+    Array.from({ length: 64 }, (_, k) => `$h${k}`).join(" ")
+  })
+    ${defs.join("\n")})`;
+  const bytes = await wat(src);
+  const ours = new wa.Instance(new wa.Module(bytes)).exports;
+  const oursFuel =
+    new wa.Instance(new wa.Module(bytes), {}, { fuel: 1e12 }).exports;
+  const theirs = new WebAssembly.Instance(
+    new WebAssembly.Module(bytes as BufferSource),
+  ).exports as any;
+  const problems: string[] = [];
+  let traps = 0;
+  for (let k = 0; k < CALL_FUNCS && problems.length < 5; k++) {
+    for (let c = 0; c < 6; c++) {
+      const args = [
+        pick(EDGE.i32),
+        pick(EDGE.i64),
+        pick(EDGE.f32),
+        pick(EDGE.f64),
+      ];
+      const a = call(wa, ours[`h${k}`], args),
+        b = call(WebAssembly, theirs[`h${k}`], args);
+      const f = call(wa, oursFuel[`h${k}`], args);
+      if (b === "trap") traps++;
+      if (a !== b || f !== a) {
+        problems.push(
+          `h${k}(${
+            args.map(show).join(", ")
+          }) porta=${a} (fuel: ${f}) native=${b}\n   ${defs[k]}`,
+        );
+        break;
+      }
+    }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+  assert.ok(
+    traps > 0,
+    "some calls should trap (indirect type mismatch, division, ...)",
   );
 });
