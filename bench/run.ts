@@ -149,6 +149,21 @@ function fmt(n: number, width: number, digits = 1): string {
   return n.toFixed(digits).padStart(width);
 }
 
+/** Average ms to create one instance (imports resolved, memory and data set up; nothing run). */
+function instantiateMs(
+  engine: Engine,
+  module: unknown,
+  wasi: WasiFactory,
+): number {
+  const n = 50;
+  new engine.Instance(module, wasi([], () => {}).imports); // warm-up
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    new engine.Instance(module, wasi([], () => {}).imports);
+  }
+  return (performance.now() - t0) / n;
+}
+
 /**
  * Heap bytes retained by one decoded module of ours, measured in a child Deno with
  * `--expose-gc` (forced GC before and after decoding several copies). NaN if it fails.
@@ -368,6 +383,17 @@ async function main(): Promise<number> {
     const samplePath =
       new URL(`./wasm/${programs[0].name}.wasm`, import.meta.url).pathname;
     const heap = values["self-test"] ? NaN : await moduleHeapBytes(samplePath);
+    const sampleBytes = await Deno.readFile(samplePath);
+    const instOurs = instantiateMs(
+      ours,
+      new ours.Module(sampleBytes),
+      wasi.make,
+    );
+    const instNative = instantiateMs(
+      native,
+      new WebAssembly.Module(sampleBytes),
+      wasi.make,
+    );
     compile = {
       modules: compiled.length,
       coldBytes,
@@ -375,7 +401,9 @@ async function main(): Promise<number> {
       coldBytesPerSecond: coldMs > 0 ? coldBytes / (coldMs / 1000) : NaN,
       warmBytesPerSecond: warmMs > 0 ? warmBytes / (warmMs / 1000) : NaN,
       moduleHeapBytes: heap,
-      moduleBytes: (await Deno.stat(samplePath)).size,
+      moduleBytes: sampleBytes.length,
+      instantiateMsOurs: instOurs,
+      instantiateMsNative: instNative,
     };
   }
   if (values.json) {
@@ -410,6 +438,11 @@ async function main(): Promise<number> {
         } KiB (${
           (compile.moduleHeapBytes / compile.moduleBytes).toFixed(1)
         }x the binary)`,
+      );
+      console.log(
+        `instantiate (${programs[0].name}.wasm, no run): ours ${
+          compile.instantiateMsOurs.toFixed(3)
+        } ms, native ${compile.instantiateMsNative.toFixed(3)} ms per instance`,
       );
     }
     if (failures) console.log(`${failures} program(s) FAILED`);
