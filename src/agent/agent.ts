@@ -407,33 +407,48 @@ export class Agent {
     const errDecoder = new TextDecoder();
     const redact = this.#redact;
     const onStderr = o.onStderr;
-    const result = await this.#runner.run(
-      {
-        entry: entry ?? this.manifest.entry,
-        args: [basename(this.wasmPath)],
-        env: { ...this.#env },
-        stdin: encodeRequest(tool, args),
-        limits: engineLimits(limits),
-      },
-      {
-        onStdout(b) {
-          total += b.length;
-          if (kept < cap) {
-            const part = b.subarray(0, Math.min(b.length, cap - kept));
-            chunks.push(part.slice());
-            kept += part.length;
-          }
+    let result: GuestJobResult;
+    try {
+      result = await this.#runner.run(
+        {
+          entry: entry ?? this.manifest.entry,
+          args: [basename(this.wasmPath)],
+          env: { ...this.#env },
+          stdin: encodeRequest(tool, args),
+          limits: engineLimits(limits),
         },
-        onStderr: onStderr
-          ? (b) => {
-            const text = errDecoder.decode(b, { stream: true });
-            if (text !== "") onStderr(redact(text));
-          }
-          : undefined,
-        signal: o.signal,
-        timeoutMs: limits.timeoutMs || undefined,
-      },
-    );
+        {
+          onStdout(b) {
+            total += b.length;
+            if (kept < cap) {
+              const part = b.subarray(0, Math.min(b.length, cap - kept));
+              chunks.push(part.slice());
+              kept += part.length;
+            }
+          },
+          onStderr: onStderr
+            ? (b) => {
+              const text = errDecoder.decode(b, { stream: true });
+              if (text !== "") onStderr(redact(text));
+            }
+            : undefined,
+          signal: o.signal,
+          timeoutMs: limits.timeoutMs || undefined,
+        },
+      );
+    } catch (e) {
+      // The sandbox itself failed (e.g. a worker could not be restarted).
+      const error = redact(`sandbox failure: ${firstLine(e)}`);
+      return {
+        text: error,
+        isError: true,
+        error,
+        steps: 0,
+        memoryPages: 0,
+        durationMs: 0,
+        exitCode: null,
+      };
+    }
     if (onStderr) {
       const tail = errDecoder.decode();
       if (tail !== "") onStderr(redact(tail));

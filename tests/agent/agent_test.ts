@@ -362,3 +362,21 @@ Deno.test("agent: run reports traps and limits without restarting a timeout", as
   ]);
   await agent.close();
 });
+
+Deno.test("agent: a sandbox failure becomes an error result, not an exception", async () => {
+  const { agent } = await load(() => {
+    throw new Error("the guest wall is terminated\nmore");
+  }, { secrets: { K: "terminated" } });
+  const r = await agent.callTool("echo", {});
+  assertEquals([r.isError, r.error, r.exitCode], [
+    true,
+    "sandbox failure: the guest wall is [REDACTED]",
+    null,
+  ]);
+  await agent.close();
+  await assertRejects(
+    () => agent.callTool("echo", {}),
+    AgentError,
+    /the agent is closed/,
+  );
+});
