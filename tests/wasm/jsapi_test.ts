@@ -225,3 +225,105 @@ testPorta(
     }
   },
 );
+
+testBoth(
+  "JS -> wasm argument conversions follow the JS API (ToInt32, ToBigInt64, ToNumber)",
+  async (e) => {
+    const inst = await instantiate(
+      e,
+      `(module
+      (func (export "i32") (param i32) (result i32) (local.get 0))
+      (func (export "i64") (param i64) (result i64) (local.get 0))
+      (func (export "f32") (param f32) (result f32) (local.get 0))
+      (func (export "f64") (param f64) (result f64) (local.get 0))
+      (func (export "two") (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1))))`,
+    );
+    const x = inst.exports;
+    const cases: [string, unknown[], unknown][] = [
+      ["i32", [4294967297], 1],
+      ["i32", [-1.9], -1],
+      ["i32", ["12"], 12],
+      ["i32", [NaN], 0],
+      ["i32", [undefined], 0],
+      ["i32", [true], 1],
+      ["i32", [{ valueOf: () => 7 }], 7],
+      ["i32", [], 0],
+      ["i64", [2n ** 64n + 5n], 5n],
+      ["i64", [-(2n ** 63n) - 1n], 2n ** 63n - 1n],
+      ["i64", ["9"], 9n],
+      ["i64", [true], 1n],
+      ["f32", [0.1], Math.fround(0.1)],
+      ["f32", ["1.5"], 1.5],
+      ["f32", [1e40], Infinity],
+      ["f64", [undefined], NaN],
+      ["two", [10], 10],
+      ["two", [10, 3, 99], 7],
+    ];
+    for (const [name, args, want] of cases) {
+      const got = x[name](...args);
+      assert.ok(
+        Object.is(got, want),
+        `${name}(${args.map(String)}) = ${got}, want ${want}`,
+      );
+    }
+    assert.throws(() => x.i64(undefined), TypeError);
+    assert.throws(() => x.f64(Symbol.iterator), TypeError);
+  },
+);
+
+testBoth(
+  "host function results are converted to the import's result types",
+  async (e) => {
+    const ret = (v: unknown) => () => v;
+    const mk = async (t: string, v: unknown) =>
+      (await instantiate(
+        e,
+        `(module (import "m" "f" (func $f (result ${t}))) (func (export "g") (result ${t}) (call $f)))`,
+        { m: { f: ret(v) } },
+      )).exports.g;
+    assert.equal((await mk("i32", "42"))(), 42);
+    assert.equal((await mk("i32", 2 ** 32 + 3))(), 3);
+    assert.equal((await mk("i32", undefined))(), 0);
+    assert.equal((await mk("i64", 5n))(), 5n);
+    assert.equal((await mk("f32", 0.1))(), Math.fround(0.1));
+    assert.equal((await mk("externref", "s"))(), "s");
+    const multi = await instantiate(
+      e,
+      `(module (import "m" "f" (func $f (result i32 i64)))
+      (func (export "g") (result i64) (call $f) (drop) (drop) (i64.const 1))
+      (func (export "h") (result i32 i64) (call $f)))`,
+      { m: { f: () => [7, 8n] } },
+    );
+    assert.deepEqual(multi.exports.h(), [7, 8n]);
+    const bad = await instantiate(
+      e,
+      `(module (import "m" "f" (func $f (result i32 i64))) (func (export "h") (result i32 i64) (call $f)))`,
+      { m: { f: () => 7 } },
+    );
+    assert.throws(() => bad.exports.h(), TypeError);
+  },
+);
+
+testBoth(
+  "JS API TypeErrors: Number for i64, BigInt for i32/f64, Number returned for i64",
+  async (e) => {
+    const inst = await instantiate(
+      e,
+      `(module (import "m" "f" (func $f (result i64)))
+      (func (export "i32") (param i32) (result i32) (local.get 0))
+      (func (export "i64") (param i64) (result i64) (local.get 0))
+      (func (export "f64") (param f64) (result f64) (local.get 0))
+      (func (export "g") (result i64) (call $f)))`,
+      { m: { f: () => 5 } },
+    );
+    const x = inst.exports;
+    assert.throws(() => x.i64(1), TypeError, "ToBigInt64(1) throws");
+    assert.throws(() => x.i32(1n), TypeError, "ToInt32(1n) throws");
+    assert.throws(() => x.f64(1n), TypeError, "ToNumber(1n) throws");
+    assert.throws(
+      () => x.g(),
+      TypeError,
+      "a host function returning 5 for an i64 result",
+    );
+  },
+);
