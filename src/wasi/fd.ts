@@ -235,7 +235,8 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       if (e.kind === "stdin") {
         for (const b of bufs) {
           if (b.length === 0) continue;
-          const got = ctx.stdin(b);
+          // Clamp whatever the source claims to what fits in the buffer.
+          const got = Math.max(0, Math.min(b.length, ctx.stdin(b) | 0));
           n += got;
           if (got < b.length) break;
         }
