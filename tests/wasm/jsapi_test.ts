@@ -327,3 +327,62 @@ testBoth(
     );
   },
 );
+
+testBoth(
+  "constructor argument checks: TypeError / RangeError as in the JS API",
+  async (e) => {
+    assert.throws(() => new e.wa.Module("not bytes"), TypeError);
+    assert.throws(() => new e.wa.Module(), TypeError);
+    assert.throws(() => new e.wa.Instance({}), TypeError);
+    const needs = new e.wa.Module(
+      await bytesOf(`(module (import "env" "f" (func)))`),
+    );
+    // JS API: a missing module namespace is a TypeError; Porta's contract
+    // (docs/ARCHITECTURE.md) makes every missing import a LinkError naming it.
+    for (const imports of [undefined, { other: {} }]) {
+      assert.throws(
+        () => new e.wa.Instance(needs, imports),
+        (err) =>
+          err instanceof (e.name === "native" ? TypeError : e.wa.LinkError),
+      );
+    }
+    assert.throws(
+      () => new e.wa.Memory({ initial: 2, maximum: 1 }),
+      RangeError,
+    );
+    assert.throws(() => new e.wa.Memory({ initial: 65537 }), RangeError);
+    assert.throws(
+      () => new e.wa.Table({ element: "anyfunc", initial: 2, maximum: 1 }),
+      RangeError,
+    );
+    assert.throws(
+      () => new e.wa.Table({ element: "nope", initial: 1 }),
+      TypeError,
+    );
+    assert.throws(() => new e.wa.Global({ value: "nope" }, 0), TypeError);
+  },
+);
+
+testBoth(
+  "defaults: Global values, Table init value and grow init value",
+  async (e) => {
+    assert.equal(new e.wa.Global({ value: "i32" }).value, 0);
+    assert.equal(new e.wa.Global({ value: "i64" }).value, 0n);
+    assert.equal(new e.wa.Global({ value: "f64" }).value, 0);
+    const f = (await instantiate(
+      e,
+      `(module (func (export "f") (result i32) (i32.const 9)))`,
+    )).exports.f;
+    const t = new e.wa.Table({ element: "anyfunc", initial: 2 }, f);
+    assert.equal(t.get(0), f);
+    assert.equal(t.get(1), f);
+    assert.equal(t.grow(2, null), 2);
+    assert.equal(t.get(3), null);
+    const x = new e.wa.Table({ element: "externref", initial: 1 }, "v");
+    assert.equal(x.get(0), "v");
+    x.grow(1, "w");
+    assert.equal(x.get(1), "w");
+    x.set(0);
+    assert.equal(x.get(0), undefined);
+  },
+);
