@@ -371,6 +371,8 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
   let maxHeight = 0;
   let fuelPos = -1; // index of the current FUEL immediate, -1 when none yet in this basic block
   let lastPos = -1; // start of the last emitted instruction in this basic block (for fusion)
+  let prevPos = -1; // start of the instruction before lastPos (same block), or -1
+  let keepLast = false; // the current instruction was fused into lastPos
   let blockBreak = false;
   let opAt = 0;
 
@@ -805,7 +807,27 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
             : op === 0x21
             ? O.LOCAL_SET32
             : O.LOCAL_TEE32;
-          code.push(base + k, 2 * idx);
+          if (
+            op === 0x20 && k === 0 && fuelPos >= 0 &&
+            fuelPos === code.length - 1 && code[fuelPos - 1] === O.FUEL
+          ) {
+            code[fuelPos - 1] = O.FUEL_LG;
+            code.push(2 * idx);
+          } else if (
+            op === 0x20 && k === 0 && lastPos >= 0 &&
+            lastPos === code.length - 2 && code[lastPos] === O.LOCAL_GET32
+          ) {
+            code[lastPos] = O.GET2_32;
+            code.push(2 * idx);
+            keepLast = true;
+          } else if (
+            op === 0x20 && k === 0 && lastPos >= 0 &&
+            lastPos === code.length - 2 && code[lastPos] === O.LOCAL_SET32
+          ) {
+            code[lastPos] = O.SET_GET32;
+            code.push(2 * idx);
+            keepLast = true;
+          } else code.push(base + k, 2 * idx);
         }
         break;
       }
@@ -1046,7 +1068,14 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
             popT(I32);
           }
           if (emitting()) {
-            if (mem === 0) code.push(eop, offset | 0);
+            if (
+              mem === 0 && eop === 0x28 && lastPos >= 0 &&
+              lastPos === code.length - 2 && code[lastPos] === O.LOCAL_GET32
+            ) {
+              code[lastPos] = O.LG_LOAD32;
+              code.push(offset | 0);
+              keepLast = true;
+            } else if (mem === 0) code.push(eop, offset | 0);
             else code.push(O.MEM_N, eop, offset | 0, mem);
           }
           break;
@@ -1068,16 +1097,32 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
             fi >= 0 && lastPos >= 0 && lastPos === code.length - 2 &&
             code[lastPos] === O.CONST32
           ) {
-            code[lastPos] = O.FUSE_K + fi;
+            if (
+              op === 0x6a && prevPos >= 0 && prevPos === lastPos - 2 &&
+              code[prevPos] === O.LOCAL_GET32
+            ) {
+              // local.get x; i32.const k; i32.add
+              code[prevPos] = O.LG_ADDK;
+              code[prevPos + 2] = code[lastPos + 1];
+              code.length = prevPos + 3;
+              lastPos = prevPos;
+              prevPos = -1;
+              keepLast = true;
+            } else code[lastPos] = O.FUSE_K + fi;
           } else code.push(op);
         }
       }
     }
     if (blockBreak) {
       blockBreak = false;
-      lastPos = -1;
+      keepLast = false;
+      lastPos = prevPos = -1;
+    } else if (keepLast) {
+      keepLast = false;
     } else if (code.length > instStart) {
+      prevPos = lastPos;
       lastPos = code[instStart] === O.FUEL ? instStart + 2 : instStart;
+      if (lastPos !== instStart) prevPos = -1;
     }
   }
   if (r.pos !== r.end) fail(r.pos, "section size mismatch");

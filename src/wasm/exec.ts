@@ -452,21 +452,21 @@ function run(f: FuncInst, baseDepth: number): void {
     for (;;) {
       const op = code[pc++];
       switch (op) {
-        case O.FUEL:
+        case 0x100: // FUEL
           n = code[pc++];
           if ((fuel -= n) < 0) {
             entryCtx.fuel = fuel = 0;
             fuelTrap(entryCtx);
           }
           break;
-        case O.UNREACHABLE:
+        case 0x0: // UNREACHABLE
           trap("unreachable");
           break;
-        case O.JMP:
+        case 0x101: // JMP
           pc = code[pc];
           break;
-        case O.BR:
-        case O.BR_R: {
+        case 0x102: // BR
+        case 0x103: { // BR_R
           const target = code[pc];
           const dst = fp + code[pc + 1];
           n = code[pc + 2];
@@ -477,12 +477,12 @@ function run(f: FuncInst, baseDepth: number): void {
           pc = target;
           break;
         }
-        case O.BR_IF:
+        case 0x104: // BR_IF
           sp -= 2;
           if (i32[sp] !== 0) pc = code[pc];
           else pc++;
           break;
-        case O.BR_IF_COPY:
+        case 0x105: // BR_IF_COPY
           sp -= 2;
           if (i32[sp] !== 0) {
             const target = code[pc];
@@ -495,12 +495,12 @@ function run(f: FuncInst, baseDepth: number): void {
             pc = target;
           } else pc += 4;
           break;
-        case O.IF:
+        case 0x106: // IF
           sp -= 2;
           if (i32[sp] === 0) pc = code[pc];
           else pc++;
           break;
-        case O.BR_TABLE: {
+        case 0x107: { // BR_TABLE
           n = code[pc];
           sp -= 2;
           let i = i32[sp] >>> 0;
@@ -519,7 +519,7 @@ function run(f: FuncInst, baseDepth: number): void {
           pc = code[e];
           break;
         }
-        case O.RETURN: {
+        case 0x108: { // RETURN
           n = code[pc];
           const src = sp - 2 * n;
           if (src !== fp) {
@@ -548,10 +548,10 @@ function run(f: FuncInst, baseDepth: number): void {
           }
           break;
         }
-        case O.CALL:
-        case O.CALL_INDIRECT:
-        case O.RETURN_CALL:
-        case O.RETURN_CALL_INDIRECT: {
+        case 0x109: // CALL
+        case 0x10a: // CALL_INDIRECT
+        case 0x10b: // RETURN_CALL
+        case 0x10c: { // RETURN_CALL_INDIRECT
           let callee: FuncInst;
           if (op === O.CALL || op === O.RETURN_CALL) {
             callee = funcs[code[pc++]];
@@ -649,86 +649,86 @@ function run(f: FuncInst, baseDepth: number): void {
           }
           break;
         }
-        case O.DROP:
+        case 0x10d: // DROP
           sp -= 2;
           break;
-        case O.SELECT:
+        case 0x10e: // SELECT
           sp -= 4;
           if (i32[sp + 2] === 0) {
             i32[sp - 2] = i32[sp];
             i32[sp - 1] = i32[sp + 1];
           }
           break;
-        case O.SELECT_R:
+        case 0x10f: // SELECT_R
           sp -= 4;
           if (i32[sp + 2] === 0) rf[(sp - 2) >> 1] = rf[sp >> 1];
           break;
-        case O.LOCAL_GET32:
+        case 0x110: // LOCAL_GET32
           i32[sp] = i32[fp + code[pc++]];
           sp += 2;
           break;
-        case O.LOCAL_GET64:
+        case 0x111: // LOCAL_GET64
           a = fp + code[pc++];
           i32[sp] = i32[a];
           i32[sp + 1] = i32[a + 1];
           sp += 2;
           break;
-        case O.LOCAL_GET_R:
+        case 0x112: // LOCAL_GET_R
           rf[sp >> 1] = rf[(fp + code[pc++]) >> 1];
           sp += 2;
           break;
-        case O.LOCAL_SET32:
+        case 0x113: // LOCAL_SET32
           sp -= 2;
           i32[fp + code[pc++]] = i32[sp];
           break;
-        case O.LOCAL_SET64:
+        case 0x114: // LOCAL_SET64
           sp -= 2;
           a = fp + code[pc++];
           i32[a] = i32[sp];
           i32[a + 1] = i32[sp + 1];
           break;
-        case O.LOCAL_SET_R:
+        case 0x115: // LOCAL_SET_R
           sp -= 2;
           rf[(fp + code[pc++]) >> 1] = rf[sp >> 1];
           break;
-        case O.LOCAL_TEE32:
+        case 0x116: // LOCAL_TEE32
           i32[fp + code[pc++]] = i32[sp - 2];
           break;
-        case O.LOCAL_TEE64:
+        case 0x117: // LOCAL_TEE64
           a = fp + code[pc++];
           i32[a] = i32[sp - 2];
           i32[a + 1] = i32[sp - 1];
           break;
-        case O.LOCAL_TEE_R:
+        case 0x118: // LOCAL_TEE_R
           rf[(fp + code[pc++]) >> 1] = rf[(sp - 2) >> 1];
           break;
-        case O.GLOBAL_GET: {
+        case 0x119: { // GLOBAL_GET
           const g = globals[code[pc++]].v;
           i32[sp] = g[0];
           i32[sp + 1] = g[1];
           sp += 2;
           break;
         }
-        case O.GLOBAL_SET: {
+        case 0x11a: { // GLOBAL_SET
           const g = globals[code[pc++]].v;
           sp -= 2;
           g[0] = i32[sp];
           g[1] = i32[sp + 1];
           break;
         }
-        case O.GLOBAL_GET_R:
+        case 0x11b: // GLOBAL_GET_R
           rf[sp >> 1] = globals[code[pc++]].ref;
           sp += 2;
           break;
-        case O.GLOBAL_SET_R:
+        case 0x11c: // GLOBAL_SET_R
           sp -= 2;
           globals[code[pc++]].ref = rf[sp >> 1];
           break;
-        case O.CONST32:
+        case 0x11d: // CONST32
           i32[sp] = code[pc++];
           sp += 2;
           break;
-        case O.CONST64:
+        case 0x11e: // CONST64
           i32[sp] = code[pc];
           i32[sp + 1] = code[pc + 1];
           pc += 2;
@@ -836,15 +836,15 @@ function run(f: FuncInst, baseDepth: number): void {
           if (a + 4 > memLen) oobMem();
           dv.setInt32(a, i32[sp + 2], true);
           break;
-        case O.MEM_N:
+        case 0x11f: // MEM_N
           sp = memN(code[pc], code[pc + 1] >>> 0, ctx.mems[code[pc + 2]], sp);
           pc += 3;
           break;
-        case O.MEMORY_SIZE:
+        case 0x3f: // MEMORY_SIZE
           i32[sp] = ctx.mems[code[pc++]].pages;
           sp += 2;
           break;
-        case O.MEMORY_GROW:
+        case 0x40: // MEMORY_GROW
           i32[sp - 2] = ctx.mems[code[pc++]].grow(i32[sp - 2] >>> 0);
           if (mem0) {
             dv = mem0.dv;
@@ -1347,31 +1347,31 @@ function run(f: FuncInst, baseDepth: number): void {
         case 0xc4:
           i32[sp - 1] = i32[sp - 2] >> 31;
           break;
-        case O.SAT_BASE + 0:
+        case 0xe0: // SAT_BASE + 0
           i32[sp - 2] = satS32(f32[sp - 2]);
           break;
-        case O.SAT_BASE + 1:
+        case 0xe1: // SAT_BASE + 1
           i32[sp - 2] = satU32(f32[sp - 2]);
           break;
-        case O.SAT_BASE + 2:
+        case 0xe2: // SAT_BASE + 2
           i32[sp - 2] = satS32(f64[(sp - 2) >> 1]);
           break;
-        case O.SAT_BASE + 3:
+        case 0xe3: // SAT_BASE + 3
           i32[sp - 2] = satU32(f64[(sp - 2) >> 1]);
           break;
-        case O.SAT_BASE + 4:
+        case 0xe4: // SAT_BASE + 4
           i32[sp - 2] = satS64(f32[sp - 2]);
           i32[sp - 1] = R64.hi;
           break;
-        case O.SAT_BASE + 5:
+        case 0xe5: // SAT_BASE + 5
           i32[sp - 2] = satU64(f32[sp - 2]);
           i32[sp - 1] = R64.hi;
           break;
-        case O.SAT_BASE + 6:
+        case 0xe6: // SAT_BASE + 6
           i32[sp - 2] = satS64(f64[(sp - 2) >> 1]);
           i32[sp - 1] = R64.hi;
           break;
-        case O.SAT_BASE + 7:
+        case 0xe7: // SAT_BASE + 7
           i32[sp - 2] = satU64(f64[(sp - 2) >> 1]);
           i32[sp - 1] = R64.hi;
           break;
@@ -1743,26 +1743,59 @@ function run(f: FuncInst, baseDepth: number): void {
           else pc++;
           break;
 
+        case 0x1b0: // GET2_32
+          i32[sp] = i32[fp + code[pc]];
+          i32[sp + 2] = i32[fp + code[pc + 1]];
+          pc += 2;
+          sp += 4;
+          break;
+        case 0x1b1: // LG_ADDK
+          i32[sp] = (i32[fp + code[pc]] + code[pc + 1]) | 0;
+          pc += 2;
+          sp += 2;
+          break;
+        case 0x1b2: // SET_GET32
+          i32[fp + code[pc]] = i32[sp - 2];
+          i32[sp - 2] = i32[fp + code[pc + 1]];
+          pc += 2;
+          break;
+        case 0x1b3: // LG_LOAD32
+          a = (i32[fp + code[pc]] >>> 0) + (code[pc + 1] >>> 0);
+          pc += 2;
+          if (a + 4 > memLen) oobMem();
+          i32[sp] = dv.getInt32(a, true);
+          sp += 2;
+          break;
+        case 0x1b4: // FUEL_LG
+          n = code[pc];
+          if ((fuel -= n) < 0) {
+            entryCtx.fuel = fuel = 0;
+            fuelTrap(entryCtx);
+          }
+          i32[sp] = i32[fp + code[pc + 1]];
+          pc += 2;
+          sp += 2;
+          break;
         // ---- references and tables ----
-        case O.REF_NULL:
+        case 0x120: // REF_NULL
           rf[sp >> 1] = null;
           sp += 2;
           break;
-        case O.REF_IS_NULL:
+        case 0x121: // REF_IS_NULL
           i32[sp - 2] = rf[(sp - 2) >> 1] === null ? 1 : 0;
           break;
-        case O.REF_FUNC:
+        case 0x122: // REF_FUNC
           rf[sp >> 1] = funcs[code[pc++]];
           sp += 2;
           break;
-        case O.TABLE_GET: {
+        case 0x123: { // TABLE_GET
           const t = ctx.tables[code[pc++]];
           const i = i32[sp - 2] >>> 0;
           if (i >= t.elems.length) oobTable();
           rf[(sp - 2) >> 1] = t.elems[i];
           break;
         }
-        case O.TABLE_SET: {
+        case 0x124: { // TABLE_SET
           const t = ctx.tables[code[pc++]];
           sp -= 4;
           const i = i32[sp] >>> 0;
@@ -1770,17 +1803,17 @@ function run(f: FuncInst, baseDepth: number): void {
           t.elems[i] = rf[(sp + 2) >> 1];
           break;
         }
-        case O.TABLE_SIZE:
+        case 0x125: // TABLE_SIZE
           i32[sp] = ctx.tables[code[pc++]].elems.length;
           sp += 2;
           break;
-        case O.TABLE_GROW: {
+        case 0x126: { // TABLE_GROW
           const t = ctx.tables[code[pc++]];
           sp -= 2;
           i32[sp - 2] = t.grow(i32[sp] >>> 0, rf[(sp - 2) >> 1]);
           break;
         }
-        case O.TABLE_FILL: {
+        case 0x127: { // TABLE_FILL
           const t = ctx.tables[code[pc++]];
           sp -= 6;
           a = i32[sp] >>> 0;
@@ -1790,7 +1823,7 @@ function run(f: FuncInst, baseDepth: number): void {
           for (let k = 0; k < n; k++) t.elems[a + k] = v;
           break;
         }
-        case O.TABLE_COPY: {
+        case 0x128: { // TABLE_COPY
           const td = ctx.tables[code[pc++]];
           const ts = ctx.tables[code[pc++]];
           sp -= 6;
@@ -1802,7 +1835,7 @@ function run(f: FuncInst, baseDepth: number): void {
           else for (let k = 0; k < n; k++) td.elems[a + k] = ts.elems[b + k];
           break;
         }
-        case O.TABLE_INIT: {
+        case 0x129: { // TABLE_INIT
           const seg = ctx.elems[code[pc++]];
           const t = ctx.tables[code[pc++]];
           sp -= 6;
@@ -1813,10 +1846,10 @@ function run(f: FuncInst, baseDepth: number): void {
           for (let k = 0; k < n; k++) t.elems[a + k] = seg[b + k];
           break;
         }
-        case O.ELEM_DROP:
+        case 0x12a: // ELEM_DROP
           ctx.elems[code[pc++]] = EMPTY;
           break;
-        case O.MEMORY_INIT: {
+        case 0x12b: { // MEMORY_INIT
           const d = ctx.datas[code[pc++]];
           const m = ctx.mems[code[pc++]];
           sp -= 6;
@@ -1827,10 +1860,10 @@ function run(f: FuncInst, baseDepth: number): void {
           m.u8.set(d.subarray(b, b + n), a);
           break;
         }
-        case O.DATA_DROP:
+        case 0x12c: // DATA_DROP
           ctx.datas[code[pc++]] = EMPTY_U8;
           break;
-        case O.MEMORY_COPY: {
+        case 0x12d: { // MEMORY_COPY
           const md = ctx.mems[code[pc++]];
           const ms = ctx.mems[code[pc++]];
           sp -= 6;
@@ -1842,7 +1875,7 @@ function run(f: FuncInst, baseDepth: number): void {
           else md.u8.set(ms.u8.subarray(b, b + n), a);
           break;
         }
-        case O.MEMORY_FILL: {
+        case 0x12e: { // MEMORY_FILL
           const m = ctx.mems[code[pc++]];
           sp -= 6;
           a = i32[sp] >>> 0;

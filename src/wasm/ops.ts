@@ -145,3 +145,13 @@ export const BRC = 0x180;
 export const BRC_L = 0x190;
 /** compare with constant + br_if: BRC_K + index, immediates: constant, target */
 export const BRC_K = 0x1a0;
+/** GET2_32 x y: two i32 local.gets */
+export const GET2_32 = 0x1b0;
+/** LG_ADDK x k: local.get x; i32.const k; i32.add */
+export const LG_ADDK = 0x1b1;
+/** SET_GET32 x y: local.set x; local.get y */
+export const SET_GET32 = 0x1b2;
+/** LG_LOAD32 x off: local.get x; i32.load off (memory 0) */
+export const LG_LOAD32 = 0x1b3;
+/** FUEL_LG n x: FUEL n; local.get x (i32) */
+export const FUEL_LG = 0x1b4;

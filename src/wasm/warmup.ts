@@ -96,6 +96,30 @@ function buildCode(): number[] {
         }
       }
     }
+    code.push(
+      O.GET2_32,
+      0,
+      2,
+      O.DROP,
+      O.DROP,
+      O.LG_ADDK,
+      0,
+      big ? -7 : 5,
+      O.DROP,
+    );
+    code.push(
+      O.CONST32,
+      3,
+      O.SET_GET32,
+      0,
+      0,
+      O.DROP,
+      O.LG_LOAD32,
+      0,
+      4,
+      O.DROP,
+    );
+    code.push(O.FUEL_LG, 1, 0, O.DROP);
     // i64 compares with different and equal high words
     for (let op = 0x51; op <= 0x5a; op++) {
       code.push(O.CONST64, 1, 2, O.CONST64, 1, -3, op, O.DROP);
