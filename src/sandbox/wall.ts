@@ -2,9 +2,17 @@
  * The outer wall: each guest runs inside a Deno `Worker` whose permissions
  * are narrowed to the granted preopens (see `permissions.ts`). The worker
  * compiles the module once and runs jobs, each in a fresh instance.
- * Terminating the worker is the only way to stop a synchronous guest, so a
- * cancelled or timed-out job kills its worker and the wall starts a new one in
- * the background.
+ *
+ * Cancellation and timeouts are cooperative: in Deno 2.9 `Worker.terminate()`
+ * alone does not stop a thread that is busy in JS (a guest spinning in the
+ * interpreter) or blocked in `Atomics.wait` (a guest sleeping). Every job gets
+ * a shared Int32 flag that the worker hands to the WASI layer (`cancel`) and
+ * to the engine (`interrupt`). To stop a job the wall raises the flag (and
+ * notifies sleepers); the guest unwinds at its next loop back-edge, call or
+ * WASI call and the worker reports the job, staying warm for the next one. A
+ * worker that does not report within a grace period (`cancelGraceMs`, default
+ * 200 ms) is terminated (its flag stays raised, so its thread still stops at
+ * the next poll) and replaced in the background.
  *
  * The top-level Deno process needs `--unstable-worker-options` (deno.json sets
  * `"unstable": ["worker-options"]`) and at least the permissions it hands the
@@ -43,6 +51,11 @@ export interface WallOptions {
    * code (tests) sets it: guests cannot.
    */
   workerUrl?: URL | string;
+  /**
+   * How long a cancelled or timed-out job may take to unwind before its
+   * worker is terminated and replaced (default 200 ms).
+   */
+  cancelGraceMs?: number;
 }
 
 /** Per-run I/O and cancellation of {@link GuestWall.run}. */
@@ -51,7 +64,7 @@ export interface RunIO {
   onStdout?(bytes: Uint8Array): void;
   /** Receives guest stderr chunks as the guest writes them. */
   onStderr?(bytes: Uint8Array): void;
-  /** Aborting cancels the job (its worker is terminated). */
+  /** Aborting cancels the job (`trap: "cancelled"`). */
   signal?: AbortSignal;
   /** Wall-clock limit; past it the job ends with `trap: "timeout after N ms"`. */
   timeoutMs?: number;
@@ -67,6 +80,13 @@ export class WallError extends Error {
 }
 
 const DEFAULT_WORKER_URL = new URL("./guest_worker.ts", import.meta.url);
+const DEFAULT_GRACE_MS = 200;
+
+/** Raise a job's cancellation flag and wake a guest sleeping on it. */
+function raise(flag: Int32Array): void {
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
 
 function cancelledResult(): JobResult {
   return {
@@ -81,6 +101,11 @@ function cancelledResult(): JobResult {
 interface Pending {
   id: number;
   io: RunIO;
+  t0: number;
+  /** The job's shared cancellation flag. */
+  cancel: Int32Array;
+  /** Set once the job is being cancelled: the trap it will end with. */
+  reason?: string;
   resolve(r: JobResult): void;
 }
 
@@ -90,6 +115,7 @@ export class GuestWall {
   #grants: Capability[];
   #preopens: Preopen[];
   #url: URL | string;
+  #graceMs: number;
   #worker: Worker | undefined;
   #progress = new Float64Array(new SharedArrayBuffer(16));
   #ready: Promise<void>;
@@ -104,11 +130,13 @@ export class GuestWall {
     grants: Capability[],
     preopens: Preopen[],
     url: URL | string,
+    graceMs: number,
   ) {
     this.#wasm = wasm;
     this.#grants = grants;
     this.#preopens = preopens;
     this.#url = url;
+    this.#graceMs = graceMs;
     this.#ready = this.#spawn();
   }
 
@@ -132,6 +160,7 @@ export class GuestWall {
       [...opts.grants],
       preopens,
       opts.workerUrl ?? DEFAULT_WORKER_URL,
+      Math.max(0, opts.cancelGraceMs ?? DEFAULT_GRACE_MS),
     );
     try {
       await wall.#ready;
@@ -142,7 +171,10 @@ export class GuestWall {
     return wall;
   }
 
-  /** How many times the worker was replaced after a cancellation or crash. */
+  /**
+   * How many times the worker was replaced: after a crash, or when a
+   * cancelled job did not unwind within the grace period.
+   */
   get restarts(): number {
     return this.#restarts;
   }
@@ -176,14 +208,22 @@ export class GuestWall {
           reject(new WallError(m.message));
         } else if (m.t === "out") {
           const p = this.#pending;
-          if (p && p.id === m.id) {
+          if (p && p.id === m.id && p.reason === undefined) {
             (m.fd === 1 ? p.io.onStdout : p.io.onStderr)?.(m.bytes);
           }
         } else if (m.t === "done") {
           const p = this.#pending;
           if (p && p.id === m.id) {
             this.#pending = undefined;
-            p.resolve(m.result);
+            p.resolve(
+              p.reason === undefined ? m.result : {
+                exitCode: null,
+                trap: p.reason,
+                steps: m.result.steps,
+                memoryPages: m.result.memoryPages,
+                durationMs: m.result.durationMs,
+              },
+            );
           }
         }
       };
@@ -208,18 +248,43 @@ export class GuestWall {
     });
   }
 
-  /** Terminate the current worker, end the pending job with `r`, start a fresh worker. */
-  #kill(r: { exitCode: null; trap: string }, t0?: number): void {
-    this.#worker?.terminate();
-    this.#worker = undefined;
+  /**
+   * Ask the running job to stop (cooperatively); if its worker does not
+   * report within the grace period, terminate and replace it.
+   */
+  #interrupt(reason: string): void {
+    const p = this.#pending;
+    if (!p || p.reason !== undefined) return;
+    p.reason = reason;
+    raise(p.cancel);
+    const grace = setTimeout(() => {
+      if (this.#pending === p) this.#kill({ exitCode: null, trap: reason });
+    }, this.#graceMs);
+    const resolve = p.resolve;
+    p.resolve = (r) => {
+      clearTimeout(grace);
+      resolve(r);
+    };
+  }
+
+  /**
+   * Raise the pending job's flag, terminate the current worker, end the
+   * pending job with `r`, start a fresh worker (unless closed).
+   */
+  #kill(r: { exitCode: null; trap: string }): void {
     const p = this.#pending;
     this.#pending = undefined;
+    // the flag first: terminate() alone does not stop a busy thread, but a
+    // thread that unwinds on the flag then ends
+    if (p) raise(p.cancel);
+    this.#worker?.terminate();
+    this.#worker = undefined;
     if (p) {
       p.resolve({
         ...r,
         steps: this.#progress[0],
         memoryPages: this.#progress[1],
-        durationMs: t0 === undefined ? 0 : performance.now() - t0,
+        durationMs: performance.now() - p.t0,
       });
     }
     if (!this.#closed) {
@@ -258,10 +323,10 @@ export class GuestWall {
     const id = this.#nextId++;
     this.#progress[0] = 0;
     this.#progress[1] = 0;
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
     return await new Promise<JobResult>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = () =>
-        this.#kill({ exitCode: null, trap: "cancelled" }, t0);
+      const onAbort = () => this.#interrupt("cancelled");
       const cleanup = () => {
         if (timer !== undefined) clearTimeout(timer);
         io.signal?.removeEventListener("abort", onAbort);
@@ -269,6 +334,8 @@ export class GuestWall {
       this.#pending = {
         id,
         io,
+        t0,
+        cancel,
         resolve: (r) => {
           cleanup();
           resolve(r);
@@ -278,17 +345,25 @@ export class GuestWall {
       if (io.timeoutMs !== undefined) {
         const ms = io.timeoutMs;
         timer = setTimeout(
-          () =>
-            this.#kill({ exitCode: null, trap: `timeout after ${ms} ms` }, t0),
+          () => this.#interrupt(`timeout after ${ms} ms`),
           ms,
         );
       }
-      const msg: RunMessage = { t: "run", id, job };
+      const msg: RunMessage = {
+        t: "run",
+        id,
+        job,
+        cancel: cancel.buffer as SharedArrayBuffer,
+      };
       this.#worker!.postMessage(msg);
     });
   }
 
-  /** Stop the worker now; a running job ends with `trap: "cancelled"`. */
+  /**
+   * Stop the worker now: a running job's flag is raised first (so its thread
+   * unwinds), then the worker is terminated; the job ends with
+   * `trap: "cancelled"`.
+   */
   terminate(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -304,7 +379,8 @@ export interface PoolOptions extends WallOptions {
 
 /**
  * N warm walls for concurrent jobs. A job waits for a free wall; a cancelled
- * or timed-out job's wall replaces its worker in the background.
+ * or timed-out job frees its wall once the guest has unwound (or its worker
+ * was replaced after the grace period).
  */
 export class GuestPool {
   #idle: GuestWall[];
@@ -375,7 +451,7 @@ export class GuestPool {
     }
   }
 
-  /** Terminate every wall; running jobs end as cancelled. */
+  /** Terminate every wall; running jobs are interrupted and end as cancelled. */
   close(): Promise<void> {
     this.#closed = true;
     for (const w of this.#all) w.terminate();

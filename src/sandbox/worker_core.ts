@@ -7,9 +7,17 @@
  * Protocol (structured-clone messages):
  * - parent -> worker `{t:"init", wasm, grants, preopens, progress}` then
  *   worker -> parent `{t:"ready"}` or `{t:"init-error", message}`;
- * - parent -> worker `{t:"run", id, job}`; worker -> parent
+ * - parent -> worker `{t:"run", id, job, cancel}`; worker -> parent
  *   `{t:"out", id, fd, bytes}` while the guest writes, then
  *   `{t:"done", id, result}`.
+ *
+ * Cancellation is cooperative (in Deno 2.9 `Worker.terminate()` does not stop
+ * a thread that is busy in JS or blocked in `Atomics.wait`): `cancel` is a
+ * SharedArrayBuffer holding one Int32; the parent stores a non-zero value and
+ * calls `Atomics.notify` on it. The flag goes to the WASI layer (`cancel`: the
+ * next WASI call or a sleep throws) and to the engine (`interrupt`: polled on
+ * loop back-edges and calls), so the guest unwinds, the job ends with
+ * `trap: "cancelled"` and the worker is free for the next job.
  *
  * @module
  */
@@ -58,6 +66,15 @@ export interface JobResult {
   durationMs: number;
 }
 
+/** Options the job loop passes to the engine's `Instance` constructor. */
+export interface InstanceOptionsLike extends JobLimits {
+  /**
+   * Cooperative interruption flag (Int32Array over a SharedArrayBuffer): the
+   * guest traps once index 0 is non-zero. Engines without it ignore it.
+   */
+  interrupt?: Int32Array;
+}
+
 /** The engine surface the job loop uses (shape of the WebAssembly JS API). */
 export interface EngineLike {
   /** Module constructor plus `Module.imports`. */
@@ -69,7 +86,7 @@ export interface EngineLike {
   Instance: new (
     module: object,
     importObject?: Record<string, Record<string, unknown>>,
-    options?: JobLimits,
+    options?: InstanceOptionsLike,
   ) => { readonly exports: Record<string, unknown> };
   /** Exact instruction count of an instance (absent in reference engines). */
   stepsUsed?(instance: object): number;
@@ -103,6 +120,8 @@ export interface WasiConstructorOptions {
   stdout: (bytes: Uint8Array) => void;
   /** Synchronous stderr sink. */
   stderr: (bytes: Uint8Array) => void;
+  /** Cancellation flag (see `WasiOptions.cancel`): WASI calls and sleeps throw once set. */
+  cancel?: Int32Array;
 }
 
 /** Everything the job loop needs from the layers below. */
@@ -137,6 +156,11 @@ export interface RunMessage {
   id: number;
   /** The job. */
   job: Job;
+  /**
+   * One Int32 over shared memory, 0 at start; the parent sets it to non-zero
+   * (and notifies) to interrupt the job. Absent: the job cannot be interrupted.
+   */
+  cancel?: SharedArrayBuffer;
 }
 
 /** worker -> parent messages. */
@@ -225,6 +249,11 @@ export function serveGuestJobs(
     const t0 = performance.now();
     const { id, job } = m;
     const limits = job.limits ?? {};
+    const cancel = m.cancel instanceof SharedArrayBuffer
+      ? new Int32Array(m.cancel, 0, 1)
+      : undefined;
+    const cancelled = (): boolean =>
+      cancel !== undefined && Atomics.load(cancel, 0) !== 0;
     let instance: { exports: Record<string, unknown> } | undefined;
     const steps = (): number =>
       instance && deps.engine.stepsUsed ? deps.engine.stepsUsed(instance) : 0;
@@ -262,6 +291,9 @@ export function serveGuestJobs(
     const trapped = (e: unknown): void => {
       const code = deps.exitCode(e);
       if (code !== undefined) return finish({ exitCode: code });
+      // WasiCancelled, the engine's RuntimeError("interrupted"), or anything
+      // else the unwinding caused once the flag is up: the job was cancelled
+      if (cancelled()) return finish({ exitCode: null, trap: "cancelled" });
       const trap = oneLine(e);
       const limit = classifyLimit(trap);
       finish(
@@ -272,6 +304,7 @@ export function serveGuestJobs(
       if (module === undefined) {
         return finish({ exitCode: null, trap: "guest module not initialised" });
       }
+      if (cancelled()) return finish({ exitCode: null, trap: "cancelled" });
       progress[0] = 0;
       progress[1] = 0;
       let stdin: (buf: Uint8Array) => number;
@@ -300,11 +333,14 @@ export function serveGuestJobs(
         stdin,
         stdout: (bytes) => scope.postMessage({ t: "out", id, fd: 1, bytes }),
         stderr: (bytes) => scope.postMessage({ t: "out", id, fd: 2, bytes }),
+        ...(cancel ? { cancel } : {}),
       });
       const guarded = guardImports(wasi.imports.wasi_snapshot_preview1, grants);
       const tracked: Record<string, (...a: any[]) => any> = {};
       for (const [name, fn] of Object.entries(guarded)) {
         tracked[name] = (...args: any[]) => {
+          // also stops guests spinning on denied calls (which never reach WASI)
+          if (cancelled()) throw new Error("cancelled");
           if (instance) {
             progress[0] = steps();
             progress[1] = memoryPagesOf(instance);
@@ -312,7 +348,8 @@ export function serveGuestJobs(
           return fn(...args);
         };
       }
-      const options: JobLimits = {};
+      const options: InstanceOptionsLike = {};
+      if (cancel) options.interrupt = cancel;
       if (limits.fuel !== undefined) options.fuel = limits.fuel;
       if (limits.maxMemoryPages !== undefined) {
         options.maxMemoryPages = limits.maxMemoryPages;
