@@ -61,6 +61,7 @@ export {
 } from "./abi.ts";
 export type { Capability } from "../sandbox/capabilities.ts";
 export type { Preopen } from "../sandbox/permissions.ts";
+export type { Job, JobLimits, JobResult, RunIO } from "../sandbox/wall.ts";
 export type {
   AgentRuntime,
   GuestJob,

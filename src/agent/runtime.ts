@@ -7,50 +7,18 @@
  */
 
 import type { Capability } from "../sandbox/capabilities.ts";
+import type { Job, JobResult, RunIO } from "../sandbox/wall.ts";
 import type { Preopen } from "../sandbox/permissions.ts";
 import type { ModuleShape } from "./manifest.ts";
 
-/** One execution request (same shape as the sandbox's `Job`). */
-export interface GuestJob {
-  /** Export to run (default `_start`). */
-  entry?: string;
-  /** argv, argv[0] is the program name. */
-  args: string[];
-  /** The guest's complete environment. */
-  env: Record<string, string>;
-  /** Stdin bytes, or "inherit" for the host's stdin. */
-  stdin?: Uint8Array | "inherit";
-  /** Engine limits. */
-  limits?: { fuel?: number; maxMemoryPages?: number; maxCallDepth?: number };
-}
+/** One execution request: the sandbox's `Job`. */
+export type GuestJob = Job;
 
-/** Outcome of a job (same shape as the sandbox's `JobResult`). */
-export interface GuestJobResult {
-  /** Exit code, null when the guest did not exit normally. */
-  exitCode: number | null;
-  /** One-line trap / cancellation / timeout message. */
-  trap?: string;
-  /** Which limit stopped the guest. */
-  limit?: "fuel" | "memory" | "call-depth";
-  /** Instructions executed. */
-  steps: number;
-  /** Memory pages at the end. */
-  memoryPages: number;
-  /** Wall time in milliseconds. */
-  durationMs: number;
-}
+/** Outcome of a job: the sandbox's `JobResult`. */
+export type GuestJobResult = JobResult;
 
-/** Streaming and control options of one job. */
-export interface GuestRunIO {
-  /** Guest stdout bytes as written. */
-  onStdout?(b: Uint8Array): void;
-  /** Guest stderr bytes as written. */
-  onStderr?(b: Uint8Array): void;
-  /** Cancels the job. */
-  signal?: AbortSignal;
-  /** Wall-clock limit. */
-  timeoutMs?: number;
-}
+/** Streaming and control options of one job: the sandbox's `RunIO`. */
+export type GuestRunIO = RunIO;
 
 /** Something that runs jobs in fresh instances (the sandbox's `GuestPool`). */
 export interface GuestRunner {

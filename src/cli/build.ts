@@ -13,7 +13,8 @@ import { deriveManifest, manifestPathFor } from "../agent/manifest.ts";
 import {
   CliError,
   HELP_OPTION,
-  parseCommandArgs,
+  invalidModule,
+  parseAgentCommand,
   stringFlag,
   UsageError,
 } from "./flags.ts";
@@ -21,29 +22,18 @@ import { writeOut } from "./output.ts";
 
 /** Implements `porta build`; returns the exit code. */
 export async function buildCommand(argv: string[]): Promise<number> {
-  const { values, positionals, rest } = parseCommandArgs("build", argv, {
+  const { values, wasm } = parseAgentCommand("build", argv, {
     output: { type: "string", short: "o" },
     name: { type: "string" },
     force: { type: "boolean" },
     ...HELP_OPTION,
-  });
-  if (positionals.length === 0) {
-    throw new UsageError(
-      "missing <agent.wasm> (usage: porta build <agent.wasm> [-o PATH])",
-    );
-  }
-  if (positionals.length > 1 || rest.length > 0) {
-    throw new UsageError("'porta build' takes exactly one <agent.wasm>");
-  }
-  const wasm = positionals[0];
+  }, "porta build <agent.wasm> [-o PATH]");
   const bytes = await readModule(wasm);
   let shape;
   try {
     shape = defaultRuntime.describe(bytes);
   } catch (e) {
-    throw new CliError(
-      `${wasm}: invalid module: ${(e as Error).message.split("\n")[0]}`,
-    );
+    throw invalidModule(wasm, e);
   }
   const base = wasm.slice(
     Math.max(wasm.lastIndexOf("/"), wasm.lastIndexOf("\\")) + 1,

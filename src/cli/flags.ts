@@ -567,3 +567,34 @@ export function resolveCommonFlags(values: FlagValues): CommonFlags {
     restart,
   };
 }
+
+/**
+ * Parses the arguments of a command taking exactly one `<agent.wasm>` and no
+ * guest arguments (`inspect`, `validate`, `build`): one-line
+ * {@link UsageError}s for a missing or extra module.
+ */
+export function parseAgentCommand(
+  command: string,
+  argv: string[],
+  options: OptionTable,
+  usage: string,
+): { values: FlagValues; wasm: string } {
+  const { values, positionals, rest } = parseCommandArgs(
+    command,
+    argv,
+    options,
+  );
+  if (positionals.length === 0) {
+    throw new UsageError(`missing <agent.wasm> (usage: ${usage})`);
+  }
+  if (positionals.length > 1 || rest.length > 0) {
+    throw new UsageError(`'porta ${command}' takes exactly one <agent.wasm>`);
+  }
+  return { values, wasm: positionals[0] };
+}
+
+/** The one-line error for a module the engine rejects. */
+export function invalidModule(file: string, e: unknown): CliError {
+  const msg = e instanceof Error ? e.message : String(e);
+  return new CliError(`${file}: invalid module: ${msg.split("\n")[0]}`);
+}

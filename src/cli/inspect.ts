@@ -30,9 +30,9 @@ import {
 import { describeModule, Module, type ModuleInfo } from "../wasm/mod.ts";
 import {
   AGENT_OPTIONS,
-  CliError,
   HELP_OPTION,
-  parseCommandArgs,
+  invalidModule,
+  parseAgentCommand,
   resolveCommonFlags,
   UsageError,
 } from "./flags.ts";
@@ -201,20 +201,11 @@ export function renderInspect(r: InspectReport): string {
 
 /** Implements `porta inspect`; returns the exit code. */
 export async function inspectCommand(argv: string[]): Promise<number> {
-  const { values, positionals, rest } = parseCommandArgs("inspect", argv, {
+  const { values, wasm: file } = parseAgentCommand("inspect", argv, {
     ...AGENT_OPTIONS,
     json: { type: "boolean" },
     ...HELP_OPTION,
-  });
-  if (positionals.length === 0) {
-    throw new UsageError(
-      "missing <agent.wasm> (usage: porta inspect <agent.wasm> [--json])",
-    );
-  }
-  if (positionals.length > 1 || rest.length > 0) {
-    throw new UsageError("'porta inspect' takes exactly one <agent.wasm>");
-  }
-  const file = positionals[0];
+  }, "porta inspect <agent.wasm> [--json]");
   const flags = resolveCommonFlags(values);
   const redact = secretRedactor(flags.secrets);
   const bytes = await readModule(file);
@@ -222,9 +213,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   try {
     info = describeModule(new Module(bytes as BufferSource));
   } catch (e) {
-    throw new CliError(
-      `${file}: invalid module: ${(e as Error).message.split("\n")[0]}`,
-    );
+    throw invalidModule(file, e);
   }
   let manifest: Manifest | null = null;
   let manifestPath: string | undefined;

@@ -28,9 +28,8 @@ import {
 } from "../sandbox/capabilities.ts";
 import { checkImports } from "../sandbox/policy.ts";
 import {
-  CliError,
   HELP_OPTION,
-  parseCommandArgs,
+  parseAgentCommand,
   stringFlag,
   UsageError,
 } from "./flags.ts";
@@ -154,29 +153,15 @@ export async function validateAgent(
 
 /** Implements `porta validate`; returns the exit code (0 only on PASS). */
 export async function validateCommand(argv: string[]): Promise<number> {
-  const { values, positionals, rest } = parseCommandArgs("validate", argv, {
+  const { values, wasm } = parseAgentCommand("validate", argv, {
     manifest: { type: "string" },
     profile: { type: "string" },
     ...HELP_OPTION,
+  }, "porta validate <agent.wasm> [--profile NAME] [--manifest PATH]");
+  const report = await validateAgent(wasm, {
+    manifestPath: stringFlag(values, "manifest"),
+    profile: stringFlag(values, "profile"),
   });
-  if (positionals.length === 0) {
-    throw new UsageError(
-      "missing <agent.wasm> (usage: porta validate <agent.wasm> [--profile NAME] [--manifest PATH])",
-    );
-  }
-  if (positionals.length > 1 || rest.length > 0) {
-    throw new UsageError("'porta validate' takes exactly one <agent.wasm>");
-  }
-  let report: ValidationReport;
-  try {
-    report = await validateAgent(positionals[0], {
-      manifestPath: stringFlag(values, "manifest"),
-      profile: stringFlag(values, "profile"),
-    });
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof CliError) throw e;
-    throw e;
-  }
   await writeOut(report.lines.join("\n") + "\n");
   return report.pass ? 0 : 1;
 }
