@@ -46,6 +46,11 @@ function distance(a: string, b: string): number {
 }
 
 function unknownCommand(name: string): UsageError {
+  if (/\.wasm$/i.test(name)) {
+    return new UsageError(
+      `unknown command "${name}" (did you mean 'porta run ${name}'? see 'porta help')`,
+    );
+  }
   const close = COMMANDS.filter((c) => distance(c, name) <= 2);
   const hint = close.length > 0
     ? ` (did you mean '${close[0]}'? see 'porta help')`
