@@ -23,6 +23,7 @@ import {
   refFromJS,
   refToJS,
   stepsOf,
+  toBigInt64,
 } from "./exec.ts";
 import {
   type ConstExpr,
@@ -294,20 +295,20 @@ const cvt = new DataView(new ArrayBuffer(8));
 function setGlobalJS(g: GlobalInst, v: unknown): void {
   switch (g.type) {
     case I32:
-      g.v[0] = Number(v) | 0;
+      g.v[0] = +(v as number) | 0;
       break;
     case I64: {
-      const b = typeof v === "bigint" ? v : BigInt(v as number);
+      const b = toBigInt64(v);
       g.v[0] = Number(BigInt.asIntN(32, b));
       g.v[1] = Number(BigInt.asIntN(32, b >> 32n));
       break;
     }
     case F32:
-      cvt.setFloat32(0, Number(v), true);
+      cvt.setFloat32(0, +(v as number), true);
       g.v[0] = cvt.getInt32(0, true);
       break;
     case F64:
-      cvt.setFloat64(0, Number(v), true);
+      cvt.setFloat64(0, +(v as number), true);
       g.v[0] = cvt.getInt32(0, true);
       g.v[1] = cvt.getInt32(4, true);
       break;

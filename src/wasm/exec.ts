@@ -89,33 +89,29 @@ export function refToJS(t: ValType, v: unknown): unknown {
   return v;
 }
 
-function toBigInt(v: unknown): bigint {
+/** JS API ToBigInt64: Numbers are a TypeError (as in the standard API). */
+export function toBigInt64(v: unknown): bigint {
   if (typeof v === "bigint") return BigInt.asIntN(64, v);
-  if (typeof v === "number") {
-    if (!Number.isInteger(v)) throw new TypeError(`cannot convert ${v} to i64`);
-    return BigInt.asIntN(64, BigInt(v));
-  }
-  if (typeof v === "boolean") return v ? 1n : 0n;
-  if (typeof v === "string") return BigInt.asIntN(64, BigInt(v));
-  throw new TypeError("cannot convert value to i64");
+  if (typeof v === "number") throw new TypeError(`cannot convert a Number to i64 (BigInt expected)`);
+  return BigInt.asIntN(64, BigInt(v as string));
 }
 
 function writeJS(t: ValType, v: unknown, i: number): void {
   switch (t) {
     case I32:
-      I[i] = Number(v) | 0;
+      I[i] = +(v as number) | 0;
       return;
     case I64: {
-      const b = toBigInt(v);
+      const b = toBigInt64(v);
       I[i] = Number(BigInt.asIntN(32, b));
       I[i + 1] = Number(BigInt.asIntN(32, b >> 32n));
       return;
     }
     case F32:
-      Fs[i] = Number(v);
+      Fs[i] = +(v as number);
       return;
     case F64:
-      F[i >> 1] = Number(v);
+      F[i >> 1] = +(v as number);
       return;
     default:
       R[i >> 1] = refFromJS(t, v);
