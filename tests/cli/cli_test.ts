@@ -113,6 +113,11 @@ Deno.test("cli: version, help, unknown command", async () => {
     2,
     /unknown option --frobnicate/,
   );
+  assertOneLineError(
+    await porta([PROBE]),
+    2,
+    /did you mean 'porta run testdata\/cli\/probe\.wasm'\?/,
+  );
 });
 
 Deno.test("cli: usage errors are one line with exit code 2", async () => {
@@ -516,6 +521,22 @@ Deno.test("cli: inspect shows the module, capabilities, manifest; secrets redact
       c.name === "producers"
     ),
   );
+  const dir = await tempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/m.json`,
+      `{"name": "x", "version": "1", "tools": [{}]}`,
+    );
+    const bad = await porta(["inspect", PROBE, "--manifest", `${dir}/m.json`]);
+    assertEquals(bad.code, 1);
+    assertMatch(bad.stdout, /^manifest: .*m\.json is INVALID$/m);
+    assertMatch(
+      bad.stdout,
+      /^ {2}tools\[0\]\.name: required field is missing$/m,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("cli: validate reports ok/DENIED per import and PASS/FAIL", async () => {
