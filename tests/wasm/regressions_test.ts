@@ -118,3 +118,92 @@ testPorta("constant expressions may only read imported globals", async (wa) => {
   );
   assert.ok(wa.validate(ok));
 });
+
+// f32/f64 min/max with NaN operands must return a canonical NaN when every NaN
+// operand is canonical (else an arithmetic NaN), also once the engine's own
+// code is JIT-optimised: run many rounds over edge pairs.
+testBoth(
+  "min/max NaN results stay canonical after many calls (JIT-warm)",
+  async (e) => {
+    const ops = ["min", "max"];
+    const inst = await instantiate(
+      e,
+      `(module
+      ${
+        ops.map((o) =>
+          `(func (export "f32.${o}") (param i32 i32) (result i32)
+          (i32.reinterpret_f32 (f32.${o} (f32.reinterpret_i32 (local.get 0)) (f32.reinterpret_i32 (local.get 1)))))
+        (func (export "f64.${o}") (param i64 i64) (result i64)
+          (i64.reinterpret_f64 (f64.${o} (f64.reinterpret_i64 (local.get 0)) (f64.reinterpret_i64 (local.get 1)))))`
+        ).join("\n")
+      })`,
+    );
+    const v32 = [
+      0,
+      0x80000000,
+      0x7fc00000,
+      0xffc00000,
+      0x7fa00000,
+      0x3f800000,
+      0xbf800000,
+      0x7f800000,
+      1,
+    ]
+      .map((x) => x | 0);
+    const v64 = [
+      0n,
+      1n << 63n,
+      0x7ff8000000000000n,
+      0xfff8000000000000n,
+      0x7ff4000000000000n,
+      0x3ff0000000000000n,
+      0xbff0000000000000n,
+      0x7ff0000000000000n,
+      1n,
+    ].map((x) => BigInt.asIntN(64, x));
+    const abs32 = (x: number) => (x >>> 0) & 0x7fffffff;
+    const abs64 = (x: bigint) => BigInt.asUintN(64, x) & 0x7fffffffffffffffn;
+    const bad: string[] = [];
+    for (let round = 0; round < 200 && bad.length === 0; round++) {
+      for (const o of ops) {
+        for (const a of v32) {
+          for (const b of v32) {
+            const nans = [a, b].filter((x) => abs32(x) > 0x7f800000);
+            if (nans.length === 0) continue;
+            const r = inst.exports[`f32.${o}`](a, b) >>> 0;
+            const ok = nans.every((x) => abs32(x) === 0x7fc00000)
+              ? abs32(r) === 0x7fc00000
+              : (r & 0x7fc00000) === 0x7fc00000;
+            if (!ok) {
+              bad.push(
+                `round ${round}: f32.${o}(0x${(a >>> 0).toString(16)}, 0x${
+                  (b >>> 0).toString(16)
+                }) = 0x${r.toString(16)}`,
+              );
+            }
+          }
+        }
+        for (const a of v64) {
+          for (const b of v64) {
+            const nans = [a, b].filter((x) => abs64(x) > 0x7ff0000000000000n);
+            if (nans.length === 0) continue;
+            const r = BigInt.asUintN(64, inst.exports[`f64.${o}`](a, b));
+            const ok = nans.every((x) => abs64(x) === 0x7ff8000000000000n)
+              ? abs64(r) === 0x7ff8000000000000n
+              : (r & 0x7ff8000000000000n) === 0x7ff8000000000000n;
+            if (!ok) {
+              bad.push(
+                `round ${round}: f64.${o}(0x${
+                  BigInt.asUintN(64, a).toString(16)
+                }, 0x${BigInt.asUintN(64, b).toString(16)}) = 0x${
+                  r.toString(16)
+                }`,
+              );
+            }
+          }
+        }
+      }
+    }
+    assert.deepEqual(bad.slice(0, 5), []);
+  },
+);
