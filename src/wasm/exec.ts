@@ -436,7 +436,9 @@ function run(f: FuncInst, baseDepth: number): void {
   for (let k = 0; k < cf.refLocals.length; k++) rf[(fp + cf.refLocals[k]) >> 1] = null;
   let pc = 0;
   let depth = DEPTH;
-  let fuel = entryCtx.fuel;
+  // fuel is split into a Smi-range counter (fast) and a reserve; total = fuel + reserve
+  let fuel = entryCtx.fuel > 0x3fffffff ? 0x3fffffff : entryCtx.fuel;
+  let reserve = entryCtx.fuel - fuel;
   let funcs = ctx.funcs;
   let globals = ctx.globals;
   let mem0: MemInst = ctx.mems[0];
@@ -451,8 +453,15 @@ function run(f: FuncInst, baseDepth: number): void {
         case 0x100: // FUEL
           n = code[pc++];
           if ((fuel -= n) < 0) {
-            entryCtx.fuel = fuel = 0;
-            fuelTrap(entryCtx);
+            if (reserve > 0) {
+              x = reserve > 0x3fffffff ? 0x3fffffff : reserve;
+              reserve -= x;
+              fuel += x;
+            }
+            if (fuel < 0) {
+              entryCtx.fuel = fuel = reserve = 0;
+              fuelTrap(entryCtx);
+            }
           }
           break;
         case 0x0: // UNREACHABLE
@@ -564,12 +573,13 @@ function run(f: FuncInst, baseDepth: number): void {
           }
           const tail = op === O.RETURN_CALL || op === O.RETURN_CALL_INDIRECT;
           if (callee.host) {
-            entryCtx.fuel = fuel;
+            entryCtx.fuel = fuel + reserve;
             DEPTH = depth;
             inHost = true;
             sp = callHost(callee, sp);
             inHost = false;
-            fuel = entryCtx.fuel;
+            fuel = entryCtx.fuel > 0x3fffffff ? 0x3fffffff : entryCtx.fuel;
+            reserve = entryCtx.fuel - fuel;
             if (mem0) {
               dv = mem0.dv;
               memLen = dv.byteLength;
@@ -1765,8 +1775,15 @@ function run(f: FuncInst, baseDepth: number): void {
         case 0x1b4: // FUEL_LG
           n = code[pc];
           if ((fuel -= n) < 0) {
-            entryCtx.fuel = fuel = 0;
-            fuelTrap(entryCtx);
+            if (reserve > 0) {
+              x = reserve > 0x3fffffff ? 0x3fffffff : reserve;
+              reserve -= x;
+              fuel += x;
+            }
+            if (fuel < 0) {
+              entryCtx.fuel = fuel = reserve = 0;
+              fuelTrap(entryCtx);
+            }
           }
           i32[sp] = i32[fp + code[pc + 1]];
           pc += 2;
@@ -1886,7 +1903,7 @@ function run(f: FuncInst, baseDepth: number): void {
       }
     }
   } finally {
-    if (!inHost) entryCtx.fuel = fuel;
+    if (!inHost) entryCtx.fuel = fuel + reserve;
   }
 }
 

@@ -39,6 +39,69 @@ function fromBig(v: bigint): number {
 
 const fits53 = (hi: number) => hi >= -2097152 && hi < 2097152;
 
+/** Remainder of the last udiv64by32 call. */
+let REM = 0;
+
+/**
+ * Unsigned 64/32 division without BigInt: (ahi:alo) / b for 0 < b < 2^32, by two 16-bit
+ * long-division steps in doubles (all intermediates < 2^48, exact). Returns lo, sets R64.hi and REM.
+ */
+function udiv64by32(alo: number, ahi: number, b: number): number {
+  const ah = ahi >>> 0, al = alo >>> 0;
+  const qh = Math.floor(ah / b);
+  let r = ah - qh * b;
+  let t = r * 65536 + (al >>> 16);
+  const q1 = Math.floor(t / b);
+  r = t - q1 * b;
+  t = r * 65536 + (al & 0xffff);
+  const q0 = Math.floor(t / b);
+  REM = t - q0 * b;
+  R64.hi = qh | 0;
+  return (q1 * 65536 + q0) | 0;
+}
+
+function neg64(lo: number, hi: number): number {
+  const nlo = (~lo + 1) | 0;
+  R64.hi = (~hi + (nlo === 0 ? 1 : 0)) | 0;
+  return nlo;
+}
+
+/** |b| when the signed divisor's magnitude is below 2^32, else 0. */
+function smallAbs(blo: number, bhi: number): number {
+  if (bhi === 0) return blo >>> 0;
+  if (bhi === -1 && blo !== 0) return (-blo) >>> 0;
+  return 0;
+}
+
+/** Signed 64-by-small division/remainder without BigInt; returns lo, sets R64.hi. */
+function sdivSmall(
+  alo: number,
+  ahi: number,
+  blo: number,
+  bhi: number,
+  b: number,
+  rem: boolean,
+): number {
+  const aneg = ahi < 0;
+  let ulo = alo, uhi = ahi;
+  if (aneg) {
+    ulo = neg64(alo, ahi);
+    uhi = R64.hi;
+  }
+  let qlo = udiv64by32(ulo, uhi, b);
+  if (rem) {
+    // remainder has the sign of the dividend
+    const r = REM;
+    if (aneg && r !== 0) return neg64(r | 0, 0);
+    R64.hi = 0;
+    return r | 0;
+  }
+  if (aneg !== (bhi < 0)) {
+    qlo = neg64(qlo, R64.hi);
+  }
+  return qlo;
+}
+
 function fromNum(v: number): number {
   const hi = Math.floor(v / 4294967296);
   R64.hi = hi | 0;
@@ -102,6 +165,8 @@ export function remS64(
     R64.hi = 0;
     return 0;
   }
+  const sb = smallAbs(blo, bhi);
+  if (sb !== 0) return sdivSmall(alo, ahi, blo, bhi, sb, true);
   return fromBig(
     BigInt.asIntN(64, toBig(alo, ahi)) % BigInt.asIntN(64, toBig(blo, bhi)),
   );
