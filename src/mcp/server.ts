@@ -49,11 +49,7 @@ import {
   success,
 } from "./jsonrpc.ts";
 import { formatCallLine, formatMs } from "../agent/metrics.ts";
-import type {
-  CallLimits,
-  CallOptions,
-  ToolResult,
-} from "../agent/agent.ts";
+import type { CallLimits, CallOptions, ToolResult } from "../agent/agent.ts";
 
 export type { CallLimits, CallOptions, ToolResult };
 
