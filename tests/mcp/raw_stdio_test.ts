@@ -240,3 +240,47 @@ Deno.test("porta serve: an agent whose imports are not granted is refused with o
     r.stderr,
   );
 });
+
+Deno.test("porta serve: SIGTERM cancels a running call and exits 143 with the summary", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: serveArgs(TEST_AGENT, ["--timeout", "0"]),
+    cwd: ROOT,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(
+    new TextEncoder().encode(
+      init +
+        '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"spin","_meta":{"progressToken":"s"}}}\n',
+    ),
+  );
+  // Wait until the server reports the call as running (progress 1).
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  while (!out.includes('"progress":1,')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += value;
+  }
+  assert.match(out, /"progress":1,/);
+  child.kill("SIGTERM");
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += value;
+  }
+  const status = await child.status;
+  const stderr = new TextDecoder().decode(
+    (await new Response(child.stderr).arrayBuffer()) as ArrayBuffer,
+  );
+  await writer.close().catch(() => {});
+  assert.equal(status.code, 143, stderr);
+  assert.ok(
+    !out.includes('"id":7,"result"'),
+    "a cancelled call gets no response",
+  );
+  assert.match(stderr, /SIGTERM: cancelling 1 running call/);
+  assert.match(stderr, /\[porta\] served calls=1 errors=1 cancelled=1/);
+});
