@@ -319,6 +319,8 @@ export class GuestWall {
     if (this.#closed || !this.#worker) {
       throw new WallError("the guest wall is terminated");
     }
+    // aborted while waiting for the worker: never started
+    if (io.signal?.aborted) return cancelledResult();
     const t0 = performance.now();
     const id = this.#nextId++;
     this.#progress[0] = 0;
@@ -417,6 +419,11 @@ export class GuestPool {
   /** Number of walls. */
   get size(): number {
     return this.#all.length;
+  }
+
+  /** Total worker replacements of all walls (see {@link GuestWall.restarts}). */
+  get restarts(): number {
+    return this.#all.reduce((n, w) => n + w.restarts, 0);
   }
 
   /** Run a job on the next free wall (see {@link GuestWall.run}). */

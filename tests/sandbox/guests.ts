@@ -137,3 +137,53 @@ export const ENV_COUNT: Promise<Uint8Array> = wat(`(module
   (func (export "_start")
     (drop (call $sizes (i32.const 0) (i32.const 4)))
     (call $exit (i32.load (i32.const 0)))))`);
+
+/** Sleeps one hour in poll_oneoff (a relative clock subscription), then exits 0. */
+export const SLEEPER: Promise<Uint8Array> = wat(`(module
+  (import "${W}" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    ;; subscription at 0: userdata 0, tag 0 (clock), id 1 (monotonic),
+    ;; timeout 3600 s, precision 0, flags 0 (relative)
+    (i32.store8 (i32.const 8) (i32.const 0))
+    (i32.store (i32.const 16) (i32.const 1))
+    (i64.store (i32.const 24) (i64.const 3600000000000))
+    (drop (call $poll (i32.const 0) (i32.const 128) (i32.const 1) (i32.const 256)))))`);
+
+/** Writes "x" to stdout forever. */
+export const WRITER: Promise<Uint8Array> = wat(`(module
+  (import "${W}" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "x")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 1))
+    (loop $l
+      (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (br $l))))`);
+
+/**
+ * Calls fd_write on fd 5 forever: without the fs capability the run-time guard
+ * refuses it (ENOTCAPABLE) before the WASI layer is reached.
+ */
+export const DENIED_SPIN: Promise<Uint8Array> = wat(`(module
+  (import "${W}" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (loop $l
+      (drop (call $fd_write (i32.const 5) (i32.const 0) (i32.const 0) (i32.const 8)))
+      (br $l))))`);
+
+/**
+ * Naive fib(90): practically endless, only calls (no loops), call depth <= 90,
+ * so only the engine's interrupt check on calls can stop it.
+ */
+export const FIB: Promise<Uint8Array> = wat(`(module
+  (memory (export "memory") 1)
+  (func $fib (param i64) (result i64)
+    (if (result i64) (i64.lt_u (local.get 0) (i64.const 2))
+      (then (local.get 0))
+      (else (i64.add
+        (call $fib (i64.sub (local.get 0) (i64.const 1)))
+        (call $fib (i64.sub (local.get 0) (i64.const 2)))))))
+  (func (export "_start") (drop (call $fib (i64.const 90)))))`);

@@ -1,0 +1,226 @@
+/**
+ * Cooperative cancellation through the wall. In Deno 2.9 `Worker.terminate()`
+ * does not stop a worker thread that is busy in JS or blocked in
+ * `Atomics.wait`, so a cancelled guest must unwind by itself on the job's
+ * shared flag (WASI `cancel`, engine `interrupt`). The decisive check: a
+ * subprocess that cancels a never-ending guest and closes its pool must EXIT
+ * by itself (it cannot while a worker thread still runs); it is killed after
+ * 20 s, which fails the test.
+ */
+import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import { GuestWall } from "../../src/sandbox/wall.ts";
+import {
+  type EngineLike,
+  type InstanceOptionsLike,
+  type RunMessage,
+  serveGuestJobs,
+  type WasiConstructorOptions,
+  type WorkerReply,
+} from "../../src/sandbox/worker_core.ts";
+import { WasiCancelled } from "../../src/wasi/mod.ts";
+
+const MAIN = new URL("./cancel_main.ts", import.meta.url).pathname;
+const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+const KILL_AFTER_MS = 20_000;
+
+interface Outcome {
+  guest: string;
+  mode: string;
+  first: { exitCode: number | null; trap?: string };
+  second?: { exitCode: number | null; trap?: string };
+  restarts?: number;
+  wrote: boolean;
+}
+
+/** Runs cancel_main.ts; fails if the process does not exit on its own. */
+async function exitsByItself(guest: string, mode: string): Promise<Outcome> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--unstable-worker-options",
+      "--config",
+      CONFIG,
+      MAIN,
+      guest,
+      mode,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, KILL_AFTER_MS);
+  const out = await child.output();
+  clearTimeout(timer);
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  ok(
+    !killed,
+    `${guest} ${mode}: the process did not exit by itself (a worker thread kept running); stdout: ${stdout}`,
+  );
+  assertEquals(out.code, 0, stderr);
+  return JSON.parse(stdout.trim().split("\n").at(-1)!);
+}
+
+const CANCELLED = { exitCode: null, trap: "cancelled" };
+const TIMED_OUT = { exitCode: null, trap: "timeout after 300 ms" };
+const AGAIN = { exitCode: null, trap: "timeout after 100 ms" };
+
+Deno.test("cancel: a guest sleeping in poll_oneoff is woken by a cancel; the process exits", async () => {
+  const r = await exitsByItself("SLEEPER", "cancel");
+  assertEquals([r.first, r.second, r.restarts], [CANCELLED, AGAIN, 0]);
+});
+
+Deno.test("cancel: a sleeping guest times out; the process exits", async () => {
+  const r = await exitsByItself("SLEEPER", "timeout");
+  assertEquals([r.first, r.second, r.restarts], [TIMED_OUT, AGAIN, 0]);
+});
+
+Deno.test("cancel: pool.close() interrupts a sleeping guest; the process exits", async () => {
+  const r = await exitsByItself("SLEEPER", "close");
+  assertEquals(r.first, CANCELLED);
+});
+
+Deno.test("cancel: wall.terminate() interrupts a sleeping guest; the process exits", async () => {
+  const r = await exitsByItself("SLEEPER", "terminate");
+  assertEquals(r.first, CANCELLED);
+});
+
+Deno.test("cancel: a guest looping on fd_write is cancelled; the process exits", async () => {
+  const r = await exitsByItself("WRITER", "cancel");
+  assertEquals([r.first, r.second, r.restarts, r.wrote], [
+    CANCELLED,
+    AGAIN,
+    0,
+    true,
+  ]);
+});
+
+Deno.test("cancel: a guest looping on a refused call times out; the process exits", async () => {
+  const r = await exitsByItself("DENIED_SPIN", "timeout");
+  assertEquals([r.first, r.second, r.restarts], [TIMED_OUT, AGAIN, 0]);
+});
+
+Deno.test("cancel: a worker that does not unwind is terminated and replaced after the grace period", async () => {
+  const wall = await GuestWall.create(new Uint8Array(0), {
+    grants: new Set(),
+    preopens: [],
+    workerUrl: new URL("./silent_worker.ts", import.meta.url),
+    cancelGraceMs: 50,
+  });
+  try {
+    const r = await wall.run({ args: [], env: {} }, { timeoutMs: 50 });
+    assertEquals([r.exitCode, r.trap, wall.restarts], [
+      null,
+      "timeout after 50 ms",
+      1,
+    ]);
+    const ac = new AbortController();
+    const p = wall.run({ args: [], env: {} }, { signal: ac.signal });
+    // the job never ends by itself: abort it once it was posted
+    setTimeout(() => ac.abort(), 20);
+    assertEquals([(await p).trap, wall.restarts], ["cancelled", 2]);
+  } finally {
+    wall.terminate();
+  }
+});
+
+/** Drives serveGuestJobs in-process with a fake engine that records its options. */
+function fakeWorker(onInstance: (options: InstanceOptionsLike) => void) {
+  const replies: WorkerReply[] = [];
+  let listener: ((e: MessageEvent) => void) | undefined;
+  let wasiCancel: Int32Array | undefined;
+  class Module {
+    static imports(): { module: string; name: string; kind: string }[] {
+      return [];
+    }
+  }
+  class Instance {
+    exports: Record<string, unknown> = {};
+    constructor(_m: object, _i: unknown, options?: InstanceOptionsLike) {
+      onInstance(options ?? {});
+      this.exports._start = () => {};
+    }
+  }
+  serveGuestJobs({
+    engine: { Module, Instance } as unknown as EngineLike,
+    createWasi: (o: WasiConstructorOptions) => {
+      wasiCancel = o.cancel;
+      return {
+        imports: { wasi_snapshot_preview1: {} },
+        start: (inst: object) => {
+          (inst as Instance).exports._start = undefined;
+          return 0;
+        },
+        initialize: () => {},
+      };
+    },
+    exitCode: () => undefined,
+  }, {
+    postMessage: (m) => replies.push(m),
+    addEventListener: (_t, fn) => listener = fn,
+  });
+  const send = (m: unknown) => listener!({ data: m } as MessageEvent);
+  send({
+    t: "init",
+    wasm: new Uint8Array(0),
+    grants: [],
+    preopens: [],
+    progress: new SharedArrayBuffer(16),
+  });
+  return { replies, send, wasiCancel: () => wasiCancel };
+}
+
+Deno.test("cancel: the job's flag reaches both the engine (interrupt) and WASI (cancel)", () => {
+  let seen: InstanceOptionsLike = {};
+  const w = fakeWorker((o) => seen = o);
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const run: RunMessage = {
+    t: "run",
+    id: 1,
+    job: { args: [], env: {} },
+    cancel: flag.buffer as SharedArrayBuffer,
+  };
+  w.send(run);
+  ok(seen.interrupt instanceof Int32Array);
+  ok(w.wasiCancel() instanceof Int32Array);
+  Atomics.store(flag, 0, 7);
+  assertEquals([seen.interrupt![0], w.wasiCancel()![0]], [7, 7]);
+  assertEquals(w.replies.map((m) => m.t), ["ready", "done"]);
+});
+
+Deno.test('cancel: an interrupted guest\'s error becomes trap "cancelled", never a generic trap', () => {
+  for (const thrown of [new Error("interrupted"), new WasiCancelled()]) {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const w = fakeWorker(() => {
+      Atomics.store(flag, 0, 1); // the parent cancels while the guest runs
+      throw thrown;
+    });
+    w.send({
+      t: "run",
+      id: 2,
+      job: { args: [], env: {} },
+      cancel: flag.buffer,
+    });
+    const done = w.replies.at(-1)!;
+    ok(done.t === "done");
+    assertEquals([done.result.exitCode, done.result.trap], [null, "cancelled"]);
+  }
+  // without the flag the same error stays the guest's own trap
+  const w = fakeWorker(() => {
+    throw new Error("interrupted");
+  });
+  w.send({
+    t: "run",
+    id: 3,
+    job: { args: [], env: {} },
+    cancel: new SharedArrayBuffer(4),
+  });
+  const done = w.replies.at(-1)!;
+  ok(done.t === "done");
+  assertEquals(done.result.trap, "interrupted");
+});
