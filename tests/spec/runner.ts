@@ -13,7 +13,9 @@
  * `--jobs=N`, `--show=N` failures printed per file (default 5),
  * `--filter=TEXT`, `--json=FILE` (write all results as JSON), `--strict-traps`
  * (a trap whose message lacks the spec text, e.g. "integer divide by zero",
- * counts as a failure; otherwise such traps pass and are only counted).
+ * counts as a failure; otherwise such traps pass and are only counted),
+ * `--repeat=N` (run each file N times in its worker and keep the worst run:
+ * finds engine bugs that appear only once the engine's code is JIT-optimised).
  *
  * @module
  */
@@ -54,6 +56,7 @@ async function main(): Promise<number> {
       filter: { type: "string" },
       json: { type: "string" },
       "strict-traps": { type: "boolean", default: false },
+      repeat: { type: "string", default: "1" },
     },
   });
   if (positionals.length !== 1) {
@@ -123,6 +126,7 @@ async function main(): Promise<number> {
             fuel,
             file,
             strictTraps: values["strict-traps"],
+            repeat: Math.max(1, Number(values.repeat)),
           } satisfies WorkerJob,
         );
       });

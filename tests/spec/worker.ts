@@ -17,6 +17,11 @@ export interface WorkerJob {
   file: string;
   /** Treat trap-message mismatches as failures. */
   strictTraps?: boolean;
+  /**
+   * Run the script this many times in this worker and report the worst run
+   * (catches engine bugs that only appear once its code is JIT-optimised).
+   */
+  repeat?: number;
 }
 
 /** Message a worker sends back. */
@@ -37,9 +42,15 @@ self.onmessage = async (e: MessageEvent<WorkerJob>): Promise<void> => {
     engine ??= job.engine === "native"
       ? Promise.resolve(nativeEngine())
       : portaEngine({ fuel: job.fuel });
-    const result = runSpecFile(job.file, await engine, {
+    let result = runSpecFile(job.file, await engine, {
       strictTraps: job.strictTraps,
     });
+    for (let k = 1; k < (job.repeat ?? 1); k++) {
+      const again = runSpecFile(job.file, await engine, {
+        strictTraps: job.strictTraps,
+      });
+      if (again.failed > result.failed) result = again;
+    }
     self.postMessage({ file: job.file, result });
   } catch (err) {
     const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
