@@ -55,6 +55,8 @@ const UNKNOWN = 0; // bottom type in unreachable code
 
 const FUSE_INDEX: number[] = new Array(256).fill(-1);
 O.FUSE_OPS.forEach((op, i) => (FUSE_INDEX[op] = i));
+const FUSE64_INDEX: number[] = new Array(256).fill(-1);
+O.FUSE64_OPS.forEach((op, i) => (FUSE64_INDEX[op] = i));
 
 interface Ctrl {
   op: number; // 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0 func
@@ -1088,7 +1090,18 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
         // reinterpretations are no-ops on the bit patterns kept in the stack
         if (emitting() && !(op >= 0xbc && op <= 0xbf)) {
           const fi = FUSE_INDEX[op];
+          const f64i = FUSE64_INDEX[op];
           if (
+            f64i >= 0 && lastPos >= 0 && lastPos === code.length - 2 &&
+            code[lastPos] === O.LOCAL_GET64
+          ) {
+            code[lastPos] = O.FUSE64_L + f64i;
+          } else if (
+            f64i >= 0 && lastPos >= 0 && lastPos === code.length - 3 &&
+            code[lastPos] === O.CONST64
+          ) {
+            code[lastPos] = O.FUSE64_K + f64i;
+          } else if (
             fi >= 0 && lastPos >= 0 && lastPos === code.length - 2 &&
             code[lastPos] === O.LOCAL_GET32
           ) {

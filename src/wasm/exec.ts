@@ -1202,11 +1202,17 @@ function run(f: FuncInst, baseDepth: number): void {
           break;
         case 0x96:
           sp -= 2;
-          f32[sp - 2] = Math.min(f32[sp - 2], f32[sp]);
+          y = Math.min(f32[sp - 2], f32[sp]);
+          // optimized Math.min may yield a non-canonical NaN: write the canonical one (spec fmin/fmax)
+          if (y !== y) i32[sp - 2] = -4194304; // 0xffc00000, as V8 and x86 produce
+          else f32[sp - 2] = y;
           break;
         case 0x97:
           sp -= 2;
-          f32[sp - 2] = Math.max(f32[sp - 2], f32[sp]);
+          y = Math.max(f32[sp - 2], f32[sp]);
+          // optimized Math.max may yield a non-canonical NaN: write the canonical one (spec fmin/fmax)
+          if (y !== y) i32[sp - 2] = -4194304; // 0xffc00000, as V8 and x86 produce
+          else f32[sp - 2] = y;
           break;
         case 0x98:
           sp -= 2;
@@ -1257,11 +1263,19 @@ function run(f: FuncInst, baseDepth: number): void {
           break;
         case 0xa4:
           sp -= 2;
-          f64[(sp - 2) >> 1] = Math.min(f64[(sp - 2) >> 1], f64[sp >> 1]);
+          y = Math.min(f64[(sp - 2) >> 1], f64[sp >> 1]);
+          if (y !== y) {
+            i32[sp - 2] = 0;
+            i32[sp - 1] = -524288; // 0xfff80000
+          } else f64[(sp - 2) >> 1] = y;
           break;
         case 0xa5:
           sp -= 2;
-          f64[(sp - 2) >> 1] = Math.max(f64[(sp - 2) >> 1], f64[sp >> 1]);
+          y = Math.max(f64[(sp - 2) >> 1], f64[sp >> 1]);
+          if (y !== y) {
+            i32[sp - 2] = 0;
+            i32[sp - 1] = -524288; // 0xfff80000
+          } else f64[(sp - 2) >> 1] = y;
           break;
         case 0xa6:
           sp -= 2;
@@ -1789,6 +1803,209 @@ function run(f: FuncInst, baseDepth: number): void {
           pc += 2;
           sp += 2;
           break;
+        case 0x1c0: { // i64.add L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            x = (i32[sp - 2] >>> 0) + (bl >>> 0);
+            i32[sp - 1] = (i32[sp - 1] + bh + (x > 4294967295 ? 1 : 0)) | 0;
+            i32[sp - 2] = x | 0;
+          }
+          break;
+        }
+        case 0x1d0: { // i64.add K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            x = (i32[sp - 2] >>> 0) + (bl >>> 0);
+            i32[sp - 1] = (i32[sp - 1] + bh + (x > 4294967295 ? 1 : 0)) | 0;
+            i32[sp - 2] = x | 0;
+          }
+          break;
+        }
+        case 0x1c1: { // i64.sub L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            x = (i32[sp - 2] >>> 0) - (bl >>> 0);
+            i32[sp - 1] = (i32[sp - 1] - bh - (x < 0 ? 1 : 0)) | 0;
+            i32[sp - 2] = x | 0;
+          }
+          break;
+        }
+        case 0x1d1: { // i64.sub K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            x = (i32[sp - 2] >>> 0) - (bl >>> 0);
+            i32[sp - 1] = (i32[sp - 1] - bh - (x < 0 ? 1 : 0)) | 0;
+            i32[sp - 2] = x | 0;
+          }
+          break;
+        }
+        case 0x1c2: { // i64.mul L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            i32[sp - 2] = mul64(i32[sp - 2], i32[sp - 1], bl, bh);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1d2: { // i64.mul K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            i32[sp - 2] = mul64(i32[sp - 2], i32[sp - 1], bl, bh);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1c3: { // i64.and L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            i32[sp - 2] &= bl;
+            i32[sp - 1] &= bh;
+          }
+          break;
+        }
+        case 0x1d3: { // i64.and K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            i32[sp - 2] &= bl;
+            i32[sp - 1] &= bh;
+          }
+          break;
+        }
+        case 0x1c4: { // i64.or L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            i32[sp - 2] |= bl;
+            i32[sp - 1] |= bh;
+          }
+          break;
+        }
+        case 0x1d4: { // i64.or K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            i32[sp - 2] |= bl;
+            i32[sp - 1] |= bh;
+          }
+          break;
+        }
+        case 0x1c5: { // i64.xor L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            i32[sp - 2] ^= bl;
+            i32[sp - 1] ^= bh;
+          }
+          break;
+        }
+        case 0x1d5: { // i64.xor K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            i32[sp - 2] ^= bl;
+            i32[sp - 1] ^= bh;
+          }
+          break;
+        }
+        case 0x1c6: { // i64.shl L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            i32[sp - 2] = shl64(i32[sp - 2], i32[sp - 1], bl);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1d6: { // i64.shl K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            i32[sp - 2] = shl64(i32[sp - 2], i32[sp - 1], bl);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1c7: { // i64.shr_s L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            i32[sp - 2] = shrS64(i32[sp - 2], i32[sp - 1], bl);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1d7: { // i64.shr_s K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            i32[sp - 2] = shrS64(i32[sp - 2], i32[sp - 1], bl);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1c8: { // i64.shr_u L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            i32[sp - 2] = shrU64(i32[sp - 2], i32[sp - 1], bl);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1d8: { // i64.shr_u K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            i32[sp - 2] = shrU64(i32[sp - 2], i32[sp - 1], bl);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1c9: { // i64.rotl L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            i32[sp - 2] = rotl64(i32[sp - 2], i32[sp - 1], bl);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1d9: { // i64.rotl K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            i32[sp - 2] = rotl64(i32[sp - 2], i32[sp - 1], bl);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1ca: { // i64.rotr L
+          const q = fp + code[pc++];
+          const bl = i32[q], bh = i32[q + 1];
+          {
+            i32[sp - 2] = rotr64(i32[sp - 2], i32[sp - 1], bl);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+        case 0x1da: { // i64.rotr K
+          const bl = code[pc], bh = code[pc + 1];
+          pc += 2;
+          {
+            i32[sp - 2] = rotr64(i32[sp - 2], i32[sp - 1], bl);
+            i32[sp - 1] = R64.hi;
+          }
+          break;
+        }
+
         // ---- references and tables ----
         case 0x120: // REF_NULL
           rf[sp >> 1] = null;

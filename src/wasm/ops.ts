@@ -155,3 +155,21 @@ export const SET_GET32 = 0x1b2;
 export const LG_LOAD32 = 0x1b3;
 /** FUEL_LG n x: FUEL n; local.get x (i32) */
 export const FUEL_LG = 0x1b4;
+/** i64 binary ops with fused variants (index = position in this list) */
+export const FUSE64_OPS: number[] = [
+  0x7c,
+  0x7d,
+  0x7e,
+  0x83,
+  0x84,
+  0x85,
+  0x86,
+  0x87,
+  0x88,
+  0x89,
+  0x8a,
+];
+/** i64 op with right operand from a local: FUSE64_L + index, immediate: local offset */
+export const FUSE64_L = 0x1c0;
+/** i64 op with constant right operand: FUSE64_K + index, immediates: lo, hi */
+export const FUSE64_K = 0x1d0;

@@ -120,6 +120,19 @@ function buildCode(): number[] {
       O.DROP,
     );
     code.push(O.FUEL_LG, 1, 0, O.DROP);
+    for (let i = 0; i < O.FUSE64_OPS.length; i++) {
+      code.push(O.CONST64, -5, 7, O.FUSE64_L + i, 2, O.DROP);
+      code.push(
+        O.CONST64,
+        5,
+        -7,
+        O.FUSE64_K + i,
+        big ? -9 : 3,
+        big ? -1 : 0,
+        O.DROP,
+      );
+      code.push(O.CONST64, -1, -1, O.FUSE64_K + i, 40, 0, O.DROP);
+    }
     // i64 compares with different and equal high words
     for (let op = 0x51; op <= 0x5a; op++) {
       code.push(O.CONST64, 1, 2, O.CONST64, 1, -3, op, O.DROP);
