@@ -652,6 +652,33 @@ Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [po
     seen.size > CF_FUNCS,
     `results should vary (${seen.size} distinct)`,
   );
+
+  // Fuel exactness on the same random programs: with exactly the steps one
+  // call needs it completes with the same result; with one step less it traps.
+  const mod = new wa.Module(bytes);
+  const fuelProblems: string[] = [];
+  for (let k = 0; k < 150 && fuelProblems.length < 5; k++) {
+    const args = [
+      pick(EDGE.i32),
+      pick(EDGE.i64),
+      pick(EDGE.f32),
+      pick(EDGE.f64),
+    ];
+    const probe = new wa.Instance(mod);
+    const want = call(wa, probe.exports[`f${k}`], args);
+    const need = wa.stepsUsed(probe);
+    if (want === "trap") continue;
+    const enough = new wa.Instance(mod, {}, { fuel: need });
+    const got = call(wa, enough.exports[`f${k}`], args);
+    const short = new wa.Instance(mod, {}, { fuel: need - 1 });
+    const cut = call(wa, short.exports[`f${k}`], args);
+    if (got !== want || cut !== "trap" || wa.stepsUsed(enough) !== need) {
+      fuelProblems.push(
+        `f${k}: need ${need}: with it ${got} (want ${want}), one less ${cut}`,
+      );
+    }
+  }
+  assert.deepEqual(fuelProblems, []);
 });
 
 const CALL_FUNCS = 240;
