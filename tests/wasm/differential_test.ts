@@ -757,4 +757,36 @@ Deno.test(`differential: ${CALL_FUNCS} random call graphs (call, call_indirect, 
     traps > 0,
     "some calls should trap (indirect type mismatch, division, ...)",
   );
+
+  // Fuel exactness across calls, indirect calls and tail calls.
+  const mod = new wa.Module(bytes);
+  const fuelProblems: string[] = [];
+  for (let k = 0; k < CALL_FUNCS && fuelProblems.length < 5; k += 2) {
+    const args = [
+      pick(EDGE.i32),
+      pick(EDGE.i64),
+      pick(EDGE.f32),
+      pick(EDGE.f64),
+    ];
+    const probe = new wa.Instance(mod);
+    const want = call(wa, probe.exports[`h${k}`], args);
+    const need = wa.stepsUsed(probe);
+    if (want === "trap") continue;
+    const got = call(
+      wa,
+      new wa.Instance(mod, {}, { fuel: need }).exports[`h${k}`],
+      args,
+    );
+    const cut = call(
+      wa,
+      new wa.Instance(mod, {}, { fuel: need - 1 }).exports[`h${k}`],
+      args,
+    );
+    if (got !== want || cut !== "trap") {
+      fuelProblems.push(
+        `h${k}: need ${need}: with it ${got} (want ${want}), one less ${cut}`,
+      );
+    }
+  }
+  assert.deepEqual(fuelProblems, []);
 });
