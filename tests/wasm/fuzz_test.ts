@@ -402,3 +402,44 @@ Deno.test("fuzz: Porta agrees with the host engine on 1000 semantic mutants [por
   assert.deepEqual(problems, [], problems.join("\n"));
   assert.ok(compared > 500, `only ${compared} calls compared`);
 });
+
+Deno.test("fuzz: Porta's validator agrees with the host on 1500 numeric-opcode mutants [porta]", async () => {
+  const wa = await porta();
+  const corpus = await Promise.all(CORPUS.map((s) => wat(s)));
+  const rnd = prng(SEED ^ 0x7a11d);
+  const int = (n: number) => Math.floor(rnd() * n);
+  const problems: string[] = [];
+  let valid = 0, invalid = 0;
+  for (let k = 0; k < 1500 && problems.length < 10; k++) {
+    const base = corpus[int(corpus.length)];
+    const code = sections(base)?.find((s) => s.id === 10);
+    if (!code) continue;
+    const out = base.slice();
+    const start = code.bytes.byteOffset - base.byteOffset;
+    const edits: string[] = [];
+    for (let n = 1 + int(2); n > 0; n--) {
+      const at = start + 3 + int(code.bytes.length - 3);
+      // any MVP numeric opcode (0x45..0xc4): both engines know all of them
+      const op = 0x45 + int(0xc4 - 0x45 + 1);
+      edits.push(`@${at}:${out[at].toString(16)}->${op.toString(16)}`);
+      out[at] = op;
+    }
+    const ours = wa.validate(out),
+      theirs = WebAssembly.validate(out as BufferSource);
+    if (ours) valid++;
+    else invalid++;
+    if (ours !== theirs) {
+      let why = "";
+      try {
+        new wa.Module(out);
+      } catch (e) {
+        why = (e as Error).message;
+      }
+      problems.push(
+        `case ${k} (${edits.join(" ")}): porta=${ours} native=${theirs} ${why}`,
+      );
+    }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+  assert.ok(valid > 20 && invalid > 200, `valid ${valid}, invalid ${invalid}`);
+});
