@@ -168,11 +168,11 @@ function instantiateMs(
 ): number {
   const n = 50;
   new engine.Instance(module, wasi([], () => {}).imports); // warm-up
-  const t0 = performance.now();
+  const t0 = clock();
   for (let i = 0; i < n; i++) {
     new engine.Instance(module, wasi([], () => {}).imports);
   }
-  return (performance.now() - t0) / n;
+  return (clock() - t0) / n;
 }
 
 /**
@@ -324,14 +324,14 @@ async function main(): Promise<number> {
       fmt(nativeMs, 10)
     }`;
     if (ours) {
-      const t0 = performance.now();
+      const t0 = clock();
       let ourModule: unknown;
       try {
         ourModule = new ours.Module(bytes);
       } catch (e) {
         row.error = `ours: compile: ${(e as Error).message.split("\n")[0]}`;
       }
-      const compileMs = performance.now() - t0;
+      const compileMs = clock() - t0;
       row.compileMs = compileMs;
       row.bytes = bytes.length;
       if (ourModule) {
@@ -382,17 +382,20 @@ async function main(): Promise<number> {
     const compiled = rows.filter((r) => typeof r.compileMs === "number");
     const coldBytes = compiled.reduce((s, r) => s + (r.bytes as number), 0);
     const coldMs = compiled.reduce((s, r) => s + (r.compileMs as number), 0);
-    // warm: the compiler's own JS is optimised by now; 3 more compiles of every module
-    let warmBytes = 0, warmMs = 0;
+    // warm: 2 unmeasured then 10 measured rounds over every module, timed with the same clock
+    const bins: Uint8Array<ArrayBuffer>[] = [];
     for (const r of compiled) {
-      const bytes = await Deno.readFile(
-        new URL(`./wasm/${r.name}.wasm`, import.meta.url),
+      bins.push(
+        await Deno.readFile(new URL(`./wasm/${r.name}.wasm`, import.meta.url)),
       );
-      for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
-        new ours.Module(bytes);
-        warmMs += performance.now() - t0;
-        warmBytes += bytes.length;
+    }
+    let warmBytes = 0, warmMs = 0;
+    for (let round = 0; round < 12; round++) {
+      const t0 = clock();
+      for (const b of bins) new ours.Module(b);
+      if (round >= 2) {
+        warmMs += clock() - t0;
+        warmBytes += bins.reduce((s, b) => s + b.length, 0);
       }
     }
     const samplePath =
