@@ -443,3 +443,116 @@ Deno.test("fuzz: Porta's validator agrees with the host on 1500 numeric-opcode m
   assert.deepEqual(problems, [], problems.join("\n"));
   assert.ok(valid > 20 && invalid > 200, `valid ${valid}, invalid ${invalid}`);
 });
+
+/** Encodes a module with one function `(param i32) (result i32)` whose body is `ops`. */
+function oneFunc(ops: number[]): Uint8Array {
+  const body = [1, 1, 0x7e, ...ops]; // one i64 local
+  const leb = (n: number): number[] => {
+    const r: number[] = [];
+    do {
+      r.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+      n >>>= 7;
+    } while (n > 0);
+    return r;
+  };
+  const sec = (id: number, p: number[]) => [id, ...leb(p.length), ...p];
+  return new Uint8Array([
+    0,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    ...sec(1, [1, 0x60, 1, 0x7f, 1, 0x7f]),
+    ...sec(3, [1, 0]),
+    ...sec(5, [1, 0, 1]),
+    ...sec(10, [1, ...leb(body.length), ...body]),
+  ]);
+}
+
+Deno.test("fuzz: validator agrees with the host on 5000 random instruction sequences [porta]", async () => {
+  const wa = await porta();
+  const rnd = prng(SEED ^ 0x57ac);
+  const int = (n: number) => Math.floor(rnd() * n);
+  // [bytes, weight]: stack-polymorphic ops (unreachable, br, return, br_table)
+  // are frequent on purpose, as are block-type and arity changes.
+  const OPS: number[][] = [
+    [0x00],
+    [0x0c, 0],
+    [0x0c, 1],
+    [0x0f],
+    [0x0e, 1, 0, 0],
+    [0x0d, 0],
+    [0x1a],
+    [0x1b],
+    [0x1c, 1, 0x7f],
+    [0x41, 1],
+    [0x42, 1],
+    [0x43, 0, 0, 0x80, 0x3f],
+    [0x6a],
+    [0x7c],
+    [0x45],
+    [0x50],
+    [0xa7],
+    [0xad],
+    [0x20, 0],
+    [0x20, 1],
+    [0x21, 0],
+    [0x21, 1],
+    [0x22, 0],
+    [0x01],
+    [0x28, 2, 0],
+    [0x36, 2, 0],
+    [0x3f, 0],
+    [0xd0, 0x70],
+    [0xd1],
+  ];
+  const OPEN: number[][] = [
+    [0x02, 0x40],
+    [0x02, 0x7f],
+    [0x03, 0x40],
+    [0x03, 0x7f],
+    [0x04, 0x40],
+    [0x04, 0x7f],
+  ];
+  const problems: string[] = [];
+  let valid = 0;
+  for (let k = 0; k < 5000 && problems.length < 10; k++) {
+    const ops: number[] = [];
+    let depth = 0;
+    for (let n = 1 + int(8); n > 0; n--) {
+      const r = rnd();
+      if (r < 0.15) {
+        ops.push(...OPEN[int(OPEN.length)]);
+        depth++;
+      } else if (r < 0.25 && depth > 0) {
+        ops.push(rnd() < 0.3 ? 0x05 : 0x0b); // else / end
+        if (ops.at(-1) === 0x0b) depth--;
+      } else {
+        ops.push(...OPS[int(OPS.length)]);
+      }
+    }
+    while (depth-- > 0) ops.push(0x0b);
+    ops.push(0x0b);
+    const bytes = oneFunc(ops);
+    const ours = wa.validate(bytes),
+      theirs = WebAssembly.validate(bytes as BufferSource);
+    if (ours) valid++;
+    if (ours !== theirs) {
+      let why = "";
+      try {
+        new wa.Module(bytes);
+      } catch (e) {
+        why = (e as Error).message;
+      }
+      const hex = ops.map((b) => b.toString(16).padStart(2, "0")).join(" ");
+      problems.push(
+        `case ${k}: body [${hex}]: porta=${ours} native=${theirs} ${why}`,
+      );
+    }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+  assert.ok(valid > 100, `only ${valid} valid sequences`);
+});
