@@ -1,6 +1,7 @@
 // Control flow and calls: blocks, loops, if, br/br_if/br_table, multi-value,
 // return, select, unreachable, call, call_indirect (incl. type mismatch),
 // return_call / return_call_indirect (deep tail recursion).
+import assert from "node:assert/strict";
 import { cases, checkRows, instantiate, testBoth, trap } from "./_harness.ts";
 
 cases(
@@ -214,5 +215,59 @@ testBoth(
         throw new Error("instance unusable after exhaustion");
       }
     }
+  },
+);
+
+testBoth(
+  "tail calls into host imports and through tables holding imports",
+  async (e) => {
+    const seen: number[] = [];
+    const inst = await instantiate(
+      e,
+      `(module
+      (import "env" "h" (func $h (param i32) (result i32)))
+      (type $t (func (param i32) (result i32)))
+      (table 3 funcref) (elem (i32.const 0) $h $dbl $nop)
+      (func $dbl (type $t) (i32.mul (local.get 0) (i32.const 2)))
+      (func $nop)
+      (func (export "direct") (param i32) (result i32) (return_call $h (local.get 0)))
+      (func (export "indirect") (param i32 i32) (result i32)
+        (return_call_indirect (type $t) (local.get 0) (local.get 1))))`,
+      { env: { h: (x: number) => (seen.push(x), x + 100) } },
+    );
+    checkRows(e, inst.exports, [
+      ["direct", [1], 101],
+      ["indirect", [2, 0], 102],
+      ["indirect", [3, 1], 6],
+      ["indirect", [3, 2], trap("indirect call type mismatch")],
+      ["indirect", [3, 3], trap("undefined element")],
+    ]);
+    assert.deepEqual(seen, [1, 2]);
+  },
+);
+
+testBoth(
+  "call_indirect through a shared table: structural type equality across modules",
+  async (e) => {
+    const a = await instantiate(
+      e,
+      `(module (type (func)) (type $t (func (param i64) (result i64)))
+      (table (export "tab") 2 funcref) (elem (i32.const 0) $inc $other)
+      (func $inc (type $t) (i64.add (local.get 0) (i64.const 1)))
+      (func $other (param i32) (result i32) (local.get 0)))`,
+    );
+    const b = await instantiate(
+      e,
+      `(module (import "a" "tab" (table 2 funcref))
+      (type $x (func (param f32)))
+      (type $same (func (param i64) (result i64)))
+      (func (export "call") (param i64 i32) (result i64)
+        (call_indirect (type $same) (local.get 0) (local.get 1))))`,
+      { a: a.exports },
+    );
+    checkRows(e, b.exports, [
+      ["call", [41n, 0], 42n],
+      ["call", [1n, 1], trap("indirect call type mismatch")],
+    ]);
   },
 );
