@@ -13,6 +13,7 @@ import { Agent, secretRedactor } from "../agent/agent.ts";
 import { formatRunSummary } from "../agent/metrics.ts";
 import {
   AGENT_OPTIONS,
+  type DirSpec,
   HELP_OPTION,
   LIMIT_OPTIONS,
   type OptionTable,
@@ -103,6 +104,25 @@ export class LineRedactor {
   }
 }
 
+/** Warnings for `--dir` options the grants make useless or read-only. */
+export function dirWarnings(
+  dirs: readonly DirSpec[],
+  grants: ReadonlySet<string>,
+): string[] {
+  if (dirs.length === 0) return [];
+  if (!grants.has("fs")) {
+    return [
+      "[porta] warning: --dir is ignored: the fs capability is not granted (see --profile)",
+    ];
+  }
+  if (!grants.has("fs.write") && dirs.some((d) => d.writable)) {
+    return [
+      "[porta] warning: --dir ...:rw is read-only: the fs.write capability is not granted",
+    ];
+  }
+  return [];
+}
+
 /** Implements `porta run`; returns the exit code. */
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals, rest } = parseCommandArgs("run", argv, OPTIONS);
@@ -164,6 +184,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);
     throw e;
   }
+  for (const line of dirWarnings(flags.dirs, agent.grants)) stderrLine(line);
   if (interrupted) {
     // Ctrl-C while loading: nothing ran.
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);

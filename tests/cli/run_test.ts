@@ -1,5 +1,5 @@
 import { assertEquals } from "../agent/asserts.ts";
-import { LineRedactor } from "../../src/cli/run.ts";
+import { dirWarnings, LineRedactor } from "../../src/cli/run.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -22,4 +22,18 @@ Deno.test("run: LineRedactor redacts secrets split across chunks, passes through
   const bytes = new Uint8Array([0xff, 0x00, 0x41]);
   p.write(bytes);
   assertEquals(raw, [bytes]); // untouched, unbuffered
+});
+
+Deno.test("run: --dir warnings when the grants make it useless or read-only", () => {
+  const ro = { hostPath: "/tmp", guestPath: "/t", writable: false };
+  const rw = { ...ro, writable: true };
+  assertEquals(dirWarnings([], new Set()), []);
+  assertEquals(dirWarnings([ro], new Set(["io"])), [
+    "[porta] warning: --dir is ignored: the fs capability is not granted (see --profile)",
+  ]);
+  assertEquals(dirWarnings([rw], new Set(["fs"])), [
+    "[porta] warning: --dir ...:rw is read-only: the fs.write capability is not granted",
+  ]);
+  assertEquals(dirWarnings([ro], new Set(["fs"])), []);
+  assertEquals(dirWarnings([rw], new Set(["fs", "fs.write"])), []);
 });
