@@ -198,6 +198,16 @@ export function describeFailure(
       ? `step limit of ${limits.stepLimit} instructions reached`
       : `step limit reached${r.trap ? `: ${r.trap}` : ""}`;
   }
+  if (r.limit === "memory" && r.trap === undefined && r.exitCode !== null) {
+    // memory.grow returned -1 at the cap and the guest exited by itself:
+    // its own exit code stands; it is only a failure when non-zero
+    if (r.exitCode === 0) return undefined;
+    return `guest exited with code ${r.exitCode} after reaching the memory limit${
+      limits.maxMemoryPages !== undefined
+        ? ` of ${limits.maxMemoryPages} pages`
+        : ""
+    }`;
+  }
   if (r.limit === "memory") {
     return limits.maxMemoryPages !== undefined
       ? `memory limit of ${limits.maxMemoryPages} pages exceeded`
@@ -547,21 +557,21 @@ export class Agent {
       const again = shouldRestart(
         policy,
         {
-          exitCode: r.trap !== undefined || r.limit ? null : r.exitCode,
+          exitCode: guestExitCode(r),
           cancelled: cancelled || timedOut,
         },
         restarts,
       );
       if (!again) {
         const res: RunResult = {
-          exitCode: r.trap !== undefined || r.limit ? null : r.exitCode,
+          exitCode: guestExitCode(r),
           restarts,
           steps,
           memoryPages,
           durationMs,
           cancelled,
         };
-        if (r.limit) res.limit = r.limit;
+        if (r.limit && res.exitCode === null) res.limit = r.limit;
         else if (timedOut) res.limit = "timeout";
         if (failure !== undefined && res.exitCode === null) {
           res.error = this.#redact(failure);
@@ -579,6 +589,15 @@ export class Agent {
     this.#closed = true;
     await this.#runner.close();
   }
+}
+
+/** The guest's own exit code; null when it trapped, hit a limit or was stopped. */
+function guestExitCode(r: GuestJobResult): number | null {
+  // a guest that exits by itself after memory.grow failed at the cap keeps
+  // its code (the sandbox flags such runs with limit "memory")
+  if (r.trap !== undefined || r.exitCode === null) return null;
+  if (r.limit !== undefined && r.limit !== "memory") return null;
+  return r.exitCode;
 }
 
 function engineLimits(

@@ -31,7 +31,10 @@
  * - Cancellation: `notifications/cancelled` aborts the call (the Agent stops
  *   the guest by terminating its worker) and no response is sent.
  * - Lists page by {@link McpServerOptions.pageSize} (default 50) with opaque
- *   cursors. `completion/complete` answers an empty list.
+ *   cursors. `resources/templates/list` answers an empty list. The
+ *   `completions` capability is not advertised (agents cannot suggest
+ *   values); a client that calls `completion/complete` anyway gets an empty
+ *   list. `resources/subscribe` is not offered (`subscribe: false`).
  *
  * @module
  */
@@ -562,7 +565,6 @@ export class McpServer {
         resources: { subscribe: false, listChanged: false },
         prompts: { listChanged: false },
         logging: {},
-        completions: {},
       },
       serverInfo: {
         name: this.#options.name ?? "porta",

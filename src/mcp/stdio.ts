@@ -9,7 +9,7 @@
 import { type JsonRpcMessage, serialize } from "./jsonrpc.ts";
 import type { McpServer } from "./server.ts";
 
-/** Default cap of one incoming line: 4 MiB (counted in UTF-16 code units). */
+/** Default cap of one incoming line: 4 MiB (counted in bytes, UTF-8). */
 export const DEFAULT_MAX_LINE = 4 * 1024 * 1024;
 
 /** One item produced by {@link readLines}. */
@@ -19,51 +19,65 @@ export type LineItem =
 
 /**
  * Splits a UTF-8 byte stream into lines (without the trailing `\n` / `\r\n`).
- * A line longer than `maxLine` is discarded up to its newline and reported
- * once as `{tooLong}` (its length), so an oversized message never stops the
- * reader nor grows memory without bound. Invalid UTF-8 becomes U+FFFD.
+ * A line longer than `maxLine` bytes is discarded up to its newline and
+ * reported once as `{tooLong}` (its length in bytes), so an oversized message
+ * never stops the reader nor grows memory without bound. Invalid UTF-8
+ * becomes U+FFFD. Lines are split on bytes, so a multi-byte character split
+ * across chunks is decoded whole.
  */
 export async function* readLines(
   input: ReadableStream<Uint8Array>,
   maxLine: number = DEFAULT_MAX_LINE,
 ): AsyncGenerator<LineItem> {
-  let parts: string[] = [];
+  const decoder = new TextDecoder();
+  let parts: Uint8Array[] = [];
   let size = 0;
   let discarding = false;
-  const text = input.pipeThrough(new TextDecoderStream());
-  const finish = (piece: string): LineItem => {
+  const finish = (piece: Uint8Array): LineItem => {
     const total = size + piece.length;
     let item: LineItem;
     if (discarding || total > maxLine) item = { tooLong: total };
     else {
-      const line = parts.length ? parts.join("") + piece : piece;
-      item = { line: line.endsWith("\r") ? line.slice(0, -1) : line };
+      let bytes = piece;
+      if (parts.length > 0) {
+        bytes = new Uint8Array(total);
+        let off = 0;
+        for (const p of parts) {
+          bytes.set(p, off);
+          off += p.length;
+        }
+        bytes.set(piece, off);
+      }
+      const end = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d
+        ? bytes.length - 1
+        : bytes.length;
+      item = { line: decoder.decode(bytes.subarray(0, end)) };
     }
     parts = [];
     size = 0;
     discarding = false;
     return item;
   };
-  for await (const chunk of text) {
+  for await (const chunk of input) {
     let start = 0;
     while (start <= chunk.length) {
-      const nl = chunk.indexOf("\n", start);
+      const nl = chunk.indexOf(0x0a, start);
       if (nl < 0) {
-        const rest = chunk.slice(start);
+        const rest = chunk.subarray(start);
         size += rest.length;
         if (!discarding) {
           if (size > maxLine) {
             discarding = true;
             parts = [];
-          } else if (rest !== "") parts.push(rest);
+          } else if (rest.length > 0) parts.push(rest.slice());
         }
         break;
       }
-      yield finish(chunk.slice(start, nl));
+      yield finish(chunk.subarray(start, nl));
       start = nl + 1;
     }
   }
-  if (discarding || size > 0) yield finish("");
+  if (discarding || size > 0) yield finish(new Uint8Array(0));
 }
 
 /** Options of {@link StdioTransport}. */
@@ -125,7 +139,7 @@ export class StdioTransport {
         if ("line" in item) server.receive(item.line);
         else {
           server.rejectRaw(
-            `message too large: ${item.tooLong} characters (limit ${
+            `message too large: ${item.tooLong} bytes (limit ${
               this.#options.maxLine ?? DEFAULT_MAX_LINE
             })`,
           );

@@ -380,3 +380,35 @@ Deno.test("agent: a sandbox failure becomes an error result, not an exception", 
     /the agent is closed/,
   );
 });
+
+Deno.test("agent: a guest that exits by itself after memory.grow failed at the cap keeps its exit code", async () => {
+  // the sandbox flags such runs with limit "memory" (QA 13:34: rc must be the guest's code)
+  const { agent } = await load((req) => ({
+    exitCode: req?.arguments?.code ?? 4,
+    limit: "memory",
+    memoryPages: 5,
+  }));
+  const lim = { limits: { maxMemoryPages: 5 } };
+  const r = await agent.run({
+    args: [],
+    onStdout() {},
+    onStderr() {},
+    stdin: new Uint8Array(0),
+    ...lim,
+  });
+  assertEquals([r.exitCode, r.error, r.limit, r.memoryPages], [
+    4,
+    undefined,
+    undefined,
+    5,
+  ]);
+  const failed = await agent.callTool("echo", { code: 4 }, lim);
+  assertEquals([failed.isError, failed.exitCode, failed.error], [
+    true,
+    4,
+    "guest exited with code 4 after reaching the memory limit of 5 pages",
+  ]);
+  const fine = await agent.callTool("echo", { code: 0 }, lim);
+  assertEquals([fine.isError, fine.exitCode], [false, 0]);
+  await agent.close();
+});

@@ -224,10 +224,14 @@ Deno.test("binary resources are served as base64 blobs", async () => {
   assert.ok(!isTextMime("image/png"));
 });
 
-Deno.test("completion/complete answers an empty list and checks the reference", async () => {
+Deno.test("completion/complete is not advertised, answers an empty list and checks the reference", async () => {
   const h = new Harness();
   const init = await h.init();
-  assert.deepEqual(init.result.capabilities.completions, {});
+  // only what is implemented is advertised: no completions, no subscribe
+  assert.equal(init.result.capabilities.completions, undefined);
+  assert.equal(init.result.capabilities.resources.subscribe, false);
+  const sub = await h.request("resources/subscribe", { uri: "fake://x" });
+  assert.equal(sub.error.code, -32601);
   const ok = await h.request("completion/complete", {
     ref: { type: "ref/prompt", name: "plain" },
     argument: { name: "topic", value: "w" },

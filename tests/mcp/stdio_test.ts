@@ -49,6 +49,20 @@ Deno.test("readLines reports an oversized line once and continues", async () => 
   assert.deepEqual(items, [{ tooLong: 13 }, { line: "ok" }, { tooLong: 20 }]);
 });
 
+Deno.test("readLines caps a line by its UTF-8 bytes, not UTF-16 code units", async () => {
+  // "€" is 1 UTF-16 code unit but 3 bytes; "é" is 2 bytes
+  const items = await collect(
+    streamOf(["€€€\n", "éééé\n", "ab\r\n", "€€", "€\n"]),
+    8,
+  );
+  assert.deepEqual(items, [
+    { tooLong: 9 },
+    { line: "éééé" },
+    { line: "ab" },
+    { tooLong: 9 },
+  ]);
+});
+
 Deno.test("StdioTransport: malformed and oversized lines never stop the server", async () => {
   const agent = new FakeAgent();
   const server = new McpServer(agent, { version: "0" });
