@@ -42,6 +42,10 @@ export interface CompiledFunc {
   maxHeight: number;
   /** frame-relative Int32 offsets of reference-typed declared locals (to null on entry) */
   refLocals: number[];
+  /** fuel of the entry basic block, charged by the call itself (0 when none) */
+  entryFuel: number;
+  /** where execution starts (after the entry FUEL op, if any) */
+  entryPc: number;
   type: FuncType;
 }
 
@@ -472,6 +476,20 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
           emitTarget(f);
           return;
         }
+        if (
+          lp === code.length - 3 && lop >= O.FUSE_LK && lop < O.FUSE_LK + 10
+        ) {
+          code[lp] = O.BRC_LK + (lop - O.FUSE_LK);
+          emitTarget(f);
+          return;
+        }
+        if (
+          lp === code.length - 3 && lop >= O.FUSE_LL && lop < O.FUSE_LL + 10
+        ) {
+          code[lp] = O.BRC_LL + (lop - O.FUSE_LL);
+          emitTarget(f);
+          return;
+        }
       }
       code.push(conditional ? O.BR_IF : O.JMP);
     } else if (conditional) {
@@ -811,7 +829,8 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
             : O.LOCAL_TEE32;
           if (
             op === 0x20 && k === 0 && fuelPos >= 0 &&
-            fuelPos === code.length - 1 && code[fuelPos - 1] === O.FUEL
+            fuelPos === code.length - 1 && code[fuelPos - 1] === O.FUEL &&
+            fuelPos > 1
           ) {
             code[fuelPos - 1] = O.FUEL_LG;
             code.push(2 * idx);
@@ -1107,15 +1126,20 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
           ) {
             code[lastPos] = O.FUSE_L + fi;
           } else if (
+            fi >= 0 && lastPos >= 0 && lastPos === code.length - 3 &&
+            code[lastPos] === O.GET2_32
+          ) {
+            code[lastPos] = O.FUSE_LL + fi;
+          } else if (
             fi >= 0 && lastPos >= 0 && lastPos === code.length - 2 &&
             code[lastPos] === O.CONST32
           ) {
             if (
-              op === 0x6a && prevPos >= 0 && prevPos === lastPos - 2 &&
+              prevPos >= 0 && prevPos === lastPos - 2 &&
               code[prevPos] === O.LOCAL_GET32
             ) {
-              // local.get x; i32.const k; i32.add
-              code[prevPos] = O.LG_ADDK;
+              // local.get x; i32.const k; <op>
+              code[prevPos] = O.FUSE_LK + fi;
               code[prevPos + 2] = code[lastPos + 1];
               code.length = prevPos + 3;
               lastPos = prevPos;
@@ -1144,6 +1168,7 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
     if (isRef(localTypes[i])) refLocals.push(2 * i);
   }
   void valTypeName;
+  const entryFuel = code[0] === O.FUEL ? code[1] : 0;
   return {
     code: Int32Array.from(code),
     nparams: type.params.length,
@@ -1151,5 +1176,7 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
     maxHeight,
     refLocals,
     type,
+    entryFuel,
+    entryPc: entryFuel > 0 ? 2 : 0,
   };
 }

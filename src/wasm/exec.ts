@@ -444,7 +444,7 @@ function run(f: FuncInst, baseDepth: number): void {
   let mem0: MemInst = ctx.mems[0];
   let dv: DataView = mem0 ? mem0.dv : new DataView(new ArrayBuffer(0));
   let memLen = dv.byteLength;
-  let a = 0, b = 0, c = 0, n = 0, x = 0, y = 0;
+  let a = 0, b = 0, n = 0, x = 0, y = 0;
   let inHost = false;
   try {
     for (;;) {
@@ -463,9 +463,6 @@ function run(f: FuncInst, baseDepth: number): void {
               fuelTrap(entryCtx);
             }
           }
-          break;
-        case 0x0: // UNREACHABLE
-          trap("unreachable");
           break;
         case 0x101: // JMP
           pc = code[pc];
@@ -642,7 +639,18 @@ function run(f: FuncInst, baseDepth: number): void {
           for (let k = 0; k < rl.length; k++) rf[(fp + rl[k]) >> 1] = null;
           cur = callee;
           code = ncf.code;
-          pc = 0;
+          pc = ncf.entryPc;
+          if (ncf.entryFuel !== 0 && (fuel -= ncf.entryFuel) < 0) {
+            if (reserve > 0) {
+              x = reserve > 0x3fffffff ? 0x3fffffff : reserve;
+              reserve -= x;
+              fuel += x;
+            }
+            if (fuel < 0) {
+              entryCtx.fuel = fuel = reserve = 0;
+              fuelTrap(entryCtx);
+            }
+          }
           if (callee.ctx !== ctx) {
             ctx = callee.ctx!;
             funcs = ctx.funcs;
@@ -665,10 +673,6 @@ function run(f: FuncInst, baseDepth: number): void {
             i32[sp - 1] = i32[sp + 1];
           }
           break;
-        case 0x10f: // SELECT_R
-          sp -= 4;
-          if (i32[sp + 2] === 0) rf[(sp - 2) >> 1] = rf[sp >> 1];
-          break;
         case 0x110: // LOCAL_GET32
           i32[sp] = i32[fp + code[pc++]];
           sp += 2;
@@ -677,10 +681,6 @@ function run(f: FuncInst, baseDepth: number): void {
           a = fp + code[pc++];
           i32[sp] = i32[a];
           i32[sp + 1] = i32[a + 1];
-          sp += 2;
-          break;
-        case 0x112: // LOCAL_GET_R
-          rf[sp >> 1] = rf[(fp + code[pc++]) >> 1];
           sp += 2;
           break;
         case 0x113: // LOCAL_SET32
@@ -693,10 +693,6 @@ function run(f: FuncInst, baseDepth: number): void {
           i32[a] = i32[sp];
           i32[a + 1] = i32[sp + 1];
           break;
-        case 0x115: // LOCAL_SET_R
-          sp -= 2;
-          rf[(fp + code[pc++]) >> 1] = rf[sp >> 1];
-          break;
         case 0x116: // LOCAL_TEE32
           i32[fp + code[pc++]] = i32[sp - 2];
           break;
@@ -704,9 +700,6 @@ function run(f: FuncInst, baseDepth: number): void {
           a = fp + code[pc++];
           i32[a] = i32[sp - 2];
           i32[a + 1] = i32[sp - 1];
-          break;
-        case 0x118: // LOCAL_TEE_R
-          rf[(fp + code[pc++]) >> 1] = rf[(sp - 2) >> 1];
           break;
         case 0x119: { // GLOBAL_GET
           const g = globals[code[pc++]].v;
@@ -722,14 +715,6 @@ function run(f: FuncInst, baseDepth: number): void {
           g[1] = i32[sp + 1];
           break;
         }
-        case 0x11b: // GLOBAL_GET_R
-          rf[sp >> 1] = globals[code[pc++]].ref;
-          sp += 2;
-          break;
-        case 0x11c: // GLOBAL_SET_R
-          sp -= 2;
-          globals[code[pc++]].ref = rf[sp >> 1];
-          break;
         case 0x11d: // CONST32
           i32[sp] = code[pc++];
           sp += 2;
@@ -841,10 +826,6 @@ function run(f: FuncInst, baseDepth: number): void {
           a = (i32[sp] >>> 0) + (code[pc++] >>> 0);
           if (a + 4 > memLen) oobMem();
           dv.setInt32(a, i32[sp + 2], true);
-          break;
-        case 0x11f: // MEM_N
-          sp = memN(code[pc], code[pc + 1] >>> 0, ctx.mems[code[pc + 2]], sp);
-          pc += 3;
           break;
         case 0x3f: // MEMORY_SIZE
           i32[sp] = ctx.mems[code[pc++]].pages;
@@ -1071,20 +1052,6 @@ function run(f: FuncInst, baseDepth: number): void {
           i32[sp - 2] = (a >>> b) | (a << (32 - b));
           break;
         // ---- i64 arithmetic ----
-        case 0x79:
-          x = i32[sp - 1];
-          i32[sp - 2] = x !== 0 ? Math.clz32(x) : 32 + Math.clz32(i32[sp - 2]);
-          i32[sp - 1] = 0;
-          break;
-        case 0x7a:
-          x = i32[sp - 2];
-          i32[sp - 2] = x !== 0 ? ctz32(x) : 32 + ctz32(i32[sp - 1]);
-          i32[sp - 1] = 0;
-          break;
-        case 0x7b:
-          i32[sp - 2] = popcnt32(i32[sp - 2]) + popcnt32(i32[sp - 1]);
-          i32[sp - 1] = 0;
-          break;
         case 0x7c:
           sp -= 2;
           x = (i32[sp - 2] >>> 0) + (i32[sp] >>> 0);
@@ -1100,26 +1067,6 @@ function run(f: FuncInst, baseDepth: number): void {
         case 0x7e:
           sp -= 2;
           i32[sp - 2] = mul64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0x7f:
-          sp -= 2;
-          i32[sp - 2] = divS64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0x80:
-          sp -= 2;
-          i32[sp - 2] = divU64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0x81:
-          sp -= 2;
-          i32[sp - 2] = remS64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0x82:
-          sp -= 2;
-          i32[sp - 2] = remU64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
           i32[sp - 1] = R64.hi;
           break;
         case 0x83:
@@ -1169,21 +1116,6 @@ function run(f: FuncInst, baseDepth: number): void {
         case 0x8c:
           i32[sp - 2] ^= -2147483648;
           break;
-        case 0x8d:
-          f32[sp - 2] = Math.ceil(f32[sp - 2]);
-          break;
-        case 0x8e:
-          f32[sp - 2] = Math.floor(f32[sp - 2]);
-          break;
-        case 0x8f:
-          f32[sp - 2] = Math.trunc(f32[sp - 2]);
-          break;
-        case 0x90:
-          f32[sp - 2] = nearest(f32[sp - 2]);
-          break;
-        case 0x91:
-          f32[sp - 2] = Math.sqrt(f32[sp - 2]);
-          break;
         case 0x92:
           sp -= 2;
           f32[sp - 2] = f32[sp - 2] + f32[sp];
@@ -1200,46 +1132,12 @@ function run(f: FuncInst, baseDepth: number): void {
           sp -= 2;
           f32[sp - 2] = f32[sp - 2] / f32[sp];
           break;
-        case 0x96:
-          sp -= 2;
-          y = Math.min(f32[sp - 2], f32[sp]);
-          // optimized Math.min may yield a non-canonical NaN: write the canonical one (spec fmin/fmax)
-          if (y !== y) i32[sp - 2] = -4194304; // 0xffc00000, as V8 and x86 produce
-          else f32[sp - 2] = y;
-          break;
-        case 0x97:
-          sp -= 2;
-          y = Math.max(f32[sp - 2], f32[sp]);
-          // optimized Math.max may yield a non-canonical NaN: write the canonical one (spec fmin/fmax)
-          if (y !== y) i32[sp - 2] = -4194304; // 0xffc00000, as V8 and x86 produce
-          else f32[sp - 2] = y;
-          break;
-        case 0x98:
-          sp -= 2;
-          i32[sp - 2] = (i32[sp - 2] & 0x7fffffff) | (i32[sp] & -2147483648);
-          break;
         // ---- f64 arithmetic ----
         case 0x99:
           i32[sp - 1] &= 0x7fffffff;
           break;
         case 0x9a:
           i32[sp - 1] ^= -2147483648;
-          break;
-        case 0x9b:
-          f64[(sp - 2) >> 1] = y = Math.ceil(f64[(sp - 2) >> 1]);
-          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
-          break;
-        case 0x9c:
-          f64[(sp - 2) >> 1] = y = Math.floor(f64[(sp - 2) >> 1]);
-          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
-          break;
-        case 0x9d:
-          f64[(sp - 2) >> 1] = y = Math.trunc(f64[(sp - 2) >> 1]);
-          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
-          break;
-        case 0x9e:
-          f64[(sp - 2) >> 1] = y = nearest(f64[(sp - 2) >> 1]);
-          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
           break;
         case 0x9f:
           f64[(sp - 2) >> 1] = y = Math.sqrt(f64[(sp - 2) >> 1]);
@@ -1261,40 +1159,11 @@ function run(f: FuncInst, baseDepth: number): void {
           sp -= 2;
           f64[(sp - 2) >> 1] = f64[(sp - 2) >> 1] / f64[sp >> 1];
           break;
-        case 0xa4:
-          sp -= 2;
-          y = Math.min(f64[(sp - 2) >> 1], f64[sp >> 1]);
-          if (y !== y) {
-            i32[sp - 2] = 0;
-            i32[sp - 1] = -524288; // 0xfff80000
-          } else f64[(sp - 2) >> 1] = y;
-          break;
-        case 0xa5:
-          sp -= 2;
-          y = Math.max(f64[(sp - 2) >> 1], f64[sp >> 1]);
-          if (y !== y) {
-            i32[sp - 2] = 0;
-            i32[sp - 1] = -524288; // 0xfff80000
-          } else f64[(sp - 2) >> 1] = y;
-          break;
-        case 0xa6:
-          sp -= 2;
-          i32[sp - 1] = (i32[sp - 1] & 0x7fffffff) | (i32[sp + 1] & -2147483648);
-          break;
         // ---- conversions ----
         case 0xa7: // i32.wrap_i64: low word already in place
           break;
-        case 0xa8:
-          i32[sp - 2] = truncS32(f32[sp - 2]);
-          break;
-        case 0xa9:
-          i32[sp - 2] = truncU32(f32[sp - 2]);
-          break;
         case 0xaa:
           i32[sp - 2] = truncS32(f64[(sp - 2) >> 1]);
-          break;
-        case 0xab:
-          i32[sp - 2] = truncU32(f64[(sp - 2) >> 1]);
           break;
         case 0xac:
           i32[sp - 1] = i32[sp - 2] >> 31;
@@ -1302,49 +1171,14 @@ function run(f: FuncInst, baseDepth: number): void {
         case 0xad:
           i32[sp - 1] = 0;
           break;
-        case 0xae:
-          i32[sp - 2] = truncS64(f32[sp - 2]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xaf:
-          i32[sp - 2] = truncU64(f32[sp - 2]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xb0:
-          i32[sp - 2] = truncS64(f64[(sp - 2) >> 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xb1:
-          i32[sp - 2] = truncU64(f64[(sp - 2) >> 1]);
-          i32[sp - 1] = R64.hi;
-          break;
         case 0xb2:
           f32[sp - 2] = i32[sp - 2];
-          break;
-        case 0xb3:
-          f32[sp - 2] = i32[sp - 2] >>> 0;
-          break;
-        case 0xb4:
-          f32[sp - 2] = s64ToF32(i32[sp - 2], i32[sp - 1]);
-          break;
-        case 0xb5:
-          f32[sp - 2] = u64ToF32(i32[sp - 2], i32[sp - 1]);
-          break;
-        case 0xb6:
-          y = f64[(sp - 2) >> 1];
-          f32[sp - 2] = y;
           break;
         case 0xb7:
           f64[(sp - 2) >> 1] = i32[sp - 2];
           break;
         case 0xb8:
           f64[(sp - 2) >> 1] = i32[sp - 2] >>> 0;
-          break;
-        case 0xb9:
-          f64[(sp - 2) >> 1] = i32[sp - 1] * 4294967296 + (i32[sp - 2] >>> 0);
-          break;
-        case 0xba:
-          f64[(sp - 2) >> 1] = (i32[sp - 1] >>> 0) * 4294967296 + (i32[sp - 2] >>> 0);
           break;
         case 0xbb:
           y = f32[sp - 2];
@@ -1367,35 +1201,6 @@ function run(f: FuncInst, baseDepth: number): void {
         case 0xc4:
           i32[sp - 1] = i32[sp - 2] >> 31;
           break;
-        case 0xe0: // SAT_BASE + 0
-          i32[sp - 2] = satS32(f32[sp - 2]);
-          break;
-        case 0xe1: // SAT_BASE + 1
-          i32[sp - 2] = satU32(f32[sp - 2]);
-          break;
-        case 0xe2: // SAT_BASE + 2
-          i32[sp - 2] = satS32(f64[(sp - 2) >> 1]);
-          break;
-        case 0xe3: // SAT_BASE + 3
-          i32[sp - 2] = satU32(f64[(sp - 2) >> 1]);
-          break;
-        case 0xe4: // SAT_BASE + 4
-          i32[sp - 2] = satS64(f32[sp - 2]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xe5: // SAT_BASE + 5
-          i32[sp - 2] = satU64(f32[sp - 2]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xe6: // SAT_BASE + 6
-          i32[sp - 2] = satS64(f64[(sp - 2) >> 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xe7: // SAT_BASE + 7
-          i32[sp - 2] = satU64(f64[(sp - 2) >> 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-
         // ---- fused superinstructions (generated; see compile.ts fusion) ----
         case 0x140: // i32.eq L
           a = i32[sp - 2];
@@ -1917,7 +1722,7 @@ function run(f: FuncInst, baseDepth: number): void {
         }
         case 0x1c6: { // i64.shl L
           const q = fp + code[pc++];
-          const bl = i32[q], bh = i32[q + 1];
+          const bl = i32[q];
           {
             i32[sp - 2] = shl64(i32[sp - 2], i32[sp - 1], bl);
             i32[sp - 1] = R64.hi;
@@ -1925,7 +1730,7 @@ function run(f: FuncInst, baseDepth: number): void {
           break;
         }
         case 0x1d6: { // i64.shl K
-          const bl = code[pc], bh = code[pc + 1];
+          const bl = code[pc];
           pc += 2;
           {
             i32[sp - 2] = shl64(i32[sp - 2], i32[sp - 1], bl);
@@ -1935,7 +1740,7 @@ function run(f: FuncInst, baseDepth: number): void {
         }
         case 0x1c7: { // i64.shr_s L
           const q = fp + code[pc++];
-          const bl = i32[q], bh = i32[q + 1];
+          const bl = i32[q];
           {
             i32[sp - 2] = shrS64(i32[sp - 2], i32[sp - 1], bl);
             i32[sp - 1] = R64.hi;
@@ -1943,7 +1748,7 @@ function run(f: FuncInst, baseDepth: number): void {
           break;
         }
         case 0x1d7: { // i64.shr_s K
-          const bl = code[pc], bh = code[pc + 1];
+          const bl = code[pc];
           pc += 2;
           {
             i32[sp - 2] = shrS64(i32[sp - 2], i32[sp - 1], bl);
@@ -1953,7 +1758,7 @@ function run(f: FuncInst, baseDepth: number): void {
         }
         case 0x1c8: { // i64.shr_u L
           const q = fp + code[pc++];
-          const bl = i32[q], bh = i32[q + 1];
+          const bl = i32[q];
           {
             i32[sp - 2] = shrU64(i32[sp - 2], i32[sp - 1], bl);
             i32[sp - 1] = R64.hi;
@@ -1961,7 +1766,7 @@ function run(f: FuncInst, baseDepth: number): void {
           break;
         }
         case 0x1d8: { // i64.shr_u K
-          const bl = code[pc], bh = code[pc + 1];
+          const bl = code[pc];
           pc += 2;
           {
             i32[sp - 2] = shrU64(i32[sp - 2], i32[sp - 1], bl);
@@ -1971,7 +1776,7 @@ function run(f: FuncInst, baseDepth: number): void {
         }
         case 0x1c9: { // i64.rotl L
           const q = fp + code[pc++];
-          const bl = i32[q], bh = i32[q + 1];
+          const bl = i32[q];
           {
             i32[sp - 2] = rotl64(i32[sp - 2], i32[sp - 1], bl);
             i32[sp - 1] = R64.hi;
@@ -1979,7 +1784,7 @@ function run(f: FuncInst, baseDepth: number): void {
           break;
         }
         case 0x1d9: { // i64.rotl K
-          const bl = code[pc], bh = code[pc + 1];
+          const bl = code[pc];
           pc += 2;
           {
             i32[sp - 2] = rotl64(i32[sp - 2], i32[sp - 1], bl);
@@ -1989,7 +1794,7 @@ function run(f: FuncInst, baseDepth: number): void {
         }
         case 0x1ca: { // i64.rotr L
           const q = fp + code[pc++];
-          const bl = i32[q], bh = i32[q + 1];
+          const bl = i32[q];
           {
             i32[sp - 2] = rotr64(i32[sp - 2], i32[sp - 1], bl);
             i32[sp - 1] = R64.hi;
@@ -1997,7 +1802,7 @@ function run(f: FuncInst, baseDepth: number): void {
           break;
         }
         case 0x1da: { // i64.rotr K
-          const bl = code[pc], bh = code[pc + 1];
+          const bl = code[pc];
           pc += 2;
           {
             i32[sp - 2] = rotr64(i32[sp - 2], i32[sp - 1], bl);
@@ -2006,7 +1811,621 @@ function run(f: FuncInst, baseDepth: number): void {
           break;
         }
 
+        case 0x1e0: // i32.eq LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = (a === b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x200: // i32.eq LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = (a === b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x1e1: // i32.ne LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = (a !== b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x201: // i32.ne LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = (a !== b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x1e2: // i32.lt_s LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = (a < b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x202: // i32.lt_s LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = (a < b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x1e3: // i32.lt_u LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = ((a >>> 0) < (b >>> 0)) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x203: // i32.lt_u LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = ((a >>> 0) < (b >>> 0)) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x1e4: // i32.gt_s LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = (a > b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x204: // i32.gt_s LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = (a > b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x1e5: // i32.gt_u LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = ((a >>> 0) > (b >>> 0)) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x205: // i32.gt_u LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = ((a >>> 0) > (b >>> 0)) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x1e6: // i32.le_s LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = (a <= b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x206: // i32.le_s LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = (a <= b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x1e7: // i32.le_u LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = ((a >>> 0) <= (b >>> 0)) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x207: // i32.le_u LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = ((a >>> 0) <= (b >>> 0)) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x1e8: // i32.ge_s LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = (a >= b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x208: // i32.ge_s LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = (a >= b) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x1e9: // i32.ge_u LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = ((a >>> 0) >= (b >>> 0)) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x209: // i32.ge_u LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = ((a >>> 0) >= (b >>> 0)) ? 1 : 0;
+          sp += 2;
+          break;
+        case 0x1ea: // i32.add LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = (a + b) | 0;
+          sp += 2;
+          break;
+        case 0x20a: // i32.add LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = (a + b) | 0;
+          sp += 2;
+          break;
+        case 0x1eb: // i32.sub LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = (a - b) | 0;
+          sp += 2;
+          break;
+        case 0x20b: // i32.sub LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = (a - b) | 0;
+          sp += 2;
+          break;
+        case 0x1ec: // i32.mul LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = Math.imul(a, b);
+          sp += 2;
+          break;
+        case 0x20c: // i32.mul LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = Math.imul(a, b);
+          sp += 2;
+          break;
+        case 0x1ed: // i32.and LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = a & b;
+          sp += 2;
+          break;
+        case 0x20d: // i32.and LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = a & b;
+          sp += 2;
+          break;
+        case 0x1ee: // i32.or LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = a | b;
+          sp += 2;
+          break;
+        case 0x20e: // i32.or LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = a | b;
+          sp += 2;
+          break;
+        case 0x1ef: // i32.xor LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = a ^ b;
+          sp += 2;
+          break;
+        case 0x20f: // i32.xor LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = a ^ b;
+          sp += 2;
+          break;
+        case 0x1f0: // i32.shl LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = a << b;
+          sp += 2;
+          break;
+        case 0x210: // i32.shl LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = a << b;
+          sp += 2;
+          break;
+        case 0x1f1: // i32.shr_s LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = a >> b;
+          sp += 2;
+          break;
+        case 0x211: // i32.shr_s LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = a >> b;
+          sp += 2;
+          break;
+        case 0x1f2: // i32.shr_u LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = a >>> b;
+          sp += 2;
+          break;
+        case 0x212: // i32.shr_u LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = a >>> b;
+          sp += 2;
+          break;
+        case 0x1f3: // i32.rotl LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = (a << (b & 31)) | (a >>> (32 - (b & 31)));
+          sp += 2;
+          break;
+        case 0x213: // i32.rotl LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = (a << (b & 31)) | (a >>> (32 - (b & 31)));
+          sp += 2;
+          break;
+        case 0x1f4: // i32.rotr LK
+          a = i32[fp + code[pc]];
+          b = code[pc + 1];
+          pc += 2;
+          i32[sp] = (a >>> (b & 31)) | (a << (32 - (b & 31)));
+          sp += 2;
+          break;
+        case 0x214: // i32.rotr LL
+          a = i32[fp + code[pc]];
+          b = i32[fp + code[pc + 1]];
+          pc += 2;
+          i32[sp] = (a >>> (b & 31)) | (a << (32 - (b & 31)));
+          sp += 2;
+          break;
+        case 0x220: // i32.eq LK + br_if
+          if (i32[fp + code[pc]] === code[pc + 1]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x230: // i32.eq LL + br_if
+          if (i32[fp + code[pc]] === i32[fp + code[pc + 1]]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x221: // i32.ne LK + br_if
+          if (i32[fp + code[pc]] !== code[pc + 1]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x231: // i32.ne LL + br_if
+          if (i32[fp + code[pc]] !== i32[fp + code[pc + 1]]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x222: // i32.lt_s LK + br_if
+          if (i32[fp + code[pc]] < code[pc + 1]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x232: // i32.lt_s LL + br_if
+          if (i32[fp + code[pc]] < i32[fp + code[pc + 1]]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x223: // i32.lt_u LK + br_if
+          if ((i32[fp + code[pc]] >>> 0) < (code[pc + 1] >>> 0)) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x233: // i32.lt_u LL + br_if
+          if ((i32[fp + code[pc]] >>> 0) < (i32[fp + code[pc + 1]] >>> 0)) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x224: // i32.gt_s LK + br_if
+          if (i32[fp + code[pc]] > code[pc + 1]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x234: // i32.gt_s LL + br_if
+          if (i32[fp + code[pc]] > i32[fp + code[pc + 1]]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x225: // i32.gt_u LK + br_if
+          if ((i32[fp + code[pc]] >>> 0) > (code[pc + 1] >>> 0)) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x235: // i32.gt_u LL + br_if
+          if ((i32[fp + code[pc]] >>> 0) > (i32[fp + code[pc + 1]] >>> 0)) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x226: // i32.le_s LK + br_if
+          if (i32[fp + code[pc]] <= code[pc + 1]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x236: // i32.le_s LL + br_if
+          if (i32[fp + code[pc]] <= i32[fp + code[pc + 1]]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x227: // i32.le_u LK + br_if
+          if ((i32[fp + code[pc]] >>> 0) <= (code[pc + 1] >>> 0)) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x237: // i32.le_u LL + br_if
+          if ((i32[fp + code[pc]] >>> 0) <= (i32[fp + code[pc + 1]] >>> 0)) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x228: // i32.ge_s LK + br_if
+          if (i32[fp + code[pc]] >= code[pc + 1]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x238: // i32.ge_s LL + br_if
+          if (i32[fp + code[pc]] >= i32[fp + code[pc + 1]]) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x229: // i32.ge_u LK + br_if
+          if ((i32[fp + code[pc]] >>> 0) >= (code[pc + 1] >>> 0)) pc = code[pc + 2];
+          else pc += 3;
+          break;
+        case 0x239: // i32.ge_u LL + br_if
+          if ((i32[fp + code[pc]] >>> 0) >= (i32[fp + code[pc + 1]] >>> 0)) pc = code[pc + 2];
+          else pc += 3;
+          break;
+
         // ---- references and tables ----
+        default:
+          sp = rareOp(op, code, pc, sp, fp, ctx);
+          pc = RARE_PC;
+          break;
+      }
+    }
+  } finally {
+    if (!inHost) entryCtx.fuel = fuel + reserve;
+  }
+}
+
+function warmCall(f: FuncInst): void {
+  const base = SP;
+  try {
+    run(f, DEPTH);
+  } finally {
+    SP = base;
+  }
+}
+
+
+/** pc after the last rareOp call. */
+let RARE_PC = 0;
+
+/**
+ * Rarely executed opcodes, kept out of run() so the hot dispatch loop stays small (faster to
+ * optimize). Returns the new sp; the new pc is left in RARE_PC.
+ */
+function rareOp(op: number, code: Int32Array, pc: number, sp: number, fp: number, ctx: Ctx): number {
+  const i32 = I, f32 = Fs, f64 = F, rf = R;
+  const funcs = ctx.funcs, globals = ctx.globals;
+  let a = 0, b = 0, c = 0, n = 0, x = 0, y = 0;
+  switch (op) {
+        case 0x0: // UNREACHABLE
+          trap("unreachable");
+          break;
+        case 0x10f: // SELECT_R
+          sp -= 4;
+          if (i32[sp + 2] === 0) rf[(sp - 2) >> 1] = rf[sp >> 1];
+          break;
+        case 0x112: // LOCAL_GET_R
+          rf[sp >> 1] = rf[(fp + code[pc++]) >> 1];
+          sp += 2;
+          break;
+        case 0x115: // LOCAL_SET_R
+          sp -= 2;
+          rf[(fp + code[pc++]) >> 1] = rf[sp >> 1];
+          break;
+        case 0x118: // LOCAL_TEE_R
+          rf[(fp + code[pc++]) >> 1] = rf[(sp - 2) >> 1];
+          break;
+        case 0x11b: // GLOBAL_GET_R
+          rf[sp >> 1] = globals[code[pc++]].ref;
+          sp += 2;
+          break;
+        case 0x11c: // GLOBAL_SET_R
+          sp -= 2;
+          globals[code[pc++]].ref = rf[sp >> 1];
+          break;
+        case 0x11f: // MEM_N
+          sp = memN(code[pc], code[pc + 1] >>> 0, ctx.mems[code[pc + 2]], sp);
+          pc += 3;
+          break;
+        case 0x79:
+          x = i32[sp - 1];
+          i32[sp - 2] = x !== 0 ? Math.clz32(x) : 32 + Math.clz32(i32[sp - 2]);
+          i32[sp - 1] = 0;
+          break;
+        case 0x7a:
+          x = i32[sp - 2];
+          i32[sp - 2] = x !== 0 ? ctz32(x) : 32 + ctz32(i32[sp - 1]);
+          i32[sp - 1] = 0;
+          break;
+        case 0x7b:
+          i32[sp - 2] = popcnt32(i32[sp - 2]) + popcnt32(i32[sp - 1]);
+          i32[sp - 1] = 0;
+          break;
+        case 0x7f:
+          sp -= 2;
+          i32[sp - 2] = divS64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0x80:
+          sp -= 2;
+          i32[sp - 2] = divU64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0x81:
+          sp -= 2;
+          i32[sp - 2] = remS64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0x82:
+          sp -= 2;
+          i32[sp - 2] = remU64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0x8d:
+          f32[sp - 2] = Math.ceil(f32[sp - 2]);
+          break;
+        case 0x8e:
+          f32[sp - 2] = Math.floor(f32[sp - 2]);
+          break;
+        case 0x8f:
+          f32[sp - 2] = Math.trunc(f32[sp - 2]);
+          break;
+        case 0x90:
+          f32[sp - 2] = nearest(f32[sp - 2]);
+          break;
+        case 0x91:
+          f32[sp - 2] = Math.sqrt(f32[sp - 2]);
+          break;
+        case 0x96:
+          sp -= 2;
+          y = Math.min(f32[sp - 2], f32[sp]);
+          // optimized Math.min may yield a non-canonical NaN: write the canonical one (spec fmin/fmax)
+          if (y !== y) i32[sp - 2] = -4194304; // 0xffc00000, as V8 and x86 produce
+          else f32[sp - 2] = y;
+          break;
+        case 0x97:
+          sp -= 2;
+          y = Math.max(f32[sp - 2], f32[sp]);
+          // optimized Math.max may yield a non-canonical NaN: write the canonical one (spec fmin/fmax)
+          if (y !== y) i32[sp - 2] = -4194304; // 0xffc00000, as V8 and x86 produce
+          else f32[sp - 2] = y;
+          break;
+        case 0x98:
+          sp -= 2;
+          i32[sp - 2] = (i32[sp - 2] & 0x7fffffff) | (i32[sp] & -2147483648);
+          break;
+        case 0x9b:
+          f64[(sp - 2) >> 1] = y = Math.ceil(f64[(sp - 2) >> 1]);
+          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          break;
+        case 0x9c:
+          f64[(sp - 2) >> 1] = y = Math.floor(f64[(sp - 2) >> 1]);
+          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          break;
+        case 0x9d:
+          f64[(sp - 2) >> 1] = y = Math.trunc(f64[(sp - 2) >> 1]);
+          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          break;
+        case 0x9e:
+          f64[(sp - 2) >> 1] = y = nearest(f64[(sp - 2) >> 1]);
+          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          break;
+        case 0xa4:
+          sp -= 2;
+          y = Math.min(f64[(sp - 2) >> 1], f64[sp >> 1]);
+          if (y !== y) {
+            i32[sp - 2] = 0;
+            i32[sp - 1] = -524288; // 0xfff80000
+          } else f64[(sp - 2) >> 1] = y;
+          break;
+        case 0xa5:
+          sp -= 2;
+          y = Math.max(f64[(sp - 2) >> 1], f64[sp >> 1]);
+          if (y !== y) {
+            i32[sp - 2] = 0;
+            i32[sp - 1] = -524288; // 0xfff80000
+          } else f64[(sp - 2) >> 1] = y;
+          break;
+        case 0xa6:
+          sp -= 2;
+          i32[sp - 1] = (i32[sp - 1] & 0x7fffffff) | (i32[sp + 1] & -2147483648);
+          break;
+        case 0xa8:
+          i32[sp - 2] = truncS32(f32[sp - 2]);
+          break;
+        case 0xa9:
+          i32[sp - 2] = truncU32(f32[sp - 2]);
+          break;
+        case 0xab:
+          i32[sp - 2] = truncU32(f64[(sp - 2) >> 1]);
+          break;
+        case 0xae:
+          i32[sp - 2] = truncS64(f32[sp - 2]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0xaf:
+          i32[sp - 2] = truncU64(f32[sp - 2]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0xb0:
+          i32[sp - 2] = truncS64(f64[(sp - 2) >> 1]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0xb1:
+          i32[sp - 2] = truncU64(f64[(sp - 2) >> 1]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0xb3:
+          f32[sp - 2] = i32[sp - 2] >>> 0;
+          break;
+        case 0xb4:
+          f32[sp - 2] = s64ToF32(i32[sp - 2], i32[sp - 1]);
+          break;
+        case 0xb5:
+          f32[sp - 2] = u64ToF32(i32[sp - 2], i32[sp - 1]);
+          break;
+        case 0xb6:
+          y = f64[(sp - 2) >> 1];
+          f32[sp - 2] = y;
+          break;
+        case 0xb9:
+          f64[(sp - 2) >> 1] = i32[sp - 1] * 4294967296 + (i32[sp - 2] >>> 0);
+          break;
+        case 0xba:
+          f64[(sp - 2) >> 1] = (i32[sp - 1] >>> 0) * 4294967296 + (i32[sp - 2] >>> 0);
+          break;
+        case 0xe0: // SAT_BASE + 0
+          i32[sp - 2] = satS32(f32[sp - 2]);
+          break;
+        case 0xe1: // SAT_BASE + 1
+          i32[sp - 2] = satU32(f32[sp - 2]);
+          break;
+        case 0xe2: // SAT_BASE + 2
+          i32[sp - 2] = satS32(f64[(sp - 2) >> 1]);
+          break;
+        case 0xe3: // SAT_BASE + 3
+          i32[sp - 2] = satU32(f64[(sp - 2) >> 1]);
+          break;
+        case 0xe4: // SAT_BASE + 4
+          i32[sp - 2] = satS64(f32[sp - 2]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0xe5: // SAT_BASE + 5
+          i32[sp - 2] = satU64(f32[sp - 2]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0xe6: // SAT_BASE + 6
+          i32[sp - 2] = satS64(f64[(sp - 2) >> 1]);
+          i32[sp - 1] = R64.hi;
+          break;
+        case 0xe7: // SAT_BASE + 7
+          i32[sp - 2] = satU64(f64[(sp - 2) >> 1]);
+          i32[sp - 1] = R64.hi;
+          break;
+
         case 0x120: // REF_NULL
           rf[sp >> 1] = null;
           sp += 2;
@@ -2117,20 +2536,9 @@ function run(f: FuncInst, baseDepth: number): void {
         }
         default:
           throw new RuntimeError(`internal error: bad opcode 0x${op.toString(16)} at ${pc - 1}`);
-      }
-    }
-  } finally {
-    if (!inHost) entryCtx.fuel = fuel + reserve;
   }
-}
-
-function warmCall(f: FuncInst): void {
-  const base = SP;
-  try {
-    run(f, DEPTH);
-  } finally {
-    SP = base;
-  }
+  RARE_PC = pc;
+  return sp;
 }
 
 /** Resets the shared machine (used after a catastrophic host error); normally never needed. */

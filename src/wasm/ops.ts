@@ -173,3 +173,11 @@ export const FUSE64_OPS: number[] = [
 export const FUSE64_L = 0x1c0;
 /** i64 op with constant right operand: FUSE64_K + index, immediates: lo, hi */
 export const FUSE64_K = 0x1d0;
+/** i32 op on a local and a constant, pushing the result: FUSE_LK + index; immediates: local, k */
+export const FUSE_LK = 0x1e0;
+/** i32 op on two locals, pushing the result: FUSE_LL + index; immediates: local a, local b */
+export const FUSE_LL = 0x200;
+/** compare local with constant + br_if: BRC_LK + index; immediates: local, k, target */
+export const BRC_LK = 0x220;
+/** compare two locals + br_if: BRC_LL + index; immediates: local a, local b, target */
+export const BRC_LL = 0x230;

@@ -54,7 +54,7 @@ function pushConst(code: number[], t: ValType, big: boolean): void {
 
 function buildCode(): number[] {
   const code: number[] = [];
-  const H = 8; // 4 locals (i32, i64, f32, f64) = 8 words
+  const H = 10; // 5 locals (i32, i64, f32, f64, loop counter) = 10 words
   code.push(O.FUEL, 1);
   for (let rep = 0; rep < 2; rep++) {
     const big = rep === 1;
@@ -120,6 +120,19 @@ function buildCode(): number[] {
       O.DROP,
     );
     code.push(O.FUEL_LG, 1, 0, O.DROP);
+    for (let i = 0; i < O.FUSE_OPS.length; i++) {
+      for (const v of vals) {
+        code.push(O.FUSE_LK + i, 0, v, O.DROP, O.FUSE_LL + i, 0, 2, O.DROP);
+      }
+    }
+    for (let j = 0; j < 10; j++) {
+      for (const v of vals) {
+        code.push(O.CONST32, v, O.LOCAL_SET32, 2);
+        code.push(O.BRC_LK + j, 0, v, code.length + 4);
+        code.push(O.BRC_LL + j, 0, 2, code.length + 4);
+        code.push(O.BRC_LL + j, 2, 0, code.length + 4);
+      }
+    }
     for (let i = 0; i < O.FUSE64_OPS.length; i++) {
       code.push(O.CONST64, -5, 7, O.FUSE64_L + i, 2, O.DROP);
       code.push(
@@ -199,11 +212,18 @@ function buildCode(): number[] {
     code.push(O.CONST32, 0, O.CALL_INDIRECT, 0, 0);
     code.push(O.FUEL, 1);
   }
+  // a tight loop of ITERATIONS cheap dispatches so V8 tiers the dispatch loop up (OSR code is
+  // cached per loop and reused by later calls) before real guests run
+  const loop = code.length;
+  code.push(O.LG_ADDK, 8, 1, O.LOCAL_SET32, 8);
+  code.push(O.BRC_LK + 2, 8, ITERATIONS, loop);
   code.push(O.RETURN, 0, 0);
   return code;
 }
 
 let done = false;
+/** Iterations of the warm-up loop (tier-up trigger). */
+const ITERATIONS = Number(Deno.env.get("PORTA_WARMUP") ?? 100000);
 
 /** Runs the warm-up once per process (a few milliseconds). */
 export function warmUp(call: (f: FuncInst) => void): void {
@@ -213,10 +233,12 @@ export function warmUp(call: (f: FuncInst) => void): void {
   const main: CompiledFunc = {
     code: Int32Array.from(buildCode()),
     nparams: 0,
-    nlocals: 4,
+    nlocals: 5,
     maxHeight: 16,
     refLocals: [],
     type: t,
+    entryFuel: 1,
+    entryPc: 2,
   };
   const leaf: CompiledFunc = {
     code: Int32Array.from([O.FUEL, 1, O.RETURN, 0, 0]),
@@ -225,6 +247,8 @@ export function warmUp(call: (f: FuncInst) => void): void {
     maxHeight: 0,
     refLocals: [],
     type: t,
+    entryFuel: 1,
+    entryPc: 2,
   };
   const ctx: Ctx = {
     funcs: [],
@@ -243,5 +267,5 @@ export function warmUp(call: (f: FuncInst) => void): void {
   const fl = new FuncInst(t, ctx, leaf, null, 1);
   ctx.funcs.push(fm, fl);
   ctx.tables[0].elems[0] = fl;
-  for (let i = 0; i < 3; i++) call(fm);
+  call(fm);
 }
