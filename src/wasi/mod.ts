@@ -1,14 +1,30 @@
 /**
  * WASI preview1 (`wasi_snapshot_preview1`) for any object with the
  * WebAssembly JS API shape. All host calls are synchronous; failures are
- * errno values, the only exception crossing into the guest is `WasiExit`
- * (thrown by `proc_exit`).
+ * errno values. Only two exceptions cross into the guest: `WasiExit` (thrown
+ * by `proc_exit`) and `WasiCancelled` (when `WasiOptions.cancel` is set).
  *
  * ```ts
  * const wasi = new Wasi({ args: ["prog"], stdout: denoStdout() });
  * const inst = new WebAssembly.Instance(module, wasi.imports);
  * const code = wasi.start(inst);
  * ```
+ *
+ * Known limits (by design, documented for embedders):
+ * - `poll_oneoff`: fd_read/fd_write subscriptions are always reported ready
+ *   (stdio sources and sinks are synchronous, regular files are always ready
+ *   as in POSIX); only clock subscriptions actually wait.
+ * - Path resolution walks the tree with lstat/readlink and re-checks the
+ *   realpath before opening, but it is check-then-use: if the HOST (not the
+ *   guest) swaps a directory for a symlink between the check and the open, a
+ *   guest could follow it. Do not preopen directories that other host
+ *   processes modify concurrently, or treat them as untrusted.
+ * - `PROCESS_CPUTIME_ID` / `THREAD_CPUTIME_ID` report monotonic wall time
+ *   since the WASI module was loaded (Deno exposes no per-thread CPU clock;
+ *   a process-wide one would leak other guests' activity).
+ * - File times: the host has millisecond precision; nanosecond times the
+ *   guest set are remembered per (device, inode) by each `Wasi` instance,
+ *   as long as the host still shows the same millisecond.
  * @module
  */
 import { type InstanceLike, type MemoryLike, WasiContext } from "./context.ts";

@@ -8,41 +8,9 @@
 import { collectingSink, type Preopen, Wasi } from "../../src/wasi/mod.ts";
 import { bufferSource } from "../../src/wasi/stdio.ts";
 
-/** An engine under test. */
-export interface Engine {
-  /** "native" or "porta". */
-  name: "native" | "porta";
-  /** The WebAssembly-shaped namespace. */
-  wa: any;
-}
+import { type Engine, porta, testBoth } from "../wasm/_harness.ts";
 
-let portaPromise: Promise<any> | undefined;
-
-/** Loads the Porta engine, failing with one clear line when it is missing. */
-export async function porta(): Promise<any> {
-  portaPromise ??= import(
-    new URL("../../src/wasm/mod.ts", import.meta.url).href
-  );
-  try {
-    return await portaPromise;
-  } catch (e) {
-    throw new Error(
-      `Porta engine not loadable: ${
-        e instanceof Error ? e.message.split("\n")[0] : e
-      }`,
-    );
-  }
-}
-
-/** Registers `fn` twice: `[native]` and `[porta]`. */
-export function testBoth(
-  name: string,
-  fn: (e: Engine) => void | Promise<void>,
-): void {
-  Deno.test(`${name} [native]`, () => fn({ name: "native", wa: WebAssembly }));
-  Deno.test(`${name} [porta]`, async () =>
-    fn({ name: "porta", wa: await porta() }));
-}
+export { type Engine, porta, testBoth };
 
 const FIXTURES = new URL("../../testdata/wasi/", import.meta.url);
 const moduleCache = new Map<string, any>();
