@@ -66,6 +66,16 @@ function buildCode(): number[] {
       for (const t of sig[0]) pushConst(code, t, big);
       if (!(op >= 0xbc && op <= 0xbf)) code.push(op);
       code.push(O.DROP);
+      if (sig[0].length === 2 && sig[0][0] === sig[0][1]) {
+        // mixed operands with inexact quotients (7 / 3), so division feedback is not int-only
+        pushConst(code, sig[0][0], false);
+        const t = sig[0][1];
+        if (t === I32) code.push(O.CONST32, big ? -3 : 3);
+        else if (t === I64) code.push(O.CONST64, big ? -3 : 3, big ? -1 : 0);
+        else if (t === F32) code.push(O.CONST32, f32bits(big ? -0.3 : 0.3));
+        else code.push(O.CONST64, ...f64bits(big ? -0.3 : 0.3));
+        code.push(op, O.DROP);
+      }
     }
     for (let k = 0; k < 8; k++) {
       pushConst(code, SAT_SIG[k][0], big);
@@ -208,7 +218,7 @@ function buildCode(): number[] {
     code.push(O.DROP);
     code.push(O.CONST32, big ? 1 : 5);
     code.push(O.BR_TABLE, 1, 0, code.length + 9, H, -1, code.length + 9, H, -1);
-    code.push(O.CALL, 1);
+    code.push(O.CALL, 1, O.CALL, 2, O.CALL, 3);
     code.push(O.CONST32, 0, O.CALL_INDIRECT, 0, 0);
     code.push(O.FUEL, 1);
   }
@@ -243,9 +253,9 @@ export function warmUp(call: (f: FuncInst) => void): void {
   const leaf: CompiledFunc = {
     code: Int32Array.from([O.FUEL, 1, O.RETURN, 0, 0]),
     nparams: 0,
-    nlocals: 0,
+    nlocals: 2,
     maxHeight: 0,
-    refLocals: [],
+    refLocals: [2],
     type: t,
     entryFuel: 1,
     entryPc: 2,
@@ -265,7 +275,19 @@ export function warmUp(call: (f: FuncInst) => void): void {
   };
   const fm = new FuncInst(t, ctx, main, null, 0);
   const fl = new FuncInst(t, ctx, leaf, null, 1);
-  ctx.funcs.push(fm, fl);
+  const fh = new FuncInst(t, null, null, () => {}, 2);
+  const tailer: CompiledFunc = {
+    code: Int32Array.from([O.FUEL, 1, O.RETURN_CALL, 1]),
+    nparams: 0,
+    nlocals: 0,
+    maxHeight: 0,
+    refLocals: [],
+    type: t,
+    entryFuel: 0,
+    entryPc: 0,
+  };
+  const ft = new FuncInst(t, ctx, tailer, null, 3);
+  ctx.funcs.push(fm, fl, fh, ft);
   ctx.tables[0].elems[0] = fl;
   call(fm);
 }
