@@ -7,6 +7,7 @@
  * Usage: deno task bench [--filter NAME] [--runs N] [--scale N | --factor F] [--json] [--native-only] [--shim]
  *   --scale N      size argument for every program; --factor F  multiply the default sizes by F;
  *   --native-only  run only the native engine; --shim  force bench/wasi_shim.ts over src/wasi;
+ *   --no-warmup    skip our engine's unmeasured size-1 run of each program before timing it;
  *   --cpu          time runs by process CPU time instead of wall-clock (steadier on a busy machine);
  *   --self-test    put native WebAssembly in the "ours" slot (checks the harness itself).
  *
@@ -220,6 +221,7 @@ async function heapProbe(wasmPath: string): Promise<void> {
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: Deno.args,
+    allowNegative: true,
     options: {
       filter: { type: "string" },
       runs: { type: "string", default: "1" },
@@ -229,13 +231,14 @@ async function main(): Promise<number> {
       "native-only": { type: "boolean", default: false },
       shim: { type: "boolean", default: false },
       cpu: { type: "boolean", default: false },
+      warmup: { type: "boolean", default: true },
       "self-test": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     console.log(
-      "usage: deno task bench [--filter NAME] [--runs N] [--scale N | --factor F] [--json] [--native-only] [--shim] [--self-test] [--cpu]",
+      "usage: deno task bench [--filter NAME] [--runs N] [--scale N | --factor F] [--json] [--native-only] [--shim] [--self-test] [--cpu] [--no-warmup]",
     );
     return 0;
   }
@@ -284,9 +287,9 @@ async function main(): Promise<number> {
     console.log(
       `WASI host: ${wasi.name}; ours ${runs} run(s), native ${
         Math.max(runs, 5)
-      } after a warm-up; fastest run counts; ${
-        values.cpu ? "process CPU time" : "wall-clock"
-      }`,
+      } after a warm-up${
+        values.warmup ? " (ours: size-1 warm-up)" : ""
+      }; fastest run counts; ${values.cpu ? "process CPU time" : "wall-clock"}`,
     );
     console.log(
       `${"program".padEnd(14)} ${"scale".padStart(5)} ${
@@ -335,6 +338,8 @@ async function main(): Promise<number> {
       row.compileMs = compileMs;
       row.bytes = bytes.length;
       if (ourModule) {
+        // unmeasured warm-up at size 1 (native gets a full-size one): JIT feedback for this program
+        if (values.warmup) runOnce(ours, ourModule, wasi.make, [p.name, "1"]);
         const mine: RunResult[] = [];
         for (let i = 0; i < runs; i++) {
           const r = runOnce(ours, ourModule, wasi.make, args);
