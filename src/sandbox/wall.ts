@@ -30,12 +30,13 @@ import {
   type Preopen,
   workerPermissions,
 } from "./permissions.ts";
-import type {
-  InitMessage,
-  Job,
-  JobResult,
-  RunMessage,
-  WorkerReply,
+import {
+  type InitMessage,
+  type Job,
+  type JobResult,
+  outputCost,
+  type RunMessage,
+  type WorkerReply,
 } from "./worker_core.ts";
 
 export type { Job, JobLimits, JobResult } from "./worker_core.ts";
@@ -118,6 +119,8 @@ export class GuestWall {
   #graceMs: number;
   #worker: Worker | undefined;
   #progress = new Float64Array(new SharedArrayBuffer(16));
+  /** Output bytes in flight from the current worker (see `InitMessage.flow`). */
+  #flow = new Int32Array(new SharedArrayBuffer(4));
   #ready: Promise<void>;
   #pending: Pending | undefined;
   #queue: Promise<unknown> = Promise.resolve();
@@ -196,6 +199,8 @@ export class GuestWall {
       );
     }
     this.#worker = worker;
+    const flow = new Int32Array(new SharedArrayBuffer(4));
+    this.#flow = flow;
     return new Promise<void>((resolve, reject) => {
       let initialised = false;
       worker.onmessage = (e: MessageEvent<WorkerReply>) => {
@@ -207,6 +212,8 @@ export class GuestWall {
           initialised = true;
           reject(new WallError(m.message));
         } else if (m.t === "out") {
+          Atomics.sub(flow, 0, outputCost(m.bytes.length));
+          Atomics.notify(flow, 0);
           const p = this.#pending;
           if (p && p.id === m.id && p.reason === undefined) {
             (m.fd === 1 ? p.io.onStdout : p.io.onStderr)?.(m.bytes);
@@ -243,6 +250,7 @@ export class GuestWall {
         grants: this.#grants,
         preopens: this.#preopens,
         progress: this.#progress.buffer as SharedArrayBuffer,
+        flow: flow.buffer as SharedArrayBuffer,
       };
       worker.postMessage(init);
     });
@@ -257,6 +265,7 @@ export class GuestWall {
     if (!p || p.reason !== undefined) return;
     p.reason = reason;
     raise(p.cancel);
+    Atomics.notify(this.#flow, 0); // a guest blocked on output backpressure
     const grace = setTimeout(() => {
       if (this.#pending === p) this.#kill({ exitCode: null, trap: reason });
     }, this.#graceMs);

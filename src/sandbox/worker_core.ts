@@ -5,7 +5,7 @@
  * tests can exercise the same loop with a reference engine.
  *
  * Protocol (structured-clone messages):
- * - parent -> worker `{t:"init", wasm, grants, preopens, progress}` then
+ * - parent -> worker `{t:"init", wasm, grants, preopens, progress, flow}` then
  *   worker -> parent `{t:"ready"}` or `{t:"init-error", message}`;
  * - parent -> worker `{t:"run", id, job, cancel}`; worker -> parent
  *   `{t:"out", id, fd, bytes}` while the guest writes, then
@@ -18,6 +18,13 @@
  * next WASI call or a sleep throws) and to the engine (`interrupt`: polled on
  * loop back-edges and calls), so the guest unwinds, the job ends with
  * `trap: "cancelled"` and the worker is free for the next job.
+ *
+ * Output has backpressure: `flow` (one shared Int32) sums the
+ * {@link outputCost} of `out` messages the parent has not handled yet; past
+ * {@link MAX_OUTPUT_IN_FLIGHT}
+ * the guest's write blocks until the parent catches up (or the job is
+ * cancelled), so a guest writing in a tight loop cannot flood the parent's
+ * message queue (memory) nor delay its cancellation.
  *
  * @module
  */
@@ -146,6 +153,12 @@ export interface InitMessage {
   preopens: Preopen[];
   /** Shared Float64Array(2) buffer: [steps, memoryPages], updated at every WASI call. */
   progress: SharedArrayBuffer;
+  /**
+   * Shared Int32: {@link outputCost} of output posted but not yet handled by
+   * the parent (the worker adds, the parent subtracts and notifies). Absent:
+   * no backpressure.
+   */
+  flow?: SharedArrayBuffer;
 }
 
 /** parent -> worker: run one job. */
@@ -171,6 +184,18 @@ export type WorkerReply =
   | { t: "done"; id: number; result: JobResult };
 
 const PAGE = 65536;
+
+/**
+ * Output cost a worker may have in flight to the parent before a guest write
+ * blocks (a single larger write still goes through when nothing is pending):
+ * about 1 MiB of data, or 256 tiny messages.
+ */
+export const MAX_OUTPUT_IN_FLIGHT = 1 << 20;
+
+/** Flow-control cost of one `out` message: its bytes plus a per-message 4 KiB. */
+export function outputCost(byteLength: number): number {
+  return byteLength + 4096;
+}
 
 /** First line of an error message (never a stack). */
 export function oneLine(e: unknown): string {
@@ -217,12 +242,16 @@ export function serveGuestJobs(
   let grants = new Set<Capability>();
   let preopens: Preopen[] = [];
   let progress: Float64Array<ArrayBufferLike> = new Float64Array(2);
+  let flow: Int32Array | undefined;
 
   const init = (m: InitMessage): void => {
     try {
       grants = new Set(m.grants);
       preopens = m.preopens;
       progress = new Float64Array(m.progress);
+      flow = m.flow instanceof SharedArrayBuffer
+        ? new Int32Array(m.flow, 0, 1)
+        : undefined;
       let compiled: object;
       try {
         compiled = new deps.engine.Module(m.wasm);
@@ -288,6 +317,23 @@ export function serveGuestJobs(
       progress[1] = result.memoryPages;
       scope.postMessage({ t: "done", id, result });
     };
+    /** Post guest output, waiting while too much is still unhandled. */
+    const output = (fd: 1 | 2, bytes: Uint8Array): void => {
+      const cost = outputCost(bytes.length);
+      if (flow) {
+        for (;;) {
+          const pending = Atomics.load(flow, 0);
+          if (pending <= 0 || pending + cost <= MAX_OUTPUT_IN_FLIGHT) {
+            break;
+          }
+          // WASI turns this into an errno; the next call then unwinds
+          if (cancelled()) throw new Error("cancelled");
+          Atomics.wait(flow, 0, pending, 50);
+        }
+        Atomics.add(flow, 0, cost);
+      }
+      scope.postMessage({ t: "out", id, fd, bytes });
+    };
     const trapped = (e: unknown): void => {
       const code = deps.exitCode(e);
       if (code !== undefined) return finish({ exitCode: code });
@@ -331,8 +377,8 @@ export function serveGuestJobs(
         env: grants.has("env") ? job.env : {},
         preopens: grants.has("fs") ? preopens : [],
         stdin,
-        stdout: (bytes) => scope.postMessage({ t: "out", id, fd: 1, bytes }),
-        stderr: (bytes) => scope.postMessage({ t: "out", id, fd: 2, bytes }),
+        stdout: (bytes) => output(1, bytes),
+        stderr: (bytes) => output(2, bytes),
         ...(cancel ? { cancel } : {}),
       });
       const guarded = guardImports(wasi.imports.wasi_snapshot_preview1, grants);

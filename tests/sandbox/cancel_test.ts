@@ -8,16 +8,19 @@
  * 20 s, which fails the test.
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import { GuestWall } from "../../src/sandbox/wall.ts";
+import { GuestPool, GuestWall } from "../../src/sandbox/wall.ts";
 import {
   type EngineLike,
   type InstanceOptionsLike,
+  MAX_OUTPUT_IN_FLIGHT,
+  outputCost,
   type RunMessage,
   serveGuestJobs,
   type WasiConstructorOptions,
   type WorkerReply,
 } from "../../src/sandbox/worker_core.ts";
 import { WasiCancelled } from "../../src/wasi/mod.ts";
+import { CHATTY } from "./guests.ts";
 
 const MAIN = new URL("./cancel_main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
@@ -130,7 +133,10 @@ Deno.test("cancel: a worker that does not unwind is terminated and replaced afte
 });
 
 /** Drives serveGuestJobs in-process with a fake engine that records its options. */
-function fakeWorker(onInstance: (options: InstanceOptionsLike) => void) {
+function fakeWorker(
+  onInstance: (options: InstanceOptionsLike) => void,
+  flow?: Int32Array,
+) {
   const replies: WorkerReply[] = [];
   let listener: ((e: MessageEvent) => void) | undefined;
   let wasiCancel: Int32Array | undefined;
@@ -152,8 +158,8 @@ function fakeWorker(onInstance: (options: InstanceOptionsLike) => void) {
       wasiCancel = o.cancel;
       return {
         imports: { wasi_snapshot_preview1: {} },
-        start: (inst: object) => {
-          (inst as Instance).exports._start = undefined;
+        start: () => {
+          o.stdout(new Uint8Array(10)); // the guest writes once
           return 0;
         },
         initialize: () => {},
@@ -171,6 +177,7 @@ function fakeWorker(onInstance: (options: InstanceOptionsLike) => void) {
     grants: [],
     preopens: [],
     progress: new SharedArrayBuffer(16),
+    flow: flow?.buffer,
   });
   return { replies, send, wasiCancel: () => wasiCancel };
 }
@@ -190,7 +197,7 @@ Deno.test("cancel: the job's flag reaches both the engine (interrupt) and WASI (
   ok(w.wasiCancel() instanceof Int32Array);
   Atomics.store(flag, 0, 7);
   assertEquals([seen.interrupt![0], w.wasiCancel()![0]], [7, 7]);
-  assertEquals(w.replies.map((m) => m.t), ["ready", "done"]);
+  assertEquals(w.replies.map((m) => m.t), ["ready", "out", "done"]);
 });
 
 Deno.test('cancel: an interrupted guest\'s error becomes trap "cancelled", never a generic trap', () => {
@@ -223,4 +230,46 @@ Deno.test('cancel: an interrupted guest\'s error becomes trap "cancelled", never
   const done = w.replies.at(-1)!;
   ok(done.t === "done");
   assertEquals(done.result.trap, "interrupted");
+});
+
+Deno.test("cancel: output backpressure counts in-flight output; a blocked write yields to a cancel", () => {
+  // nothing pending: the write is posted and counted
+  const flow = new Int32Array(new SharedArrayBuffer(4));
+  const w = fakeWorker(() => {}, flow);
+  w.send({ t: "run", id: 1, job: { args: [], env: {} } });
+  assertEquals(w.replies.map((m) => m.t), ["ready", "out", "done"]);
+  assertEquals(flow[0], outputCost(10));
+  // the parent is MAX behind: the write waits, and a cancel ends the wait
+  flow[0] = MAX_OUTPUT_IN_FLIGHT;
+  const cancel = new Int32Array(new SharedArrayBuffer(4));
+  const w2 = fakeWorker(() => Atomics.store(cancel, 0, 1), flow);
+  w2.send({
+    t: "run",
+    id: 2,
+    job: { args: [], env: {} },
+    cancel: cancel.buffer,
+  });
+  assertEquals(w2.replies.map((m) => m.t), ["ready", "done"]);
+  const done = w2.replies[1];
+  ok(done.t === "done");
+  assertEquals(done.result.trap, "cancelled");
+});
+
+Deno.test("cancel: 5000 one-byte writes all arrive in order under backpressure", async () => {
+  const pool = await GuestPool.create(await CHATTY, {
+    grants: new Set(["io"]),
+    preopens: [],
+    size: 1,
+  });
+  try {
+    const chunks: Uint8Array[] = [];
+    const r = await pool.run({ args: [], env: {} }, {
+      onStdout: (b) => chunks.push(b),
+    });
+    assertEquals(r.exitCode, 0);
+    const text = chunks.map((c) => new TextDecoder().decode(c)).join("");
+    assertEquals(text, "x".repeat(5000));
+  } finally {
+    await pool.close();
+  }
 });

@@ -187,3 +187,16 @@ export const FIB: Promise<Uint8Array> = wat(`(module
         (call $fib (i64.sub (local.get 0) (i64.const 1)))
         (call $fib (i64.sub (local.get 0) (i64.const 2)))))))
   (func (export "_start") (drop (call $fib (i64.const 90)))))`);
+
+/** Writes "x" to stdout 5000 times (one byte per fd_write), then returns. */
+export const CHATTY: Promise<Uint8Array> = wat(`(module
+  (import "${W}" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "x")
+  (func (export "_start") (local $n i32)
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 1))
+    (local.set $n (i32.const 5000))
+    (loop $l
+      (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`);
