@@ -56,6 +56,7 @@ function buildCode(): number[] {
   const code: number[] = [];
   const H = 10; // 5 locals (i32, i64, f32, f64, loop counter) = 10 words
   code.push(O.FUEL, 1);
+  const top = code.length;
   for (let rep = 0; rep < 2; rep++) {
     const big = rep === 1;
     for (let op = 0x45; op <= 0xc4; op++) {
@@ -222,18 +223,17 @@ function buildCode(): number[] {
     code.push(O.CONST32, 0, O.CALL_INDIRECT, 0, 0);
     code.push(O.FUEL, 1);
   }
-  // a tight loop of ITERATIONS cheap dispatches so V8 tiers the dispatch loop up (OSR code is
-  // cached per loop and reused by later calls) before real guests run
-  const loop = code.length;
+  // repeat the whole pass PASSES times so V8 tiers the dispatch loop up with complete feedback
+  // (the optimized OSR code is cached per loop and reused by later calls of run())
   code.push(O.LG_ADDK, 8, 1, O.LOCAL_SET32, 8);
-  code.push(O.BRC_LK + 2, 8, ITERATIONS, loop);
+  code.push(O.BRC_LK + 2, 8, PASSES, top);
   code.push(O.RETURN, 0, 0);
   return code;
 }
 
 let done = false;
-/** Iterations of the warm-up loop (tier-up trigger). */
-const ITERATIONS = Number(Deno.env.get("PORTA_WARMUP") ?? 100000);
+/** Passes over the warm-up code (tier-up trigger; each pass is ~3000 dispatches). */
+const PASSES = 40;
 
 /** Runs the warm-up once per process (a few milliseconds). */
 export function warmUp(call: (f: FuncInst) => void): void {
