@@ -36,6 +36,7 @@ import {
   type JobResult,
   outputCost,
   type RunMessage,
+  STDIN_CHANNEL_BYTES,
   type WorkerReply,
 } from "./worker_core.ts";
 
@@ -83,6 +84,83 @@ export class WallError extends Error {
 const DEFAULT_WORKER_URL = new URL("./guest_worker.ts", import.meta.url);
 const DEFAULT_GRACE_MS = 200;
 
+/**
+ * The process's stdin, read on demand for jobs with `stdin: "inherit"` (the
+ * worker asks through its stdin channel, so it never blocks in a host read and
+ * stays cancellable). Bytes read for a job that ended meanwhile are kept for
+ * the next reader. A read still pending when everything else is done keeps the
+ * process alive until input or end of input arrives, like any stdin read.
+ */
+class StdinPump {
+  #buffered: Uint8Array = new Uint8Array(0);
+  #eof = false;
+  #filling: Promise<void> | undefined;
+
+  /** Up to `max` bytes; an empty array at end of input. */
+  async read(max: number): Promise<Uint8Array> {
+    while (this.#buffered.length === 0 && !this.#eof) {
+      this.#filling ??= this.#fill().finally(() => this.#filling = undefined);
+      await this.#filling;
+    }
+    const n = Math.min(max, this.#buffered.length);
+    const out = this.#buffered.slice(0, n);
+    this.#buffered = this.#buffered.subarray(n);
+    return out;
+  }
+
+  /** Put back bytes a finished job never received. */
+  unread(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const all = new Uint8Array(bytes.length + this.#buffered.length);
+    all.set(bytes);
+    all.set(this.#buffered, bytes.length);
+    this.#buffered = all;
+  }
+
+  async #fill(): Promise<void> {
+    const buf = new Uint8Array(65536);
+    let n: number | null;
+    try {
+      n = await Deno.stdin.read(buf);
+    } catch {
+      n = null; // closed or unreadable stdin reads as end of input
+    }
+    if (n === null) this.#eof = true;
+    else this.unread(buf.subarray(0, n));
+  }
+}
+
+let stdinPump: StdinPump | undefined;
+
+/**
+ * Answer a worker's stdin requests on `channel` until `ended()` (the caller
+ * then notifies index 0 so a waiting loop notices).
+ */
+function serveStdin(channel: SharedArrayBuffer, ended: () => boolean): void {
+  const ctl = new Int32Array(channel, 0, 2);
+  const data = new Uint8Array(channel, 8);
+  const pump = stdinPump ??= new StdinPump();
+  (async () => {
+    while (!ended()) {
+      const state = Atomics.load(ctl, 0);
+      if (state !== 1) {
+        const w = Atomics.waitAsync(ctl, 0, state);
+        if (w.async) await w.value;
+        continue;
+      }
+      const chunk = await pump.read(Math.min(ctl[1], data.length));
+      if (ended()) {
+        pump.unread(chunk);
+        break;
+      }
+      data.set(chunk);
+      ctl[1] = chunk.length;
+      Atomics.store(ctl, 0, 2);
+      Atomics.notify(ctl, 0);
+    }
+  })();
+}
+
 /** Raise a job's cancellation flag and wake a guest sleeping on it. */
 function raise(flag: Int32Array): void {
   Atomics.store(flag, 0, 1);
@@ -105,6 +183,8 @@ interface Pending {
   t0: number;
   /** The job's shared cancellation flag. */
   cancel: Int32Array;
+  /** The job's stdin channel state word, for `stdin: "inherit"`. */
+  stdin?: Int32Array;
   /** Set once the job is being cancelled: the trap it will end with. */
   reason?: string;
   resolve(r: JobResult): void;
@@ -266,6 +346,7 @@ export class GuestWall {
     p.reason = reason;
     raise(p.cancel);
     Atomics.notify(this.#flow, 0); // a guest blocked on output backpressure
+    if (p.stdin) Atomics.notify(p.stdin, 0); // or waiting for input
     const grace = setTimeout(() => {
       if (this.#pending === p) this.#kill({ exitCode: null, trap: reason });
     }, this.#graceMs);
@@ -335,18 +416,27 @@ export class GuestWall {
     this.#progress[0] = 0;
     this.#progress[1] = 0;
     const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const channel = job.stdin === "inherit"
+      ? new SharedArrayBuffer(STDIN_CHANNEL_BYTES)
+      : undefined;
+    const stdinCtl = channel ? new Int32Array(channel, 0, 1) : undefined;
     return await new Promise<JobResult>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let ended = false;
       const onAbort = () => this.#interrupt("cancelled");
       const cleanup = () => {
         if (timer !== undefined) clearTimeout(timer);
         io.signal?.removeEventListener("abort", onAbort);
+        ended = true;
+        if (stdinCtl) Atomics.notify(stdinCtl, 0); // ends serveStdin
       };
+      if (channel) serveStdin(channel, () => ended);
       this.#pending = {
         id,
         io,
         t0,
         cancel,
+        stdin: stdinCtl,
         resolve: (r) => {
           cleanup();
           resolve(r);
@@ -366,6 +456,7 @@ export class GuestWall {
         job,
         cancel: cancel.buffer as SharedArrayBuffer,
       };
+      if (channel) msg.stdinChannel = channel;
       this.#worker!.postMessage(msg);
     });
   }

@@ -19,6 +19,10 @@
  * loop back-edges and calls), so the guest unwinds, the job ends with
  * `trap: "cancelled"` and the worker is free for the next job.
  *
+ * `stdin: "inherit"` is served by the parent through `stdinChannel` (see
+ * {@link STDIN_CHANNEL_BYTES}): the worker never blocks in a host read, so a
+ * guest waiting for input can be cancelled too.
+ *
  * Output has backpressure: `flow` (one shared Int32) sums the
  * {@link outputCost} of `out` messages the parent has not handled yet; past
  * {@link MAX_OUTPUT_IN_FLIGHT}
@@ -174,6 +178,12 @@ export interface RunMessage {
    * (and notifies) to interrupt the job. Absent: the job cannot be interrupted.
    */
   cancel?: SharedArrayBuffer;
+  /**
+   * For `stdin: "inherit"`: the parent's stdin channel (layout in
+   * {@link STDIN_CHANNEL_BYTES}). Absent: the worker reads `Deno.stdin`
+   * itself (blocking, not cancellable).
+   */
+  stdinChannel?: SharedArrayBuffer;
 }
 
 /** worker -> parent messages. */
@@ -191,6 +201,14 @@ const PAGE = 65536;
  * about 1 MiB of data, or 256 tiny messages.
  */
 export const MAX_OUTPUT_IN_FLIGHT = 1 << 20;
+
+/**
+ * Size of a stdin channel: Int32 `[state, length]` then up to 64 KiB of data
+ * at byte offset 8. States: 0 idle; 1 the worker requests up to `length`
+ * bytes; 2 the parent answered with `length` bytes (0 = end of input), which
+ * the worker consumes, setting the state back to 0. Both sides notify index 0.
+ */
+export const STDIN_CHANNEL_BYTES: number = 8 + 65536;
 
 /** Flow-control cost of one `out` message: its bytes plus a per-message 4 KiB. */
 export function outputCost(byteLength: number): number {
@@ -354,7 +372,27 @@ export function serveGuestJobs(
       progress[0] = 0;
       progress[1] = 0;
       let stdin: (buf: Uint8Array) => number;
-      if (job.stdin === "inherit") {
+      if (
+        job.stdin === "inherit" && m.stdinChannel instanceof SharedArrayBuffer
+      ) {
+        const ctl = new Int32Array(m.stdinChannel, 0, 2);
+        const data = new Uint8Array(m.stdinChannel, 8);
+        stdin = (buf) => {
+          if (buf.length === 0) return 0;
+          ctl[1] = Math.min(buf.length, data.length);
+          Atomics.store(ctl, 0, 1);
+          Atomics.notify(ctl, 0);
+          while (Atomics.load(ctl, 0) === 1) {
+            // WASI turns this into an errno; the next call then unwinds
+            if (cancelled()) throw new Error("cancelled");
+            Atomics.wait(ctl, 0, 1, 100);
+          }
+          const n = Math.min(ctl[1], buf.length);
+          buf.set(data.subarray(0, n));
+          Atomics.store(ctl, 0, 0);
+          return n;
+        };
+      } else if (job.stdin === "inherit") {
         stdin = (buf) => {
           try {
             return Deno.stdin.readSync(buf) ?? 0;

@@ -273,3 +273,59 @@ Deno.test("cancel: 5000 one-byte writes all arrive in order under backpressure",
     await pool.close();
   }
 });
+
+Deno.test("cancel: a guest waiting for inherited stdin times out; the next job gets the input; the process exits", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--unstable-worker-options",
+      "--config",
+      CONFIG,
+      new URL("./stdin_main.ts", import.meta.url).pathname,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, KILL_AFTER_MS);
+  try {
+    // wait for the first line (the timeout), then send the input
+    const reader = child.stdout.getReader();
+    let text = "";
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    assertEquals(JSON.parse(text.split("\n")[0]), {
+      exitCode: null,
+      trap: "timeout after 300 ms",
+    });
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode("abc"));
+    await w.close();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    const status = await child.status;
+    const stderr = new TextDecoder().decode(
+      await new Response(child.stderr).arrayBuffer(),
+    );
+    ok(!killed, "the process did not exit by itself");
+    assertEquals(status.code, 0, stderr);
+    assertEquals(JSON.parse(text.trim().split("\n")[1]), {
+      exitCode: 1,
+      out: "abc",
+      restarts: 0,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+});
