@@ -11,10 +11,10 @@ export const R64: { hi: number } = { hi: 0 };
 /** High 32 bits of the unsigned 32x32 product. */
 export function mulhu(a: number, b: number): number {
   const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
-  const t = a0 * b0;
-  const m1 = a1 * b0 + (t >>> 16);
+  // every partial sum stays below 2^32, so the shifts are exact
+  const m1 = a1 * b0 + ((a0 * b0) >>> 16);
   const w1 = (m1 & 0xffff) + a0 * b1;
-  return (a1 * b1 + Math.floor(m1 / 65536) + Math.floor(w1 / 65536)) | 0;
+  return (a1 * b1 + (m1 >>> 16) + (w1 >>> 16)) | 0;
 }
 
 /** 64-bit multiply; returns lo, hi in R64.hi. */
