@@ -172,6 +172,13 @@ Deno.test({
       assert.deepEqual(logs, []);
       await client.setLoggingLevel("debug");
       await client.callTool({ name: "log", arguments: { count: 2 } });
+      // notifications are dispatched by the SDK separately from the response
+      // (seen once under load: the call resolved before the last one ran)
+      await waitFor(
+        () => logs.length >= 2 && porta.length >= 2,
+        "log notifications",
+        5_000,
+      );
       assert.deepEqual(logs, ["info:log line 1", "info:log line 2"]);
       assert.equal(porta[0], "debug:log: started");
       assert.match(porta[1], /^debug:tool=log steps=\d+ memory=\d+ ok/);
@@ -238,7 +245,8 @@ Deno.test({
   name: "e2e: step limit, memory limit and timeout end a call with isError",
   ...opts,
   fn: async () => {
-    await withSession(
+    // two independent servers, run side by side
+    const limits = withSession(
       TEST_AGENT,
       ["--step-limit", "2000000", "--max-memory", "8", "--timeout", "20s"],
       async ({ client }) => {
@@ -274,7 +282,7 @@ Deno.test({
         assert.equal(textOf(small), "grew 1 pages");
       },
     );
-    await withSession(
+    const timeout = withSession(
       TEST_AGENT,
       ["--timeout", "300ms"],
       async ({ client }) => {
@@ -288,6 +296,7 @@ Deno.test({
         );
       },
     );
+    await Promise.all([limits, timeout]);
   },
 });
 

@@ -98,28 +98,31 @@ Deno.test("raw stdio: malformed input never stops the server; stdout is JSON-RPC
   assert.match(r.stderr, /\[porta\] served calls=1 errors=0/);
 });
 
-Deno.test("raw stdio: EOF while a call runs still answers it before exiting", async () => {
-  const r = await runRaw(DEMO, [
-    init,
-    '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"fib","arguments":{"n":40}}}\n',
-  ]);
-  assert.equal(r.code, 0, r.stderr);
-  const answer = r.lines.find((m: any) => m.id === 9) as any;
-  assert.equal(answer.result.content[0].text, "fib(40) = 102334155");
-});
-
-Deno.test("raw stdio: requests with a _meta.progressToken get progress before the result", async () => {
+Deno.test("raw stdio: progress comes before the result; EOF while a call runs still answers it before exiting", async () => {
   const r = await runRaw(DEMO, [
     init,
     '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"fib","arguments":{"n":3},"_meta":{"progressToken":"t"}}}\n',
+    '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"fib","arguments":{"n":40}}}\n',
   ]);
-  const kinds = r.lines.slice(1).map((m: any) => m.method ?? `result:${m.id}`);
+  assert.equal(r.code, 0, r.stderr);
+  // requests with a _meta.progressToken get progress 0, 1, 2 before the result
+  const kinds = r.lines
+    .filter((m: any) => m.id === 3 || m.params?.progressToken === "t")
+    .map((m: any) => m.method ?? `result:${m.id}`);
   assert.deepEqual(kinds, [
     "notifications/progress",
     "notifications/progress",
     "notifications/progress",
     "result:3",
   ]);
+  assert.equal(
+    r.lines.filter((m: any) => m.method === "notifications/progress").length,
+    3,
+    "no progress without a token",
+  );
+  // stdin ended while fib(40) ran: it is answered before the exit
+  const answer = r.lines.find((m: any) => m.id === 9) as any;
+  assert.equal(answer.result.content[0].text, "fib(40) = 102334155");
 });
 
 async function cli(
@@ -139,25 +142,27 @@ async function cli(
 }
 
 Deno.test("porta serve: bad command lines are one-line errors", async () => {
-  const missing = await cli(["serve", "testdata/agents/nope.wasm"]);
+  const [missing, noAgent, badFlag, unknown, help] = await Promise.all([
+    cli(["serve", "testdata/agents/nope.wasm"]),
+    cli(["serve"]),
+    cli(["serve", DEMO, "--concurrency", "zero"]),
+    cli(["serve", DEMO, "--frobnicate"]),
+    cli(["serve", "--help"]),
+  ]);
   assert.equal(missing.code, 1);
   assert.equal(missing.stdout, "");
   assert.equal(missing.stderr.trim().split("\n").length, 1);
   assert.match(missing.stderr, /^porta: error: .*nope\.wasm/);
 
-  const noAgent = await cli(["serve"]);
   assert.equal(noAgent.code, 2);
   assert.match(noAgent.stderr, /^porta: error: missing <agent\.wasm>/);
 
-  const badFlag = await cli(["serve", DEMO, "--concurrency", "zero"]);
   assert.equal(badFlag.code, 2);
   assert.match(badFlag.stderr, /--concurrency/);
 
-  const unknown = await cli(["serve", DEMO, "--frobnicate"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown option --frobnicate/);
 
-  const help = await cli(["serve", "--help"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: porta serve/);
 });
