@@ -57,6 +57,10 @@ export interface CompiledModule {
 
 const UNKNOWN = 0; // bottom type in unreachable code
 
+/** numericSig precomputed for every opcode (avoids allocation while compiling). */
+const NUMERIC_SIGS: ([ValType[], ValType] | null)[] = [];
+for (let op = 0; op < 256; op++) NUMERIC_SIGS.push(op >= 0x45 && op <= 0xc4 ? numericSig(op) : null);
+
 const FUSE_INDEX: number[] = new Array(256).fill(-1);
 O.FUSE_OPS.forEach((op, i) => (FUSE_INDEX[op] = i));
 const FUSE64_INDEX: number[] = new Array(256).fill(-1);
@@ -1101,7 +1105,7 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
           }
           break;
         }
-        const sig = op >= 0x45 && op <= 0xc4 ? numericSig(op) : null;
+        const sig = op >= 0x45 && op <= 0xc4 ? NUMERIC_SIGS[op] : null;
         if (!sig) fail(opAt, "illegal opcode");
         count();
         popTypes(sig[0]);
