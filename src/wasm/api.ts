@@ -56,14 +56,19 @@ export interface InstanceOptions {
 
 /** Import descriptor as returned by Module.imports. */
 export interface ModuleImportDescriptor {
+  /** Module (namespace) name of the import. */
   module: string;
+  /** Field name. */
   name: string;
+  /** Kind of the imported/exported entity. */
   kind: "function" | "table" | "memory" | "global";
 }
 
 /** Export descriptor as returned by Module.exports. */
 export interface ModuleExportDescriptor {
+  /** Field name. */
   name: string;
+  /** Kind of the imported/exported entity. */
   kind: "function" | "table" | "memory" | "global";
 }
 
@@ -747,7 +752,9 @@ export function compile(bytes: Bytes): Promise<Module> {
 
 /** Result of instantiate(bytes). */
 export interface WebAssemblyInstantiatedSource {
+  /** The compiled module. */
   module: Module;
+  /** The instance. */
   instance: Instance;
 }
 

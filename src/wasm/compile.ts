@@ -59,7 +59,9 @@ const UNKNOWN = 0; // bottom type in unreachable code
 
 /** numericSig precomputed for every opcode (avoids allocation while compiling). */
 const NUMERIC_SIGS: ([ValType[], ValType] | null)[] = [];
-for (let op = 0; op < 256; op++) NUMERIC_SIGS.push(op >= 0x45 && op <= 0xc4 ? numericSig(op) : null);
+for (let op = 0; op < 256; op++) {
+  NUMERIC_SIGS.push(op >= 0x45 && op <= 0xc4 ? numericSig(op) : null);
+}
 
 const FUSE_INDEX: number[] = new Array(256).fill(-1);
 O.FUSE_OPS.forEach((op, i) => (FUSE_INDEX[op] = i));

@@ -15,8 +15,11 @@ import {
 
 /** One import of a module. */
 export interface ImportInfo {
+  /** Module (namespace) name of the import. */
   module: string;
+  /** Field name. */
   name: string;
+  /** Kind of the imported/exported entity. */
   kind: "function" | "table" | "memory" | "global";
   /** type text, e.g. "(i32, i32) -> (i32)", "memory 1..2", "global mut i32", "table funcref 1.." */
   type: string;
@@ -24,31 +27,48 @@ export interface ImportInfo {
 
 /** One export of a module. */
 export interface ExportInfo {
+  /** Field name. */
   name: string;
+  /** Kind of the imported/exported entity. */
   kind: "function" | "table" | "memory" | "global";
+  /** Index in its index space. */
   index: number;
+  /** Type in text form. */
   type: string;
 }
 
 /** Summary of a module. */
 export interface ModuleInfo {
+  /** Function types in text form. */
   types: string[];
+  /** Imports in declaration order. */
   imports: ImportInfo[];
+  /** Exports in declaration order. */
   exports: ExportInfo[];
+  /** Memories (pages). */
   memories: { min: number; max: number | null; imported: boolean }[];
+  /** Tables. */
   tables: {
     element: string;
     min: number;
     max: number | null;
     imported: boolean;
   }[];
+  /** Globals. */
   globals: { type: string; mutable: boolean; imported: boolean }[];
+  /** Data segments (size in bytes). */
   dataSegments: { mode: string; memory: number; size: number }[];
+  /** Element segments (size in elements). */
   elementSegments: { mode: string; table: number; size: number }[];
+  /** Custom sections (size in bytes). */
   customSections: { name: string; size: number }[];
+  /** Number of functions, imported ones included. */
   functionCount: number;
+  /** Number of imported functions. */
   importedFunctionCount: number;
+  /** Size of the code section in bytes. */
   codeSize: number;
+  /** Index of the start function, if any. */
   startFunction: number | null;
 }
 

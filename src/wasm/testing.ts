@@ -26,8 +26,11 @@ import {
  * value (externref), or a function identity (the exported function object) for funcref.
  */
 export interface RawValue {
+  /** Value type. */
   type: "i32" | "i64" | "f32" | "f64" | "funcref" | "externref";
+  /** Unsigned bit pattern (numeric types). */
   bits?: bigint;
+  /** Reference value (reference types). */
   ref?: unknown;
 }
 
