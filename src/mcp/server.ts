@@ -35,6 +35,11 @@
  *   `completions` capability is not advertised (agents cannot suggest
  *   values); a client that calls `completion/complete` anyway gets an empty
  *   list. `resources/subscribe` is not offered (`subscribe: false`).
+ * - Size: incoming lines are capped by the transport (4 MiB); a response is
+ *   bounded by the Agent's per-call output cap (`maxOutputBytes`, 1 MiB by
+ *   default, `--max-output`): the guest's stdout is cut there and the result
+ *   becomes an error, so a response is at most a few times that size (JSON
+ *   escaping, `structuredContent`).
  *
  * @module
  */
