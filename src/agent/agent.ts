@@ -188,6 +188,10 @@ export function secretRedactor(
   };
 }
 
+function pages(n: number): string {
+  return n === 1 ? "1 page" : `${n} pages`;
+}
+
 /** One line describing why a job failed, or undefined when it exited 0. */
 export function describeFailure(
   r: GuestJobResult,
@@ -204,14 +208,19 @@ export function describeFailure(
     if (r.exitCode === 0) return undefined;
     return `guest exited with code ${r.exitCode} after reaching the memory limit${
       limits.maxMemoryPages !== undefined
-        ? ` of ${limits.maxMemoryPages} pages`
+        ? ` of ${pages(limits.maxMemoryPages)}`
         : ""
     }`;
   }
   if (r.limit === "memory") {
-    return limits.maxMemoryPages !== undefined
-      ? `memory limit of ${limits.maxMemoryPages} pages exceeded`
-      : `memory limit exceeded${r.trap ? `: ${r.trap}` : ""}`;
+    if (limits.maxMemoryPages === undefined) {
+      return `memory limit exceeded${r.trap ? `: ${r.trap}` : ""}`;
+    }
+    // the engine refuses a module whose initial memory is above the cap
+    const initial = /initial size of (\d+) pages/.exec(r.trap ?? "");
+    return `memory limit of ${pages(limits.maxMemoryPages)} exceeded${
+      initial ? `: the module's memory starts at ${pages(+initial[1])}` : ""
+    }`;
   }
   if (r.limit === "call-depth") {
     return "call stack exhausted (recursion too deep)";

@@ -113,6 +113,13 @@ Deno.test("agent: traps, limits, timeouts and exit codes become one-line errors"
         return { exitCode: null, trap: "fuel exhausted", limit: "fuel" };
       case "memory":
         return { exitCode: null, trap: "memory limit", limit: "memory" };
+      case "initial":
+        return {
+          exitCode: null,
+          trap:
+            "memory limit exceeded: initial size of 17 pages is above maxMemoryPages 1",
+          limit: "memory",
+        };
       case "timeout":
         return { exitCode: null, trap: "timeout after 50 ms" };
       case "exit":
@@ -135,6 +142,12 @@ Deno.test("agent: traps, limits, timeouts and exit codes become one-line errors"
   assertEquals(
     (await agent.callTool("echo", { case: "memory" }, lim)).error,
     "memory limit of 2 pages exceeded",
+  );
+  assertEquals(
+    (await agent.callTool("echo", { case: "initial" }, {
+      limits: { maxMemoryPages: 1 },
+    })).error,
+    "memory limit of 1 page exceeded: the module's memory starts at 17 pages",
   );
   assertEquals(
     (await agent.callTool("echo", { case: "timeout" })).error,

@@ -302,7 +302,10 @@ Deno.test("cli: traps and limits end with one clear line and exit 1", async () =
   assertEquals(SUMMARY.exec(s.stderr)![1], "50000");
 
   assertEquals(mem.code, 1);
-  assertMatch(mem.stderr, /^porta: error: memory limit of 4 pages exceeded$/m);
+  assertMatch(
+    mem.stderr,
+    /^porta: error: memory limit of 4 pages exceeded: the module's memory starts at 32 pages$/m,
+  );
   assertEquals([grow.code, grow.stdout], [4, "allocated 2 MiB\n"]);
   assert.ok(Number(SUMMARY.exec(grow.stderr)![2]) <= 40);
   // memory.grow returning -1 at the cap is not an error: the guest handled
