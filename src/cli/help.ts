@@ -70,6 +70,8 @@ ${LIMIT_FLAGS}
   --timeout DURATION      per-call timeout (default 30s; 0 disables it)
   --max-output SIZE       cap on one call's output (default 1MiB)
   --concurrency N         calls running at once, each in a warm worker (default 4)
+  --drain DURATION        when stdin ends, time running calls get to finish and be
+                          answered before they are cancelled (default 5s)
   -h, --help              show this help
 
 Exits 0 when stdin ends; 130/143 on SIGINT/SIGTERM (running calls are cancelled).`,

@@ -8,11 +8,13 @@
  * Options (shared flags, see `src/cli/flags.ts`): `--manifest --profile
  * --env --env-file --secret --dir --step-limit --max-memory --timeout
  * --max-output`, plus `--concurrency N` (calls running at once, each in its
- * own warm worker; default 4). `--timeout` defaults to 30s per call (`0`
- * disables it).
+ * own warm worker; default 4) and `--drain DURATION` (default 5s). `--timeout`
+ * defaults to 30s per call (`0` disables it).
  *
- * The server exits with 0 when stdin ends (after answering the calls still
- * running) and with 130/143 on SIGINT/SIGTERM (running calls are cancelled).
+ * The server exits with 0 when stdin ends: calls still running get up to the
+ * `--drain` time to finish and be answered, then they are cancelled (each
+ * answered with a `cancelled: stdin closed` error). SIGINT/SIGTERM cancel
+ * running calls at once (no responses) and exit with 130/143.
  *
  * @module
  */
@@ -24,6 +26,7 @@ import {
   LIMIT_OPTIONS,
   parseCommandArgs,
   parseCount,
+  parseDuration,
   resolveCommonFlags,
   stringFlag,
   UsageError,
@@ -42,14 +45,22 @@ export const DEFAULT_SERVE_TIMEOUT_MS = 30_000;
 /** Default number of calls `porta serve` runs at once. */
 export const DEFAULT_CONCURRENCY = 4;
 
+/** Default time calls still running when stdin ends may take: 5 seconds. */
+export const DEFAULT_DRAIN_MS = 5_000;
+
 const SERVE_OPTIONS = {
   ...AGENT_OPTIONS,
   ...LIMIT_OPTIONS,
   concurrency: { type: "string" as const },
+  drain: { type: "string" as const },
   ...HELP_OPTION,
 };
 
 const encoder = new TextEncoder();
+
+function formatDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
 
 function stderrLine(line: string): void {
   const bytes = encoder.encode(line + "\n");
@@ -102,6 +113,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
       `invalid value for --concurrency: "${concurrencyText}" (at most 64)`,
     );
   }
+  const drainText = stringFlag(values, "drain");
+  const drainMs = drainText === undefined
+    ? DEFAULT_DRAIN_MS
+    : parseDuration("drain", drainText);
   const redact = secretRedactor(flags.secrets);
   const log = (line: string) => stderrLine(redact(line));
 
@@ -169,9 +184,27 @@ export async function serveCommand(argv: string[]): Promise<number> {
 
   try {
     await Promise.race([transport.serve(server), stopped]);
-    // On EOF, calls still running are answered (bounded by their timeouts)
-    // unless a signal arrives meanwhile.
-    if (stopSignal === null) await Promise.race([server.idle(), stopped]);
+    // On EOF, calls still running get up to drainMs to finish and be
+    // answered; then they are cancelled, each answered with an error.
+    if (stopSignal === null && server.inFlight > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const drained = await Promise.race([
+        server.idle().then(() => true),
+        stopped.then(() => true),
+        new Promise<boolean>((r) =>
+          timer = setTimeout(() => r(false), drainMs)
+        ),
+      ]);
+      clearTimeout(timer);
+      if (!drained && stopSignal === null) {
+        log(
+          `[porta] stdin closed: cancelling ${server.inFlight} call(s) still running after ${
+            formatDuration(drainMs)
+          }`,
+        );
+        server.cancelAll("stdin closed", true);
+      }
+    }
     if (stopSignal !== null) {
       log(
         `[porta] ${stopSignal}: cancelling ${server.inFlight} running call(s)`,

@@ -400,11 +400,16 @@ export class McpServer {
     }
   }
 
-  /** Cancels every running call (used at shutdown); their responses are dropped. */
-  cancelAll(reason = "server shutting down"): void {
+  /**
+   * Cancels every running or queued call (used at shutdown). By default their
+   * responses are dropped (as for a client's `notifications/cancelled`); with
+   * `respond` each gets a -32603 error response `cancelled: <reason>` (stdin
+   * ended: a reader of stdout still learns what happened to its calls).
+   */
+  cancelAll(reason = "server shutting down", respond = false): void {
     this.#closing = true;
     for (const entry of this.#inFlight.values()) {
-      entry.cancelled = true;
+      if (!respond) entry.cancelled = true;
       entry.controller.abort(new Error(reason));
     }
   }
@@ -471,7 +476,14 @@ export class McpServer {
       if (e instanceof JsonRpcError) {
         response = failure(req.id, e.code, e.message, e.data);
       } else if (e instanceof Cancelled || entry.cancelled) {
-        response = failure(req.id, ErrorCode.InternalError, "cancelled");
+        const why = entry.controller.signal.reason;
+        response = failure(
+          req.id,
+          ErrorCode.InternalError,
+          why instanceof Error && why.message !== ""
+            ? `cancelled: ${oneLine(why.message)}`
+            : "cancelled",
+        );
       } else {
         const raw = e instanceof Error ? e.message : String(e);
         const msg = this.#options.redact ? this.#options.redact(raw) : raw;

@@ -125,6 +125,26 @@ Deno.test("raw stdio: progress comes before the result; EOF while a call runs st
   assert.equal(answer.result.content[0].text, "fib(40) = 102334155");
 });
 
+Deno.test("raw stdio: at EOF a call still running after --drain is cancelled and answered with an error; exit 0", async () => {
+  const r = await runRaw(TEST_AGENT, [
+    init,
+    '{"jsonrpc":"2.0","id":"s","method":"tools/call","params":{"name":"spin","arguments":{}}}\n',
+    '{"jsonrpc":"2.0","id":"p","method":"tools/call","params":{"name":"ping","arguments":{}}}\n',
+  ], ["--drain", "300ms", "--timeout", "0"]);
+  assert.equal(r.code, 0, r.stderr);
+  const byId = (id: string) => r.lines.find((m: any) => m.id === id) as any;
+  assert.equal(byId("p").result.content[0].text, "pong");
+  assert.deepEqual(byId("s").error, {
+    code: -32603,
+    message: "cancelled: stdin closed",
+  });
+  assert.match(
+    r.stderr,
+    /\[porta\] stdin closed: cancelling 1 call\(s\) still running after 300 ms/,
+  );
+  assert.match(r.stderr, /\[porta\] served calls=2 errors=1 cancelled=1/);
+});
+
 async function cli(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
