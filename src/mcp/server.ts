@@ -767,6 +767,7 @@ export class McpServer {
       this.#logToClient("debug", `${label}: started`, "porta");
       this.stats.calls++;
       let result: ToolResult;
+      const t0 = performance.now();
       try {
         result = await run({
           limits: this.#options.limits,
@@ -787,6 +788,8 @@ export class McpServer {
         ...result,
         text: redact(result.text),
         error: result.error === undefined ? undefined : redact(result.error),
+        // the call as the server saw it: a stopped guest may report less
+        durationMs: Math.max(result.durationMs, performance.now() - t0),
       };
       this.stats.steps += result.steps;
       if (signal.aborted) {

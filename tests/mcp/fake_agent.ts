@@ -16,7 +16,7 @@ export function result(text: string, isError = false, steps = 10): ToolResult {
     isError,
     steps,
     memoryPages: 1,
-    durationMs: 1,
+    durationMs: 5000, // above any real elapsed time: lines are deterministic
     exitCode: isError ? 1 : 0,
     error: isError ? text : undefined,
   };
@@ -54,6 +54,7 @@ export class FakeAgent implements McpAgent {
         outputSchema: { type: "object" },
         annotations: { readOnlyHint: true },
       },
+      { name: "stopped", inputSchema: { type: "object" } },
     ];
     for (let i = 0; i < extraTools; i++) {
       tools.push({ name: `t${i}`, inputSchema: { type: "object" } });
@@ -108,6 +109,13 @@ export class FakeAgent implements McpAgent {
         case "slow":
           await new Promise((r) => setTimeout(r, 30));
           return result("slow done");
+        case "stopped": {
+          // a guest stopped from outside may report no duration at all
+          await new Promise((r) => setTimeout(r, 40));
+          const r = result("timeout after 40 ms", true);
+          r.durationMs = 0;
+          return r;
+        }
         case "hang":
           return await new Promise<ToolResult>((resolve) => {
             o?.signal?.addEventListener("abort", () => {

@@ -143,7 +143,7 @@ Deno.test("tools/list pages with opaque cursors; bad cursor is -32602", async ()
     pages++;
   } while (cursor);
   assert.deepEqual(pages, 4);
-  assert.deepEqual(names.length, 11);
+  assert.deepEqual(names.length, 12);
   assert.deepEqual(names[0], "echo");
   const bad = await h.request("tools/list", { cursor: "!!!" });
   assert.deepEqual(bad.error.code, -32602);
@@ -296,13 +296,18 @@ Deno.test("tools/call maps results, errors and unknown tools", async () => {
   assert.deepEqual(thrown.error.message, "internal error: boom second line");
   assert(
     h.logs.some((l) =>
-      /^\[porta\] tool=echo steps=10 memory=1 ok duration=1ms$/.test(l)
+      /^\[porta\] tool=echo steps=10 memory=1 ok duration=5000ms$/.test(l)
     ),
   );
   assert(h.logs.some((l) => /^\[porta\] tool=fail .* error /.test(l)));
-  assert.deepEqual(h.server.stats.calls, 3);
-  assert.deepEqual(h.server.stats.errors, 2);
-  assert.match(h.server.summary(), /calls=3 errors=2 cancelled=0 steps=20/);
+  // a stopped guest reporting 0 ms still gets the duration the server saw
+  await h.request("tools/call", { name: "stopped" });
+  const stopped = h.logs.find((l) => l.startsWith("[porta] tool=stopped "));
+  const ms = Number(/duration=([\d.]+)ms/.exec(stopped ?? "")?.[1]);
+  assert(ms >= 39, `duration of a 40 ms call: ${stopped}`);
+  assert.deepEqual(h.server.stats.calls, 4);
+  assert.deepEqual(h.server.stats.errors, 3);
+  assert.match(h.server.summary(), /calls=4 errors=3 cancelled=0 steps=30/);
 });
 
 Deno.test("cancellation: the running call is aborted and gets no response", async () => {
@@ -425,7 +430,7 @@ Deno.test("logging: guest stderr lines forwarded only when the level includes in
       ["info", "fake", "line one"],
       ["info", "fake", "line two"],
       ["info", "fake", "partial"],
-      ["debug", "porta", "tool=stderr steps=10 memory=1 ok duration=1ms"],
+      ["debug", "porta", "tool=stderr steps=10 memory=1 ok duration=5000ms"],
     ],
   );
   await h.request("logging/setLevel", { level: "warning" });
@@ -434,7 +439,10 @@ Deno.test("logging: guest stderr lines forwarded only when the level includes in
   const after = h.sent.filter((m) => m.method === "notifications/message")
     .slice(5);
   assert.deepEqual(after.map((m) => [m.params.level, m.params.data]), [
-    ["warning", "tool=fail steps=10 memory=1 error duration=1ms (it failed)"],
+    [
+      "warning",
+      "tool=fail steps=10 memory=1 error duration=5000ms (it failed)",
+    ],
   ]);
   const bad = await h.request("logging/setLevel", { level: "loud" });
   assert.deepEqual(bad.error.code, -32602);
