@@ -88,6 +88,15 @@ export interface WasiOptions {
    * `Worker.terminate()` does not interrupt a thread blocked in a guest.
    */
   cancel?: Int32Array;
+  /**
+   * Whether stdin/stdout/stderr are terminals (default: all `true`, i.e.
+   * character devices, as before). `false` reports the descriptor with
+   * filetype `unknown`, like wasmtime does for pipes, so guest `isatty()` /
+   * Rust `IsTerminal` say no: libc then fully buffers stdout and colour-aware
+   * programs print no ANSI escapes. Pass `false` when the output is captured
+   * (e.g. an MCP tool result), `Deno.stdout.isTerminal()` when it streams.
+   */
+  terminal?: boolean | { stdin?: boolean; stdout?: boolean; stderr?: boolean };
 }
 
 /** Names of every `wasi_snapshot_preview1` function. */
@@ -164,6 +173,13 @@ export class Wasi {
    */
   constructor(options: WasiOptions = {}) {
     const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    for (const k of ["stdin", "stdout", "stderr"] as const) {
+      if (options[k] !== undefined && typeof options[k] !== "function") {
+        throw new TypeError(
+          `WasiOptions.${k} must be a function (e.g. collectingSink().sink)`,
+        );
+      }
+    }
     this.#ctx = new WasiContext(
       options.args ?? [],
       env,
@@ -172,6 +188,13 @@ export class Wasi {
       options.stderr ?? discardSink,
     );
     this.#ctx.cancel = options.cancel;
+    const tty = options.terminal ?? true;
+    for (
+      const [fd, k] of [[0, "stdin"], [1, "stdout"], [2, "stderr"]] as const
+    ) {
+      const isTty = typeof tty === "boolean" ? tty : (tty[k] ?? true);
+      if (!isTty) this.#ctx.fds.get(fd)!.filetype = Filetype.UNKNOWN;
+    }
     for (const p of options.preopens ?? []) {
       const root = resolvePreopen(p);
       this.#ctx.allocate({

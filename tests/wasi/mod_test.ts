@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
-import { collectingSink, Wasi, WASI_FUNCTIONS } from "../../src/wasi/mod.ts";
-import { testBoth } from "./_helpers.ts";
+import {
+  collectingSink,
+  Errno,
+  Wasi,
+  WASI_FUNCTIONS,
+} from "../../src/wasi/mod.ts";
+import { direct, testBoth } from "./_helpers.ts";
 
 Deno.test("imports expose every wasi_snapshot_preview1 function", () => {
   const w = new Wasi();
@@ -52,3 +57,37 @@ testBoth(
     );
   },
 );
+
+Deno.test("terminal: false reports stdio as filetype unknown (isatty() is false)", () => {
+  const filetypes = (opts: ConstructorParameters<typeof Wasi>[0]) => {
+    const d = direct(opts);
+    return [0, 1, 2].map((fd) => {
+      assert.equal(d.fns.fd_fdstat_get(fd, 0), Errno.SUCCESS);
+      const viaFdstat = d.view.getUint8(0);
+      assert.equal(d.fns.fd_filestat_get(fd, 100), Errno.SUCCESS);
+      assert.equal(d.view.getUint8(100 + 16), viaFdstat); // filestat filetype
+      return viaFdstat;
+    });
+  };
+  assert.deepEqual(filetypes({}), [2, 2, 2]); // character devices (default)
+  assert.deepEqual(filetypes({ terminal: true }), [2, 2, 2]);
+  assert.deepEqual(filetypes({ terminal: false }), [0, 0, 0]);
+  assert.deepEqual(filetypes({ terminal: { stdout: false } }), [2, 0, 2]);
+  assert.deepEqual(
+    filetypes({ terminal: { stdin: false, stderr: false } }),
+    [0, 2, 0],
+  );
+});
+
+Deno.test("a stdio option that is not a function is a clear TypeError", () => {
+  const sink = collectingSink();
+  assert.throws(
+    () => new Wasi({ stdout: sink as any }),
+    /^TypeError: WasiOptions\.stdout must be a function/,
+  );
+  assert.throws(
+    () => new Wasi({ stdin: "text" as any }),
+    /WasiOptions\.stdin must be a function/,
+  );
+  new Wasi({ stdout: sink.sink, stdin: undefined }); // accepted
+});
