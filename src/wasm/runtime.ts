@@ -74,13 +74,18 @@ export class FuncInst {
 /** Page size in bytes. */
 export const PAGE = 65536;
 
-/** A linear memory instance. Growing replaces (and detaches) the ArrayBuffer, as in the JS API. */
+/**
+ * A linear memory instance, backed by a resizable ArrayBuffer reserved up to the effective maximum:
+ * memory.grow resizes in place (O(delta), no copy), and DataView/Uint8Array views track the length.
+ * Like the JS API's `toResizableBuffer()` mode, `Memory.buffer` stays the same (resizable) object
+ * across grows instead of being detached.
+ */
 export class MemInst {
-  /** Current buffer. */
+  /** Current buffer (resizable). */
   buf: ArrayBuffer;
-  /** DataView over buf. */
+  /** DataView over buf (length-tracking). */
   dv: DataView;
-  /** Byte view over buf. */
+  /** Byte view over buf (length-tracking). */
   u8: Uint8Array;
   /** Declared maximum (pages) or null. */
   max: number | null;
@@ -89,7 +94,9 @@ export class MemInst {
 
   /** Creates a memory of `pages` pages. */
   constructor(pages: number, max: number | null, limit: number | null = null) {
-    this.buf = new ArrayBuffer(pages * PAGE);
+    let cap = max ?? 65536;
+    if (limit !== null && limit < cap) cap = Math.max(limit, pages);
+    this.buf = new ArrayBuffer(pages * PAGE, { maxByteLength: cap * PAGE });
     this.dv = new DataView(this.buf);
     this.u8 = new Uint8Array(this.buf);
     this.max = max;
@@ -108,13 +115,9 @@ export class MemInst {
     let cap = this.max ?? 65536;
     if (this.limit !== null && this.limit < cap) cap = this.limit;
     if (n > cap) return -1;
+    if (delta === 0) return old;
     try {
-      const nb =
-        (this.buf as ArrayBuffer & { transfer(n: number): ArrayBuffer })
-          .transfer(n * PAGE);
-      this.buf = nb;
-      this.dv = new DataView(nb);
-      this.u8 = new Uint8Array(nb);
+      (this.buf as ArrayBuffer & { resize(n: number): void }).resize(n * PAGE);
     } catch {
       return -1;
     }
