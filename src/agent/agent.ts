@@ -15,7 +15,7 @@ import {
   CapabilityError,
   resolveGrants,
 } from "../sandbox/capabilities.ts";
-import { checkImports, formatDenied } from "../sandbox/policy.ts";
+import { checkImports } from "../sandbox/policy.ts";
 import type { Preopen } from "../sandbox/permissions.ts";
 import {
   decodeResponse,
@@ -317,8 +317,21 @@ export class Agent {
     }
     const denied = checkImports(shape.imports, grants);
     if (denied.length > 0) {
-      const hint = grantHint(opts.profile, manifestPath);
-      throw new AgentError([formatDenied(denied), hint]);
+      const lines = denied.map((d) =>
+        /^(needs|is|must) /.test(d.reason)
+          ? `import ${d.module}.${d.name} ${d.reason}`
+          : `import ${d.module}.${d.name}: ${d.reason}`
+      );
+      // a wider profile helps only with capabilities, not with imports
+      // Porta does not provide at all
+      if (
+        denied.some((d) =>
+          d.capability !== undefined && !grants.has(d.capability)
+        )
+      ) {
+        lines.push(grantHint(opts.profile, manifestPath));
+      }
+      throw new AgentError(lines);
     }
     const funcs = new Set(
       shape.exports.filter((e) => e.kind === "function").map((e) => e.name),

@@ -43,6 +43,16 @@ export async function buildCommand(argv: string[]): Promise<number> {
   const manifest = deriveManifest(shape, name);
   const out = stringFlag(values, "output") ?? manifestPathFor(wasm);
   const text = JSON.stringify(manifest, null, 2) + "\n";
+  const isDir = async (): Promise<boolean> => {
+    try {
+      return (await Deno.stat(out)).isDirectory;
+    } catch {
+      return false;
+    }
+  };
+  if (await isDir()) {
+    throw new CliError(`${out}: is a directory (give a file path with -o)`);
+  }
   try {
     await Deno.writeTextFile(out, text, { createNew: values.force !== true });
   } catch (e) {
@@ -51,6 +61,9 @@ export async function buildCommand(argv: string[]): Promise<number> {
     }
     if (e instanceof Deno.errors.NotFound) {
       throw new CliError(`${out}: no such directory`);
+    }
+    if (e instanceof Deno.errors.IsADirectory || await isDir()) {
+      throw new CliError(`${out}: is a directory (give a file path with -o)`);
     }
     throw new CliError(`${out}: cannot write the file`);
   }

@@ -128,7 +128,10 @@ export function parseCommandArgs(
   options: OptionTable,
 ): ParsedArgs {
   const cut = argv.indexOf("--");
-  const head = cut < 0 ? argv : argv.slice(0, cut);
+  const head = joinNegativeValues(
+    cut < 0 ? argv : argv.slice(0, cut),
+    options,
+  );
   const rest = cut < 0 ? [] : argv.slice(cut + 1);
   try {
     const { values, positionals } = parseArgs({
@@ -141,6 +144,28 @@ export function parseCommandArgs(
   } catch (e) {
     throw new UsageError(describeParseError(command, e, options));
   }
+}
+
+/**
+ * `--step-limit -5`: parseArgs would take `-5` for an option and report a
+ * missing value; joined as `--step-limit=-5` the value reaches the flag's
+ * own parser, which says what is wrong with it.
+ */
+function joinNegativeValues(args: string[], options: OptionTable): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const next = args[i + 1];
+    const long = /^--([\w-]+)$/.exec(a)?.[1];
+    if (
+      long !== undefined && options[long]?.type === "string" &&
+      next !== undefined && /^-\.?\d/.test(next)
+    ) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 function describeParseError(
@@ -261,7 +286,14 @@ export function parseMemoryPages(value: string): number {
   if (/^\d+$/.test(bare)) {
     pages = Number(bare);
   } else {
-    const bytes = parseByteSize("max-memory", value);
+    let bytes: number;
+    try {
+      bytes = parseByteSize("max-memory", value);
+    } catch {
+      throw new UsageError(
+        `invalid value for --max-memory: "${value}" (expected 1..${MAX_MEMORY_PAGES} pages or a size such as 64MiB)`,
+      );
+    }
     if (bytes % WASM_PAGE_BYTES !== 0) {
       throw new UsageError(
         `invalid value for --max-memory: "${value}" is not a whole number of 64KiB pages`,
@@ -487,6 +519,24 @@ export interface CommonFlags {
   restart: RestartPolicy;
 }
 
+/** Why a file could not be read: no such file, a directory, or unreadable. */
+export function readProblem(path: string, e: unknown): string {
+  if (e instanceof Deno.errors.NotFound) return "no such file";
+  if (e instanceof Deno.errors.IsADirectory) return "is a directory";
+  try {
+    if (Deno.statSync(path).isDirectory) return "is a directory";
+  } catch {
+    // fall through
+  }
+  if (
+    e instanceof Deno.errors.PermissionDenied ||
+    e instanceof Deno.errors.NotCapable
+  ) {
+    return "permission denied";
+  }
+  return "cannot read";
+}
+
 /** Resolves parsed flag values (any subset of the shared tables) into {@link CommonFlags}. */
 export function resolveCommonFlags(values: FlagValues): CommonFlags {
   const env: Record<string, string> = {};
@@ -495,11 +545,7 @@ export function resolveCommonFlags(values: FlagValues): CommonFlags {
     try {
       text = Deno.readTextFileSync(path);
     } catch (e) {
-      throw new CliError(
-        `--env-file ${path}: ${
-          e instanceof Deno.errors.NotFound ? "no such file" : "cannot read"
-        }`,
-      );
+      throw new CliError(`--env-file ${path}: ${readProblem(path, e)}`);
     }
     Object.assign(env, parseEnvFile(text, path));
   }

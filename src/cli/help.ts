@@ -51,7 +51,8 @@ Options:
 ${AGENT_FLAGS}
 ${LIMIT_FLAGS}
   --timeout DURATION      stop the guest after 500ms / 30s / 2m (bare number = seconds)
-  --restart MODE          no (default) | on-failure | always
+  --restart MODE          no (default) | on-failure (non-zero exit, trap, limit) |
+                          always; a timeout or Ctrl-C never restarts
   --max-restarts N        bound on restarts (default 3 when --restart is set)
   -h, --help              show this help
 

@@ -275,6 +275,26 @@ Deno.test("agent: load errors are clear lines", async () => {
     'import wasi_snapshot_preview1.proc_exit needs capability "process" (not granted)',
   ]);
   assertMatch(denied.lines[2], /^hint: /);
+  // Imports Porta does not provide at all: no profile hint (QA 13:50).
+  const { runtime: foreign } = fakeRuntime(() => ({}), {
+    imports: [
+      { module: "env", name: "foo", kind: "function" },
+      {
+        module: "wasi_snapshot_preview1",
+        name: "totally_fake",
+        kind: "function",
+      },
+    ],
+    exports: [{ name: "_start", kind: "function" }],
+  });
+  const unknown = await assertRejects(
+    () => Agent.load(noManifest.wasm, { runtime: foreign, profile: "full" }),
+    AgentError,
+  ) as AgentError;
+  assertEquals(unknown.lines, [
+    'import env.foo: unknown import module "env" (only wasi_snapshot_preview1 is provided)',
+    "import wasi_snapshot_preview1.totally_fake is not a wasi_snapshot_preview1 function",
+  ]);
   // A profile alone grants enough; the derived manifest has one tool.
   const ok = await Agent.load(noManifest.wasm, {
     runtime,

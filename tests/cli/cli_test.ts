@@ -534,10 +534,15 @@ Deno.test("cli: build writes a derived manifest that validates", async () => {
     assertEquals(m.capabilities, ["io", "fs", "process", "env"]);
     assertEquals(m.tools.map((t: { name: string }) => t.name), ["probe"]);
     assertEquals(m.wasi_imports.length, 14);
+    const [again, toDir] = await Promise.all([
+      porta(["build", `${dir}/probe.wasm`]),
+      porta(["build", `${dir}/probe.wasm`, "-o", dir, "--force"]),
+    ]);
+    assertOneLineError(again, 1, /already exists \(use --force/);
     assertOneLineError(
-      await porta(["build", `${dir}/probe.wasm`]),
+      toDir,
       1,
-      /already exists \(use --force/,
+      /: is a directory \(give a file path with -o\)$/,
     );
     assertEquals(
       (await porta([

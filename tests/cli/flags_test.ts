@@ -223,3 +223,51 @@ Deno.test("flags: --dir specs", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** A RegExp matching `text` literally. */
+function lit(text: string): RegExp {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+}
+
+Deno.test("flags: negative values reach the flag's parser; one hint for --max-memory; directories named (QA 13:50)", async () => {
+  const p = parseCommandArgs("run", ["a.wasm", "--step-limit", "-5"], ALL);
+  assertEquals([p.values["step-limit"], p.positionals], ["-5", ["a.wasm"]]);
+  assertThrows(
+    () => resolveCommonFlags(p.values),
+    UsageError,
+    lit('invalid value for --step-limit: "-5" (expected a positive integer)'),
+  );
+  const t = parseCommandArgs("run", ["--timeout", "-1", "a.wasm"], ALL);
+  assertThrows(
+    () => resolveCommonFlags(t.values),
+    UsageError,
+    lit('invalid value for --timeout: "-1"'),
+  );
+  // a boolean flag followed by a negative-looking positional is untouched
+  const b = parseCommandArgs("run", ["a.wasm", "-h", "--", "-5"], ALL);
+  assertEquals([b.values.help, b.rest], [true, ["-5"]]);
+  for (const v of ["12XB", "1048576", "0", "abc"]) {
+    assertThrows(
+      () => parseMemoryPages(v),
+      UsageError,
+      lit(
+        `invalid value for --max-memory: "${v}" (expected 1..65536 pages or a size such as 64MiB)`,
+      ),
+    );
+  }
+  const dir = await Deno.makeTempDir();
+  try {
+    assertThrows(
+      () => resolveCommonFlags({ "env-file": [dir] }),
+      CliError,
+      lit(`--env-file ${dir}: is a directory`),
+    );
+    assertThrows(
+      () => resolveCommonFlags({ "env-file": [`${dir}/none`] }),
+      CliError,
+      lit(`--env-file ${dir}/none: no such file`),
+    );
+  } finally {
+    await Deno.remove(dir);
+  }
+});
