@@ -68,6 +68,7 @@ Stdout carries protocol messages only; diagnostics go to stderr, one line per ca
 Options:
 ${AGENT_FLAGS}
 ${LIMIT_FLAGS}
+                          (default 256MiB per call)
   --timeout DURATION      per-call timeout (default 30s; 0 disables it)
   --max-output SIZE       cap on one call's output (default 1MiB)
   --concurrency N         calls running at once, each in a warm worker (default 4)

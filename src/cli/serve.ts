@@ -9,7 +9,7 @@
  * --env --env-file --secret --dir --step-limit --max-memory --timeout
  * --max-output`, plus `--concurrency N` (calls running at once, each in its
  * own warm worker; default 4) and `--drain DURATION` (default 5s). `--timeout`
- * defaults to 30s per call (`0` disables it).
+ * defaults to 30s per call (`0` disables it), `--max-memory` to 256MiB.
  *
  * The server exits with 0 when stdin ends: calls still running get up to the
  * `--drain` time to finish and be answered, then they are cancelled (each
@@ -41,6 +41,12 @@ import { StdioTransport } from "../mcp/stdio.ts";
 
 /** Default per-call timeout of `porta serve`: 30 seconds. */
 export const DEFAULT_SERVE_TIMEOUT_MS = 30_000;
+
+/**
+ * Default memory cap of one call in `porta serve`: 4096 pages (256 MiB), so
+ * a server driven by a model is bounded like its time and output.
+ */
+export const DEFAULT_SERVE_MAX_MEMORY_PAGES = 4096;
 
 /** Default number of calls `porta serve` runs at once. */
 export const DEFAULT_CONCURRENCY = 4;
@@ -104,6 +110,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     limits.timeoutMs = DEFAULT_SERVE_TIMEOUT_MS;
   }
   if (limits.timeoutMs === 0) delete limits.timeoutMs;
+  limits.maxMemoryPages ??= DEFAULT_SERVE_MAX_MEMORY_PAGES;
   const concurrencyText = stringFlag(values, "concurrency");
   const concurrency = concurrencyText === undefined
     ? DEFAULT_CONCURRENCY

@@ -446,12 +446,16 @@ export class McpServer {
   #request(req: JsonRpcRequest): void {
     const key = idKey(req.id);
     if (this.#inFlight.has(key)) {
-      // Answering would produce a second response for that id: drop it.
-      this.#diag(
-        `[porta] ignored request with duplicate in-flight id ${
-          JSON.stringify(req.id)
-        }`,
-      );
+      // The id is ambiguous, but a client waiting on it must not hang: the
+      // duplicate is refused with an error; the first request still runs
+      // and gets its own response.
+      const id = JSON.stringify(req.id);
+      this.#diag(`[porta] refused request with duplicate in-flight id ${id}`);
+      this.#track(this.#emit(failure(
+        req.id,
+        ErrorCode.InvalidRequest,
+        `duplicate request id ${id} (still in flight)`,
+      )));
       return;
     }
     const entry: InFlight = {

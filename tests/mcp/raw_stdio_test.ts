@@ -145,6 +145,19 @@ Deno.test("raw stdio: at EOF a call still running after --drain is cancelled and
   assert.match(r.stderr, /\[porta\] served calls=2 errors=1 cancelled=1/);
 });
 
+Deno.test("porta serve: calls are capped at 256 MiB of memory by default", async () => {
+  const call =
+    '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hugemem","arguments":{}}}\n';
+  const r = await runRaw(`${ROOT}testdata/cli/hugemem.wasm`, [init, call]);
+  assert.equal(r.code, 0, r.stderr);
+  const answer = r.lines.find((m: any) => m.id === 1) as any;
+  assert.equal(answer.result.isError, true);
+  assert.equal(
+    answer.result.content[0].text,
+    "memory limit of 4096 pages exceeded: the module's memory starts at 4097 pages",
+  );
+});
+
 async function cli(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -351,7 +351,7 @@ Deno.test("ping is answered while a call is running", async () => {
   assert.deepEqual(h.sent.filter((m) => m.id === "long").length, 0);
 });
 
-Deno.test("a duplicate in-flight id is not answered twice", async () => {
+Deno.test("a duplicate in-flight id is refused with an error; the first request still gets its result", async () => {
   const h = new Harness();
   await h.init();
   h.send({
@@ -362,8 +362,18 @@ Deno.test("a duplicate in-flight id is not answered twice", async () => {
   });
   h.send({ jsonrpc: "2.0", id: 42, method: "ping" });
   await h.server.idle();
-  assert.deepEqual(h.sent.filter((m) => m.id === 42).length, 1);
+  const answers = h.sent.filter((m) => m.id === 42);
+  assert.deepEqual(answers.length, 2);
+  assert.deepEqual(answers[0].error, {
+    code: -32600,
+    message: "duplicate request id 42 (still in flight)",
+  });
+  assert.deepEqual(answers[1].result.content[0].text, "slow done");
   assert(h.logs.some((l) => l.includes("duplicate")));
+  // once answered, the id may be used again
+  h.send({ jsonrpc: "2.0", id: 42, method: "ping" });
+  await h.server.idle();
+  assert.deepEqual(h.sent.filter((m) => m.id === 42).at(-1).result, {});
 });
 
 Deno.test("concurrency limit bounds calls running at once", async () => {
