@@ -52,6 +52,12 @@ export interface InstanceOptions {
   maxMemoryPages?: number;
   /** Maximum wasm call depth (frames). */
   maxCallDepth?: number;
+  /**
+   * Cooperative interruption: an Int32Array (normally over a SharedArrayBuffer). When element 0 is
+   * non-zero, running guest code traps with RuntimeError("interrupted") within about 2^17
+   * instructions (checked at entry of every export call and between execution slices).
+   */
+  interrupt?: Int32Array;
 }
 
 /** Import descriptor as returned by Module.imports. */
@@ -525,6 +531,7 @@ export class Instance {
       fuelStart: 0,
       fuelLimit: unlimited ? null : Math.max(0, Math.floor(fuel!)),
       maxCallDepth: options?.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH,
+      interrupt: options?.interrupt ?? null,
     };
     ctx.fuelStart = ctx.fuel;
     // ---- imports (spec 4.5.4 instantiation; JS API "read the imports") ----

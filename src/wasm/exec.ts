@@ -198,7 +198,16 @@ function callFromHost(f: FuncInst): void {
       callHost(f, SP);
       return;
     }
-    run(f, baseDepth);
+    const intr = f.ctx!.interrupt;
+    if (intr !== null && Atomics.load(intr, 0) !== 0) throw new RuntimeError("interrupted");
+    // run() returns false at the end of each fuel slice (2^17 instructions): poll the interrupt
+    // flag and re-enter, which also picks up newer optimized code for the dispatch loop
+    if (!run(f, baseDepth)) {
+      for (;;) {
+        if (intr !== null && Atomics.load(intr, 0) !== 0) throw new RuntimeError("interrupted");
+        if (run(f, baseDepth, true)) break;
+      }
+    }
   } catch (e) {
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       throw new RuntimeError("call stack exhausted: host stack overflow");
@@ -418,11 +427,17 @@ function satU64(x: number): number {
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY: unknown[] = [];
 
+// state saved when run() yields at the end of a fuel slice (resumed by callFromHost)
+let RS_PC = 0, RS_FP = 0, RS_SP = 0, RS_DEPTH = 0;
+let RS_CUR: FuncInst | null = null;
+/** Instructions per execution slice (run() yields to its caller between slices). */
+const SLICE = 1 << 17;
+
 /**
  * Runs wasm function f whose arguments are at [SP - 2*nparams, SP); results are left at the
  * argument position. Frames above baseDepth belong to this activation.
  */
-function run(f: FuncInst, baseDepth: number): void {
+function run(f: FuncInst, baseDepth: number, resume = false): boolean {
   const i32 = I, f32 = Fs, f64 = F, rf = R;
   const entryCtx = f.ctx!;
   let ctx = entryCtx;
@@ -437,7 +452,7 @@ function run(f: FuncInst, baseDepth: number): void {
   let pc = 0;
   let depth = DEPTH;
   // fuel is split into a Smi-range counter (fast) and a reserve; total = fuel + reserve
-  let fuel = entryCtx.fuel > 0x3fffffff ? 0x3fffffff : entryCtx.fuel;
+  let fuel = entryCtx.fuel > SLICE ? SLICE : entryCtx.fuel;
   let reserve = entryCtx.fuel - fuel;
   let funcs = ctx.funcs;
   let globals = ctx.globals;
@@ -446,6 +461,22 @@ function run(f: FuncInst, baseDepth: number): void {
   let memLen = dv.byteLength;
   let a = 0, b = 0, n = 0, x = 0, y = 0;
   let inHost = false;
+  if (resume) {
+    cur = RS_CUR!;
+    ctx = cur.ctx!;
+    code = cur.cf!.code;
+    fp = RS_FP;
+    sp = RS_SP;
+    pc = RS_PC;
+    depth = RS_DEPTH;
+    funcs = ctx.funcs;
+    globals = ctx.globals;
+    mem0 = ctx.mems[0];
+    if (mem0) {
+      dv = mem0.dv;
+      memLen = dv.byteLength;
+    }
+  }
   try {
     for (;;) {
       const op = code[pc++];
@@ -453,8 +484,17 @@ function run(f: FuncInst, baseDepth: number): void {
         case 0x100: // FUEL
           n = code[pc++];
           if ((fuel -= n) < 0) {
+            if (reserve > 0 && n <= SLICE) {
+              fuel += n;
+              RS_PC = pc - 2;
+              RS_FP = fp;
+              RS_SP = SP = sp;
+              RS_DEPTH = depth;
+              RS_CUR = cur;
+              return false;
+            }
             if (reserve > 0) {
-              x = reserve > 0x3fffffff ? 0x3fffffff : reserve;
+              x = reserve > SLICE ? SLICE : reserve;
               reserve -= x;
               fuel += x;
             }
@@ -531,7 +571,7 @@ function run(f: FuncInst, baseDepth: number): void {
           sp = fp + 2 * n;
           if (depth === baseDepth) {
             SP = sp;
-            return;
+            return true;
           }
           depth--;
           pc = frPc[depth];
@@ -575,7 +615,7 @@ function run(f: FuncInst, baseDepth: number): void {
             inHost = true;
             sp = callHost(callee, sp);
             inHost = false;
-            fuel = entryCtx.fuel > 0x3fffffff ? 0x3fffffff : entryCtx.fuel;
+            fuel = entryCtx.fuel > SLICE ? SLICE : entryCtx.fuel;
             reserve = entryCtx.fuel - fuel;
             if (mem0) {
               dv = mem0.dv;
@@ -592,7 +632,7 @@ function run(f: FuncInst, baseDepth: number): void {
               sp = fp + 2 * n;
               if (depth === baseDepth) {
                 SP = sp;
-                return;
+                return true;
               }
               depth--;
               pc = frPc[depth];
@@ -641,8 +681,12 @@ function run(f: FuncInst, baseDepth: number): void {
           code = ncf.code;
           pc = ncf.entryPc;
           if (ncf.entryFuel !== 0 && (fuel -= ncf.entryFuel) < 0) {
+            if (entryCtx.interrupt !== null && Atomics.load(entryCtx.interrupt, 0) !== 0) {
+              fuel += ncf.entryFuel;
+              throw new RuntimeError("interrupted");
+            }
             if (reserve > 0) {
-              x = reserve > 0x3fffffff ? 0x3fffffff : reserve;
+              x = reserve > SLICE ? SLICE : reserve;
               reserve -= x;
               fuel += x;
             }
@@ -1594,8 +1638,17 @@ function run(f: FuncInst, baseDepth: number): void {
         case 0x1b4: // FUEL_LG
           n = code[pc];
           if ((fuel -= n) < 0) {
+            if (reserve > 0 && n <= SLICE) {
+              fuel += n;
+              RS_PC = pc - 1;
+              RS_FP = fp;
+              RS_SP = SP = sp;
+              RS_DEPTH = depth;
+              RS_CUR = cur;
+              return false;
+            }
             if (reserve > 0) {
-              x = reserve > 0x3fffffff ? 0x3fffffff : reserve;
+              x = reserve > SLICE ? SLICE : reserve;
               reserve -= x;
               fuel += x;
             }
@@ -2201,7 +2254,8 @@ function run(f: FuncInst, baseDepth: number): void {
 function warmCall(f: FuncInst): void {
   const base = SP;
   try {
-    run(f, DEPTH);
+    const d0 = DEPTH;
+    if (!run(f, d0)) while (!run(f, d0, true));
   } finally {
     SP = base;
   }

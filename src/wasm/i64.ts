@@ -77,7 +77,7 @@ function smallAbs(blo: number, bhi: number): number {
 function sdivSmall(
   alo: number,
   ahi: number,
-  blo: number,
+  _blo: number,
   bhi: number,
   b: number,
   rem: boolean,

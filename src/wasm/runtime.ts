@@ -35,6 +35,8 @@ export interface Ctx {
   /** configured fuel limit, or null when unlimited */
   fuelLimit: number | null;
   maxCallDepth: number;
+  /** cooperative interrupt flag (index 0 non-zero: trap "interrupted"), or null */
+  interrupt: Int32Array | null;
 }
 
 /** A function instance: either compiled wasm code with its context, or a host function. */

@@ -272,6 +272,7 @@ export function warmUp(call: (f: FuncInst) => void): void {
     fuelStart: Number.MAX_SAFE_INTEGER,
     fuelLimit: null,
     maxCallDepth: 100,
+    interrupt: null,
   };
   const fm = new FuncInst(t, ctx, main, null, 0);
   const fl = new FuncInst(t, ctx, leaf, null, 1);

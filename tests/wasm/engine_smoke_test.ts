@@ -120,3 +120,22 @@ Deno.test("engine smoke: host exceptions propagate unchanged through guest frame
     (err: unknown) => err === boom,
   );
 });
+
+Deno.test("engine smoke: the interrupt flag stops a spinning guest", async () => {
+  const bytes = await wat(`(module (import "h" "arm" (func $arm))
+    (func (export "spin") (call $arm) (loop $l (br $l))))`);
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const inst = new W.Instance(new W.Module(bytes), {
+    h: { arm: () => Atomics.store(flag, 0, 1) },
+  }, {
+    interrupt: flag,
+  });
+  assert.throws(
+    () => (inst.exports.spin as () => void)(),
+    (err: Error) =>
+      err instanceof W.RuntimeError && err.message === "interrupted",
+  );
+  assert.ok(W.stepsUsed(inst) > 0);
+  // already raised before the call: interrupted at entry
+  assert.throws(() => (inst.exports.spin as () => void)(), /interrupted/);
+});
