@@ -7,7 +7,7 @@
  * @module
  */
 
-import { AgentError } from "../agent/agent.ts";
+import { AgentError, secretRedactor } from "../agent/agent.ts";
 import { CliError, UsageError } from "./flags.ts";
 import { COMMANDS, HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
@@ -121,20 +121,45 @@ export async function main(argv: string[]): Promise<number> {
     return await dispatch(argv);
   } catch (e) {
     if (e instanceof Deno.errors.BrokenPipe) return 141; // reader went away (`| head`)
+    // Secret values never appear in Porta's messages, whichever flag,
+    // path or value an error line quotes.
+    const redact = secretRedactor(secretsInArgv(argv));
+    const line = (m: string) => errorLine(redact(m));
     if (e instanceof UsageError) {
-      await writeErr(errorLine(e.message));
+      await writeErr(line(e.message));
       return 2;
     }
     if (e instanceof CliError) {
-      await writeErr(errorLine(e.message));
+      await writeErr(line(e.message));
       return e.exitCode;
     }
     if (e instanceof AgentError) {
-      await writeErr(e.lines.map((l) => errorLine(l)).join(""));
+      await writeErr(e.lines.map(line).join(""));
       return 1;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    await writeErr(errorLine(msg));
+    await writeErr(line(msg));
     return 1;
   }
+}
+
+/**
+ * The values given with `--secret KEY=VALUE` / `--secret=KEY=VALUE` before
+ * `--` (a value without `=` counts as a whole), whether or not the rest of
+ * the command line is valid.
+ */
+export function secretsInArgv(argv: string[]): Record<string, string> {
+  const cut = argv.indexOf("--");
+  const head = cut < 0 ? argv : argv.slice(0, cut);
+  const out: Record<string, string> = {};
+  let n = 0;
+  for (let i = 0; i < head.length; i++) {
+    let item: string | undefined;
+    if (head[i] === "--secret") item = head[++i];
+    else if (head[i].startsWith("--secret=")) item = head[i].slice(9);
+    if (item === undefined || item === "") continue;
+    const eq = item.indexOf("=");
+    out[`s${n++}`] = eq < 0 ? item : item.slice(eq + 1);
+  }
+  return out;
 }

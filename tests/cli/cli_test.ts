@@ -208,6 +208,17 @@ Deno.test("cli: runtime errors are one line with exit code 1", async () => {
         /bad\.env:2: unterminated double-quoted value for B/,
       ],
       [["run", PROBE, "--dir", `${dir}/nodir`], 1, /no such directory/],
+      // secret values are redacted from every message, even paths (QA 13:50)
+      [
+        ["run", PROBE, "--secret", `T=${SECRET}`, "--dir", `${dir}/${SECRET}`],
+        1,
+        /--dir .*\/\[REDACTED\]: no such directory$/,
+      ],
+      [
+        ["run", `${dir}/${SECRET}.wasm`, `--secret=T=${SECRET}`],
+        1,
+        /\/\[REDACTED\]\.wasm: no such file$/,
+      ],
       [
         ["run", PROBE, "--profile", "full", "--entry", "nope"],
         1,
