@@ -191,6 +191,9 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
           return Errno.SUCCESS;
         }
         if (wantDir || r.trailingSlash) return Errno.NOTDIR;
+        // FIFOs, sockets and devices: opening one can block the thread in
+        // the host's open()/read() where no cancellation reaches it.
+        if (!r.info.isFile) return Errno.NOTSUP;
       } else {
         if (!creat) return Errno.NOENT;
         if (wantDir || r.trailingSlash) return Errno.INVAL;

@@ -179,6 +179,41 @@ Deno.test("path_open: escapes are NOTCAPABLE, inside paths work", () => {
   });
 });
 
+Deno.test("path_open refuses FIFOs and sockets (a host open() could block forever)", () => {
+  const sb = makeSandbox();
+  const listener = Deno.listen({
+    transport: "unix",
+    path: `${sb.sandbox}/sock`,
+  });
+  let fifo: Deno.FsFile | undefined;
+  try {
+    const mk = new Deno.Command("mkfifo", { args: [`${sb.sandbox}/fifo`] })
+      .outputSync();
+    assert.ok(mk.success, "mkfifo (coreutils) failed");
+    // Hold both ends open (O_RDWR does not block on Linux), so that without
+    // the check the guest's open would succeed at once instead of hanging.
+    fifo = Deno.openSync(`${sb.sandbox}/fifo`, { read: true, write: true });
+    Deno.symlinkSync("fifo", `${sb.sandbox}/to_fifo`);
+    const d = direct({ preopens: sb.preopens });
+    assert.equal(open(d, 3, "fifo"), -Errno.NOTSUP);
+    assert.equal(open(d, 3, "fifo", 0, WRITE), -Errno.NOTSUP);
+    assert.equal(open(d, 3, "to_fifo"), -Errno.NOTSUP);
+    assert.equal(open(d, 3, "sock"), -Errno.NOTSUP);
+    assert.equal(open(d, 3, "fifo", 1, READ | WRITE), -Errno.NOTSUP); // O_CREAT
+    // stat still works, and reports the real file types.
+    const len = d.put(1000, "fifo");
+    assert.equal(d.fns.path_filestat_get(3, 1, 1000, len, 2000), Errno.SUCCESS);
+    assert.equal(d.view.getUint8(2000 + 16), 0); // unknown (no FIFO filetype)
+    Deno.writeTextFileSync(`${sb.sandbox}/plain`, "x");
+    assert.ok(open(d, 3, "plain") > 0);
+    d.wasi.close();
+  } finally {
+    fifo?.close();
+    listener.close();
+    sb.cleanup();
+  }
+});
+
 Deno.test("path_open: read-only preopen refuses create, trunc and write", () => {
   world((d) => {
     assert.equal(open(d, 4, "new", 1, READ | WRITE), -Errno.ROFS);
