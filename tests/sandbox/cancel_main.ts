@@ -27,6 +27,9 @@ const opts = {
   workerUrl: engine === "ref"
     ? new URL("./reference_worker.ts", import.meta.url)
     : undefined,
+  // generous, so `restarts: 0` proves the guest unwound by itself even on a
+  // loaded machine (a first throw out of optimized code can take a while)
+  cancelGraceMs: 10_000,
 };
 const job = { args: ["guest"], env: {} };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -108,6 +108,39 @@ Deno.test("cancel: a guest looping on a refused call times out; the process exit
   assertEquals([r.first, r.second, r.restarts], [TIMED_OUT, AGAIN, 0]);
 });
 
+// On Porta's engine the interrupt flag is polled on loop back-edges and calls:
+// guests that never call WASI stop too (the worker is reused, no restart).
+
+Deno.test("cancel: an endless (loop br 0) on Porta's engine is cancelled; the process exits", async () => {
+  const r = await exitsByItself("ENDLESS", "cancel");
+  assertEquals([r.first, r.second, r.restarts], [CANCELLED, AGAIN, 0]);
+});
+
+Deno.test("cancel: an endless (loop br 0) times out; the process exits", async () => {
+  const r = await exitsByItself("ENDLESS", "timeout");
+  assertEquals([r.first, r.second, r.restarts], [TIMED_OUT, AGAIN, 0]);
+});
+
+Deno.test("cancel: pool.close() interrupts an endless loop; the process exits", async () => {
+  const r = await exitsByItself("ENDLESS", "close");
+  assertEquals(r.first, CANCELLED);
+});
+
+Deno.test("cancel: wall.terminate() interrupts an endless loop; the process exits", async () => {
+  const r = await exitsByItself("ENDLESS", "terminate");
+  assertEquals(r.first, CANCELLED);
+});
+
+Deno.test("cancel: endless recursion (calls only, no loop) is cancelled; the process exits", async () => {
+  const r = await exitsByItself("FIB", "cancel");
+  assertEquals([r.first, r.second, r.restarts], [CANCELLED, AGAIN, 0]);
+});
+
+Deno.test("cancel: endless recursion times out; the process exits", async () => {
+  const r = await exitsByItself("FIB", "timeout");
+  assertEquals([r.first, r.second, r.restarts], [TIMED_OUT, AGAIN, 0]);
+});
+
 Deno.test("cancel: a worker that does not unwind is terminated and replaced after the grace period", async () => {
   const wall = await GuestWall.create(new Uint8Array(0), {
     grants: new Set(),

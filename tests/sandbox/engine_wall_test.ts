@@ -118,6 +118,7 @@ Deno.test("engine wall: concurrent endless guests time out in a pool", async () 
     grants: none,
     preopens: [],
     size: 2,
+    cancelGraceMs: 10_000,
   });
   try {
     const rs = await Promise.all([
@@ -128,6 +129,8 @@ Deno.test("engine wall: concurrent endless guests time out in a pool", async () 
       [null, "timeout after 150 ms"],
       [null, "timeout after 150 ms"],
     ]);
+    // the engine's interrupt flag unwound both guests: no worker was replaced
+    assertEquals(pool.restarts, 0);
   } finally {
     await pool.close();
   }
