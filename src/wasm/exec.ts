@@ -14,7 +14,15 @@
 import { RuntimeError, trap } from "./errors.ts";
 import * as O from "./ops.ts";
 import { type Ctx, FuncInst, type MemInst } from "./runtime.ts";
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, type ValType } from "./types.ts";
+import {
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  I32,
+  I64,
+  type ValType,
+} from "./types.ts";
 import { warmUp } from "./warmup.ts";
 import {
   ctz32,
@@ -79,7 +87,11 @@ export function refFromJS(t: ValType, v: unknown): unknown {
   if (t === EXTERNREF) return v;
   if (v === null) return null;
   const fi = funcInstOf(v);
-  if (!fi) throw new TypeError("funcref value must be null or an exported WebAssembly function");
+  if (!fi) {
+    throw new TypeError(
+      "funcref value must be null or an exported WebAssembly function",
+    );
+  }
   return fi;
 }
 
@@ -92,7 +104,9 @@ export function refToJS(t: ValType, v: unknown): unknown {
 /** JS API ToBigInt64: Numbers are a TypeError (as in the standard API). */
 export function toBigInt64(v: unknown): bigint {
   if (typeof v === "bigint") return BigInt.asIntN(64, v);
-  if (typeof v === "number") throw new TypeError(`cannot convert a Number to i64 (BigInt expected)`);
+  if (typeof v === "number") {
+    throw new TypeError(`cannot convert a Number to i64 (BigInt expected)`);
+  }
   return BigInt.asIntN(64, BigInt(v as string));
 }
 
@@ -154,7 +168,11 @@ export function invokeRawSlots(f: FuncInst, args: RawSlot[]): RawSlot[] {
     callFromHost(f);
     const out: RawSlot[] = [];
     for (let k = 0; k < f.type.results.length; k++) {
-      out.push({ lo: I[base + 2 * k], hi: I[base + 2 * k + 1], ref: R[(base >> 1) + k] });
+      out.push({
+        lo: I[base + 2 * k],
+        hi: I[base + 2 * k + 1],
+        ref: R[(base >> 1) + k],
+      });
     }
     return out;
   } finally {
@@ -172,9 +190,13 @@ export function invokeJS(f: FuncInst, args: unknown[]): unknown {
     return f.host(...a);
   }
   const base = SP;
-  if (base + 2 * t.params.length + 64 > STACK_LIMIT) trap("call stack exhausted");
+  if (base + 2 * t.params.length + 64 > STACK_LIMIT) {
+    trap("call stack exhausted");
+  }
   try {
-    for (let k = 0; k < t.params.length; k++) writeJS(t.params[k], args[k], base + 2 * k);
+    for (let k = 0; k < t.params.length; k++) {
+      writeJS(t.params[k], args[k], base + 2 * k);
+    }
     SP = base + 2 * t.params.length;
     callFromHost(f);
     const nr = t.results.length;
@@ -190,7 +212,9 @@ export function invokeJS(f: FuncInst, args: unknown[]): unknown {
 
 function callFromHost(f: FuncInst): void {
   warmUp(warmCall);
-  if (NEST >= MAX_NEST) trap("call stack exhausted: too many nested host calls");
+  if (NEST >= MAX_NEST) {
+    trap("call stack exhausted: too many nested host calls");
+  }
   const baseDepth = DEPTH;
   NEST++;
   try {
@@ -199,12 +223,16 @@ function callFromHost(f: FuncInst): void {
       return;
     }
     const intr = f.ctx!.interrupt;
-    if (intr !== null && Atomics.load(intr, 0) !== 0) throw new RuntimeError("interrupted");
+    if (intr !== null && Atomics.load(intr, 0) !== 0) {
+      throw new RuntimeError("interrupted");
+    }
     // run() returns false at the end of each fuel slice (2^17 instructions): poll the interrupt
     // flag and re-enter, which also picks up newer optimized code for the dispatch loop
     if (!run(f, baseDepth)) {
       for (;;) {
-        if (intr !== null && Atomics.load(intr, 0) !== 0) throw new RuntimeError("interrupted");
+        if (intr !== null && Atomics.load(intr, 0) !== 0) {
+          throw new RuntimeError("interrupted");
+        }
         if (run(f, baseDepth, true)) break;
       }
     }
@@ -233,11 +261,18 @@ function callHost(f: FuncInst, sp: number): number {
   if (base + 2 * nr > STACK_LIMIT) trap("call stack exhausted");
   if (nr === 1) writeJS(t.results[0], ret, base);
   else if (nr > 1) {
-    if (ret === null || typeof ret !== "object" || !(Symbol.iterator in (ret as object))) {
+    if (
+      ret === null || typeof ret !== "object" ||
+      !(Symbol.iterator in (ret as object))
+    ) {
       throw new TypeError("multi-value host function must return an iterable");
     }
     const vs = Array.from(ret as Iterable<unknown>);
-    if (vs.length !== nr) throw new TypeError("multi-value host function returned the wrong number of values");
+    if (vs.length !== nr) {
+      throw new TypeError(
+        "multi-value host function returned the wrong number of values",
+      );
+    }
     for (let k = 0; k < nr; k++) writeJS(t.results[k], vs[k], base + 2 * k);
   }
   return base + 2 * nr;
@@ -251,7 +286,9 @@ export function stepsOf(ctx: Ctx): number {
 function fuelTrap(ctx: Ctx): never {
   ctx.fuel = 0;
   throw new RuntimeError(
-    `fuel exhausted: step limit of ${ctx.fuelLimit ?? ctx.fuelStart} instructions reached`,
+    `fuel exhausted: step limit of ${
+      ctx.fuelLimit ?? ctx.fuelStart
+    } instructions reached`,
   );
 }
 
@@ -372,7 +409,9 @@ function truncU32(x: number): number {
 }
 function truncS64(x: number): number {
   if (x !== x) trap("invalid conversion to integer");
-  if (!(x >= -9223372036854775808 && x < 9223372036854775808)) trap("integer overflow");
+  if (!(x >= -9223372036854775808 && x < 9223372036854775808)) {
+    trap("integer overflow");
+  }
   const t = Math.trunc(x);
   const hi = Math.floor(t / 4294967296);
   R64.hi = hi | 0;
@@ -448,7 +487,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
   let sp = fp + 2 * cf.nlocals;
   if (sp + 2 * cf.maxHeight > STACK_LIMIT) trap("call stack exhausted");
   for (let k = SP; k < sp; k++) i32[k] = 0;
-  for (let k = 0; k < cf.refLocals.length; k++) rf[(fp + cf.refLocals[k]) >> 1] = null;
+  for (let k = 0; k < cf.refLocals.length; k++) {
+    rf[(fp + cf.refLocals[k]) >> 1] = null;
+  }
   let pc = 0;
   let depth = DEPTH;
   // fuel is split into a Smi-range counter (fast) and a reserve; total = fuel + reserve
@@ -514,7 +555,11 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           n = code[pc + 2];
           const src = sp - 2 * n;
           for (let k = 0; k < 2 * n; k++) i32[dst + k] = i32[src + k];
-          if (op === O.BR_R) for (let k = 0; k < n; k++) rf[(dst >> 1) + k] = rf[(src >> 1) + k];
+          if (op === O.BR_R) {
+            for (let k = 0; k < n; k++) {
+              rf[(dst >> 1) + k] = rf[(src >> 1) + k];
+            }
+          }
           sp = dst + 2 * n;
           pc = target;
           break;
@@ -532,7 +577,11 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             n = code[pc + 2];
             const src = sp - 2 * n;
             for (let k = 0; k < 2 * n; k++) i32[dst + k] = i32[src + k];
-            if (code[pc + 3]) for (let k = 0; k < n; k++) rf[(dst >> 1) + k] = rf[(src >> 1) + k];
+            if (code[pc + 3]) {
+              for (let k = 0; k < n; k++) {
+                rf[(dst >> 1) + k] = rf[(src >> 1) + k];
+              }
+            }
             sp = dst + 2 * n;
             pc = target;
           } else pc += 4;
@@ -554,7 +603,11 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             const src = sp - 2 * cnt;
             if (dst !== src) {
               for (let k = 0; k < 2 * cnt; k++) i32[dst + k] = i32[src + k];
-              if (code[pc + 1]) for (let k = 0; k < cnt; k++) rf[(dst >> 1) + k] = rf[(src >> 1) + k];
+              if (code[pc + 1]) {
+                for (let k = 0; k < cnt; k++) {
+                  rf[(dst >> 1) + k] = rf[(src >> 1) + k];
+                }
+              }
             }
             sp = dst + 2 * cnt;
           }
@@ -566,7 +619,11 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           const src = sp - 2 * n;
           if (src !== fp) {
             for (let k = 0; k < 2 * n; k++) i32[fp + k] = i32[src + k];
-            if (code[pc + 1]) for (let k = 0; k < n; k++) rf[(fp >> 1) + k] = rf[(src >> 1) + k];
+            if (code[pc + 1]) {
+              for (let k = 0; k < n; k++) {
+                rf[(fp >> 1) + k] = rf[(src >> 1) + k];
+              }
+            }
           }
           sp = fp + 2 * n;
           if (depth === baseDepth) {
@@ -605,7 +662,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             if (i >= tab.elems.length) trap("undefined element");
             const e = tab.elems[i] as FuncInst | null;
             if (e === null) trap("uninitialized element");
-            if (e.typeId !== ctx.typeIds[ti]) trap("indirect call type mismatch");
+            if (e.typeId !== ctx.typeIds[ti]) {
+              trap("indirect call type mismatch");
+            }
             callee = e;
           }
           const tail = op === O.RETURN_CALL || op === O.RETURN_CALL_INDIRECT;
@@ -627,7 +686,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
               const src = sp - 2 * n;
               if (src !== fp) {
                 for (let k = 0; k < 2 * n; k++) i32[fp + k] = i32[src + k];
-                for (let k = 0; k < n; k++) rf[(fp >> 1) + k] = rf[(src >> 1) + k];
+                for (let k = 0; k < n; k++) {
+                  rf[(fp >> 1) + k] = rf[(src >> 1) + k];
+                }
               }
               sp = fp + 2 * n;
               if (depth === baseDepth) {
@@ -658,7 +719,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             const src = sp - np2;
             if (src !== fp) {
               for (let k = 0; k < np2; k++) i32[fp + k] = i32[src + k];
-              for (let k = 0; k < ncf.nparams; k++) rf[(fp >> 1) + k] = rf[(src >> 1) + k];
+              for (let k = 0; k < ncf.nparams; k++) {
+                rf[(fp >> 1) + k] = rf[(src >> 1) + k];
+              }
             }
             sp = fp + np2;
           } else {
@@ -672,7 +735,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             fp = sp - 2 * ncf.nparams;
           }
           const nsp = fp + 2 * ncf.nlocals;
-          if (nsp + 2 * ncf.maxHeight > STACK_LIMIT) trap("call stack exhausted");
+          if (nsp + 2 * ncf.maxHeight > STACK_LIMIT) {
+            trap("call stack exhausted");
+          }
           for (let k = sp; k < nsp; k++) i32[k] = 0;
           sp = nsp;
           const rl = ncf.refLocals;
@@ -681,7 +746,10 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           code = ncf.code;
           pc = ncf.entryPc;
           if (ncf.entryFuel !== 0 && (fuel -= ncf.entryFuel) < 0) {
-            if (entryCtx.interrupt !== null && Atomics.load(entryCtx.interrupt, 0) !== 0) {
+            if (
+              entryCtx.interrupt !== null &&
+              Atomics.load(entryCtx.interrupt, 0) !== 0
+            ) {
               fuel += ncf.entryFuel;
               throw new RuntimeError("interrupted");
             }
@@ -933,11 +1001,15 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x51:
           sp -= 2;
-          i32[sp - 2] = i32[sp - 2] === i32[sp] && i32[sp - 1] === i32[sp + 1] ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] === i32[sp] && i32[sp - 1] === i32[sp + 1]
+            ? 1
+            : 0;
           break;
         case 0x52:
           sp -= 2;
-          i32[sp - 2] = i32[sp - 2] !== i32[sp] || i32[sp - 1] !== i32[sp + 1] ? 1 : 0;
+          i32[sp - 2] = i32[sp - 2] !== i32[sp] || i32[sp - 1] !== i32[sp + 1]
+            ? 1
+            : 0;
           break;
         case 0x53: // lt_s
         case 0x54: // lt_u
@@ -958,7 +1030,15 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             cmp = al < bl ? -1 : al > bl ? 1 : 0;
           }
           const k = (op - 0x53) >> 1; // 0 lt, 1 gt, 2 le, 3 ge
-          i32[sp - 2] = (k === 0 ? cmp < 0 : k === 1 ? cmp > 0 : k === 2 ? cmp <= 0 : cmp >= 0) ? 1 : 0;
+          i32[sp - 2] = (k === 0
+              ? cmp < 0
+              : k === 1
+              ? cmp > 0
+              : k === 2
+              ? cmp <= 0
+              : cmp >= 0)
+            ? 1
+            : 0;
           break;
         }
         // ---- f32 compare ----
@@ -1037,26 +1117,36 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           sp -= 2;
           b = i32[sp];
           a = i32[sp - 2];
-          if (b === 0) trap("integer divide by zero");
-          if (a === -2147483648 && b === -1) trap("integer overflow");
+          if (b === 0) {
+            trap("integer divide by zero");
+          }
+          if (a === -2147483648 && b === -1) {
+            trap("integer overflow");
+          }
           i32[sp - 2] = (a / b) | 0;
           break;
         case 0x6e:
           sp -= 2;
           b = i32[sp] >>> 0;
-          if (b === 0) trap("integer divide by zero");
+          if (b === 0) {
+            trap("integer divide by zero");
+          }
           i32[sp - 2] = ((i32[sp - 2] >>> 0) / b) | 0;
           break;
         case 0x6f:
           sp -= 2;
           b = i32[sp];
-          if (b === 0) trap("integer divide by zero");
+          if (b === 0) {
+            trap("integer divide by zero");
+          }
           i32[sp - 2] = b === -1 ? 0 : (i32[sp - 2] % b) | 0;
           break;
         case 0x70:
           sp -= 2;
           b = i32[sp] >>> 0;
-          if (b === 0) trap("integer divide by zero");
+          if (b === 0) {
+            trap("integer divide by zero");
+          }
           i32[sp - 2] = ((i32[sp - 2] >>> 0) % b) | 0;
           break;
         case 0x71:
@@ -1099,7 +1189,8 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
         case 0x7c:
           sp -= 2;
           x = (i32[sp - 2] >>> 0) + (i32[sp] >>> 0);
-          i32[sp - 1] = (i32[sp - 1] + i32[sp + 1] + (x > 4294967295 ? 1 : 0)) | 0;
+          i32[sp - 1] = (i32[sp - 1] + i32[sp + 1] + (x > 4294967295 ? 1 : 0)) |
+            0;
           i32[sp - 2] = x | 0;
           break;
         case 0x7d:
@@ -1185,7 +1276,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x9f:
           f64[(sp - 2) >> 1] = y = Math.sqrt(f64[(sp - 2) >> 1]);
-          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          if (y !== y) {
+            i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+          }
           break;
         case 0xa0:
           sp -= 2;
@@ -1458,158 +1551,189 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x180: // i32.eq + br_if
           sp -= 4;
-          if (i32[sp] === i32[sp + 2]) pc = code[pc];
-          else pc++;
+          if (i32[sp] === i32[sp + 2]) {
+            pc = code[pc];
+          } else pc++;
           break;
         case 0x190: // i32.eq L + br_if
           sp -= 2;
-          if (i32[sp] === i32[fp + code[pc]]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] === i32[fp + code[pc]]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x1a0: // i32.eq K + br_if
           sp -= 2;
-          if (i32[sp] === code[pc]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] === code[pc]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x181: // i32.ne + br_if
           sp -= 4;
-          if (i32[sp] !== i32[sp + 2]) pc = code[pc];
-          else pc++;
+          if (i32[sp] !== i32[sp + 2]) {
+            pc = code[pc];
+          } else pc++;
           break;
         case 0x191: // i32.ne L + br_if
           sp -= 2;
-          if (i32[sp] !== i32[fp + code[pc]]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] !== i32[fp + code[pc]]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x1a1: // i32.ne K + br_if
           sp -= 2;
-          if (i32[sp] !== code[pc]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] !== code[pc]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x182: // i32.lt_s + br_if
           sp -= 4;
-          if (i32[sp] < i32[sp + 2]) pc = code[pc];
-          else pc++;
+          if (i32[sp] < i32[sp + 2]) {
+            pc = code[pc];
+          } else pc++;
           break;
         case 0x192: // i32.lt_s L + br_if
           sp -= 2;
-          if (i32[sp] < i32[fp + code[pc]]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] < i32[fp + code[pc]]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x1a2: // i32.lt_s K + br_if
           sp -= 2;
-          if (i32[sp] < code[pc]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] < code[pc]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x183: // i32.lt_u + br_if
           sp -= 4;
-          if ((i32[sp] >>> 0) < (i32[sp + 2] >>> 0)) pc = code[pc];
-          else pc++;
+          if ((i32[sp] >>> 0) < (i32[sp + 2] >>> 0)) {
+            pc = code[pc];
+          } else pc++;
           break;
         case 0x193: // i32.lt_u L + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) < (i32[fp + code[pc]] >>> 0)) pc = code[pc + 1];
-          else pc += 2;
+          if ((i32[sp] >>> 0) < (i32[fp + code[pc]] >>> 0)) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x1a3: // i32.lt_u K + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) < (code[pc] >>> 0)) pc = code[pc + 1];
-          else pc += 2;
+          if ((i32[sp] >>> 0) < (code[pc] >>> 0)) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x184: // i32.gt_s + br_if
           sp -= 4;
-          if (i32[sp] > i32[sp + 2]) pc = code[pc];
-          else pc++;
+          if (i32[sp] > i32[sp + 2]) {
+            pc = code[pc];
+          } else pc++;
           break;
         case 0x194: // i32.gt_s L + br_if
           sp -= 2;
-          if (i32[sp] > i32[fp + code[pc]]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] > i32[fp + code[pc]]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x1a4: // i32.gt_s K + br_if
           sp -= 2;
-          if (i32[sp] > code[pc]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] > code[pc]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x185: // i32.gt_u + br_if
           sp -= 4;
-          if ((i32[sp] >>> 0) > (i32[sp + 2] >>> 0)) pc = code[pc];
-          else pc++;
+          if ((i32[sp] >>> 0) > (i32[sp + 2] >>> 0)) {
+            pc = code[pc];
+          } else pc++;
           break;
         case 0x195: // i32.gt_u L + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) > (i32[fp + code[pc]] >>> 0)) pc = code[pc + 1];
-          else pc += 2;
+          if ((i32[sp] >>> 0) > (i32[fp + code[pc]] >>> 0)) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x1a5: // i32.gt_u K + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) > (code[pc] >>> 0)) pc = code[pc + 1];
-          else pc += 2;
+          if ((i32[sp] >>> 0) > (code[pc] >>> 0)) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x186: // i32.le_s + br_if
           sp -= 4;
-          if (i32[sp] <= i32[sp + 2]) pc = code[pc];
-          else pc++;
+          if (i32[sp] <= i32[sp + 2]) {
+            pc = code[pc];
+          } else pc++;
           break;
         case 0x196: // i32.le_s L + br_if
           sp -= 2;
-          if (i32[sp] <= i32[fp + code[pc]]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] <= i32[fp + code[pc]]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x1a6: // i32.le_s K + br_if
           sp -= 2;
-          if (i32[sp] <= code[pc]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] <= code[pc]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x187: // i32.le_u + br_if
           sp -= 4;
-          if ((i32[sp] >>> 0) <= (i32[sp + 2] >>> 0)) pc = code[pc];
-          else pc++;
+          if ((i32[sp] >>> 0) <= (i32[sp + 2] >>> 0)) {
+            pc = code[pc];
+          } else pc++;
           break;
         case 0x197: // i32.le_u L + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) <= (i32[fp + code[pc]] >>> 0)) pc = code[pc + 1];
-          else pc += 2;
+          if ((i32[sp] >>> 0) <= (i32[fp + code[pc]] >>> 0)) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x1a7: // i32.le_u K + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) <= (code[pc] >>> 0)) pc = code[pc + 1];
-          else pc += 2;
+          if ((i32[sp] >>> 0) <= (code[pc] >>> 0)) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x188: // i32.ge_s + br_if
           sp -= 4;
-          if (i32[sp] >= i32[sp + 2]) pc = code[pc];
-          else pc++;
+          if (i32[sp] >= i32[sp + 2]) {
+            pc = code[pc];
+          } else pc++;
           break;
         case 0x198: // i32.ge_s L + br_if
           sp -= 2;
-          if (i32[sp] >= i32[fp + code[pc]]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] >= i32[fp + code[pc]]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x1a8: // i32.ge_s K + br_if
           sp -= 2;
-          if (i32[sp] >= code[pc]) pc = code[pc + 1];
-          else pc += 2;
+          if (i32[sp] >= code[pc]) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x189: // i32.ge_u + br_if
           sp -= 4;
-          if ((i32[sp] >>> 0) >= (i32[sp + 2] >>> 0)) pc = code[pc];
-          else pc++;
+          if ((i32[sp] >>> 0) >= (i32[sp + 2] >>> 0)) {
+            pc = code[pc];
+          } else pc++;
           break;
         case 0x199: // i32.ge_u L + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) >= (i32[fp + code[pc]] >>> 0)) pc = code[pc + 1];
-          else pc += 2;
+          if ((i32[sp] >>> 0) >= (i32[fp + code[pc]] >>> 0)) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x1a9: // i32.ge_u K + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) >= (code[pc] >>> 0)) pc = code[pc + 1];
-          else pc += 2;
+          if ((i32[sp] >>> 0) >= (code[pc] >>> 0)) {
+            pc = code[pc + 1];
+          } else pc += 2;
           break;
         case 0x18a: // i32.eqz + br_if
           sp -= 2;
-          if (i32[sp] === 0) pc = code[pc];
-          else pc++;
+          if (i32[sp] === 0) {
+            pc = code[pc];
+          } else pc++;
           break;
 
         case 0x1b0: // GET2_32
@@ -1631,7 +1755,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
         case 0x1b3: // LG_LOAD32
           a = (i32[fp + code[pc]] >>> 0) + (code[pc + 1] >>> 0);
           pc += 2;
-          if (a + 4 > memLen) oobMem();
+          if (a + 4 > memLen) {
+            oobMem();
+          }
           i32[sp] = dv.getInt32(a, true);
           sp += 2;
           break;
@@ -2159,84 +2285,104 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           sp += 2;
           break;
         case 0x220: // i32.eq LK + br_if
-          if (i32[fp + code[pc]] === code[pc + 1]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] === code[pc + 1]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x230: // i32.eq LL + br_if
-          if (i32[fp + code[pc]] === i32[fp + code[pc + 1]]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] === i32[fp + code[pc + 1]]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x221: // i32.ne LK + br_if
-          if (i32[fp + code[pc]] !== code[pc + 1]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] !== code[pc + 1]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x231: // i32.ne LL + br_if
-          if (i32[fp + code[pc]] !== i32[fp + code[pc + 1]]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] !== i32[fp + code[pc + 1]]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x222: // i32.lt_s LK + br_if
-          if (i32[fp + code[pc]] < code[pc + 1]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] < code[pc + 1]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x232: // i32.lt_s LL + br_if
-          if (i32[fp + code[pc]] < i32[fp + code[pc + 1]]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] < i32[fp + code[pc + 1]]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x223: // i32.lt_u LK + br_if
-          if ((i32[fp + code[pc]] >>> 0) < (code[pc + 1] >>> 0)) pc = code[pc + 2];
-          else pc += 3;
+          if ((i32[fp + code[pc]] >>> 0) < (code[pc + 1] >>> 0)) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x233: // i32.lt_u LL + br_if
-          if ((i32[fp + code[pc]] >>> 0) < (i32[fp + code[pc + 1]] >>> 0)) pc = code[pc + 2];
-          else pc += 3;
+          if ((i32[fp + code[pc]] >>> 0) < (i32[fp + code[pc + 1]] >>> 0)) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x224: // i32.gt_s LK + br_if
-          if (i32[fp + code[pc]] > code[pc + 1]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] > code[pc + 1]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x234: // i32.gt_s LL + br_if
-          if (i32[fp + code[pc]] > i32[fp + code[pc + 1]]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] > i32[fp + code[pc + 1]]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x225: // i32.gt_u LK + br_if
-          if ((i32[fp + code[pc]] >>> 0) > (code[pc + 1] >>> 0)) pc = code[pc + 2];
-          else pc += 3;
+          if ((i32[fp + code[pc]] >>> 0) > (code[pc + 1] >>> 0)) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x235: // i32.gt_u LL + br_if
-          if ((i32[fp + code[pc]] >>> 0) > (i32[fp + code[pc + 1]] >>> 0)) pc = code[pc + 2];
-          else pc += 3;
+          if ((i32[fp + code[pc]] >>> 0) > (i32[fp + code[pc + 1]] >>> 0)) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x226: // i32.le_s LK + br_if
-          if (i32[fp + code[pc]] <= code[pc + 1]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] <= code[pc + 1]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x236: // i32.le_s LL + br_if
-          if (i32[fp + code[pc]] <= i32[fp + code[pc + 1]]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] <= i32[fp + code[pc + 1]]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x227: // i32.le_u LK + br_if
-          if ((i32[fp + code[pc]] >>> 0) <= (code[pc + 1] >>> 0)) pc = code[pc + 2];
-          else pc += 3;
+          if ((i32[fp + code[pc]] >>> 0) <= (code[pc + 1] >>> 0)) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x237: // i32.le_u LL + br_if
-          if ((i32[fp + code[pc]] >>> 0) <= (i32[fp + code[pc + 1]] >>> 0)) pc = code[pc + 2];
-          else pc += 3;
+          if ((i32[fp + code[pc]] >>> 0) <= (i32[fp + code[pc + 1]] >>> 0)) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x228: // i32.ge_s LK + br_if
-          if (i32[fp + code[pc]] >= code[pc + 1]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] >= code[pc + 1]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x238: // i32.ge_s LL + br_if
-          if (i32[fp + code[pc]] >= i32[fp + code[pc + 1]]) pc = code[pc + 2];
-          else pc += 3;
+          if (i32[fp + code[pc]] >= i32[fp + code[pc + 1]]) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x229: // i32.ge_u LK + br_if
-          if ((i32[fp + code[pc]] >>> 0) >= (code[pc + 1] >>> 0)) pc = code[pc + 2];
-          else pc += 3;
+          if ((i32[fp + code[pc]] >>> 0) >= (code[pc + 1] >>> 0)) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
         case 0x239: // i32.ge_u LL + br_if
-          if ((i32[fp + code[pc]] >>> 0) >= (i32[fp + code[pc + 1]] >>> 0)) pc = code[pc + 2];
-          else pc += 3;
+          if ((i32[fp + code[pc]] >>> 0) >= (i32[fp + code[pc + 1]] >>> 0)) {
+            pc = code[pc + 2];
+          } else pc += 3;
           break;
 
         // ---- references and tables ----
@@ -2255,12 +2401,11 @@ function warmCall(f: FuncInst): void {
   const base = SP;
   try {
     const d0 = DEPTH;
-    if (!run(f, d0)) while (!run(f, d0, true));
+    if (!run(f, d0)) { while (!run(f, d0, true)); }
   } finally {
     SP = base;
   }
 }
-
 
 /** pc after the last rareOp call. */
 let RARE_PC = 0;
@@ -2269,327 +2414,337 @@ let RARE_PC = 0;
  * Rarely executed opcodes, kept out of run() so the hot dispatch loop stays small (faster to
  * optimize). Returns the new sp; the new pc is left in RARE_PC.
  */
-function rareOp(op: number, code: Int32Array, pc: number, sp: number, fp: number, ctx: Ctx): number {
+function rareOp(
+  op: number,
+  code: Int32Array,
+  pc: number,
+  sp: number,
+  fp: number,
+  ctx: Ctx,
+): number {
   const i32 = I, f32 = Fs, f64 = F, rf = R;
   const funcs = ctx.funcs, globals = ctx.globals;
   let a = 0, b = 0, c = 0, n = 0, x = 0, y = 0;
   switch (op) {
-        case 0x0: // UNREACHABLE
-          trap("unreachable");
-          break;
-        case 0x10f: // SELECT_R
-          sp -= 4;
-          if (i32[sp + 2] === 0) rf[(sp - 2) >> 1] = rf[sp >> 1];
-          break;
-        case 0x112: // LOCAL_GET_R
-          rf[sp >> 1] = rf[(fp + code[pc++]) >> 1];
-          sp += 2;
-          break;
-        case 0x115: // LOCAL_SET_R
-          sp -= 2;
-          rf[(fp + code[pc++]) >> 1] = rf[sp >> 1];
-          break;
-        case 0x118: // LOCAL_TEE_R
-          rf[(fp + code[pc++]) >> 1] = rf[(sp - 2) >> 1];
-          break;
-        case 0x11b: // GLOBAL_GET_R
-          rf[sp >> 1] = globals[code[pc++]].ref;
-          sp += 2;
-          break;
-        case 0x11c: // GLOBAL_SET_R
-          sp -= 2;
-          globals[code[pc++]].ref = rf[sp >> 1];
-          break;
-        case 0x11f: // MEM_N
-          sp = memN(code[pc], code[pc + 1] >>> 0, ctx.mems[code[pc + 2]], sp);
-          pc += 3;
-          break;
-        case 0x79:
-          x = i32[sp - 1];
-          i32[sp - 2] = x !== 0 ? Math.clz32(x) : 32 + Math.clz32(i32[sp - 2]);
-          i32[sp - 1] = 0;
-          break;
-        case 0x7a:
-          x = i32[sp - 2];
-          i32[sp - 2] = x !== 0 ? ctz32(x) : 32 + ctz32(i32[sp - 1]);
-          i32[sp - 1] = 0;
-          break;
-        case 0x7b:
-          i32[sp - 2] = popcnt32(i32[sp - 2]) + popcnt32(i32[sp - 1]);
-          i32[sp - 1] = 0;
-          break;
-        case 0x7f:
-          sp -= 2;
-          i32[sp - 2] = divS64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0x80:
-          sp -= 2;
-          i32[sp - 2] = divU64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0x81:
-          sp -= 2;
-          i32[sp - 2] = remS64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0x82:
-          sp -= 2;
-          i32[sp - 2] = remU64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0x8d:
-          f32[sp - 2] = Math.ceil(f32[sp - 2]);
-          break;
-        case 0x8e:
-          f32[sp - 2] = Math.floor(f32[sp - 2]);
-          break;
-        case 0x8f:
-          f32[sp - 2] = Math.trunc(f32[sp - 2]);
-          break;
-        case 0x90:
-          f32[sp - 2] = nearest(f32[sp - 2]);
-          break;
-        case 0x91:
-          f32[sp - 2] = Math.sqrt(f32[sp - 2]);
-          break;
-        case 0x96:
-          sp -= 2;
-          y = Math.min(f32[sp - 2], f32[sp]);
-          // optimized Math.min may yield a non-canonical NaN: write the canonical one (spec fmin/fmax)
-          if (y !== y) i32[sp - 2] = -4194304; // 0xffc00000, as V8 and x86 produce
-          else f32[sp - 2] = y;
-          break;
-        case 0x97:
-          sp -= 2;
-          y = Math.max(f32[sp - 2], f32[sp]);
-          // optimized Math.max may yield a non-canonical NaN: write the canonical one (spec fmin/fmax)
-          if (y !== y) i32[sp - 2] = -4194304; // 0xffc00000, as V8 and x86 produce
-          else f32[sp - 2] = y;
-          break;
-        case 0x98:
-          sp -= 2;
-          i32[sp - 2] = (i32[sp - 2] & 0x7fffffff) | (i32[sp] & -2147483648);
-          break;
-        case 0x9b:
-          f64[(sp - 2) >> 1] = y = Math.ceil(f64[(sp - 2) >> 1]);
-          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
-          break;
-        case 0x9c:
-          f64[(sp - 2) >> 1] = y = Math.floor(f64[(sp - 2) >> 1]);
-          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
-          break;
-        case 0x9d:
-          f64[(sp - 2) >> 1] = y = Math.trunc(f64[(sp - 2) >> 1]);
-          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
-          break;
-        case 0x9e:
-          f64[(sp - 2) >> 1] = y = nearest(f64[(sp - 2) >> 1]);
-          if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
-          break;
-        case 0xa4:
-          sp -= 2;
-          y = Math.min(f64[(sp - 2) >> 1], f64[sp >> 1]);
-          if (y !== y) {
-            i32[sp - 2] = 0;
-            i32[sp - 1] = -524288; // 0xfff80000
-          } else f64[(sp - 2) >> 1] = y;
-          break;
-        case 0xa5:
-          sp -= 2;
-          y = Math.max(f64[(sp - 2) >> 1], f64[sp >> 1]);
-          if (y !== y) {
-            i32[sp - 2] = 0;
-            i32[sp - 1] = -524288; // 0xfff80000
-          } else f64[(sp - 2) >> 1] = y;
-          break;
-        case 0xa6:
-          sp -= 2;
-          i32[sp - 1] = (i32[sp - 1] & 0x7fffffff) | (i32[sp + 1] & -2147483648);
-          break;
-        case 0xa8:
-          i32[sp - 2] = truncS32(f32[sp - 2]);
-          break;
-        case 0xa9:
-          i32[sp - 2] = truncU32(f32[sp - 2]);
-          break;
-        case 0xab:
-          i32[sp - 2] = truncU32(f64[(sp - 2) >> 1]);
-          break;
-        case 0xae:
-          i32[sp - 2] = truncS64(f32[sp - 2]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xaf:
-          i32[sp - 2] = truncU64(f32[sp - 2]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xb0:
-          i32[sp - 2] = truncS64(f64[(sp - 2) >> 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xb1:
-          i32[sp - 2] = truncU64(f64[(sp - 2) >> 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xb3:
-          f32[sp - 2] = i32[sp - 2] >>> 0;
-          break;
-        case 0xb4:
-          f32[sp - 2] = s64ToF32(i32[sp - 2], i32[sp - 1]);
-          break;
-        case 0xb5:
-          f32[sp - 2] = u64ToF32(i32[sp - 2], i32[sp - 1]);
-          break;
-        case 0xb6:
-          y = f64[(sp - 2) >> 1];
-          f32[sp - 2] = y;
-          break;
-        case 0xb9:
-          f64[(sp - 2) >> 1] = i32[sp - 1] * 4294967296 + (i32[sp - 2] >>> 0);
-          break;
-        case 0xba:
-          f64[(sp - 2) >> 1] = (i32[sp - 1] >>> 0) * 4294967296 + (i32[sp - 2] >>> 0);
-          break;
-        case 0xe0: // SAT_BASE + 0
-          i32[sp - 2] = satS32(f32[sp - 2]);
-          break;
-        case 0xe1: // SAT_BASE + 1
-          i32[sp - 2] = satU32(f32[sp - 2]);
-          break;
-        case 0xe2: // SAT_BASE + 2
-          i32[sp - 2] = satS32(f64[(sp - 2) >> 1]);
-          break;
-        case 0xe3: // SAT_BASE + 3
-          i32[sp - 2] = satU32(f64[(sp - 2) >> 1]);
-          break;
-        case 0xe4: // SAT_BASE + 4
-          i32[sp - 2] = satS64(f32[sp - 2]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xe5: // SAT_BASE + 5
-          i32[sp - 2] = satU64(f32[sp - 2]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xe6: // SAT_BASE + 6
-          i32[sp - 2] = satS64(f64[(sp - 2) >> 1]);
-          i32[sp - 1] = R64.hi;
-          break;
-        case 0xe7: // SAT_BASE + 7
-          i32[sp - 2] = satU64(f64[(sp - 2) >> 1]);
-          i32[sp - 1] = R64.hi;
-          break;
+    case 0x0: // UNREACHABLE
+      trap("unreachable");
+      break;
+    case 0x10f: // SELECT_R
+      sp -= 4;
+      if (i32[sp + 2] === 0) rf[(sp - 2) >> 1] = rf[sp >> 1];
+      break;
+    case 0x112: // LOCAL_GET_R
+      rf[sp >> 1] = rf[(fp + code[pc++]) >> 1];
+      sp += 2;
+      break;
+    case 0x115: // LOCAL_SET_R
+      sp -= 2;
+      rf[(fp + code[pc++]) >> 1] = rf[sp >> 1];
+      break;
+    case 0x118: // LOCAL_TEE_R
+      rf[(fp + code[pc++]) >> 1] = rf[(sp - 2) >> 1];
+      break;
+    case 0x11b: // GLOBAL_GET_R
+      rf[sp >> 1] = globals[code[pc++]].ref;
+      sp += 2;
+      break;
+    case 0x11c: // GLOBAL_SET_R
+      sp -= 2;
+      globals[code[pc++]].ref = rf[sp >> 1];
+      break;
+    case 0x11f: // MEM_N
+      sp = memN(code[pc], code[pc + 1] >>> 0, ctx.mems[code[pc + 2]], sp);
+      pc += 3;
+      break;
+    case 0x79:
+      x = i32[sp - 1];
+      i32[sp - 2] = x !== 0 ? Math.clz32(x) : 32 + Math.clz32(i32[sp - 2]);
+      i32[sp - 1] = 0;
+      break;
+    case 0x7a:
+      x = i32[sp - 2];
+      i32[sp - 2] = x !== 0 ? ctz32(x) : 32 + ctz32(i32[sp - 1]);
+      i32[sp - 1] = 0;
+      break;
+    case 0x7b:
+      i32[sp - 2] = popcnt32(i32[sp - 2]) + popcnt32(i32[sp - 1]);
+      i32[sp - 1] = 0;
+      break;
+    case 0x7f:
+      sp -= 2;
+      i32[sp - 2] = divS64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0x80:
+      sp -= 2;
+      i32[sp - 2] = divU64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0x81:
+      sp -= 2;
+      i32[sp - 2] = remS64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0x82:
+      sp -= 2;
+      i32[sp - 2] = remU64(i32[sp - 2], i32[sp - 1], i32[sp], i32[sp + 1]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0x8d:
+      f32[sp - 2] = Math.ceil(f32[sp - 2]);
+      break;
+    case 0x8e:
+      f32[sp - 2] = Math.floor(f32[sp - 2]);
+      break;
+    case 0x8f:
+      f32[sp - 2] = Math.trunc(f32[sp - 2]);
+      break;
+    case 0x90:
+      f32[sp - 2] = nearest(f32[sp - 2]);
+      break;
+    case 0x91:
+      f32[sp - 2] = Math.sqrt(f32[sp - 2]);
+      break;
+    case 0x96:
+      sp -= 2;
+      y = Math.min(f32[sp - 2], f32[sp]);
+      // optimized Math.min may yield a non-canonical NaN: write the canonical one (spec fmin/fmax)
+      if (y !== y) i32[sp - 2] = -4194304; // 0xffc00000, as V8 and x86 produce
+      else f32[sp - 2] = y;
+      break;
+    case 0x97:
+      sp -= 2;
+      y = Math.max(f32[sp - 2], f32[sp]);
+      // optimized Math.max may yield a non-canonical NaN: write the canonical one (spec fmin/fmax)
+      if (y !== y) i32[sp - 2] = -4194304; // 0xffc00000, as V8 and x86 produce
+      else f32[sp - 2] = y;
+      break;
+    case 0x98:
+      sp -= 2;
+      i32[sp - 2] = (i32[sp - 2] & 0x7fffffff) | (i32[sp] & -2147483648);
+      break;
+    case 0x9b:
+      f64[(sp - 2) >> 1] = y = Math.ceil(f64[(sp - 2) >> 1]);
+      if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+      break;
+    case 0x9c:
+      f64[(sp - 2) >> 1] = y = Math.floor(f64[(sp - 2) >> 1]);
+      if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+      break;
+    case 0x9d:
+      f64[(sp - 2) >> 1] = y = Math.trunc(f64[(sp - 2) >> 1]);
+      if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+      break;
+    case 0x9e:
+      f64[(sp - 2) >> 1] = y = nearest(f64[(sp - 2) >> 1]);
+      if (y !== y) i32[sp - 1] |= 0x80000; // quiet a signalling NaN (V8 returns it unchanged)
+      break;
+    case 0xa4:
+      sp -= 2;
+      y = Math.min(f64[(sp - 2) >> 1], f64[sp >> 1]);
+      if (y !== y) {
+        i32[sp - 2] = 0;
+        i32[sp - 1] = -524288; // 0xfff80000
+      } else f64[(sp - 2) >> 1] = y;
+      break;
+    case 0xa5:
+      sp -= 2;
+      y = Math.max(f64[(sp - 2) >> 1], f64[sp >> 1]);
+      if (y !== y) {
+        i32[sp - 2] = 0;
+        i32[sp - 1] = -524288; // 0xfff80000
+      } else f64[(sp - 2) >> 1] = y;
+      break;
+    case 0xa6:
+      sp -= 2;
+      i32[sp - 1] = (i32[sp - 1] & 0x7fffffff) | (i32[sp + 1] & -2147483648);
+      break;
+    case 0xa8:
+      i32[sp - 2] = truncS32(f32[sp - 2]);
+      break;
+    case 0xa9:
+      i32[sp - 2] = truncU32(f32[sp - 2]);
+      break;
+    case 0xab:
+      i32[sp - 2] = truncU32(f64[(sp - 2) >> 1]);
+      break;
+    case 0xae:
+      i32[sp - 2] = truncS64(f32[sp - 2]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0xaf:
+      i32[sp - 2] = truncU64(f32[sp - 2]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0xb0:
+      i32[sp - 2] = truncS64(f64[(sp - 2) >> 1]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0xb1:
+      i32[sp - 2] = truncU64(f64[(sp - 2) >> 1]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0xb3:
+      f32[sp - 2] = i32[sp - 2] >>> 0;
+      break;
+    case 0xb4:
+      f32[sp - 2] = s64ToF32(i32[sp - 2], i32[sp - 1]);
+      break;
+    case 0xb5:
+      f32[sp - 2] = u64ToF32(i32[sp - 2], i32[sp - 1]);
+      break;
+    case 0xb6:
+      y = f64[(sp - 2) >> 1];
+      f32[sp - 2] = y;
+      break;
+    case 0xb9:
+      f64[(sp - 2) >> 1] = i32[sp - 1] * 4294967296 + (i32[sp - 2] >>> 0);
+      break;
+    case 0xba:
+      f64[(sp - 2) >> 1] = (i32[sp - 1] >>> 0) * 4294967296 +
+        (i32[sp - 2] >>> 0);
+      break;
+    case 0xe0: // SAT_BASE + 0
+      i32[sp - 2] = satS32(f32[sp - 2]);
+      break;
+    case 0xe1: // SAT_BASE + 1
+      i32[sp - 2] = satU32(f32[sp - 2]);
+      break;
+    case 0xe2: // SAT_BASE + 2
+      i32[sp - 2] = satS32(f64[(sp - 2) >> 1]);
+      break;
+    case 0xe3: // SAT_BASE + 3
+      i32[sp - 2] = satU32(f64[(sp - 2) >> 1]);
+      break;
+    case 0xe4: // SAT_BASE + 4
+      i32[sp - 2] = satS64(f32[sp - 2]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0xe5: // SAT_BASE + 5
+      i32[sp - 2] = satU64(f32[sp - 2]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0xe6: // SAT_BASE + 6
+      i32[sp - 2] = satS64(f64[(sp - 2) >> 1]);
+      i32[sp - 1] = R64.hi;
+      break;
+    case 0xe7: // SAT_BASE + 7
+      i32[sp - 2] = satU64(f64[(sp - 2) >> 1]);
+      i32[sp - 1] = R64.hi;
+      break;
 
-        case 0x120: // REF_NULL
-          rf[sp >> 1] = null;
-          sp += 2;
-          break;
-        case 0x121: // REF_IS_NULL
-          i32[sp - 2] = rf[(sp - 2) >> 1] === null ? 1 : 0;
-          break;
-        case 0x122: // REF_FUNC
-          rf[sp >> 1] = funcs[code[pc++]];
-          sp += 2;
-          break;
-        case 0x123: { // TABLE_GET
-          const t = ctx.tables[code[pc++]];
-          const i = i32[sp - 2] >>> 0;
-          if (i >= t.elems.length) oobTable();
-          rf[(sp - 2) >> 1] = t.elems[i];
-          break;
-        }
-        case 0x124: { // TABLE_SET
-          const t = ctx.tables[code[pc++]];
-          sp -= 4;
-          const i = i32[sp] >>> 0;
-          if (i >= t.elems.length) oobTable();
-          t.elems[i] = rf[(sp + 2) >> 1];
-          break;
-        }
-        case 0x125: // TABLE_SIZE
-          i32[sp] = ctx.tables[code[pc++]].elems.length;
-          sp += 2;
-          break;
-        case 0x126: { // TABLE_GROW
-          const t = ctx.tables[code[pc++]];
-          sp -= 2;
-          i32[sp - 2] = t.grow(i32[sp] >>> 0, rf[(sp - 2) >> 1]);
-          break;
-        }
-        case 0x127: { // TABLE_FILL
-          const t = ctx.tables[code[pc++]];
-          sp -= 6;
-          a = i32[sp] >>> 0;
-          const v = rf[(sp + 2) >> 1];
-          n = i32[sp + 4] >>> 0;
-          if (a + n > t.elems.length) oobTable();
-          for (let k = 0; k < n; k++) t.elems[a + k] = v;
-          break;
-        }
-        case 0x128: { // TABLE_COPY
-          const td = ctx.tables[code[pc++]];
-          const ts = ctx.tables[code[pc++]];
-          sp -= 6;
-          a = i32[sp] >>> 0;
-          b = i32[sp + 2] >>> 0;
-          n = i32[sp + 4] >>> 0;
-          if (a + n > td.elems.length || b + n > ts.elems.length) oobTable();
-          if (td === ts) td.elems.copyWithin(a, b, b + n);
-          else for (let k = 0; k < n; k++) td.elems[a + k] = ts.elems[b + k];
-          break;
-        }
-        case 0x129: { // TABLE_INIT
-          const seg = ctx.elems[code[pc++]];
-          const t = ctx.tables[code[pc++]];
-          sp -= 6;
-          a = i32[sp] >>> 0;
-          b = i32[sp + 2] >>> 0;
-          n = i32[sp + 4] >>> 0;
-          if (b + n > seg.length || a + n > t.elems.length) oobTable();
-          for (let k = 0; k < n; k++) t.elems[a + k] = seg[b + k];
-          break;
-        }
-        case 0x12a: // ELEM_DROP
-          ctx.elems[code[pc++]] = EMPTY;
-          break;
-        case 0x12b: { // MEMORY_INIT
-          const d = ctx.datas[code[pc++]];
-          const m = ctx.mems[code[pc++]];
-          sp -= 6;
-          a = i32[sp] >>> 0;
-          b = i32[sp + 2] >>> 0;
-          n = i32[sp + 4] >>> 0;
-          if (b + n > d.length || a + n > m.buf.byteLength) oobMem();
-          m.u8.set(d.subarray(b, b + n), a);
-          break;
-        }
-        case 0x12c: // DATA_DROP
-          ctx.datas[code[pc++]] = EMPTY_U8;
-          break;
-        case 0x12d: { // MEMORY_COPY
-          const md = ctx.mems[code[pc++]];
-          const ms = ctx.mems[code[pc++]];
-          sp -= 6;
-          a = i32[sp] >>> 0;
-          b = i32[sp + 2] >>> 0;
-          n = i32[sp + 4] >>> 0;
-          if (a + n > md.buf.byteLength || b + n > ms.buf.byteLength) oobMem();
-          if (md === ms) md.u8.copyWithin(a, b, b + n);
-          else md.u8.set(ms.u8.subarray(b, b + n), a);
-          break;
-        }
-        case 0x12e: { // MEMORY_FILL
-          const m = ctx.mems[code[pc++]];
-          sp -= 6;
-          a = i32[sp] >>> 0;
-          c = i32[sp + 2] & 255;
-          n = i32[sp + 4] >>> 0;
-          if (a + n > m.buf.byteLength) oobMem();
-          m.u8.fill(c, a, a + n);
-          break;
-        }
-        default:
-          throw new RuntimeError(`internal error: bad opcode 0x${op.toString(16)} at ${pc - 1}`);
+    case 0x120: // REF_NULL
+      rf[sp >> 1] = null;
+      sp += 2;
+      break;
+    case 0x121: // REF_IS_NULL
+      i32[sp - 2] = rf[(sp - 2) >> 1] === null ? 1 : 0;
+      break;
+    case 0x122: // REF_FUNC
+      rf[sp >> 1] = funcs[code[pc++]];
+      sp += 2;
+      break;
+    case 0x123: { // TABLE_GET
+      const t = ctx.tables[code[pc++]];
+      const i = i32[sp - 2] >>> 0;
+      if (i >= t.elems.length) oobTable();
+      rf[(sp - 2) >> 1] = t.elems[i];
+      break;
+    }
+    case 0x124: { // TABLE_SET
+      const t = ctx.tables[code[pc++]];
+      sp -= 4;
+      const i = i32[sp] >>> 0;
+      if (i >= t.elems.length) oobTable();
+      t.elems[i] = rf[(sp + 2) >> 1];
+      break;
+    }
+    case 0x125: // TABLE_SIZE
+      i32[sp] = ctx.tables[code[pc++]].elems.length;
+      sp += 2;
+      break;
+    case 0x126: { // TABLE_GROW
+      const t = ctx.tables[code[pc++]];
+      sp -= 2;
+      i32[sp - 2] = t.grow(i32[sp] >>> 0, rf[(sp - 2) >> 1]);
+      break;
+    }
+    case 0x127: { // TABLE_FILL
+      const t = ctx.tables[code[pc++]];
+      sp -= 6;
+      a = i32[sp] >>> 0;
+      const v = rf[(sp + 2) >> 1];
+      n = i32[sp + 4] >>> 0;
+      if (a + n > t.elems.length) oobTable();
+      for (let k = 0; k < n; k++) t.elems[a + k] = v;
+      break;
+    }
+    case 0x128: { // TABLE_COPY
+      const td = ctx.tables[code[pc++]];
+      const ts = ctx.tables[code[pc++]];
+      sp -= 6;
+      a = i32[sp] >>> 0;
+      b = i32[sp + 2] >>> 0;
+      n = i32[sp + 4] >>> 0;
+      if (a + n > td.elems.length || b + n > ts.elems.length) oobTable();
+      if (td === ts) td.elems.copyWithin(a, b, b + n);
+      else for (let k = 0; k < n; k++) td.elems[a + k] = ts.elems[b + k];
+      break;
+    }
+    case 0x129: { // TABLE_INIT
+      const seg = ctx.elems[code[pc++]];
+      const t = ctx.tables[code[pc++]];
+      sp -= 6;
+      a = i32[sp] >>> 0;
+      b = i32[sp + 2] >>> 0;
+      n = i32[sp + 4] >>> 0;
+      if (b + n > seg.length || a + n > t.elems.length) oobTable();
+      for (let k = 0; k < n; k++) t.elems[a + k] = seg[b + k];
+      break;
+    }
+    case 0x12a: // ELEM_DROP
+      ctx.elems[code[pc++]] = EMPTY;
+      break;
+    case 0x12b: { // MEMORY_INIT
+      const d = ctx.datas[code[pc++]];
+      const m = ctx.mems[code[pc++]];
+      sp -= 6;
+      a = i32[sp] >>> 0;
+      b = i32[sp + 2] >>> 0;
+      n = i32[sp + 4] >>> 0;
+      if (b + n > d.length || a + n > m.buf.byteLength) oobMem();
+      m.u8.set(d.subarray(b, b + n), a);
+      break;
+    }
+    case 0x12c: // DATA_DROP
+      ctx.datas[code[pc++]] = EMPTY_U8;
+      break;
+    case 0x12d: { // MEMORY_COPY
+      const md = ctx.mems[code[pc++]];
+      const ms = ctx.mems[code[pc++]];
+      sp -= 6;
+      a = i32[sp] >>> 0;
+      b = i32[sp + 2] >>> 0;
+      n = i32[sp + 4] >>> 0;
+      if (a + n > md.buf.byteLength || b + n > ms.buf.byteLength) oobMem();
+      if (md === ms) md.u8.copyWithin(a, b, b + n);
+      else md.u8.set(ms.u8.subarray(b, b + n), a);
+      break;
+    }
+    case 0x12e: { // MEMORY_FILL
+      const m = ctx.mems[code[pc++]];
+      sp -= 6;
+      a = i32[sp] >>> 0;
+      c = i32[sp + 2] & 255;
+      n = i32[sp + 4] >>> 0;
+      if (a + n > m.buf.byteLength) oobMem();
+      m.u8.fill(c, a, a + n);
+      break;
+    }
+    default:
+      throw new RuntimeError(
+        `internal error: bad opcode 0x${op.toString(16)} at ${pc - 1}`,
+      );
   }
   RARE_PC = pc;
   return sp;
