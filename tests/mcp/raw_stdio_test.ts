@@ -126,23 +126,52 @@ Deno.test("raw stdio: progress comes before the result; EOF while a call runs st
 });
 
 Deno.test("raw stdio: at EOF a call still running after --drain is cancelled and answered with an error; exit 0", async () => {
-  const r = await runRaw(TEST_AGENT, [
-    init,
-    '{"jsonrpc":"2.0","id":"s","method":"tools/call","params":{"name":"spin","arguments":{}}}\n',
-    '{"jsonrpc":"2.0","id":"p","method":"tools/call","params":{"name":"ping","arguments":{}}}\n',
-  ], ["--drain", "300ms", "--timeout", "0"]);
-  assert.equal(r.code, 0, r.stderr);
-  const byId = (id: string) => r.lines.find((m: any) => m.id === id) as any;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: serveArgs(TEST_AGENT, ["--drain", "300ms", "--timeout", "0"]),
+    cwd: ROOT,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const writer = child.stdin.getWriter();
+  await writer.write(
+    new TextEncoder().encode(
+      init +
+        '{"jsonrpc":"2.0","id":"s","method":"tools/call","params":{"name":"spin","arguments":{}}}\n' +
+        '{"jsonrpc":"2.0","id":"p","method":"tools/call","params":{"name":"ping","arguments":{}}}\n',
+    ),
+  );
+  // close stdin only once "p" was answered: "s" (endless) is then the one
+  // call still running at EOF
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  while (!out.includes('"id":"p"')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += value;
+  }
+  await writer.close();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += value;
+  }
+  const status = await child.status;
+  const err = await stderr;
+  assert.equal(status.code, 0, err);
+  const lines = out.trim().split("\n").map((l) => JSON.parse(l));
+  const byId = (id: string) => lines.find((m: any) => m.id === id) as any;
   assert.equal(byId("p").result.content[0].text, "pong");
   assert.deepEqual(byId("s").error, {
     code: -32603,
     message: "cancelled: stdin closed",
   });
   assert.match(
-    r.stderr,
+    err,
     /\[porta\] stdin closed: cancelling 1 call\(s\) still running after 300 ms/,
   );
-  assert.match(r.stderr, /\[porta\] served calls=2 errors=1 cancelled=1/);
+  assert.match(err, /\[porta\] served calls=2 errors=1 cancelled=1/);
 });
 
 Deno.test("porta serve: calls are capped at 256 MiB of memory by default", async () => {
