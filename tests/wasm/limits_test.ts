@@ -196,3 +196,26 @@ testPorta(
     }
   },
 );
+
+testPorta(
+  "interrupt: a raised flag stops a running loop with RuntimeError('interrupted')",
+  async (wa) => {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const src = `(module (import "env" "tick" (func $tick))
+    (func (export "spin") (call $tick) (loop $l (br $l)))
+    (func (export "one") (result i32) (i32.const 1)))`;
+    const i = new wa.Instance(new wa.Module(await bytesOf(src)), {
+      env: { tick: () => Atomics.store(flag, 0, 1) },
+    }, { interrupt: flag });
+    const msg = trapMessage(() => i.exports.spin(), wa);
+    assert.match(msg, /interrupted/);
+    assert.ok(
+      wa.stepsUsed(i) <= 2 ** 17 + 1000,
+      `stopped after ${wa.stepsUsed(i)} steps`,
+    );
+    // still raised: the next export call traps at entry
+    assert.match(trapMessage(() => i.exports.one(), wa), /interrupted/);
+    Atomics.store(flag, 0, 0);
+    assert.equal(i.exports.one(), 1);
+  },
+);
