@@ -64,6 +64,8 @@ Serves the agent's tools, resources and prompts over MCP (JSON-RPC 2.0, one JSON
 message per line on stdin/stdout). Each call runs in a fresh sandboxed instance.
 Stdout carries protocol messages only; diagnostics go to stderr, one line per call:
   [porta] tool=NAME steps=N memory=M ok|error duration=Xms
+and the guest's stderr lines as [NAME] line (at most 1000 lines / 256 KiB per call;
+also sent to the client as log messages once it sets a log level).
 
 Options:
 ${AGENT_FLAGS}

@@ -22,10 +22,13 @@
  * - `resources/read`: text for textual MIME types; for other types the guest
  *   returns base64, served as `blob` (see {@link isTextMime}).
  * - `prompts/get`: see {@link promptResult}.
- * - Logging: off until `logging/setLevel`; guest stderr lines are sent as
- *   `notifications/message` at level `info` (logger = agent name); the server
- *   adds `debug` lines when a call starts/ends and a `warning` when it fails
- *   (logger `porta`).
+ * - Logging: guest stderr lines always go to Porta's stderr (`[TOOL] line`)
+ *   and, once the client sets a level of `info` or below with
+ *   `logging/setLevel`, to the client as `notifications/message` (logger =
+ *   agent name); at most {@link MAX_STDERR_LINES} lines /
+ *   {@link MAX_STDERR_CHARS} characters per call, then one `warning` says how
+ *   many were dropped. The server adds `debug` lines when a call starts/ends
+ *   and a `warning` when it fails (logger `porta`).
  * - Progress: with `_meta.progressToken`, `notifications/progress` 0 (queued),
  *   1 (running) and 2 (done) of total 2, always before the response.
  * - Cancellation: `notifications/cancelled` aborts the call (the Agent stops
@@ -279,6 +282,11 @@ class Semaphore {
     else this.#free++;
   }
 }
+
+/** Guest stderr lines forwarded per call (to Porta's stderr and the client). */
+export const MAX_STDERR_LINES = 1000;
+/** Guest stderr characters forwarded per call. */
+export const MAX_STDERR_CHARS = 256 * 1024;
 
 /** Thrown internally when a request was cancelled: no response is sent. */
 class Cancelled extends Error {
@@ -753,17 +761,46 @@ export class McpServer {
     }
     const redact = this.#options.redact ?? ((t: string) => t);
     let partial = "";
+    let lines = 0;
+    let chars = 0;
+    let dropped = 0;
+    // Guest stderr: each line goes to Porta's stderr (`[NAME] line`) and, at
+    // level info or below, to the client; both capped per call.
+    const stderrLine = (line: string) => {
+      if (lines >= MAX_STDERR_LINES || chars >= MAX_STDERR_CHARS) {
+        dropped++;
+        return;
+      }
+      lines++;
+      chars += line.length;
+      const text = redact(line);
+      this.#diag(`[${label}] ${text}`);
+      this.#logToClient("info", text);
+    };
     const onStderr = (text: string) => {
       partial += text;
       let nl: number;
       while ((nl = partial.indexOf("\n")) >= 0) {
         const line = partial.slice(0, nl).replace(/\r$/, "");
         partial = partial.slice(nl + 1);
-        this.#logToClient("info", redact(line));
+        stderrLine(line);
       }
       if (partial.length > 65536) {
-        this.#logToClient("info", redact(partial));
+        stderrLine(partial);
         partial = "";
+      }
+    };
+    const flushStderr = () => {
+      if (partial !== "") stderrLine(partial);
+      partial = "";
+      if (dropped > 0) {
+        const note =
+          `${label}: ${dropped} more stderr line(s) dropped (at most ${MAX_STDERR_LINES} lines or ${
+            MAX_STDERR_CHARS / 1024
+          } KiB per call)`;
+        this.#diag(`[porta] ${note}`);
+        this.#logToClient("warning", note, "porta");
+        dropped = 0;
       }
     };
     try {
@@ -779,6 +816,7 @@ export class McpServer {
           onStderr,
         });
       } catch (e) {
+        flushStderr();
         this.stats.errors++;
         if (signal.aborted) {
           this.stats.cancelled++;
@@ -787,7 +825,7 @@ export class McpServer {
         }
         throw e;
       }
-      if (partial !== "") this.#logToClient("info", redact(partial));
+      flushStderr();
       result = {
         ...result,
         text: redact(result.text),

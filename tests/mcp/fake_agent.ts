@@ -55,6 +55,7 @@ export class FakeAgent implements McpAgent {
         annotations: { readOnlyHint: true },
       },
       { name: "stopped", inputSchema: { type: "object" } },
+      { name: "flood", inputSchema: { type: "object" } },
     ];
     for (let i = 0; i < extraTools; i++) {
       tools.push({ name: `t${i}`, inputSchema: { type: "object" } });
@@ -109,6 +110,9 @@ export class FakeAgent implements McpAgent {
         case "slow":
           await new Promise((r) => setTimeout(r, 30));
           return result("slow done");
+        case "flood":
+          for (let i = 1; i <= 1500; i++) o?.onStderr?.(`flood ${i}\n`);
+          return result("flooded");
         case "stopped": {
           // a guest stopped from outside may report no duration at all
           await new Promise((r) => setTimeout(r, 40));

@@ -3,6 +3,7 @@ import {
   decodeCursor,
   encodeCursor,
   isTextMime,
+  MAX_STDERR_LINES,
   McpServer,
   promptResult,
   richResult,
@@ -142,8 +143,8 @@ Deno.test("tools/list pages with opaque cursors; bad cursor is -32602", async ()
     cursor = r.result.nextCursor;
     pages++;
   } while (cursor);
-  assert.deepEqual(pages, 4);
-  assert.deepEqual(names.length, 12);
+  assert.deepEqual(pages, 5);
+  assert.deepEqual(names.length, 13);
   assert.deepEqual(names[0], "echo");
   const bad = await h.request("tools/list", { cursor: "!!!" });
   assert.deepEqual(bad.error.code, -32602);
@@ -456,6 +457,38 @@ Deno.test("logging: guest stderr lines forwarded only when the level includes in
   ]);
   const bad = await h.request("logging/setLevel", { level: "loud" });
   assert.deepEqual(bad.error.code, -32602);
+});
+
+Deno.test("guest stderr goes to Porta's stderr too, capped per call with one note (QA 13:51)", async () => {
+  const h = new Harness();
+  await h.init();
+  // without a client log level the lines still reach Porta's stderr
+  await h.request("tools/call", { name: "stderr" });
+  assert.deepEqual(h.logs.filter((l) => l.startsWith("[stderr] ")), [
+    "[stderr] line one",
+    "[stderr] line two",
+    "[stderr] partial",
+  ]);
+  await h.request("logging/setLevel", { level: "debug" });
+  const flood = await h.request("tools/call", { name: "flood" });
+  assert.deepEqual(flood.result.content[0].text, "flooded");
+  const diag = h.logs.filter((l) => l.startsWith("[flood] "));
+  assert.deepEqual(diag.length, MAX_STDERR_LINES);
+  assert.deepEqual(diag.at(-1), `[flood] flood ${MAX_STDERR_LINES}`);
+  const note =
+    "flood: 500 more stderr line(s) dropped (at most 1000 lines or 256 KiB per call)";
+  assert(h.logs.includes(`[porta] ${note}`));
+  const msgs = h.sent.filter((m) => m.method === "notifications/message");
+  assert.deepEqual(
+    msgs.filter((m) => m.params.level === "info").length,
+    MAX_STDERR_LINES,
+  );
+  assert(
+    msgs.some((m) => m.params.level === "warning" && m.params.data === note),
+  );
+  // the cap is per call: the next call forwards again
+  await h.request("tools/call", { name: "stderr" });
+  assert.deepEqual(h.logs.at(-2), "[stderr] partial");
 });
 
 Deno.test("resources: list, read, unknown and failing", async () => {
