@@ -297,7 +297,10 @@ function valTypeOf(s: string): ValType {
     case "f64":
       return F64;
   }
-  return refTypeOf(s);
+  if (s === "anyfunc" || s === "funcref" || s === "externref") {
+    return refTypeOf(s);
+  }
+  throw new TypeError(`invalid global value type ${s}`);
 }
 
 const cvt = new DataView(new ArrayBuffer(8));
