@@ -64,6 +64,8 @@ export class WasiContext {
   readonly fds: Map<number, FdEntry> = new Map();
   /** Nanosecond file times set by the guest (host stat is ms-precise). */
   readonly times: TimeOverlay = new TimeOverlay();
+  /** Most descriptors the guest may hold (stdio and preopens included), see `WasiOptions.maxFds`. */
+  maxFds = 256;
   /** Cancellation flag (index 0 non-zero = cancel), see `WasiOptions.cancel`. */
   cancel?: Int32Array;
   /** The bound instance (set by start/initialize/bind). */
@@ -153,10 +155,16 @@ export class WasiContext {
 
   /** Inserts an entry at the lowest free descriptor number and returns it. */
   allocate(entry: FdEntry): number {
+    if (!entry.isPreopen) this.reserveFd();
     let fd = 3;
     while (this.fds.has(fd)) fd++;
     this.fds.set(fd, entry);
     return fd;
+  }
+
+  /** Throws MFILE when the guest already holds `maxFds` descriptors (check before opening host files). */
+  reserveFd(): void {
+    if (this.fds.size >= this.maxFds) throw new WasiError(Errno.MFILE);
   }
 
   /** Reads the iovec array at `ptr` (`count` entries) as byte views. */

@@ -97,6 +97,13 @@ export interface WasiOptions {
    * (e.g. an MCP tool result), `Deno.stdout.isTerminal()` when it streams.
    */
   terminal?: boolean | { stdin?: boolean; stdout?: boolean; stderr?: boolean };
+  /**
+   * Most descriptors the guest may hold at once, stdio and preopens included
+   * (default 256). Further `path_open` calls fail with EMFILE before any host
+   * file is opened, so one guest cannot exhaust the host process's file
+   * handles (shared with the MCP server and other guests).
+   */
+  maxFds?: number;
 }
 
 /** Names of every `wasi_snapshot_preview1` function. */
@@ -188,6 +195,7 @@ export class Wasi {
       options.stderr ?? discardSink,
     );
     this.#ctx.cancel = options.cancel;
+    if (options.maxFds !== undefined) this.#ctx.maxFds = options.maxFds;
     const tty = options.terminal ?? true;
     for (
       const [fd, k] of [[0, "stdin"], [1, "stdout"], [2, "stderr"]] as const

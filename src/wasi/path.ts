@@ -156,6 +156,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       openedPtr: number,
     ) => {
       const dir = dirWith(fd, Rights.PATH_OPEN);
+      ctx.reserveFd(); // before any host file is opened
       const path = ctx.string(ptr, len);
       const creat = (oflags & Oflags.CREAT) !== 0;
       const excl = (oflags & Oflags.EXCL) !== 0;

@@ -214,6 +214,38 @@ Deno.test("path_open refuses FIFOs and sockets (a host open() could block foreve
   }
 });
 
+Deno.test("path_open: at most maxFds descriptors (default 256), then EMFILE", () => {
+  const sb = makeSandbox();
+  try {
+    Deno.writeTextFileSync(`${sb.sandbox}/f`, "x");
+    // Default: stdio + 2 preopens + 251 opened files = 256.
+    const d = direct({ preopens: sb.preopens });
+    const fds: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const fd = open(d, 3, i % 2 ? "f" : ".");
+      if (fd < 0) {
+        assert.equal(fd, -Errno.MFILE);
+        break;
+      }
+      fds.push(fd);
+    }
+    assert.equal(fds.length, 251);
+    assert.equal(open(d, 3, "f", 1, READ | WRITE), -Errno.MFILE); // even O_CREAT
+    assert.equal(d.fns.fd_close(fds[7]), Errno.SUCCESS);
+    assert.equal(open(d, 3, "f"), fds[7]); // a closed slot is reusable
+    assert.equal(open(d, 3, "f"), -Errno.MFILE);
+    d.wasi.close();
+    // Explicit limit.
+    const small = direct({ preopens: sb.preopens, maxFds: 6 });
+    assert.equal(open(small, 3, "f"), 5);
+    assert.equal(open(small, 3, "new", 1, READ | WRITE), -Errno.MFILE);
+    assert.throws(() => Deno.statSync(`${sb.sandbox}/new`)); // nothing created
+    small.wasi.close();
+  } finally {
+    sb.cleanup();
+  }
+});
+
 Deno.test("path_open: read-only preopen refuses create, trunc and write", () => {
   world((d) => {
     assert.equal(open(d, 4, "new", 1, READ | WRITE), -Errno.ROFS);
