@@ -13,6 +13,7 @@ import { deriveManifest } from "../../src/agent/manifest.ts";
 const TOOL = new URL("../../testdata/cli/tool.wasm", import.meta.url).pathname;
 const REACTOR =
   new URL("../../testdata/cli/reactor.wasm", import.meta.url).pathname;
+const LOOP = new URL("../../testdata/cli/loop.wasm", import.meta.url).pathname;
 const REF_WORKER = new URL("../sandbox/reference_worker.ts", import.meta.url);
 
 /** Host WebAssembly for describing + the reference worker: test-only. */
@@ -102,26 +103,23 @@ for (const [engine, runtime] of RUNTIMES) {
   });
 }
 
-// Timeouts, cancellation and fuel run on Porta's engine only: the reference
-// engine has no fuel, and in Deno 2.9 `worker.terminate()` does not stop a
-// worker spinning in JS, so a cancelled guest keeps burning CPU until the
-// test process ends. Porta's engine ends it through a fuel backstop.
+// Timeouts and cancellation on Porta's engine stop a guest that never makes
+// a system call: the sandbox raises the job's interrupt flag, the engine
+// polls it on loop back-edges and calls, and the guest unwinds (no fuel
+// backstop: if it did not, the guest thread would spin on and this test
+// process would never exit). The reference engine cannot be interrupted.
 Deno.test("agent[porta]: timeouts, cancellation and step limits stop the guest", async () => {
   const agent = await Agent.load(TOOL, { profile: "full", poolSize: 1 });
-  const backstop = 200_000_000; // ends the spinning guest eventually even if terminate() does not
   try {
     const ac = new AbortController();
-    const p = agent.callTool("spin", {}, {
-      signal: ac.signal,
-      limits: { stepLimit: backstop },
-    });
+    const p = agent.callTool("spin", {}, { signal: ac.signal });
     setTimeout(() => ac.abort(), 200);
     const c = await p;
     assertEquals([c.isError, c.error], [true, "cancelled"]);
-    const t = await agent.callTool("spin", {}, {
-      limits: { timeoutMs: 300, stepLimit: backstop },
-    });
+    const t = await agent.callTool("spin", {}, { limits: { timeoutMs: 300 } });
     assertEquals([t.isError, t.error], [true, "timeout after 300 ms"]);
+    // steps and memory of the stopped guest are reported
+    assertEquals(t.steps > 0 && t.memoryPages > 0, true);
     const s = await agent.callTool("spin", {}, {
       limits: { stepLimit: 100_000, timeoutMs: 60_000 },
     });
@@ -130,8 +128,33 @@ Deno.test("agent[porta]: timeouts, cancellation and step limits stop the guest",
       "step limit of 100000 instructions reached",
     ]);
     assertEquals(s.steps >= 100_000, true);
-    // The worker was replaced: the agent still answers.
+    // The worker survived (or was replaced): the agent still answers.
     assertEquals((await agent.callTool("text", {})).text, "plain text result");
+  } finally {
+    await agent.close();
+  }
+});
+
+Deno.test("agent[porta]: an endless (loop (br 0)) program times out and is cancelled, with its steps counted", async () => {
+  const agent = await Agent.load(LOOP, { poolSize: 1 });
+  try {
+    const io = { args: [], onStdout() {}, onStderr() {} };
+    // The program makes no system call, so its steps and memory are known
+    // only if it unwound from the interrupt and reported them (the timer
+    // starts when the job is handed to the worker; 1 s leaves a loaded
+    // machine ample time to start the guest).
+    const t = await agent.run({ ...io, limits: { timeoutMs: 1000 } });
+    assertEquals([t.exitCode, t.limit, t.error], [
+      null,
+      "timeout",
+      "timeout after 1000 ms",
+    ]);
+    assertEquals([t.steps > 0, t.memoryPages], [true, 1]);
+    const ac = new AbortController();
+    const p = agent.run({ ...io, signal: ac.signal });
+    setTimeout(() => ac.abort(), 100);
+    const c = await p;
+    assertEquals([c.exitCode, c.cancelled, c.restarts], [null, true, 0]);
   } finally {
     await agent.close();
   }
