@@ -470,7 +470,7 @@ const EMPTY: unknown[] = [];
 let RS_PC = 0, RS_FP = 0, RS_SP = 0, RS_DEPTH = 0;
 let RS_CUR: FuncInst | null = null;
 /** Instructions per execution slice (run() yields to its caller between slices). */
-const SLICE = 1 << 17;
+const SLICE = O.SLICE;
 
 /**
  * Runs wasm function f whose arguments are at [SP - 2*nparams, SP); results are left at the

@@ -181,3 +181,5 @@ export const FUSE_LL = 0x200;
 export const BRC_LK = 0x220;
 /** compare two locals + br_if: BRC_LL + index; immediates: local a, local b, target */
 export const BRC_LL = 0x230;
+/** Instructions per execution slice: run() yields to its caller between slices. */
+export const SLICE = 1 << 17;

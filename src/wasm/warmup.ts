@@ -6,6 +6,7 @@
  */
 import { type CompiledFunc, numericSig, SAT_SIG } from "./compile.ts";
 import * as O from "./ops.ts";
+import { RuntimeError } from "./errors.ts";
 import {
   type Ctx,
   FuncInst,
@@ -291,4 +292,62 @@ export function warmUp(call: (f: FuncInst) => void): void {
   ctx.funcs.push(fm, fl, fh, ft);
   ctx.tables[0].elems[0] = fl;
   call(fm);
+  // exercise the fuel-exhaustion paths (FUEL op and call entry) once, with tiny fuel budgets
+  const caller: CompiledFunc = {
+    code: Int32Array.from([O.FUEL, 1, O.CALL, 1, O.FUEL, 1, O.RETURN, 0, 0]),
+    nparams: 0,
+    nlocals: 0,
+    maxHeight: 0,
+    refLocals: [],
+    type: t,
+    entryFuel: 0,
+    entryPc: 0,
+  };
+  // slice ends: FUEL and FUEL_LG yield (trampoline), a call entry refills from the reserve
+  const S = O.SLICE;
+  const slicer: CompiledFunc = {
+    code: Int32Array.from([
+      O.FUEL,
+      S,
+      O.FUEL,
+      1,
+      O.FUEL_LG,
+      S,
+      0,
+      O.DROP,
+      O.CALL,
+      1,
+      O.RETURN,
+      0,
+      0,
+    ]),
+    nparams: 0,
+    nlocals: 1,
+    maxHeight: 2,
+    refLocals: [],
+    type: t,
+    entryFuel: 0,
+    entryPc: 0,
+  };
+  {
+    const c3: Ctx = { ...ctx, fuel: 3 * S, fuelStart: 3 * S, fuelLimit: null };
+    const fs = new FuncInst(t, c3, slicer, null, 5);
+    c3.funcs = [fs, new FuncInst(t, c3, leaf, null, 1)];
+    call(fs);
+  }
+  for (const budget of [0, 1, 2, 3]) {
+    const c2: Ctx = {
+      ...ctx,
+      fuel: budget,
+      fuelStart: budget,
+      fuelLimit: budget,
+    };
+    const fc = new FuncInst(t, c2, caller, null, 4);
+    c2.funcs = [fc, new FuncInst(t, c2, leaf, null, 1)];
+    try {
+      call(fc);
+    } catch (e) {
+      if (!(e instanceof RuntimeError)) throw e;
+    }
+  }
 }
