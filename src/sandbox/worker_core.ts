@@ -25,10 +25,9 @@
  *
  * Output has backpressure: `flow` (one shared Int32) sums the
  * {@link outputCost} of `out` messages the parent has not handled yet; past
- * {@link MAX_OUTPUT_IN_FLIGHT}
- * the guest's write blocks until the parent catches up (or the job is
- * cancelled), so a guest writing in a tight loop cannot flood the parent's
- * message queue (memory) nor delay its cancellation.
+ * {@link MAX_OUTPUT_IN_FLIGHT} the guest's write blocks until the parent
+ * catches up (or the job is cancelled), so a guest writing in a tight loop
+ * cannot flood the parent's message queue (memory) nor delay its cancellation.
  *
  * @module
  */
