@@ -15,6 +15,7 @@ import {
   CapabilityError,
   resolveGrants,
 } from "../sandbox/capabilities.ts";
+import { printable } from "./printable.ts";
 import { checkImports } from "../sandbox/policy.ts";
 import type { Preopen } from "../sandbox/permissions.ts";
 import {
@@ -319,8 +320,12 @@ export class Agent {
     if (denied.length > 0) {
       const lines = denied.map((d) =>
         /^(needs|is|must) /.test(d.reason)
-          ? `import ${d.module}.${d.name} ${d.reason}`
-          : `import ${d.module}.${d.name}: ${d.reason}`
+          ? `import ${printable(d.module)}.${printable(d.name)} ${
+            printable(d.reason)
+          }`
+          : `import ${printable(d.module)}.${printable(d.name)}: ${
+            printable(d.reason)
+          }`
       );
       // a wider profile helps only with capabilities, not with imports
       // Porta does not provide at all
@@ -344,13 +349,17 @@ export class Agent {
       manifestPath
     ) {
       missing.push(
-        `manifest entry "${entry}" is not an exported function of ${wasmPath}`,
+        `manifest entry "${
+          printable(entry)
+        }" is not an exported function of ${wasmPath}`,
       );
     }
     for (const t of toolEntries) {
       if (!funcs.has(t.entry!)) {
         missing.push(
-          `tool "${t.name}": entry "${t.entry}" is not an exported function of ${wasmPath}`,
+          `tool "${printable(t.name)}": entry "${
+            printable(t.entry!)
+          }" is not an exported function of ${wasmPath}`,
         );
       }
     }
@@ -546,7 +555,9 @@ export class Agent {
       )
     ) {
       throw new AgentError(
-        `entry "${entry}" is not an exported function of ${this.wasmPath}`,
+        `entry "${
+          printable(entry)
+        }" is not an exported function of ${this.wasmPath}`,
       );
     }
     let restarts = 0;

@@ -23,6 +23,7 @@
  * @module
  */
 
+import { isPrintable, printable } from "./printable.ts";
 import { parseJsonc } from "./jsonc.ts";
 import {
   CAPABILITIES,
@@ -189,6 +190,12 @@ class Checker {
       this.fail(at, "must not be empty");
       return undefined;
     }
+    // names, versions, URIs... are printed in diagnostics: no control
+    // characters (descriptions may span lines)
+    if (key !== "description" && !isPrintable(v)) {
+      this.fail(at, `must not contain control characters: "${printable(v)}"`);
+      return undefined;
+    }
     return v;
   }
   arr(o: Obj, key: string, path: string): unknown[] {
@@ -286,7 +293,9 @@ export function validateManifest(value: unknown, file?: string): Manifest {
       if (!TOOL_NAME.test(tname)) {
         c.fail(
           `${at}.name`,
-          `invalid tool name "${tname}" (use 1-128 of A-Z a-z 0-9 _ . -)`,
+          `invalid tool name "${
+            printable(tname)
+          }" (use 1-128 of A-Z a-z 0-9 _ . -)`,
         );
       } else if (RESERVED_TOOL_NAMES.has(tname)) {
         c.fail(`${at}.name`, `"${tname}" is reserved`);

@@ -36,6 +36,7 @@ import {
   resolveCommonFlags,
   UsageError,
 } from "./flags.ts";
+import { printable } from "../agent/printable.ts";
 import { writeOut } from "./output.ts";
 
 /** The data `porta inspect --json` prints. */
@@ -196,7 +197,8 @@ export function renderInspect(r: InspectReport): string {
   const env = Object.entries(r.environment);
   out.push(`environment (${env.length}):`);
   for (const [k, v] of env) out.push(`  ${k}=${v}`);
-  return out.join("\n") + "\n";
+  // names come from the module and the manifest: never raw control bytes
+  return out.map(printable).join("\n") + "\n";
 }
 
 /** Implements `porta inspect`; returns the exit code. */

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { printable } from "../agent/printable.ts";
+
 const encoder = new TextEncoder();
 
 /** Writes all of `data` to a Deno writer. */
@@ -26,10 +28,13 @@ export async function writeErr(text: string): Promise<void> {
   await writeAll(Deno.stderr, encoder.encode(text));
 }
 
-/** Formats a one-line error (`porta: error: ...\n`); only the first line of `message` is kept. */
+/**
+ * Formats a one-line error (`porta: error: ...\n`); only the first line of
+ * `message` is kept, with control characters escaped.
+ */
 export function errorLine(message: string): string {
   const first =
     message.split("\n").map((s) => s.trim()).find((s) => s !== "") ??
       "unknown error";
-  return `porta: error: ${first}\n`;
+  return `porta: error: ${printable(first)}\n`;
 }

@@ -36,6 +36,7 @@ import { VERSION } from "./version.ts";
 import { writeOut } from "./output.ts";
 import { Agent, AgentError, secretRedactor } from "../agent/agent.ts";
 import { ManifestError } from "../agent/manifest.ts";
+import { printable } from "../agent/printable.ts";
 import { McpServer } from "../mcp/server.ts";
 import { StdioTransport } from "../mcp/stdio.ts";
 
@@ -125,7 +126,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ? DEFAULT_DRAIN_MS
     : parseDuration("drain", drainText);
   const redact = secretRedactor(flags.secrets);
-  const log = (line: string) => stderrLine(redact(line));
+  // every diagnostic may quote untrusted text (client name, tool names,
+  // guest messages): control characters are escaped
+  const log = (line: string) => stderrLine(printable(redact(line)));
 
   let agent: Agent;
   try {

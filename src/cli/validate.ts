@@ -33,6 +33,7 @@ import {
   stringFlag,
   UsageError,
 } from "./flags.ts";
+import { printable } from "../agent/printable.ts";
 import { writeOut } from "./output.ts";
 
 /** Result of {@link validateAgent}. */
@@ -162,6 +163,6 @@ export async function validateCommand(argv: string[]): Promise<number> {
     manifestPath: stringFlag(values, "manifest"),
     profile: stringFlag(values, "profile"),
   });
-  await writeOut(report.lines.join("\n") + "\n");
+  await writeOut(report.lines.map(printable).join("\n") + "\n");
   return report.pass ? 0 : 1;
 }

@@ -232,3 +232,20 @@ Deno.test("manifest: deriveManifest for a command, a command with tool exports a
   assertEquals(reactor.tools.map((t) => [t.name, t.entry]), [["add", "add"]]);
   assertEquals(reactor.capabilities, ["random"]);
 });
+
+Deno.test("manifest: names, versions and URIs must not contain control characters (QA 13:53)", () => {
+  const m = JSON.stringify({
+    name: "x\u001b[31m",
+    version: "1.0.0\n[porta] fake",
+    description: "two\nlines are fine",
+    tools: [{ name: "t\u0007", title: "a\rb" }],
+    resources: [{ uri: "r://\u009b", name: "r" }],
+  });
+  assertEquals(issues(m), [
+    'name: must not contain control characters: "x\\x1b[31m"',
+    'version: must not contain control characters: "1.0.0\\n[porta] fake"',
+    'tools[0].name: must not contain control characters: "t\\x07"',
+    'tools[0].title: must not contain control characters: "a\\rb"',
+    'resources[0].uri: must not contain control characters: "r://\\x9b"',
+  ]);
+});

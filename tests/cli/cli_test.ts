@@ -14,6 +14,7 @@ const TOOL = "testdata/cli/tool.wasm";
 const LOOP = "testdata/cli/loop.wasm";
 const BIGMEM = "testdata/cli/bigmem.wasm";
 const GROWEXIT = "testdata/cli/growexit.wasm";
+const ANSI = "testdata/cli/ansi.wasm";
 const SECRET = "s3cr3t-XYZ-987";
 
 interface Out {
@@ -527,6 +528,32 @@ Deno.test("cli: validate reports ok/DENIED per import and PASS/FAIL", async () =
   assertEquals(
     [noImports.code, noImports.stdout.trimEnd().split("\n").at(-1)],
     [0, "PASS"],
+  );
+});
+
+Deno.test("cli: names with control characters are printed escaped by inspect, validate and run (QA 13:53)", async () => {
+  const [i, v, r] = await Promise.all([
+    porta(["inspect", ANSI]),
+    porta(["validate", ANSI, "--profile", "full"]),
+    porta(["run", ANSI, "--profile", "full"]),
+  ]);
+  for (const o of [i, v, r]) {
+    const raw = [...o.stdout + o.stderr].filter((c) =>
+      c !== "\n" && (c < " " || c === "\u007f")
+    );
+    assertEquals(raw, [], `raw control characters in: ${JSON.stringify(o)}`);
+    assert.ok(!/^\[porta\] fake line/m.test(o.stdout + o.stderr));
+  }
+  assertMatch(i.stdout, /^ {2}tool\\n\[porta\] fake line +function/m);
+  assertMatch(i.stdout, /^ {2}_start\\x1b\]0;pwned\\x07 +function/m);
+  assertMatch(
+    v.stdout,
+    /^DENIED {2}wasi_snapshot_preview1\.fd_write\\x1b\[31mEVIL: /m,
+  );
+  assertOneLineError(
+    r,
+    1,
+    /^porta: error: import wasi_snapshot_preview1\.fd_write\\x1b\[31mEVIL is not a wasi_snapshot_preview1 function$/,
   );
 });
 

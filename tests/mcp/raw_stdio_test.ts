@@ -229,9 +229,15 @@ Deno.test("porta serve: bad command lines are one-line errors", async () => {
   assert.match(help.stdout, /Usage: porta serve/);
 });
 
-Deno.test("porta serve: --secret values never reach stdout or stderr", async () => {
+Deno.test("porta serve: --secret values never reach stdout or stderr; diagnostics escape control characters", async () => {
+  // a client name trying to colour the terminal and forge a log line
+  const evilInit = init.replace(
+    '"name":"raw"',
+    '"name":"q\\u001b[31mred\\nfake"',
+  );
+  assert.notEqual(evilInit, init);
   const r = await runRaw(TEST_AGENT, [
-    init,
+    evilInit,
     '{"jsonrpc":"2.0","method":"notifications/initialized"}\n',
     '{"jsonrpc":"2.0","id":"l","method":"logging/setLevel","params":{"level":"debug"}}\n',
     '{"jsonrpc":"2.0","id":"e","method":"tools/call","params":{"name":"echo","arguments":{"text":"the token is hunter2-xyz"}}}\n',
@@ -241,6 +247,8 @@ Deno.test("porta serve: --secret values never reach stdout or stderr", async () 
   assert.equal(answer.result.content[0].text, "the token is [REDACTED]");
   assert.ok(!r.stdout.includes("hunter2"));
   assert.ok(!r.stderr.includes("hunter2"));
+  assert.match(r.stderr, /, client q\\x1b\[31mred\\nfake, agent /);
+  assert.ok(!r.stderr.includes("\u001b") && !/^fake/m.test(r.stderr));
 });
 
 Deno.test("porta serve: --env, --env-file and --secret reach the guest; the host environment does not", async () => {
