@@ -332,6 +332,9 @@ testBoth(
   "constructor argument checks: TypeError / RangeError as in the JS API",
   async (e) => {
     assert.throws(() => new e.wa.Module("not bytes"), TypeError);
+    for (const v of ["x", undefined, 5, {}]) {
+      assert.throws(() => e.wa.validate(v), TypeError);
+    }
     assert.throws(() => new e.wa.Module(), TypeError);
     assert.throws(() => new e.wa.Instance({}), TypeError);
     const needs = new e.wa.Module(
