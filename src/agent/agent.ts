@@ -554,10 +554,19 @@ export class Agent {
         e.name === entry && e.kind === "function"
       )
     ) {
+      const funcs = this.module.exports.filter((e) => e.kind === "function")
+        .map((e) => printable(e.name));
+      const hint = funcs.length === 0
+        ? " (it exports no functions)"
+        : ` (${
+          entry === "_start" ? "the module is a reactor; " : ""
+        }its function exports are: ${funcs.slice(0, 10).join(", ")}${
+          funcs.length > 10 ? ", ..." : ""
+        } — pick one with --entry)`;
       throw new AgentError(
         `entry "${
           printable(entry)
-        }" is not an exported function of ${this.wasmPath}`,
+        }" is not an exported function of ${this.wasmPath}${hint}`,
       );
     }
     let restarts = 0;

@@ -607,11 +607,26 @@ export function resolveCommonFlags(values: FlagValues): CommonFlags {
     profile,
     env,
     secrets,
-    dirs: listFlag(values, "dir").map(parseDirSpec),
+    dirs: uniqueGuestPaths(listFlag(values, "dir").map(parseDirSpec)),
     limits,
     entry,
     restart,
   };
+}
+
+/** Refuses two `--dir` options mapped to the same guest path. */
+function uniqueGuestPaths(dirs: DirSpec[]): DirSpec[] {
+  const seen = new Set<string>();
+  for (const d of dirs) {
+    const key = d.guestPath.replace(/\/+$/, "") || "/";
+    if (seen.has(key)) {
+      throw new UsageError(
+        `--dir: guest path ${d.guestPath} is given twice (each directory needs its own guest path)`,
+      );
+    }
+    seen.add(key);
+  }
+  return dirs;
 }
 
 /**

@@ -152,13 +152,18 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   });
   let stdoutClosed = false;
+  let stdoutError: string | undefined;
   const onStdout = (b: Uint8Array) => {
     if (stdoutClosed) return;
     try {
       writeAllSync(Deno.stdout, b);
-    } catch {
-      // The reader went away (e.g. `porta run ... | head`): stop the guest.
+    } catch (e) {
+      // The reader went away (e.g. `porta run ... | head`): stop the guest
+      // quietly. Any other failure (disk full, I/O error) is reported.
       stdoutClosed = true;
+      if (!(e instanceof Deno.errors.BrokenPipe)) {
+        stdoutError = e instanceof Error ? e.message : String(e);
+      }
       abort.abort();
     }
   };
@@ -211,6 +216,11 @@ export async function runCommand(argv: string[]): Promise<number> {
       },
     });
     stderr.flush();
+    if (stdoutError !== undefined) {
+      stderrLine(errorLine(`cannot write stdout: ${stdoutError}`));
+      stderrLine(formatRunSummary(result));
+      return 1;
+    }
     if (stdoutClosed) {
       stderrLine(formatRunSummary(result));
       return EXIT_BROKEN_PIPE;

@@ -225,6 +225,11 @@ Deno.test("cli: runtime errors are one line with exit code 1", async () => {
         1,
         /entry "nope" is not an exported function/,
       ],
+      [
+        ["run", "testdata/cli/reactor.wasm", "--profile", "full"],
+        1,
+        /entry "_start" is not an exported function of .*\(the module is a reactor; its function exports are: _initialize, shout, count — pick one with --entry\)$/,
+      ],
     ];
     const [v, ...outs] = await Promise.all([
       porta(["validate", `${dir}/bad.wasm`]),
@@ -711,4 +716,29 @@ Deno.test("cli: a closed stdout stops the guest quietly (exit 141, no stack trac
   assertEquals(status.code, 141);
   assertMatch(stderr, SUMMARY);
   assertNoStack({ code: status.code, stdout: "", stderr });
+});
+
+Deno.test("cli: any other stdout failure (disk full) is one error line and exit 1 (QA 13:52)", async () => {
+  const out = await new Deno.Command("sh", {
+    args: [
+      "-c",
+      'exec "$0" run -A --unstable-worker-options "$1" run "$2" --profile full -- big 100000 > /dev/full',
+      Deno.execPath(),
+      CLI,
+      PROBE,
+    ],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 1, stderr);
+  assertMatch(
+    stderr,
+    /^porta: error: cannot write stdout: No space left on device/m,
+  );
+  assertMatch(stderr, SUMMARY);
+  assertNoStack({ code: out.code, stdout: "", stderr });
 });

@@ -267,6 +267,16 @@ Deno.test("flags: negative values reach the flag's parser; one hint for --max-me
       CliError,
       lit(`--env-file ${dir}/none: no such file`),
     );
+    // one guest path, two host directories: refused (QA 13:54)
+    assertThrows(
+      () => resolveCommonFlags({ dir: [`${dir}:/data`, `${dir}:/data/:rw`] }),
+      UsageError,
+      lit("--dir: guest path /data/ is given twice"),
+    );
+    assertEquals(
+      resolveCommonFlags({ dir: [`${dir}:/a`, `${dir}:/b`] }).dirs.length,
+      2,
+    );
   } finally {
     await Deno.remove(dir);
   }
