@@ -17,6 +17,7 @@ import {
 } from "./runtime.ts";
 import {
   DEFAULT_MAX_CALL_DEPTH,
+  ensureWarm,
   funcInstOf,
   invokeJS,
   jsFunction,
@@ -113,6 +114,7 @@ export class Module {
       throw e;
     }
     compiled.set(this, cm);
+    ensureWarm();
   }
 
   /** The module's imports. */

@@ -2750,6 +2750,11 @@ function rareOp(
   return sp;
 }
 
+/** Runs the one-time interpreter warm-up now (Module construction calls it, off the first call's path). */
+export function ensureWarm(): void {
+  warmUp(warmCall);
+}
+
 /** Resets the shared machine (used after a catastrophic host error); normally never needed. */
 export function resetMachine(): void {
   SP = 0;

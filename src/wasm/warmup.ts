@@ -234,7 +234,7 @@ function buildCode(): number[] {
 
 let done = false;
 /** Passes over the warm-up code (tier-up trigger; each pass is ~3000 dispatches). */
-const PASSES = 40;
+const PASSES = 12;
 
 /** Runs the warm-up once per process (a few milliseconds). */
 export function warmUp(call: (f: FuncInst) => void): void {
