@@ -355,6 +355,10 @@ export class Agent {
       );
     }
     for (const t of toolEntries) {
+      const problem = entryProblem(shape, t.entry!);
+      if (funcs.has(t.entry!) && problem) {
+        missing.push(`tool "${printable(t.name)}": ${problem}`);
+      }
       if (!funcs.has(t.entry!)) {
         missing.push(
           `tool "${printable(t.name)}": entry "${
@@ -569,6 +573,8 @@ export class Agent {
         }" is not an exported function of ${this.wasmPath}${hint}`,
       );
     }
+    const problem = entryProblem(this.module, entry);
+    if (problem) throw new AgentError(problem);
     let restarts = 0;
     let steps = 0;
     let memoryPages = 0;
@@ -640,6 +646,20 @@ function guestExitCode(r: GuestJobResult): number | null {
   if (r.trap !== undefined || r.exitCode === null) return null;
   if (r.limit !== undefined && r.limit !== "memory") return null;
   return r.exitCode;
+}
+
+/**
+ * Why an exported function cannot be an entry (it takes parameters), when
+ * the runtime knows its type; undefined when it can.
+ */
+function entryProblem(shape: ModuleShape, entry: string): string | undefined {
+  const type = shape.exports.find((e) =>
+    e.name === entry && e.kind === "function"
+  )?.type;
+  if (type === undefined || type.startsWith("() ")) return undefined;
+  return `entry "${
+    printable(entry)
+  }" has type ${type}; an entry must take no parameters`;
 }
 
 function engineLimits(

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Module } from "../wasm/mod.ts";
+import { describeModule, Module } from "../wasm/mod.ts";
 import { GuestPool } from "../sandbox/wall.ts";
 import type { AgentRuntime } from "./runtime.ts";
 
@@ -14,7 +14,14 @@ import type { AgentRuntime } from "./runtime.ts";
 export const defaultRuntime: AgentRuntime = {
   describe(bytes) {
     const m = new Module(bytes as BufferSource);
-    return { imports: Module.imports(m), exports: Module.exports(m) };
+    return {
+      imports: Module.imports(m),
+      exports: describeModule(m).exports.map((e) => ({
+        name: e.name,
+        kind: e.kind,
+        type: e.type,
+      })),
+    };
   },
   createRunner(bytes, opts) {
     return GuestPool.create(bytes, {

@@ -538,8 +538,11 @@ export function findManifest(
 export interface ModuleShape {
   /** Imports of the module. */
   imports: readonly { module: string; name: string; kind: string }[];
-  /** Exports of the module. */
-  exports: readonly { name: string; kind: string }[];
+  /**
+   * Exports of the module; `type` (when the runtime knows it) is the
+   * function type in text form, e.g. `(i32, i64) -> (i32)`.
+   */
+  exports: readonly { name: string; kind: string; type?: string }[];
 }
 
 /** Exports that are never tools (WASI/toolchain entry points and internals). */
@@ -564,7 +567,8 @@ export function toolNameFrom(text: string): string {
  *   call runs `_start` and the guest dispatches on the `"tool"` field of the
  *   ABI request; when such a module exports no other function, one tool named
  *   after the agent is derived. In a reactor (no `_start`) each tool gets
- *   `"entry": "<export>"` so that export runs for that tool.
+ *   `"entry": "<export>"` so that export runs for that tool (exports whose
+ *   known type takes parameters cannot be entries and are skipped).
  *   Input schemas are the permissive `{"type": "object"}`: edit them.
  */
 export function deriveManifest(info: ModuleShape, name: string): Manifest {
@@ -575,13 +579,15 @@ export function deriveManifest(info: ModuleShape, name: string): Manifest {
       ).map((i) => i.name),
     ),
   ];
-  const funcs = info.exports.filter((e) => e.kind === "function").map((e) =>
-    e.name
-  );
+  const funcExports = info.exports.filter((e) => e.kind === "function");
+  const funcs = funcExports.map((e) => e.name);
   const isCommand = funcs.includes("_start");
-  const exported = funcs.filter((f) =>
-    !isInternalExport(f) && TOOL_NAME.test(f)
-  );
+  // a reactor's tool entry runs with no arguments: exports known to take
+  // parameters (library functions) are not tools
+  const exported = funcExports.filter((e) =>
+    !isInternalExport(e.name) && TOOL_NAME.test(e.name) &&
+    (isCommand || e.type === undefined || e.type.startsWith("() "))
+  ).map((e) => e.name);
   const tools: ToolSpec[] = exported.map((f) => {
     const t: ToolSpec = {
       name: f,

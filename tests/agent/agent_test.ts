@@ -445,3 +445,30 @@ Deno.test("agent: a guest that exits by itself after memory.grow failed at the c
   assertEquals([fine.isError, fine.exitCode], [false, 0]);
   await agent.close();
 });
+
+Deno.test("agent: an entry that takes parameters is refused before running (QA 13:52)", async () => {
+  const files = await fakeAgentFiles();
+  const { runtime, log } = fakeRuntime(() => ({}), {
+    imports: [],
+    exports: [
+      { name: "_start", kind: "function", type: "() -> ()" },
+      { name: "withparams", kind: "function", type: "(i32, i64) -> (i32)" },
+      { name: "returns7", kind: "function", type: "() -> (i32)" },
+    ],
+  });
+  const agent = await Agent.load(files.wasm, { runtime });
+  try {
+    const io = { args: [], onStdout() {}, onStderr() {} };
+    await assertRejects(
+      () => agent.run({ ...io, entry: "withparams" }),
+      AgentError,
+      /^entry "withparams" has type \(i32, i64\) -> \(i32\); an entry must take no parameters$/,
+    );
+    assertEquals(log.jobs.length, 0);
+    const r = await agent.run({ ...io, entry: "returns7" });
+    assertEquals(r.exitCode, 0);
+  } finally {
+    await agent.close();
+    await Deno.remove(files.dir, { recursive: true });
+  }
+});

@@ -249,3 +249,19 @@ Deno.test("manifest: names, versions and URIs must not contain control character
     'resources[0].uri: must not contain control characters: "r://\\x9b"',
   ]);
 });
+
+Deno.test("manifest: deriveManifest skips reactor exports that take parameters", () => {
+  const m = deriveManifest({
+    imports: [],
+    exports: [
+      { name: "_initialize", kind: "function", type: "() -> ()" },
+      { name: "shout", kind: "function", type: "() -> ()" },
+      { name: "add", kind: "function", type: "(i32, i32) -> (i32)" },
+      { name: "untyped", kind: "function" },
+    ],
+  }, "lib");
+  assertEquals(m.tools.map((t) => [t.name, t.entry]), [
+    ["shout", "shout"],
+    ["untyped", "untyped"],
+  ]);
+});
