@@ -1117,6 +1117,12 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
           const fi = FUSE_INDEX[op];
           const f64i = FUSE64_INDEX[op];
           if (
+            op >= 0xa0 && op <= 0xa3 && lastPos >= 0 &&
+            lastPos === code.length - 2 &&
+            code[lastPos] === O.LOCAL_GET64
+          ) {
+            code[lastPos] = O.F64_L + (op - 0xa0);
+          } else if (
             f64i >= 0 && lastPos >= 0 && lastPos === code.length - 2 &&
             code[lastPos] === O.LOCAL_GET64
           ) {

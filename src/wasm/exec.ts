@@ -2385,6 +2385,18 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           } else pc += 3;
           break;
 
+        case 0x240: // f64.add L
+          f64[(sp - 2) >> 1] = f64[(sp - 2) >> 1] + f64[(fp + code[pc++]) >> 1];
+          break;
+        case 0x241: // f64.sub L
+          f64[(sp - 2) >> 1] = f64[(sp - 2) >> 1] - f64[(fp + code[pc++]) >> 1];
+          break;
+        case 0x242: // f64.mul L
+          f64[(sp - 2) >> 1] = f64[(sp - 2) >> 1] * f64[(fp + code[pc++]) >> 1];
+          break;
+        case 0x243: // f64.div L
+          f64[(sp - 2) >> 1] = f64[(sp - 2) >> 1] / f64[(fp + code[pc++]) >> 1];
+          break;
         // ---- references and tables ----
         default:
           sp = rareOp(op, code, pc, sp, fp, ctx);

@@ -183,3 +183,5 @@ export const BRC_LK = 0x220;
 export const BRC_LL = 0x230;
 /** Instructions per execution slice: run() yields to its caller between slices. */
 export const SLICE = 1 << 17;
+/** f64 add/sub/mul/div with the right operand from a local: F64_L + (op - 0xa0); immediate: local */
+export const F64_L = 0x240;

@@ -145,6 +145,10 @@ function buildCode(): number[] {
         code.push(O.BRC_LL + j, 2, 0, code.length + 4);
       }
     }
+    for (let i = 0; i < 4; i++) {
+      code.push(O.CONST64, ...f64bits(big ? 1e300 : 2.5), O.LOCAL_SET64, 6);
+      code.push(O.CONST64, ...f64bits(1.25), O.F64_L + i, 6, O.DROP);
+    }
     for (let i = 0; i < O.FUSE64_OPS.length; i++) {
       code.push(O.CONST64, -5, 7, O.FUSE64_L + i, 2, O.DROP);
       code.push(
