@@ -17,6 +17,7 @@ import { inspectCommand } from "./inspect.ts";
 import { validateCommand } from "./validate.ts";
 import { buildCommand } from "./build.ts";
 import { errorLine, writeErr, writeOut } from "./output.ts";
+import { workerOptionsMissing } from "./unstable.ts";
 
 /** A command implementation: arguments after the command name -> exit code. */
 export type Command = (argv: string[]) => Promise<number>;
@@ -108,6 +109,11 @@ async function dispatch(argv: string[]): Promise<number> {
   if (first !== "serve" && wantsHelp(rest)) {
     await writeOut(HELP[first] + "\n");
     return 0;
+  }
+  if ((first === "run" || first === "serve") && workerOptionsMissing()) {
+    throw new CliError(
+      `Deno must run porta with --unstable-worker-options (e.g. deno run -A --unstable-worker-options cli.ts ${first} ...)`,
+    );
   }
   return await command(rest);
 }

@@ -683,6 +683,27 @@ Deno.test("cli: --dir preopens a directory, read-only unless :rw; nothing else i
   }
 });
 
+Deno.test("cli: without --unstable-worker-options run/serve say so in one line (QA 13:56)", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-config", CLI, "run", PROBE, "--", "hello"],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const o = {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+  assertOneLineError(
+    o,
+    1,
+    /^porta: error: Deno must run porta with --unstable-worker-options \(e\.g\. deno run -A --unstable-worker-options cli\.ts run \.\.\.\)$/,
+  );
+});
+
 Deno.test("cli: a closed stdout stops the guest quietly (exit 141, no stack trace)", async () => {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
