@@ -1903,8 +1903,15 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           const q = fp + code[pc++];
           const bl = i32[q];
           {
-            i32[sp - 2] = shl64(i32[sp - 2], i32[sp - 1], bl);
-            i32[sp - 1] = R64.hi;
+            n = bl & 63;
+            x = i32[sp - 2];
+            if (n >= 32) {
+              i32[sp - 1] = x << (n - 32);
+              i32[sp - 2] = 0;
+            } else if (n !== 0) {
+              i32[sp - 1] = (i32[sp - 1] << n) | (x >>> (32 - n));
+              i32[sp - 2] = x << n;
+            }
           }
           break;
         }
@@ -1912,8 +1919,15 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           const bl = code[pc];
           pc += 2;
           {
-            i32[sp - 2] = shl64(i32[sp - 2], i32[sp - 1], bl);
-            i32[sp - 1] = R64.hi;
+            n = bl & 63;
+            x = i32[sp - 2];
+            if (n >= 32) {
+              i32[sp - 1] = x << (n - 32);
+              i32[sp - 2] = 0;
+            } else if (n !== 0) {
+              i32[sp - 1] = (i32[sp - 1] << n) | (x >>> (32 - n));
+              i32[sp - 2] = x << n;
+            }
           }
           break;
         }
@@ -1921,8 +1935,15 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           const q = fp + code[pc++];
           const bl = i32[q];
           {
-            i32[sp - 2] = shrS64(i32[sp - 2], i32[sp - 1], bl);
-            i32[sp - 1] = R64.hi;
+            n = bl & 63;
+            x = i32[sp - 1];
+            if (n >= 32) {
+              i32[sp - 2] = x >> (n - 32);
+              i32[sp - 1] = x >> 31;
+            } else if (n !== 0) {
+              i32[sp - 2] = (i32[sp - 2] >>> n) | (x << (32 - n));
+              i32[sp - 1] = x >> n;
+            }
           }
           break;
         }
@@ -1930,8 +1951,15 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           const bl = code[pc];
           pc += 2;
           {
-            i32[sp - 2] = shrS64(i32[sp - 2], i32[sp - 1], bl);
-            i32[sp - 1] = R64.hi;
+            n = bl & 63;
+            x = i32[sp - 1];
+            if (n >= 32) {
+              i32[sp - 2] = x >> (n - 32);
+              i32[sp - 1] = x >> 31;
+            } else if (n !== 0) {
+              i32[sp - 2] = (i32[sp - 2] >>> n) | (x << (32 - n));
+              i32[sp - 1] = x >> n;
+            }
           }
           break;
         }
@@ -1939,8 +1967,15 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           const q = fp + code[pc++];
           const bl = i32[q];
           {
-            i32[sp - 2] = shrU64(i32[sp - 2], i32[sp - 1], bl);
-            i32[sp - 1] = R64.hi;
+            n = bl & 63;
+            x = i32[sp - 1];
+            if (n >= 32) {
+              i32[sp - 2] = x >>> (n - 32);
+              i32[sp - 1] = 0;
+            } else if (n !== 0) {
+              i32[sp - 2] = (i32[sp - 2] >>> n) | (x << (32 - n));
+              i32[sp - 1] = x >>> n;
+            }
           }
           break;
         }
@@ -1948,8 +1983,15 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           const bl = code[pc];
           pc += 2;
           {
-            i32[sp - 2] = shrU64(i32[sp - 2], i32[sp - 1], bl);
-            i32[sp - 1] = R64.hi;
+            n = bl & 63;
+            x = i32[sp - 1];
+            if (n >= 32) {
+              i32[sp - 2] = x >>> (n - 32);
+              i32[sp - 1] = 0;
+            } else if (n !== 0) {
+              i32[sp - 2] = (i32[sp - 2] >>> n) | (x << (32 - n));
+              i32[sp - 1] = x >>> n;
+            }
           }
           break;
         }
