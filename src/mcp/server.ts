@@ -13,9 +13,9 @@
  *   methods: -32601. Unknown tool or prompt, bad cursor, missing prompt
  *   argument: -32602. Unknown resource: -32002. Agent failures: -32603.
  * - `tools/call`: the guest's text becomes one text block with `isError`.
- *   Argument problems found against the tool's `inputSchema` (required
- *   properties, top-level types) are tool errors (`isError: true`), so a model
- *   can correct itself. Rich results: a guest value `{"content":[...]}` made of
+ *   Argument problems found against the tool's `inputSchema` (the common
+ *   keywords, see {@link checkArguments}) are tool errors (`isError: true`),
+ *   so a model can correct itself; the agent validates anything else. Rich results: a guest value `{"content":[...]}` made of
  *   valid MCP content blocks is passed through (see {@link richResult}). Tools
  *   with an `outputSchema` also get `structuredContent` when the text is a
  *   JSON object.
@@ -1177,34 +1177,144 @@ const JSON_TYPES: Record<string, (v: unknown) => boolean> = {
 };
 
 /**
- * A light check of tool arguments against the tool's input schema: required
- * properties present and top-level property types (`type` keyword) matching.
+ * Checks tool arguments against the tool's input schema, for the JSON Schema
+ * keywords agents commonly rely on: `type`, `enum`, `const`, `required`,
+ * `properties` (nested objects too), `additionalProperties: false` (or a
+ * schema), `items`, `minItems`/`maxItems`, `minimum`/`maximum`,
+ * `exclusiveMinimum`/`exclusiveMaximum`, `minLength`/`maxLength` (code
+ * points), `pattern` (Unicode regular expression). Other keywords (`$ref`,
+ * `oneOf`, `format`, ...) are not checked: the agent validates the rest.
  * Returns a one-line problem or `null`.
  */
 export function checkArguments(
   schema: Record<string, unknown>,
   args: Record<string, unknown>,
 ): string | null {
+  return checkObject(schema, args, "");
+}
+
+function where(path: string): string {
+  return `property "${path}"`;
+}
+
+function checkObject(
+  schema: Record<string, unknown>,
+  obj: Record<string, unknown>,
+  path: string,
+): string | null {
+  const at = (k: string) => (path === "" ? k : `${path}.${k}`);
   if (Array.isArray(schema.required)) {
     for (const r of schema.required) {
-      if (typeof r === "string" && !(r in args)) {
-        return `missing required property "${r}"`;
+      if (typeof r === "string" && !Object.hasOwn(obj, r)) {
+        return `missing required property "${at(r)}"`;
       }
     }
   }
-  const props = schema.properties;
-  if (!isPlainObject(props)) return null;
-  for (const [k, v] of Object.entries(args)) {
-    const p = props[k];
-    if (!isPlainObject(p)) continue;
-    const types = typeof p.type === "string"
-      ? [p.type]
-      : Array.isArray(p.type)
-      ? p.type.filter((t): t is string => typeof t === "string")
-      : [];
-    if (types.length === 0) continue;
-    const ok = types.some((t) => JSON_TYPES[t]?.(v) ?? true);
-    if (!ok) return `property "${k}" must be of type ${types.join(" or ")}`;
+  const props = isPlainObject(schema.properties) ? schema.properties : {};
+  for (const [k, v] of Object.entries(obj)) {
+    const p = Object.hasOwn(props, k) ? props[k] : undefined;
+    if (isPlainObject(p)) {
+      const problem = checkValue(p, v, at(k));
+      if (problem) return problem;
+    } else if (schema.additionalProperties === false) {
+      return `${where(at(k))} is not allowed`;
+    } else if (isPlainObject(schema.additionalProperties)) {
+      const problem = checkValue(schema.additionalProperties, v, at(k));
+      if (problem) return problem;
+    }
   }
   return null;
+}
+
+function checkValue(
+  s: Record<string, unknown>,
+  v: unknown,
+  path: string,
+): string | null {
+  const types = typeof s.type === "string"
+    ? [s.type]
+    : Array.isArray(s.type)
+    ? s.type.filter((t): t is string => typeof t === "string")
+    : [];
+  if (types.length > 0 && !types.some((t) => JSON_TYPES[t]?.(v) ?? true)) {
+    return `${where(path)} must be of type ${types.join(" or ")}`;
+  }
+  if (Array.isArray(s.enum) && !s.enum.some((e) => sameJson(e, v))) {
+    return `${where(path)} must be one of ${
+      s.enum.map((e) => JSON.stringify(e)).join(", ")
+    }`;
+  }
+  if ("const" in s && !sameJson(s.const, v)) {
+    return `${where(path)} must be ${JSON.stringify(s.const)}`;
+  }
+  if (typeof v === "number") {
+    const n = (k: string) => typeof s[k] === "number" ? s[k] as number : null;
+    const min = n("minimum"), max = n("maximum");
+    const xmin = n("exclusiveMinimum"), xmax = n("exclusiveMaximum");
+    if (min !== null && v < min) return `${where(path)} must be >= ${min}`;
+    if (max !== null && v > max) return `${where(path)} must be <= ${max}`;
+    if (xmin !== null && v <= xmin) return `${where(path)} must be > ${xmin}`;
+    if (xmax !== null && v >= xmax) return `${where(path)} must be < ${xmax}`;
+  }
+  if (typeof v === "string") {
+    const len = [...v].length;
+    if (typeof s.minLength === "number" && len < s.minLength) {
+      return `${where(path)} must be at least ${s.minLength} characters long`;
+    }
+    if (typeof s.maxLength === "number" && len > s.maxLength) {
+      return `${where(path)} must be at most ${s.maxLength} characters long`;
+    }
+    if (typeof s.pattern === "string") {
+      let re: RegExp | undefined;
+      try {
+        re = new RegExp(s.pattern, "u");
+      } catch {
+        re = undefined; // an invalid pattern is the schema's problem: not checked
+      }
+      if (re && !re.test(v)) {
+        return `${where(path)} must match the pattern ${s.pattern}`;
+      }
+    }
+  }
+  if (Array.isArray(v)) {
+    if (typeof s.minItems === "number" && v.length < s.minItems) {
+      return `${where(path)} must have at least ${s.minItems} items`;
+    }
+    if (typeof s.maxItems === "number" && v.length > s.maxItems) {
+      return `${where(path)} must have at most ${s.maxItems} items`;
+    }
+    if (isPlainObject(s.items)) {
+      for (let i = 0; i < v.length; i++) {
+        const problem = checkValue(s.items, v[i], `${path}[${i}]`);
+        if (problem) return problem;
+      }
+    }
+  }
+  if (
+    isPlainObject(v) && (isPlainObject(s.properties) || "required" in s ||
+      "additionalProperties" in s)
+  ) {
+    return checkObject(s, v, path);
+  }
+  return null;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (
+    typeof a !== "object" || typeof b !== "object" || a === null || b === null
+  ) {
+    return false;
+  }
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (isPlainObject(v)) {
+    return Object.fromEntries(
+      Object.keys(v).sort().map((k) => [k, canonical(v[k])]),
+    );
+  }
+  return v;
 }

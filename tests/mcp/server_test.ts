@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  checkArguments,
   decodeCursor,
   encodeCursor,
   isTextMime,
@@ -575,4 +576,87 @@ Deno.test("oversized raw input is rejected with -32600 and id null", async () =>
     id: null,
     error: { code: -32600, message: "message too large" },
   });
+});
+
+Deno.test("checkArguments enforces the common JSON Schema keywords (QA 14:06)", () => {
+  const schema = {
+    type: "object",
+    properties: {
+      text: { type: "string", enum: ["ab", "ac"], pattern: "^a", minLength: 2 },
+      n: { type: "integer", minimum: 0, maximum: 5 },
+      x: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
+      tags: {
+        type: "array",
+        items: { type: "string", maxLength: 3 },
+        maxItems: 2,
+      },
+      opt: {
+        type: "object",
+        properties: { mode: { const: "fast" } },
+        required: ["mode"],
+        additionalProperties: false,
+      },
+      word: { type: "string", pattern: "^[a-zé]+$", maxLength: 4 },
+    },
+    required: ["text"],
+    additionalProperties: false,
+  };
+  const bad: [Record<string, unknown>, string][] = [
+    [{}, 'missing required property "text"'],
+    [{ text: 1 }, 'property "text" must be of type string'],
+    [{ text: "b" }, 'property "text" must be one of "ab", "ac"'],
+    [{ text: "ab", n: 6 }, 'property "n" must be <= 5'],
+    [{ text: "ab", n: -1 }, 'property "n" must be >= 0'],
+    [{ text: "ab", n: 1.5 }, 'property "n" must be of type integer'],
+    [{ text: "ab", x: 1 }, 'property "x" must be < 1'],
+    [{ text: "ab", x: 0 }, 'property "x" must be > 0'],
+    [{ text: "ab", z: 1 }, 'property "z" is not allowed'],
+    [
+      { text: "ab", tags: ["a", "b", "c"] },
+      'property "tags" must have at most 2 items',
+    ],
+    [
+      { text: "ab", tags: ["abcd"] },
+      'property "tags[0]" must be at most 3 characters long',
+    ],
+    [{ text: "ab", opt: {} }, 'missing required property "opt.mode"'],
+    [
+      { text: "ab", opt: { mode: "slow" } },
+      'property "opt.mode" must be "fast"',
+    ],
+    [
+      { text: "ab", opt: { mode: "fast", y: 1 } },
+      'property "opt.y" is not allowed',
+    ],
+    [
+      { text: "ab", word: "Abc" },
+      'property "word" must match the pattern ^[a-zé]+$',
+    ],
+    [
+      { text: "ab", word: "ééééé" },
+      'property "word" must be at most 4 characters long',
+    ],
+  ];
+  for (const [args, problem] of bad) {
+    assert.equal(checkArguments(schema, args), problem, JSON.stringify(args));
+  }
+  assert.equal(
+    checkArguments(schema, {
+      text: "ac",
+      n: 5,
+      x: 0.5,
+      tags: ["a", "bcd"],
+      opt: { mode: "fast" },
+      word: "éééé",
+    }),
+    null,
+  );
+  // keywords it does not know, and invalid patterns, are not checked
+  assert.equal(
+    checkArguments(
+      { type: "object", properties: { a: { pattern: "(", format: "email" } } },
+      { a: "x" },
+    ),
+    null,
+  );
 });
