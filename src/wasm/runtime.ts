@@ -77,28 +77,31 @@ export class FuncInst {
 export const PAGE = 65536;
 
 /**
- * A linear memory instance, backed by a resizable ArrayBuffer reserved up to the effective maximum:
- * memory.grow resizes in place (O(delta), no copy), and DataView/Uint8Array views track the length.
- * Like the JS API's `toResizableBuffer()` mode, `Memory.buffer` stays the same (resizable) object
- * across grows instead of being detached.
+ * A linear memory instance. It starts on a plain ArrayBuffer (fastest for V8's DataView/typed-array
+ * code): memory.grow then uses `ArrayBuffer.transfer`, which detaches the old buffer exactly as the
+ * JS API requires, but copies. A memory that keeps growing (more than GROW_SWITCH grows or
+ * COPY_SWITCH bytes copied) switches once to a resizable ArrayBuffer reserved up to its maximum, so
+ * further grows are O(delta) (then Memory.buffer stays the same, resizable object across grows).
  */
 export class MemInst {
-  /** Current buffer (resizable). */
+  /** Current buffer. */
   buf: ArrayBuffer;
-  /** DataView over buf (length-tracking). */
+  /** DataView over buf. */
   dv: DataView;
-  /** Byte view over buf (length-tracking). */
+  /** Byte view over buf. */
   u8: Uint8Array;
   /** Declared maximum (pages) or null. */
   max: number | null;
   /** Extra limit from the instance options (pages) or null. */
   limit: number | null;
+  /** Number of copying grows so far. */
+  grows = 0;
+  /** Bytes copied by grows so far. */
+  copied = 0;
 
   /** Creates a memory of `pages` pages. */
   constructor(pages: number, max: number | null, limit: number | null = null) {
-    let cap = max ?? 65536;
-    if (limit !== null && limit < cap) cap = Math.max(limit, pages);
-    this.buf = new ArrayBuffer(pages * PAGE, { maxByteLength: cap * PAGE });
+    this.buf = new ArrayBuffer(pages * PAGE);
     this.dv = new DataView(this.buf);
     this.u8 = new Uint8Array(this.buf);
     this.max = max;
@@ -118,14 +121,38 @@ export class MemInst {
     if (this.limit !== null && this.limit < cap) cap = this.limit;
     if (n > cap) return -1;
     if (delta === 0) return old;
+    const b = this.buf as ArrayBuffer & {
+      resizable: boolean;
+      resize(n: number): void;
+      transfer(n: number): ArrayBuffer;
+    };
     try {
-      (this.buf as ArrayBuffer & { resize(n: number): void }).resize(n * PAGE);
+      if (b.resizable) {
+        b.resize(n * PAGE);
+        return old;
+      }
+      this.grows++;
+      this.copied += b.byteLength;
+      let nb: ArrayBuffer;
+      if (this.grows > GROW_SWITCH || this.copied > COPY_SWITCH) {
+        nb = new ArrayBuffer(n * PAGE, { maxByteLength: cap * PAGE });
+        new Uint8Array(nb).set(this.u8);
+        b.transfer(0); // detach the old buffer, as a grow does in the JS API
+      } else nb = b.transfer(n * PAGE);
+      this.buf = nb;
+      this.dv = new DataView(nb);
+      this.u8 = new Uint8Array(nb);
     } catch {
       return -1;
     }
     return old;
   }
 }
+
+/** Copying grows allowed before a memory switches to a resizable buffer. */
+const GROW_SWITCH = 64;
+/** Bytes copied by grows before a memory switches to a resizable buffer. */
+const COPY_SWITCH = 256 * 1024 * 1024;
 
 /** A table instance. */
 export class TableInst {

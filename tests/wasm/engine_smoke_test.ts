@@ -78,8 +78,8 @@ Deno.test("engine smoke: maxMemoryPages bounds memory.grow and initial size", as
   const mem = inst2.exports.mem as W.Memory;
   const before = mem.buffer;
   assert.equal((inst2.exports.grow as (n: number) => number)(1), 1);
-  // resizable-buffer mode: grow resizes in place (O(delta)); the buffer object stays valid
-  assert.equal(before, mem.buffer, "same resizable buffer after grow");
+  // a first grow transfers the buffer: the old one is detached, as in the JS API
+  assert.equal(before.byteLength, 0, "old buffer detached on grow");
   assert.equal(mem.buffer.byteLength, 2 * 65536);
   const small = new W.Module(await wat(`(module (memory 3))`));
   assert.throws(
@@ -138,4 +138,19 @@ Deno.test("engine smoke: the interrupt flag stops a spinning guest", async () =>
   assert.ok(W.stepsUsed(inst) > 0);
   // already raised before the call: interrupted at entry
   assert.throws(() => (inst.exports.spin as () => void)(), /interrupted/);
+});
+
+Deno.test("engine smoke: many small grows stay linear (switch to a resizable buffer)", async () => {
+  const bytes = await wat(`(module (memory (export "mem") 1)
+    (func (export "g") (result i32) (local i32)
+      (block $b (loop $l
+        (br_if $b (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+        (br $l)))
+      (local.get 0)))`);
+  const inst = new W.Instance(new W.Module(bytes), {}, {
+    maxMemoryPages: 4096,
+  });
+  assert.equal((inst.exports.g as () => number)(), 4095);
+  assert.equal((inst.exports.mem as W.Memory).buffer.byteLength, 4096 * 65536);
 });
