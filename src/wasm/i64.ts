@@ -142,6 +142,7 @@ export function divU64(
       b = (bhi >>> 0) * 4294967296 + (blo >>> 0);
     return fromNum(Math.floor(a / b));
   }
+  if (bhi === 0) return udiv64by32(alo, ahi, blo >>> 0);
   return fromBig(
     BigInt.asUintN(64, toBig(alo, ahi)) / BigInt.asUintN(64, toBig(blo, bhi)),
   );
@@ -184,6 +185,11 @@ export function remU64(
     const a = (ahi >>> 0) * 4294967296 + (alo >>> 0),
       b = (bhi >>> 0) * 4294967296 + (blo >>> 0);
     return fromNum(a % b);
+  }
+  if (bhi === 0) {
+    udiv64by32(alo, ahi, blo >>> 0);
+    R64.hi = 0;
+    return REM | 0;
   }
   return fromBig(
     BigInt.asUintN(64, toBig(alo, ahi)) % BigInt.asUintN(64, toBig(blo, bhi)),
