@@ -45,6 +45,9 @@ import {
 } from "./types.ts";
 import { mul64, R64 } from "./i64.ts";
 
+/** Largest table an instance may create or grow to (as in V8). */
+const TABLE_LIMIT = 10_000_000;
+
 /** Options limiting what an instance may consume. */
 export interface InstanceOptions {
   /** Instructions the instance may execute over its lifetime. */
@@ -659,6 +662,11 @@ export class Instance {
     }
     for (let i = ir.numImportedTables; i < ir.tables.length; i++) {
       const t = ir.tables[i];
+      if (t.limits.min > TABLE_LIMIT) {
+        throw new RuntimeError(
+          `table size of ${t.limits.min} elements exceeds the implementation limit (${TABLE_LIMIT})`,
+        );
+      }
       ctx.tables.push(new TableInst(t.elem, t.limits.min, t.limits.max, null));
     }
     for (let i = ir.numImportedMemories; i < ir.memories.length; i++) {

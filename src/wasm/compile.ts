@@ -1072,6 +1072,22 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
       case 0xfd:
         fail(opAt, SIMD_UNSUPPORTED);
         break;
+      case 0xfe:
+        fail(opAt, "atomics (threads proposal, 0xFE prefix) are not supported");
+        break;
+      case 0xfb:
+        fail(opAt, "GC proposal instructions (0xFB prefix) are not supported");
+        break;
+      case 0x06:
+      case 0x07:
+      case 0x08:
+      case 0x09:
+      case 0x0a:
+      case 0x18:
+      case 0x19:
+      case 0x1f:
+        fail(opAt, "exception handling is not supported");
+        break;
       default: {
         if (op >= 0x28 && op <= 0x3e) {
           const [mem, offset] = memarg(op);
