@@ -78,7 +78,8 @@ ${LIMIT_FLAGS}
                           answered before they are cancelled (default 5s)
   -h, --help              show this help
 
-Exits 0 when stdin ends; 130/143 on SIGINT/SIGTERM (running calls are cancelled).`,
+Exits 0 when stdin ends; 130/143 on SIGINT/SIGTERM and 141 when stdout is closed
+(running calls are cancelled).`,
   inspect: `Usage: porta inspect <agent.wasm> [options]
 
 Shows types, imports (with the capability each needs), exports, memories, tables,

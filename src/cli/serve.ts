@@ -14,7 +14,8 @@
  * The server exits with 0 when stdin ends: calls still running get up to the
  * `--drain` time to finish and be answered, then they are cancelled (each
  * answered with a `cancelled: stdin closed` error). SIGINT/SIGTERM cancel
- * running calls at once (no responses) and exit with 130/143.
+ * running calls at once (no responses) and exit with 130/143; so does a
+ * closed stdout (the client went away), with 141.
  *
  * @module
  */
@@ -166,22 +167,29 @@ export async function serveCommand(argv: string[]): Promise<number> {
     log,
     redact,
   });
+  // a broken stdout (the client went away) ends the session like a signal
+  let stopSignal: Deno.Signal | "stdout" | null = null;
+  let onStop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => onStop = resolve);
   const transport = new StdioTransport(
     Deno.stdin.readable,
     Deno.stdout.writable,
-    { log },
+    {
+      log,
+      onOutputError: () => {
+        stopSignal ??= "stdout";
+        onStop();
+      },
+    },
   );
   log(
     `[porta] serving ${agent.manifest.name} ${agent.manifest.version} (${agent.manifest.tools.length} tools, ${agent.manifest.resources.length} resources, ${agent.manifest.prompts.length} prompts) on stdio; protocol MCP`,
   );
 
-  let stopSignal: Deno.Signal | null = null;
-  let onStop: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => onStop = resolve);
   const handlers: [Deno.Signal, () => void][] = [];
   for (const sig of ["SIGINT", "SIGTERM"] as Deno.Signal[]) {
     const h = () => {
-      stopSignal = sig;
+      stopSignal ??= sig;
       onStop();
     };
     try {
@@ -215,7 +223,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
         server.cancelAll("stdin closed", true);
       }
     }
-    if (stopSignal !== null) {
+    if (stopSignal === "stdout") {
+      log(
+        `[porta] stdout closed: cancelling ${server.inFlight} running call(s)`,
+      );
+      server.cancelAll("stdout closed");
+    } else if (stopSignal !== null) {
       log(
         `[porta] ${stopSignal}: cancelling ${server.inFlight} running call(s)`,
       );
@@ -229,5 +242,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     Object.assign(console, saved);
     log(server.summary());
   }
-  return stopSignal === "SIGINT" ? 130 : stopSignal === "SIGTERM" ? 143 : 0;
+  // like `porta run`, a closed stdout is exit 141 (as if killed by SIGPIPE)
+  return stopSignal === "SIGINT"
+    ? 130
+    : stopSignal === "SIGTERM"
+    ? 143
+    : stopSignal === "stdout"
+    ? 141
+    : 0;
 }

@@ -86,6 +86,11 @@ export interface StdioTransportOptions {
   maxLine?: number;
   /** Diagnostics sink (stderr). */
   log?: (line: string) => void;
+  /**
+   * Called once when writing to the output fails (e.g. the reader went
+   * away); later messages are dropped without further diagnostics.
+   */
+  onOutputError?: (error: unknown) => void;
 }
 
 /**
@@ -98,6 +103,7 @@ export class StdioTransport {
   readonly #encoder = new TextEncoder();
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
+  #broken = false;
 
   /** Creates a transport reading `input` and writing `output`. */
   constructor(
@@ -115,15 +121,20 @@ export class StdioTransport {
    * the previous one finished, so lines never interleave.
    */
   send(message: JsonRpcMessage): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+    if (this.#closed || this.#broken) return Promise.resolve();
     const bytes = this.#encoder.encode(serialize(message));
-    const next = this.#chain.then(() => this.#writer.write(bytes));
+    const next = this.#chain.then(() =>
+      this.#broken ? undefined : this.#writer.write(bytes)
+    );
     this.#chain = next.catch((e) => {
+      if (this.#broken) return;
+      this.#broken = true;
       this.#options.log?.(
         `[porta] stdout write failed: ${
           e instanceof Error ? e.message : String(e)
         }`,
       );
+      this.#options.onOutputError?.(e);
     });
     return this.#chain;
   }

@@ -174,6 +174,38 @@ Deno.test("raw stdio: at EOF a call still running after --drain is cancelled and
   assert.match(err, /\[porta\] served calls=2 errors=1 cancelled=1/);
 });
 
+Deno.test("porta serve: a closed stdout ends the session like EOF (exit 141) (QA 14:12)", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: serveArgs(TEST_AGENT, []),
+    cwd: ROOT,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const writer = child.stdin.getWriter();
+  const enc = new TextEncoder();
+  await writer.write(enc.encode(init));
+  const reader = child.stdout.getReader();
+  const first = await reader.read();
+  assert.equal(first.done, false);
+  await reader.cancel(); // the client stops reading
+  // the next answers cannot be written: the server stops by itself
+  for (let i = 0; i < 3; i++) {
+    await writer.write(
+      enc.encode(`{"jsonrpc":"2.0","id":${i},"method":"ping"}\n`),
+    ).catch(() => {});
+  }
+  // (stdin then ends: without the fix this is a clean exit 0, never a hang)
+  await writer.close().catch(() => {});
+  const status = await child.status;
+  const err = await stderr;
+  assert.equal(status.code, 141, err);
+  assert.equal(err.match(/stdout write failed/g)?.length, 1, err);
+  assert.match(err, /\[porta\] stdout closed: cancelling 0 running call\(s\)/);
+  assert.match(err, /\[porta\] served calls=0/);
+});
+
 Deno.test("porta serve: calls are capped at 256 MiB of memory by default", async () => {
   const call =
     '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hugemem","arguments":{}}}\n';
