@@ -180,6 +180,9 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
   while (!r.eof()) {
     const idAt = r.pos;
     const id = r.u8();
+    if (id === 13) {
+      r.fail("exception handling (tag section 13) is not supported", idAt);
+    }
     if (id > 12) r.fail("malformed section id", idAt);
     const size = r.u32();
     const start = r.pos;
