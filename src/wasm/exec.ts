@@ -969,7 +969,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x49:
           sp -= 2;
-          i32[sp - 2] = (i32[sp - 2] >>> 0) < (i32[sp] >>> 0) ? 1 : 0;
+          i32[sp - 2] = (i32[sp - 2] ^ -2147483648) < (i32[sp] ^ -2147483648)
+            ? 1
+            : 0;
           break;
         case 0x4a:
           sp -= 2;
@@ -977,7 +979,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x4b:
           sp -= 2;
-          i32[sp - 2] = (i32[sp - 2] >>> 0) > (i32[sp] >>> 0) ? 1 : 0;
+          i32[sp - 2] = (i32[sp - 2] ^ -2147483648) > (i32[sp] ^ -2147483648)
+            ? 1
+            : 0;
           break;
         case 0x4c:
           sp -= 2;
@@ -985,7 +989,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x4d:
           sp -= 2;
-          i32[sp - 2] = (i32[sp - 2] >>> 0) <= (i32[sp] >>> 0) ? 1 : 0;
+          i32[sp - 2] = (i32[sp - 2] ^ -2147483648) <= (i32[sp] ^ -2147483648)
+            ? 1
+            : 0;
           break;
         case 0x4e:
           sp -= 2;
@@ -993,7 +999,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x4f:
           sp -= 2;
-          i32[sp - 2] = (i32[sp - 2] >>> 0) >= (i32[sp] >>> 0) ? 1 : 0;
+          i32[sp - 2] = (i32[sp - 2] ^ -2147483648) >= (i32[sp] ^ -2147483648)
+            ? 1
+            : 0;
           break;
         // ---- i64 compare ----
         case 0x50:
@@ -1024,7 +1032,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           let cmp: number; // -1, 0, 1
           if (ah !== bh) {
             if (op & 1) cmp = ah < bh ? -1 : 1; // signed ops are odd: 0x53,0x55,0x57,0x59
-            else cmp = (ah >>> 0) < (bh >>> 0) ? -1 : 1;
+            else cmp = (ah ^ -2147483648) < (bh ^ -2147483648) ? -1 : 1;
           } else {
             const al = i32[sp - 2] >>> 0, bl = i32[sp] >>> 0;
             cmp = al < bl ? -1 : al > bl ? 1 : 0;
@@ -1372,12 +1380,12 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
         case 0x143: // i32.lt_u L
           a = i32[sp - 2];
           b = i32[fp + code[pc++]];
-          i32[sp - 2] = ((a >>> 0) < (b >>> 0)) ? 1 : 0;
+          i32[sp - 2] = ((a ^ -2147483648) < (b ^ -2147483648)) ? 1 : 0;
           break;
         case 0x163: // i32.lt_u K
           a = i32[sp - 2];
           b = code[pc++];
-          i32[sp - 2] = ((a >>> 0) < (b >>> 0)) ? 1 : 0;
+          i32[sp - 2] = ((a ^ -2147483648) < (b ^ -2147483648)) ? 1 : 0;
           break;
         case 0x144: // i32.gt_s L
           a = i32[sp - 2];
@@ -1392,12 +1400,12 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
         case 0x145: // i32.gt_u L
           a = i32[sp - 2];
           b = i32[fp + code[pc++]];
-          i32[sp - 2] = ((a >>> 0) > (b >>> 0)) ? 1 : 0;
+          i32[sp - 2] = ((a ^ -2147483648) > (b ^ -2147483648)) ? 1 : 0;
           break;
         case 0x165: // i32.gt_u K
           a = i32[sp - 2];
           b = code[pc++];
-          i32[sp - 2] = ((a >>> 0) > (b >>> 0)) ? 1 : 0;
+          i32[sp - 2] = ((a ^ -2147483648) > (b ^ -2147483648)) ? 1 : 0;
           break;
         case 0x146: // i32.le_s L
           a = i32[sp - 2];
@@ -1412,12 +1420,12 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
         case 0x147: // i32.le_u L
           a = i32[sp - 2];
           b = i32[fp + code[pc++]];
-          i32[sp - 2] = ((a >>> 0) <= (b >>> 0)) ? 1 : 0;
+          i32[sp - 2] = ((a ^ -2147483648) <= (b ^ -2147483648)) ? 1 : 0;
           break;
         case 0x167: // i32.le_u K
           a = i32[sp - 2];
           b = code[pc++];
-          i32[sp - 2] = ((a >>> 0) <= (b >>> 0)) ? 1 : 0;
+          i32[sp - 2] = ((a ^ -2147483648) <= (b ^ -2147483648)) ? 1 : 0;
           break;
         case 0x148: // i32.ge_s L
           a = i32[sp - 2];
@@ -1432,12 +1440,12 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
         case 0x149: // i32.ge_u L
           a = i32[sp - 2];
           b = i32[fp + code[pc++]];
-          i32[sp - 2] = ((a >>> 0) >= (b >>> 0)) ? 1 : 0;
+          i32[sp - 2] = ((a ^ -2147483648) >= (b ^ -2147483648)) ? 1 : 0;
           break;
         case 0x169: // i32.ge_u K
           a = i32[sp - 2];
           b = code[pc++];
-          i32[sp - 2] = ((a >>> 0) >= (b >>> 0)) ? 1 : 0;
+          i32[sp - 2] = ((a ^ -2147483648) >= (b ^ -2147483648)) ? 1 : 0;
           break;
         case 0x14a: // i32.add L
           a = i32[sp - 2];
@@ -1605,19 +1613,19 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x183: // i32.lt_u + br_if
           sp -= 4;
-          if ((i32[sp] >>> 0) < (i32[sp + 2] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) < (i32[sp + 2] ^ -2147483648)) {
             pc = code[pc];
           } else pc++;
           break;
         case 0x193: // i32.lt_u L + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) < (i32[fp + code[pc]] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) < (i32[fp + code[pc]] ^ -2147483648)) {
             pc = code[pc + 1];
           } else pc += 2;
           break;
         case 0x1a3: // i32.lt_u K + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) < (code[pc] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) < (code[pc] ^ -2147483648)) {
             pc = code[pc + 1];
           } else pc += 2;
           break;
@@ -1641,19 +1649,19 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x185: // i32.gt_u + br_if
           sp -= 4;
-          if ((i32[sp] >>> 0) > (i32[sp + 2] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) > (i32[sp + 2] ^ -2147483648)) {
             pc = code[pc];
           } else pc++;
           break;
         case 0x195: // i32.gt_u L + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) > (i32[fp + code[pc]] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) > (i32[fp + code[pc]] ^ -2147483648)) {
             pc = code[pc + 1];
           } else pc += 2;
           break;
         case 0x1a5: // i32.gt_u K + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) > (code[pc] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) > (code[pc] ^ -2147483648)) {
             pc = code[pc + 1];
           } else pc += 2;
           break;
@@ -1677,19 +1685,19 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x187: // i32.le_u + br_if
           sp -= 4;
-          if ((i32[sp] >>> 0) <= (i32[sp + 2] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) <= (i32[sp + 2] ^ -2147483648)) {
             pc = code[pc];
           } else pc++;
           break;
         case 0x197: // i32.le_u L + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) <= (i32[fp + code[pc]] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) <= (i32[fp + code[pc]] ^ -2147483648)) {
             pc = code[pc + 1];
           } else pc += 2;
           break;
         case 0x1a7: // i32.le_u K + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) <= (code[pc] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) <= (code[pc] ^ -2147483648)) {
             pc = code[pc + 1];
           } else pc += 2;
           break;
@@ -1713,19 +1721,19 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         case 0x189: // i32.ge_u + br_if
           sp -= 4;
-          if ((i32[sp] >>> 0) >= (i32[sp + 2] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) >= (i32[sp + 2] ^ -2147483648)) {
             pc = code[pc];
           } else pc++;
           break;
         case 0x199: // i32.ge_u L + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) >= (i32[fp + code[pc]] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) >= (i32[fp + code[pc]] ^ -2147483648)) {
             pc = code[pc + 1];
           } else pc += 2;
           break;
         case 0x1a9: // i32.ge_u K + br_if
           sp -= 2;
-          if ((i32[sp] >>> 0) >= (code[pc] >>> 0)) {
+          if ((i32[sp] ^ -2147483648) >= (code[pc] ^ -2147483648)) {
             pc = code[pc + 1];
           } else pc += 2;
           break;
@@ -2078,14 +2086,14 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           a = i32[fp + code[pc]];
           b = code[pc + 1];
           pc += 2;
-          i32[sp] = ((a >>> 0) < (b >>> 0)) ? 1 : 0;
+          i32[sp] = ((a ^ -2147483648) < (b ^ -2147483648)) ? 1 : 0;
           sp += 2;
           break;
         case 0x203: // i32.lt_u LL
           a = i32[fp + code[pc]];
           b = i32[fp + code[pc + 1]];
           pc += 2;
-          i32[sp] = ((a >>> 0) < (b >>> 0)) ? 1 : 0;
+          i32[sp] = ((a ^ -2147483648) < (b ^ -2147483648)) ? 1 : 0;
           sp += 2;
           break;
         case 0x1e4: // i32.gt_s LK
@@ -2106,14 +2114,14 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           a = i32[fp + code[pc]];
           b = code[pc + 1];
           pc += 2;
-          i32[sp] = ((a >>> 0) > (b >>> 0)) ? 1 : 0;
+          i32[sp] = ((a ^ -2147483648) > (b ^ -2147483648)) ? 1 : 0;
           sp += 2;
           break;
         case 0x205: // i32.gt_u LL
           a = i32[fp + code[pc]];
           b = i32[fp + code[pc + 1]];
           pc += 2;
-          i32[sp] = ((a >>> 0) > (b >>> 0)) ? 1 : 0;
+          i32[sp] = ((a ^ -2147483648) > (b ^ -2147483648)) ? 1 : 0;
           sp += 2;
           break;
         case 0x1e6: // i32.le_s LK
@@ -2134,14 +2142,14 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           a = i32[fp + code[pc]];
           b = code[pc + 1];
           pc += 2;
-          i32[sp] = ((a >>> 0) <= (b >>> 0)) ? 1 : 0;
+          i32[sp] = ((a ^ -2147483648) <= (b ^ -2147483648)) ? 1 : 0;
           sp += 2;
           break;
         case 0x207: // i32.le_u LL
           a = i32[fp + code[pc]];
           b = i32[fp + code[pc + 1]];
           pc += 2;
-          i32[sp] = ((a >>> 0) <= (b >>> 0)) ? 1 : 0;
+          i32[sp] = ((a ^ -2147483648) <= (b ^ -2147483648)) ? 1 : 0;
           sp += 2;
           break;
         case 0x1e8: // i32.ge_s LK
@@ -2162,14 +2170,14 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           a = i32[fp + code[pc]];
           b = code[pc + 1];
           pc += 2;
-          i32[sp] = ((a >>> 0) >= (b >>> 0)) ? 1 : 0;
+          i32[sp] = ((a ^ -2147483648) >= (b ^ -2147483648)) ? 1 : 0;
           sp += 2;
           break;
         case 0x209: // i32.ge_u LL
           a = i32[fp + code[pc]];
           b = i32[fp + code[pc + 1]];
           pc += 2;
-          i32[sp] = ((a >>> 0) >= (b >>> 0)) ? 1 : 0;
+          i32[sp] = ((a ^ -2147483648) >= (b ^ -2147483648)) ? 1 : 0;
           sp += 2;
           break;
         case 0x1ea: // i32.add LK
@@ -2357,12 +2365,17 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           } else pc += 3;
           break;
         case 0x223: // i32.lt_u LK + br_if
-          if ((i32[fp + code[pc]] >>> 0) < (code[pc + 1] >>> 0)) {
+          if (
+            (i32[fp + code[pc]] ^ -2147483648) < (code[pc + 1] ^ -2147483648)
+          ) {
             pc = code[pc + 2];
           } else pc += 3;
           break;
         case 0x233: // i32.lt_u LL + br_if
-          if ((i32[fp + code[pc]] >>> 0) < (i32[fp + code[pc + 1]] >>> 0)) {
+          if (
+            (i32[fp + code[pc]] ^ -2147483648) <
+              (i32[fp + code[pc + 1]] ^ -2147483648)
+          ) {
             pc = code[pc + 2];
           } else pc += 3;
           break;
@@ -2377,12 +2390,17 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           } else pc += 3;
           break;
         case 0x225: // i32.gt_u LK + br_if
-          if ((i32[fp + code[pc]] >>> 0) > (code[pc + 1] >>> 0)) {
+          if (
+            (i32[fp + code[pc]] ^ -2147483648) > (code[pc + 1] ^ -2147483648)
+          ) {
             pc = code[pc + 2];
           } else pc += 3;
           break;
         case 0x235: // i32.gt_u LL + br_if
-          if ((i32[fp + code[pc]] >>> 0) > (i32[fp + code[pc + 1]] >>> 0)) {
+          if (
+            (i32[fp + code[pc]] ^ -2147483648) >
+              (i32[fp + code[pc + 1]] ^ -2147483648)
+          ) {
             pc = code[pc + 2];
           } else pc += 3;
           break;
@@ -2397,12 +2415,17 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           } else pc += 3;
           break;
         case 0x227: // i32.le_u LK + br_if
-          if ((i32[fp + code[pc]] >>> 0) <= (code[pc + 1] >>> 0)) {
+          if (
+            (i32[fp + code[pc]] ^ -2147483648) <= (code[pc + 1] ^ -2147483648)
+          ) {
             pc = code[pc + 2];
           } else pc += 3;
           break;
         case 0x237: // i32.le_u LL + br_if
-          if ((i32[fp + code[pc]] >>> 0) <= (i32[fp + code[pc + 1]] >>> 0)) {
+          if (
+            (i32[fp + code[pc]] ^ -2147483648) <=
+              (i32[fp + code[pc + 1]] ^ -2147483648)
+          ) {
             pc = code[pc + 2];
           } else pc += 3;
           break;
@@ -2417,12 +2440,17 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           } else pc += 3;
           break;
         case 0x229: // i32.ge_u LK + br_if
-          if ((i32[fp + code[pc]] >>> 0) >= (code[pc + 1] >>> 0)) {
+          if (
+            (i32[fp + code[pc]] ^ -2147483648) >= (code[pc + 1] ^ -2147483648)
+          ) {
             pc = code[pc + 2];
           } else pc += 3;
           break;
         case 0x239: // i32.ge_u LL + br_if
-          if ((i32[fp + code[pc]] >>> 0) >= (i32[fp + code[pc + 1]] >>> 0)) {
+          if (
+            (i32[fp + code[pc]] ^ -2147483648) >=
+              (i32[fp + code[pc + 1]] ^ -2147483648)
+          ) {
             pc = code[pc + 2];
           } else pc += 3;
           break;
