@@ -195,7 +195,14 @@ export class Wasi {
       options.stderr ?? discardSink,
     );
     this.#ctx.cancel = options.cancel;
-    if (options.maxFds !== undefined) this.#ctx.maxFds = options.maxFds;
+    if (options.maxFds !== undefined) {
+      if (!Number.isInteger(options.maxFds) || options.maxFds < 0) {
+        throw new RangeError(
+          `WasiOptions.maxFds must be a non-negative integer, got ${options.maxFds}`,
+        );
+      }
+      this.#ctx.maxFds = options.maxFds;
+    }
     const tty = options.terminal ?? true;
     for (
       const [fd, k] of [[0, "stdin"], [1, "stdout"], [2, "stderr"]] as const

@@ -241,6 +241,11 @@ Deno.test("path_open: at most maxFds descriptors (default 256), then EMFILE", ()
     assert.equal(open(small, 3, "new", 1, READ | WRITE), -Errno.MFILE);
     assert.throws(() => Deno.statSync(`${sb.sandbox}/new`)); // nothing created
     small.wasi.close();
+    assert.throws(
+      () => direct({ maxFds: NaN }),
+      /^RangeError: WasiOptions\.maxFds/,
+    );
+    assert.throws(() => direct({ maxFds: -1 }), /non-negative integer, got -1/);
   } finally {
     sb.cleanup();
   }
