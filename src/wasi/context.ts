@@ -45,6 +45,20 @@ export interface FdEntry {
   dirCache?: { name: string; ino: bigint; type: number }[];
 }
 
+/**
+ * Thrown into the guest when a WASI call needs memory but the bound instance
+ * exports none named "memory" (WASI requires that export).
+ */
+export class WasiMissingMemory extends Error {
+  /** Creates the error with its one-line message. */
+  constructor() {
+    super(
+      'the module imports WASI functions but exports no memory named "memory"',
+    );
+    this.name = "WasiMissingMemory";
+  }
+}
+
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
@@ -103,6 +117,9 @@ export class WasiContext {
     const mem = this.memory ??
       (this.instance?.exports.memory as MemoryLike | undefined);
     if (!mem || !mem.buffer) {
+      // A bound guest without a "memory" export can never pass a pointer:
+      // say so instead of failing every call with a silent EFAULT.
+      if (this.instance) throw new WasiMissingMemory();
       throw new WasiError(Errno.FAULT, "no exported memory");
     }
     return mem.buffer;

@@ -1,8 +1,10 @@
 /**
  * WASI preview1 (`wasi_snapshot_preview1`) for any object with the
  * WebAssembly JS API shape. All host calls are synchronous; failures are
- * errno values. Only two exceptions cross into the guest: `WasiExit` (thrown
- * by `proc_exit`) and `WasiCancelled` (when `WasiOptions.cancel` is set).
+ * errno values. Only three exceptions cross into the guest: `WasiExit`
+ * (thrown by `proc_exit`), `WasiCancelled` (when `WasiOptions.cancel` is set)
+ * and `WasiMissingMemory` (a call needs memory but the instance exports no
+ * "memory").
  *
  * ```ts
  * const wasi = new Wasi({ args: ["prog"], stdout: denoStdout() });
@@ -27,7 +29,12 @@
  *   as long as the host still shows the same millisecond.
  * @module
  */
-import { type InstanceLike, type MemoryLike, WasiContext } from "./context.ts";
+import {
+  type InstanceLike,
+  type MemoryLike,
+  WasiContext,
+  WasiMissingMemory,
+} from "./context.ts";
 import { errnoFromError } from "./errno.ts";
 import { Filetype, RIGHTS_DIR, RIGHTS_FILE } from "./constants.ts";
 import { type Preopen, resolvePreopen } from "./fs/preopen.ts";
@@ -49,6 +56,7 @@ import { sockFunctions } from "./sock.ts";
 import type { HostFunction, HostFunctions } from "./types.ts";
 
 export { WasiCancelled, WasiExit } from "./proc.ts";
+export { WasiMissingMemory } from "./context.ts";
 export { Errno, errnoFromError, WasiError } from "./errno.ts";
 export type { Preopen } from "./fs/preopen.ts";
 export type { InstanceLike, MemoryLike } from "./context.ts";
@@ -162,7 +170,10 @@ function guard(fn: HostFunction, cancel?: Int32Array): HostFunction {
     try {
       return fn(...args);
     } catch (e) {
-      if (e instanceof WasiExit || e instanceof WasiCancelled) throw e;
+      if (
+        e instanceof WasiExit || e instanceof WasiCancelled ||
+        e instanceof WasiMissingMemory
+      ) throw e;
       return errnoFromError(e);
     }
   };

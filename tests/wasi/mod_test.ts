@@ -4,7 +4,9 @@ import {
   Errno,
   Wasi,
   WASI_FUNCTIONS,
+  WasiMissingMemory,
 } from "../../src/wasi/mod.ts";
+import { wat } from "../helpers/wat.ts";
 import { direct, testBoth } from "./_helpers.ts";
 
 Deno.test("imports expose every wasi_snapshot_preview1 function", () => {
@@ -91,3 +93,32 @@ Deno.test("a stdio option that is not a function is a clear TypeError", () => {
   );
   new Wasi({ stdout: sink.sink, stdin: undefined }); // accepted
 });
+
+testBoth(
+  'a guest without a "memory" export gets a clear error, not EFAULT',
+  async (e) => {
+    const bytes = await wat(`(module
+    (import "wasi_snapshot_preview1" "fd_write"
+      (func $w (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (memory (export "mem") 1)
+    (func (export "_start")
+      (call $exit (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`);
+    const wasi = new Wasi({ stdout: collectingSink().sink });
+    const inst = new e.wa.Instance(new e.wa.Module(bytes), wasi.imports);
+    assert.throws(
+      () => wasi.start(inst),
+      (err: Error) =>
+        err instanceof WasiMissingMemory &&
+        err.message ===
+          'the module imports WASI functions but exports no memory named "memory"',
+    );
+    // Calls that need no memory still work; an unbound Wasi still says FAULT.
+    const exitOnly = await wat(`(module
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (func (export "_start") (call $exit (i32.const 7))))`);
+    const w2 = new Wasi();
+    const i2 = new e.wa.Instance(new e.wa.Module(exitOnly), w2.imports);
+    assert.equal(w2.start(i2), 7);
+  },
+);
