@@ -88,7 +88,12 @@ globals, data and custom sections, and the manifest if found. Secrets are redact
 Options:
   --json                  machine-readable output
   --manifest PATH         manifest file
-  --secret KEY=VALUE      value to redact from the output (repeatable)
+  --profile NAME          capability profile for the "grants" line: ai-agent | worker | full
+  --env KEY=VALUE         environment shown in the "environment" section (repeatable)
+  --env-file PATH         .env file for the "environment" section
+  --secret KEY=VALUE      like --env, with the value redacted from the output (repeatable)
+  --dir HOST[:GUEST][:ro|:rw]
+                          accepted (and checked) as for run; not shown
   -h, --help              show this help`,
   validate: `Usage: porta validate <agent.wasm> [options]
 

@@ -128,6 +128,16 @@ export async function validateAgent(
       lines.push(`warning ${key} is not listed in the manifest's wasi_imports`);
     }
   }
+  // WASI passes everything through the exported "memory": without it every
+  // call that reads or writes guest memory fails at run time
+  if (
+    shape.imports.some((i) => i.module === WASI_MODULE) &&
+    !shape.exports.some((e) => e.name === "memory" && e.kind === "memory")
+  ) {
+    lines.push(
+      'warning the module imports WASI functions but exports no "memory": WASI calls that use guest memory will fail',
+    );
+  }
   if (manifest) {
     const funcs = new Set(
       shape.exports.filter((e) => e.kind === "function").map((e) => e.name),

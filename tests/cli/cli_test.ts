@@ -510,13 +510,21 @@ Deno.test("cli: inspect shows the module, capabilities, manifest; secrets redact
 });
 
 Deno.test("cli: validate reports ok/DENIED per import and PASS/FAIL", async () => {
-  const [fail, pass, toolDefault, toolFull, noImports] = await Promise.all([
-    porta(["validate", PROBE, "--profile", "ai-agent"]),
-    porta(["validate", PROBE, "--profile", "full"]),
-    porta(["validate", TOOL]),
-    porta(["validate", TOOL, "--profile", "full"]),
-    porta(["validate", LOOP]),
-  ]);
+  const [fail, pass, toolDefault, toolFull, noImports, noMem] = await Promise
+    .all([
+      porta(["validate", PROBE, "--profile", "ai-agent"]),
+      porta(["validate", PROBE, "--profile", "full"]),
+      porta(["validate", TOOL]),
+      porta(["validate", TOOL, "--profile", "full"]),
+      porta(["validate", LOOP]),
+      porta(["validate", "testdata/cli/nomem.wasm", "--profile", "full"]),
+    ]);
+  // WASI imports without an exported "memory": warned (QA 14:14)
+  assertMatch(
+    noMem.stdout,
+    /^warning the module imports WASI functions but exports no "memory"/m,
+  );
+  assert.ok(!pass.stdout.includes("exports no"));
   assertEquals(fail.code, 1);
   assertMatch(
     fail.stdout,
