@@ -88,3 +88,34 @@ testBoth("10000 functions and 40000 locals", (e) => {
   assert.equal(inst.exports.f9999(1), 1 + (9999 % 64));
   assert.equal(inst.exports.f10000(5), 5);
 });
+
+testBoth(
+  "a huge declared table is a WebAssembly error, never a raw RangeError",
+  async (e) => {
+    for (const n of [4_000_000_000, 0xffffffff]) {
+      const bytes = new Uint8Array([
+        0,
+        0x61,
+        0x73,
+        0x6d,
+        1,
+        0,
+        0,
+        0,
+        ...sec(4, [1, 0x70, 0, ...leb(n)]),
+      ]);
+      let err: unknown;
+      try {
+        new e.wa.Instance(new e.wa.Module(bytes));
+      } catch (x) {
+        err = x;
+      }
+      assert.ok(
+        err instanceof e.wa.CompileError || err instanceof e.wa.LinkError ||
+          err instanceof e.wa.RuntimeError,
+        `table of ${n}: expected a WebAssembly error, got ${err}`,
+      );
+    }
+    await Promise.resolve();
+  },
+);
