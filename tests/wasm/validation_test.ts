@@ -1,7 +1,7 @@
 // Every validation error class and every malformed-binary class must be a
 // CompileError (Porta: message "offset 0x..: reason"), and validate() false.
 import assert from "node:assert/strict";
-import { watUnvalidated } from "../helpers/wat.ts";
+import { wat, type WatFeatures, watUnvalidated } from "../helpers/wat.ts";
 import { type Engine, testBoth, testPorta } from "./_harness.ts";
 
 /** Asserts that the engine rejects `bytes` with a CompileError. */
@@ -297,3 +297,44 @@ testPorta("CompileError offsets point into the module", async (wa) => {
   );
   await Promise.resolve();
 });
+
+// Valid modules from proposals Porta does not implement (the host accepts
+// them) must be rejected with a clear "not supported" CompileError.
+const UNSUPPORTED: [string, string, WatFeatures, RegExp][] = [
+  [
+    "threads: shared memory and atomics",
+    `(module (memory 1 1 shared) (func (result i32) (i32.atomic.load (i32.const 0))))`,
+    { threads: true },
+    /shared|atomic|thread/i,
+  ],
+  ["exception handling: tag section", `(module (tag $e (param i32)))`, {
+    exceptions: true,
+  }, /exception/i],
+  ["exception handling: throw", `(module (tag $e) (func (throw $e)))`, {
+    exceptions: true,
+  }, /exception/i],
+];
+
+for (const [what, src, features, message] of UNSUPPORTED) {
+  testBoth(`unsupported proposal rejected cleanly: ${what}`, async (e) => {
+    const bytes = await wat(src, { features });
+    if (e.name === "native") {
+      assert.ok(
+        e.wa.validate(bytes),
+        `${what}: the module itself must be valid`,
+      );
+    } else {
+      assertRejected(e, bytes, what, message);
+      assert.match(errorOf(e, bytes), /not supported/);
+    }
+  });
+}
+
+function errorOf(e: Engine, bytes: Uint8Array): string {
+  try {
+    new e.wa.Module(bytes);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return "";
+}
