@@ -177,7 +177,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     {
       log,
       onOutputError: () => {
-        stopSignal ??= "stdout";
+        if (stopSignal !== null) return;
+        stopSignal = "stdout";
+        // said and done here, whichever of EOF or this comes first
+        log(
+          `[porta] stdout closed: cancelling ${server.inFlight} running call(s)`,
+        );
+        server.cancelAll("stdout closed");
         onStop();
       },
     },
@@ -223,12 +229,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         server.cancelAll("stdin closed", true);
       }
     }
-    if (stopSignal === "stdout") {
-      log(
-        `[porta] stdout closed: cancelling ${server.inFlight} running call(s)`,
-      );
-      server.cancelAll("stdout closed");
-    } else if (stopSignal !== null) {
+    if (stopSignal !== null && stopSignal !== "stdout") {
       log(
         `[porta] ${stopSignal}: cancelling ${server.inFlight} running call(s)`,
       );
