@@ -6,6 +6,8 @@
  * @module
  */
 
+// First: report uncaught errors as one line (see worker_guard.ts).
+import "./worker_guard.ts";
 import * as engine from "../wasm/mod.ts";
 import { Wasi, WasiExit } from "../wasi/mod.ts";
 import { type EngineLike, serveGuestJobs } from "./worker_core.ts";

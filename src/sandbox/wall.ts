@@ -283,6 +283,15 @@ export class GuestWall {
     this.#flow = flow;
     return new Promise<void>((resolve, reject) => {
       let initialised = false;
+      const fail = (message: string) => {
+        const msg = `guest worker failed: ${message.split("\n")[0]}`;
+        if (!initialised) {
+          initialised = true;
+          reject(new WallError(msg));
+          return;
+        }
+        this.#kill({ exitCode: null, trap: msg });
+      };
       worker.onmessage = (e: MessageEvent<WorkerReply>) => {
         const m = e.data;
         if (m.t === "ready") {
@@ -291,6 +300,8 @@ export class GuestWall {
         } else if (m.t === "init-error") {
           initialised = true;
           reject(new WallError(m.message));
+        } else if (m.t === "fatal") {
+          fail(m.message);
         } else if (m.t === "out") {
           Atomics.sub(flow, 0, outputCost(m.bytes.length));
           Atomics.notify(flow, 0);
@@ -316,13 +327,7 @@ export class GuestWall {
       };
       worker.onerror = (e: ErrorEvent) => {
         e.preventDefault();
-        const msg = `guest worker failed: ${String(e.message).split("\n")[0]}`;
-        if (!initialised) {
-          initialised = true;
-          reject(new WallError(msg));
-          return;
-        }
-        this.#kill({ exitCode: null, trap: msg });
+        fail(String(e.message));
       };
       const init: InitMessage = {
         t: "init",

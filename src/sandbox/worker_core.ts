@@ -190,7 +190,8 @@ export type WorkerReply =
   | { t: "ready" }
   | { t: "init-error"; message: string }
   | { t: "out"; id: number; fd: 1 | 2; bytes: Uint8Array }
-  | { t: "done"; id: number; result: JobResult };
+  | { t: "done"; id: number; result: JobResult }
+  | { t: "fatal"; message: string };
 
 const PAGE = 65536;
 
