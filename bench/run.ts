@@ -218,9 +218,9 @@ async function heapProbe(wasmPath: string): Promise<void> {
   console.log(Math.round((used(after) - used(before)) / keep.length));
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
+function parseCommandLine(args: string[]) {
+  return parseArgs({
+    args,
     allowNegative: true,
     options: {
       filter: { type: "string" },
@@ -236,6 +236,21 @@ async function main(): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
     },
   });
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(Deno.args);
+  } catch (e) {
+    console.error(
+      `bench: ${
+        e instanceof Error ? e.message : e
+      } (see deno task bench --help)`,
+    );
+    return 2;
+  }
+  const { values } = parsed;
   if (values.help) {
     console.log(
       "usage: deno task bench [--filter NAME] [--runs N] [--scale N | --factor F] [--json] [--native-only] [--shim] [--self-test] [--cpu] [--no-warmup]",

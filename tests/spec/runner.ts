@@ -43,9 +43,12 @@ export function isSimdFile(path: string): boolean {
   return name.startsWith("simd_") || name.startsWith("simd-");
 }
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
+const USAGE =
+  "usage: deno task spectest <dir-with-wast2json-output> [--engine=porta|native] [--filter=S] [--show=N] [--fuel=N] [--timeout=S] [--jobs=N] [--json=FILE] [--strict-traps] [--repeat=N]";
+
+function parseCommandLine(args: string[]) {
+  return parseArgs({
+    args,
     allowPositionals: true,
     options: {
       engine: { type: "string", default: "porta" },
@@ -59,10 +62,20 @@ async function main(): Promise<number> {
       repeat: { type: "string", default: "1" },
     },
   });
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(Deno.args);
+  } catch (e) {
+    console.error(`spectest: ${e instanceof Error ? e.message : e}`);
+    console.error(USAGE);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) {
-    console.error(
-      "usage: deno task spectest <dir-with-wast2json-output> [--engine=porta|native]",
-    );
+    console.error(USAGE);
     return 2;
   }
   const engine = values.engine as "porta" | "native";
@@ -82,6 +95,14 @@ async function main(): Promise<number> {
   }
   if (values.filter) {
     all = all.filter((f) => f.includes(values.filter as string));
+  }
+  if (all.length === 0) {
+    console.error(
+      `spectest: no .json files under ${root}${
+        values.filter ? ` matching "${values.filter}"` : ""
+      } (convert the .wast files with wast2json first; see README)`,
+    );
+    return 2;
   }
   const simd = all.filter(isSimdFile);
   const files = all.filter((f) => !isSimdFile(f));
