@@ -245,7 +245,7 @@ async function main(): Promise<number> {
   } catch (e) {
     console.error(
       `bench: ${
-        e instanceof Error ? e.message : e
+        (e instanceof Error ? e.message : String(e)).split("\n")[0]
       } (see deno task bench --help)`,
     );
     return 2;
