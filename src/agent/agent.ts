@@ -229,6 +229,10 @@ export function describeFailure(
   if (r.trap !== undefined) {
     const t = r.trap.split("\n")[0];
     if (/^(cancelled|timeout)/.test(t)) return t;
+    // refused at instantiation (an engine limit), not a guest trap
+    if (/exceeds the implementation limit/.test(t)) {
+      return `cannot instantiate: ${t}`;
+    }
     return `trap: ${t}`;
   }
   if (r.exitCode !== null && r.exitCode !== 0) {

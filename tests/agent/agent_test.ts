@@ -122,6 +122,12 @@ Deno.test("agent: traps, limits, timeouts and exit codes become one-line errors"
         };
       case "timeout":
         return { exitCode: null, trap: "timeout after 50 ms" };
+      case "bigtable":
+        return {
+          exitCode: null,
+          trap:
+            "table size of 100000000 elements exceeds the implementation limit (10000000)",
+        };
       case "exit":
         return { exitCode: 3, stdout: "partial" };
       default:
@@ -152,6 +158,11 @@ Deno.test("agent: traps, limits, timeouts and exit codes become one-line errors"
   assertEquals(
     (await agent.callTool("echo", { case: "timeout" })).error,
     "timeout after 50 ms",
+  );
+  // an engine limit at instantiation is not a guest trap (QA #38)
+  assertEquals(
+    (await agent.callTool("echo", { case: "bigtable" })).error,
+    "cannot instantiate: table size of 100000000 elements exceeds the implementation limit (10000000)",
   );
   const exit = await agent.callTool("echo", { case: "exit" });
   assertEquals([exit.isError, exit.error, exit.exitCode], [
