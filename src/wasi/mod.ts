@@ -7,8 +7,11 @@
  * "memory").
  *
  * ```ts
+ * import * as wasm from "../wasm/mod.ts"; // Porta's engine (any engine of this shape works)
+ *
+ * const module = new wasm.Module(await Deno.readFile("prog.wasm"));
  * const wasi = new Wasi({ args: ["prog"], stdout: denoStdout() });
- * const inst = new WebAssembly.Instance(module, wasi.imports);
+ * const inst = new wasm.Instance(module, wasi.imports);
  * const code = wasi.start(inst);
  * ```
  *
