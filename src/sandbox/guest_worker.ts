@@ -17,6 +17,8 @@ serveGuestJobs(
     engine: engine as unknown as EngineLike,
     createWasi: (options) => new Wasi(options),
     exitCode: (e) => e instanceof WasiExit ? e.code : undefined,
+    // the interpreter's warm-up at start-up, not in the first job's time
+    prepare: engine.warmUp,
   },
   self as unknown as Parameters<typeof serveGuestJobs>[1],
 );

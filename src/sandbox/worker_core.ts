@@ -142,6 +142,8 @@ export interface WorkerDeps {
   createWasi(options: WasiConstructorOptions): WasiLike;
   /** Returns the exit code when `e` is the WASI layer's exit signal (`WasiExit`). */
   exitCode(e: unknown): number | undefined;
+  /** Optional engine preparation run once after the module was accepted (before "ready"). */
+  prepare?(): void;
 }
 
 /** parent -> worker: compile and check the module. */
@@ -286,6 +288,7 @@ export function serveGuestJobs(
         return;
       }
       module = compiled;
+      deps.prepare?.();
       scope.postMessage({ t: "ready" });
     } catch (e) {
       scope.postMessage({ t: "init-error", message: oneLine(e) });

@@ -117,7 +117,6 @@ export class Module {
       throw e;
     }
     compiled.set(this, cm);
-    ensureWarm();
   }
 
   /** The module's imports. */
@@ -520,6 +519,11 @@ export class Instance {
     options?: InstanceOptions,
   ) {
     const cm = cmOf(module);
+    // The interpreter's one-time warm-up belongs to execution: a process
+    // that only compiles and inspects modules (porta inspect/validate/build,
+    // Agent.load in the parent) never pays for it. Hosts that want it off the
+    // first instantiation call warmUp() after compiling.
+    ensureWarm();
     const ir = cm.ir;
     const fuel = options?.fuel;
     const unlimited = fuel === undefined || fuel === null ||

@@ -2832,7 +2832,12 @@ function rareOp(
   return sp;
 }
 
-/** Runs the one-time interpreter warm-up now (Module construction calls it, off the first call's path). */
+/**
+ * Runs the interpreter's one-time warm-up now (a few milliseconds of synthetic code through every
+ * opcode, so V8 optimises the dispatch loop with complete type feedback). The first `Instance`
+ * runs it otherwise; a host that compiles ahead of its first call (a guest worker at start-up)
+ * calls this to keep it off that call's path.
+ */
 export function ensureWarm(): void {
   warmUp(warmCall);
 }

@@ -26,6 +26,7 @@ export {
   type WebAssemblyInstantiatedSource,
 } from "./api.ts";
 export { CompileError, LinkError, RuntimeError } from "./errors.ts";
+export { ensureWarm as warmUp } from "./exec.ts";
 export {
   describeModule,
   type ExportInfo,
