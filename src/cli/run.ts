@@ -11,6 +11,7 @@
 
 import { Agent, secretRedactor } from "../agent/agent.ts";
 import { formatRunSummary } from "../agent/metrics.ts";
+import { printable } from "../agent/printable.ts";
 import {
   AGENT_OPTIONS,
   type DirSpec,
@@ -210,9 +211,9 @@ export async function runCommand(argv: string[]): Promise<number> {
         const why = prev.trap !== undefined
           ? prev.trap.split("\n")[0]
           : `exit code ${prev.exitCode}`;
-        stderrLine(
+        stderrLine(printable(
           `[porta] restarting (${n}/${flags.restart.maxRestarts}) after ${why}`,
-        );
+        ));
       },
     });
     stderr.flush();
