@@ -36,7 +36,7 @@ import {
   resolveCommonFlags,
   UsageError,
 } from "./flags.ts";
-import { printable } from "../agent/printable.ts";
+import { printable, printableJson } from "../agent/printable.ts";
 import { writeOut } from "./output.ts";
 
 /** The data `porta inspect --json` prints. */
@@ -261,9 +261,12 @@ export async function inspectCommand(argv: string[]): Promise<number> {
     environment,
   };
   if (manifestErrors) report.manifestErrors = manifestErrors;
+  // names come from the module, the manifest and the command line: JSON
+  // escapes what JSON.stringify leaves raw (C1, DEL, bidi controls), and
+  // the text report escapes every line
   const text = values.json === true
-    ? JSON.stringify(report, null, 2) + "\n"
-    : renderInspect(report);
-  await writeOut(redact(text));
+    ? printableJson(redact(JSON.stringify(report, null, 2))) + "\n"
+    : redact(renderInspect(report));
+  await writeOut(text);
   return manifestErrors ? 1 : 0;
 }
