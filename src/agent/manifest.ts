@@ -138,6 +138,12 @@ export const RESERVED_TOOL_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/** True when `name` is a valid tool name: 1-128 of `A-Z a-z 0-9 _ . -`. */
+export function isToolName(name: string): boolean {
+  return TOOL_NAME.test(name);
+}
+
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/;
 
 type Obj = Record<string, unknown>;

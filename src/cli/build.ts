@@ -4,12 +4,28 @@
  * `<agent>.manifest.json` beside the wasm (or PATH). An existing file is
  * only replaced with `--force`.
  *
+ * What `build` writes always loads: exports whose names are not valid tool
+ * names and imports that are not WASI functions are left out (one
+ * `porta: warning:` line each on stderr, names escaped), a name derived from
+ * the file name has its control characters replaced by `_`, and the text is
+ * checked with the manifest loader before it is written.
+ *
  * @module
  */
 
 import { readModule } from "../agent/agent.ts";
 import { defaultRuntime } from "../agent/default_runtime.ts";
-import { deriveManifest, manifestPathFor } from "../agent/manifest.ts";
+import {
+  deriveManifest,
+  isInternalExport,
+  isToolName,
+  ManifestError,
+  manifestPathFor,
+  type ModuleShape,
+  parseManifest,
+} from "../agent/manifest.ts";
+import { isPrintable, printable } from "../agent/printable.ts";
+import { WASI_CAPABILITY, WASI_MODULE } from "../sandbox/capabilities.ts";
 import {
   CliError,
   HELP_OPTION,
@@ -18,7 +34,59 @@ import {
   stringFlag,
   UsageError,
 } from "./flags.ts";
-import { writeOut } from "./output.ts";
+import { writeErr, writeOut } from "./output.ts";
+
+/** At most this many "skipped" warnings are printed; the rest are counted. */
+const MAX_WARNINGS = 20;
+
+/**
+ * What `deriveManifest` would leave out of `shape` or write invalid, one
+ * line each (names escaped): function exports that are not valid tool
+ * names, and `wasi_snapshot_preview1` imports that are not WASI functions.
+ */
+export function buildWarnings(shape: ModuleShape): string[] {
+  const out: string[] = [];
+  for (const e of shape.exports) {
+    if (e.kind !== "function" || isInternalExport(e.name)) continue;
+    if (!isToolName(e.name)) {
+      out.push(
+        `skipped export "${
+          printable(e.name)
+        }": not a valid tool name (use 1-128 of A-Z a-z 0-9 _ . -)`,
+      );
+    }
+  }
+  for (const i of shape.imports) {
+    if (
+      i.module === WASI_MODULE && i.kind === "function" &&
+      !Object.hasOwn(WASI_CAPABILITY, i.name)
+    ) {
+      out.push(
+        `import ${WASI_MODULE}.${
+          printable(i.name)
+        } is not a WASI function: left out of wasi_imports (the agent will not load)`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The agent name derived from a wasm path: the file name without `.wasm`,
+ * with every character {@link printable} would escape replaced by `_` (the
+ * manifest loader refuses control characters in names).
+ */
+export function agentNameFromPath(wasm: string): string {
+  return [...stemOf(wasm)].map((c) => isPrintable(c) ? c : "_").join("");
+}
+
+/** The file name of `wasm` without its directory and `.wasm`. */
+function stemOf(wasm: string): string {
+  const base = wasm.slice(
+    Math.max(wasm.lastIndexOf("/"), wasm.lastIndexOf("\\")) + 1,
+  );
+  return base.replace(/\.wasm$/i, "");
+}
 
 /** Implements `porta build`; returns the exit code. */
 export async function buildCommand(argv: string[]): Promise<number> {
@@ -28,21 +96,52 @@ export async function buildCommand(argv: string[]): Promise<number> {
     force: { type: "boolean" },
     ...HELP_OPTION,
   }, "porta build <agent.wasm> [-o PATH]");
+  const given = stringFlag(values, "name");
+  if (given !== undefined && given.trim() === "") {
+    throw new UsageError("--name must not be empty");
+  }
+  if (given !== undefined && !isPrintable(given)) {
+    throw new UsageError(
+      `--name must not contain control characters: "${printable(given)}"`,
+    );
+  }
   const bytes = await readModule(wasm);
-  let shape;
+  let shape: ModuleShape;
   try {
     shape = defaultRuntime.describe(bytes);
   } catch (e) {
     throw invalidModule(wasm, e);
   }
-  const base = wasm.slice(
-    Math.max(wasm.lastIndexOf("/"), wasm.lastIndexOf("\\")) + 1,
-  );
-  const name = stringFlag(values, "name") ?? base.replace(/\.wasm$/i, "");
-  if (name.trim() === "") throw new UsageError("--name must not be empty");
-  const manifest = deriveManifest(shape, name);
+  const name = given ?? agentNameFromPath(wasm);
+  if (name.trim() === "") {
+    throw new UsageError(
+      `cannot derive an agent name from ${wasm} (give one with --name)`,
+    );
+  }
+  const derived = deriveManifest(shape, name);
+  const manifest = {
+    ...derived,
+    wasi_imports: derived.wasi_imports.filter((w) =>
+      Object.hasOwn(WASI_CAPABILITY, w)
+    ),
+  };
   const out = stringFlag(values, "output") ?? manifestPathFor(wasm);
   const text = JSON.stringify(manifest, null, 2) + "\n";
+  // never write what the loader (validate, run, serve) would refuse
+  try {
+    parseManifest(text, out);
+  } catch (e) {
+    if (!(e instanceof ManifestError)) throw e;
+    throw new CliError(
+      `cannot derive a valid manifest: ${e.issues[0] ?? e.message}`,
+    );
+  }
+  const warnings = buildWarnings(shape);
+  if (given === undefined && name !== stemOf(wasm)) {
+    warnings.unshift(
+      `agent name "${name}": control characters of the file name replaced by "_" (use --name)`,
+    );
+  }
   const isDir = async (): Promise<boolean> => {
     try {
       return (await Deno.stat(out)).isDirectory;
@@ -67,8 +166,17 @@ export async function buildCommand(argv: string[]): Promise<number> {
     }
     throw new CliError(`${out}: cannot write the file`);
   }
+  const shown = warnings.slice(0, MAX_WARNINGS);
+  if (warnings.length > shown.length) {
+    shown.push(`${warnings.length - shown.length} more warning(s) not shown`);
+  }
+  if (shown.length > 0) {
+    await writeErr(
+      shown.map((w) => `porta: warning: ${printable(w)}\n`).join(""),
+    );
+  }
   await writeOut(
-    `wrote ${out}: ${manifest.tools.length} tool(s), capabilities [${
+    `wrote ${printable(out)}: ${manifest.tools.length} tool(s), capabilities [${
       manifest.capabilities.join(", ")
     }], ${manifest.wasi_imports.length} WASI import(s)\n`,
   );
