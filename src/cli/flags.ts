@@ -17,8 +17,9 @@
  * - `--env-file PATH`: `.env` format (see {@link parseEnvFile}); later
  *   definitions win, and `--env` beats the file; `--secret` beats both.
  * - `--dir HOST[:GUEST][:ro|:rw]`: a preopened directory; GUEST defaults to
- *   HOST; read-only unless `:rw` (writing also needs the `fs.write`
- *   capability).
+ *   HOST and, when given, must be absolute or `.`; a `:` inside a path is
+ *   written `\:`; read-only unless `:rw` (writing also needs the
+ *   `fs.write` capability). See {@link parseDirSpec}.
  * - `--restart no|on-failure|always`, `--max-restarts N` (default 3).
  *
  * The host environment never reaches the guest: the guest sees exactly the
@@ -358,8 +359,10 @@ export function parseKeyValue(flag: string, item: string): [string, string] {
  * an optional `export ` prefix, unquoted values (trailing ` #comment`
  * stripped, whitespace trimmed), single-quoted values (literal), and
  * double-quoted values with escapes `\n \r \t \" \\ \$`; quoted values may
- * span lines. Later definitions win. Errors name the line number, never a
- * value.
+ * span lines. Later definitions win. Errors name the file (`source`) and the
+ * line number, never any text of the file (a line without `=` may be a
+ * secret on its own, such as a PEM body or a token):
+ * `--env-file .env line 7: expected KEY=VALUE`.
  */
 export function parseEnvFile(
   text: string,
@@ -371,7 +374,7 @@ export function parseEnvFile(
   let line = 1;
   const n = src.length;
   const fail = (why: string): never => {
-    throw new CliError(`${source}:${line}: ${why}`, 2);
+    throw new CliError(`--env-file ${source} line ${line}: ${why}`, 2);
   };
   while (i < n) {
     // Skip whitespace and blank lines.
@@ -397,7 +400,7 @@ export function parseEnvFile(
     const key = m![0];
     i += key.length;
     while (i < n && (src[i] === " " || src[i] === "\t")) i++;
-    if (src[i] !== "=") fail(`expected "=" after ${key}`);
+    if (src[i] !== "=") fail("expected KEY=VALUE");
     i++;
     while (i < n && (src[i] === " " || src[i] === "\t")) i++;
     let value = "";
@@ -434,16 +437,14 @@ export function parseEnvFile(
       if (!closed) {
         line = startLine;
         fail(
-          `unterminated ${
-            q === '"' ? "double" : "single"
-          }-quoted value for ${key}`,
+          `unterminated ${q === '"' ? "double" : "single"}-quoted value`,
         );
       }
       // Allow trailing whitespace and a comment after the closing quote.
       while (i < n && (src[i] === " " || src[i] === "\t")) i++;
       if (i < n && src[i] === "#") { while (i < n && src[i] !== "\n") i++; }
       if (i < n && src[i] !== "\n") {
-        fail(`unexpected text after quoted value of ${key}`);
+        fail("unexpected text after the closing quote");
       }
     } else {
       const start = i;
@@ -469,24 +470,57 @@ export interface DirSpec {
 }
 
 /**
+ * Splits a `--dir` value on its unescaped `:` and unescapes `\:` in each
+ * part (any other backslash is kept as is).
+ */
+function splitDirSpec(spec: string): string[] {
+  const parts: string[] = [];
+  let cur = "";
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i];
+    if (c === "\\" && spec[i + 1] === ":") {
+      cur += ":";
+      i++;
+    } else if (c === ":") {
+      parts.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts;
+}
+
+/**
  * Parses `--dir HOST[:GUEST][:ro|:rw]`. The host directory must exist.
- * GUEST defaults to HOST.
+ *
+ * - GUEST defaults to HOST; when given, it must be absolute (start with `/`)
+ *   or be `.`, so `--dir /x/data:2024` is an error rather than a preopen of
+ *   `/x/data` named `2024`.
+ * - A `:` that belongs to a path is written `\:` (`--dir 'C\:/data:/data'`,
+ *   `--dir '/x/data\:2024'`); any other backslash is kept as is.
+ * - A trailing `:ro` (the default) or `:rw` gives the mode; a directory
+ *   really named `ro` or `rw` at the end is written `\:rw` likewise.
  */
 export function parseDirSpec(spec: string): DirSpec {
-  let parts = spec.split(":");
+  let parts = splitDirSpec(spec);
   let writable = false;
-  const last = parts[parts.length - 1];
+  const last = parts[parts.length - 1]; // an escaped "\:rw" stays in its part
   if (parts.length > 1 && (last === "ro" || last === "rw")) {
     writable = last === "rw";
     parts = parts.slice(0, -1);
   }
   if (parts.length > 2 || parts.some((p) => p === "")) {
     throw new UsageError(
-      `invalid value for --dir: "${spec}" (expected HOST[:GUEST][:ro|:rw])`,
+      `invalid value for --dir: "${spec}" (expected HOST[:GUEST][:ro|:rw]; write a ":" of a path as "\\:")`,
     );
   }
   const hostPath = parts[0];
   const guestPath = parts[1] ?? hostPath;
+  if (parts.length === 2 && !guestPath.startsWith("/") && guestPath !== ".") {
+    throw new UsageError(
+      `--dir ${spec}: guest path must be absolute ("/${guestPath}") or "." (write a ":" of the host path as "\\:")`,
+    );
+  }
   let info: Deno.FileInfo;
   try {
     info = Deno.statSync(hostPath);

@@ -15,7 +15,9 @@ const AGENT_FLAGS =
   --secret KEY=VALUE      like --env, but the value is redacted from all Porta output
   --dir HOST[:GUEST][:ro|:rw]
                           preopen a host directory (repeatable; none by default; read-only
-                          unless :rw, writing also needs the fs.write capability)`;
+                          unless :rw, writing also needs the fs.write capability); GUEST
+                          defaults to HOST, else starts with / or is "."; a ":" inside a
+                          path is written "\\:" (--dir 'data\\:2024:/data:rw')`;
 
 const LIMIT_FLAGS =
   `  --step-limit N          stop the guest after N WebAssembly instructions

@@ -206,7 +206,7 @@ Deno.test("cli: runtime errors are one line with exit code 1", async () => {
       [
         ["run", PROBE, "--env-file", `${dir}/bad.env`],
         2,
-        /bad\.env:2: unterminated double-quoted value for B/,
+        /--env-file .*bad\.env line 2: unterminated double-quoted value$/,
       ],
       [["run", PROBE, "--dir", `${dir}/nodir`], 1, /no such directory/],
       // secret values are redacted from every message, even paths (QA 13:50)

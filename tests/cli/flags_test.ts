@@ -148,12 +148,34 @@ A=override
     () => parseEnvFile("A=1\nnot a line\n", "x.env"),
     CliError,
   );
-  assertEquals(e1.message, 'x.env:2: expected "=" after not');
+  assertEquals(e1.message, "--env-file x.env line 2: expected KEY=VALUE");
   assertThrows(
     () => parseEnvFile('K="secret-unterminated', "y.env"),
     CliError,
-    /^y\.env:1: unterminated double-quoted value for K$/,
+    /^--env-file y\.env line 1: unterminated double-quoted value$/,
   );
+});
+
+Deno.test("flags: .env errors give the line number, never the line's text", () => {
+  // a secret alone on a line (a PEM body, a token) must not reach stderr
+  const token = "ghp_R3alT0kenValue123";
+  const pem = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
+  const cases: [string, string][] = [
+    [`A=1\n${token}\n`, "line 2: expected KEY=VALUE"],
+    [`KEY="-----BEGIN\n${pem}\n`, "line 1: unterminated double-quoted value"],
+    [`A=1\n\n${pem}+/x==\n`, "line 3: expected KEY=VALUE"],
+    [`${token}2 x\n`, "line 1: expected KEY=VALUE"],
+    [
+      `T='${token}' ${token}\n`,
+      "line 1: unexpected text after the closing quote",
+    ],
+    [`-${token}\n`, "line 1: expected KEY=VALUE"],
+  ];
+  for (const [text, why] of cases) {
+    const e = assertThrows(() => parseEnvFile(text, ".env"), CliError);
+    assertEquals(e.message, `--env-file .env ${why}`);
+    assertEquals((e as CliError).exitCode, 2);
+  }
 });
 
 Deno.test("flags: env, env-file precedence, secrets never echoed in errors", async () => {
@@ -219,6 +241,73 @@ Deno.test("flags: --dir specs", async () => {
     assertThrows(() => parseDirSpec("a:b:c:d"), UsageError);
     await Deno.writeTextFile(`${dir}/f`, "");
     assertThrows(() => parseDirSpec(`${dir}/f`), CliError, /not a directory/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("flags: --dir guest paths are absolute or '.'; a ':' of a path is written '\\:'", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const colon = `${dir}/data:2024`;
+    await Deno.mkdir(colon);
+    await Deno.mkdir(`${dir}/data`);
+    await Deno.mkdir(`${dir}/rw`);
+    const esc = `${dir}/data\\:2024`;
+    const spec = (hostPath: string, guestPath: string, writable = false) => ({
+      hostPath,
+      guestPath,
+      writable,
+    });
+    // the ambiguous form is an error, never a preopen named "2024"
+    assertThrows(
+      () => parseDirSpec(`${dir}/data:2024`),
+      UsageError,
+      lit(
+        `--dir ${dir}/data:2024: guest path must be absolute ("/2024") or "."`,
+      ),
+    );
+    for (const bad of ["data", "./x", "../up", "C"]) {
+      assertThrows(
+        () => parseDirSpec(`${dir}:${bad}`),
+        UsageError,
+        /guest path must be absolute/,
+      );
+    }
+    assertThrows(() => parseDirSpec(`${dir}:/g:rw:x`), UsageError);
+    assertThrows(() => parseDirSpec(`${dir}:`), UsageError);
+    assertThrows(() => parseDirSpec(`:/g`), UsageError);
+    // every form, with a host path containing ":"
+    assertEquals(parseDirSpec(esc), spec(colon, colon));
+    assertEquals(parseDirSpec(`${esc}:ro`), spec(colon, colon));
+    assertEquals(parseDirSpec(`${esc}:rw`), spec(colon, colon, true));
+    assertEquals(parseDirSpec(`${esc}:/data`), spec(colon, "/data"));
+    assertEquals(parseDirSpec(`${esc}:/data:rw`), spec(colon, "/data", true));
+    assertEquals(parseDirSpec(`${esc}:.`), spec(colon, "."));
+    assertEquals(parseDirSpec(`${esc}:.:rw`), spec(colon, ".", true));
+    assertEquals(parseDirSpec(`${dir}/data:.`), spec(`${dir}/data`, "."));
+    assertEquals(parseDirSpec(`${dir}/data:/`), spec(`${dir}/data`, "/"));
+    // a guest path with ":" too; a directory named "rw" needs no escape
+    assertEquals(parseDirSpec(`${esc}:/g\\:1`), spec(colon, "/g:1"));
+    assertEquals(parseDirSpec(`${dir}/rw`), spec(`${dir}/rw`, `${dir}/rw`));
+    // "\\:rw" at the end belongs to the path: no such directory
+    assertThrows(
+      () => parseDirSpec(`${dir}/data\\:rw`),
+      CliError,
+      lit(`--dir ${dir}/data:rw: no such directory`),
+    );
+    // other backslashes are kept as they are
+    assertThrows(
+      () => parseDirSpec(`${dir}/a\\b`),
+      CliError,
+      lit(`--dir ${dir}/a\\b: no such directory`),
+    );
+    // through the shared flags
+    const flags = resolveCommonFlags({ dir: [esc, `${dir}/data:/d:rw`] });
+    assertEquals(flags.dirs, [
+      spec(colon, colon),
+      spec(`${dir}/data`, "/d", true),
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
