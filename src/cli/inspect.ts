@@ -209,7 +209,14 @@ export async function inspectCommand(argv: string[]): Promise<number> {
     ...HELP_OPTION,
   }, "porta inspect <agent.wasm> [--json]");
   const flags = resolveCommonFlags(values);
-  const redact = secretRedactor(flags.secrets);
+  // the text report escapes each line before redaction: a secret value
+  // is also looked for in its escaped form
+  const redact = secretRedactor({
+    ...flags.secrets,
+    ...Object.fromEntries(
+      Object.entries(flags.secrets).map(([k, v]) => [`${k}\0`, printable(v)]),
+    ),
+  });
   const bytes = await readModule(file);
   let info: ModuleInfo;
   try {

@@ -160,6 +160,15 @@ Deno.test("hostile hygiene: build escapes names, skips invalid ones, and writes 
           },
           { jsonrpc: "2.0", method: "notifications/initialized" },
           { jsonrpc: "2.0", id: 2, method: "tools/list" },
+          {
+            jsonrpc: "2.0",
+            id: 3,
+            method: "tools/call",
+            params: {
+              name: "x\x1b]0;t\x07\u009b2J\u202e\u200f",
+              arguments: {},
+            },
+          },
         ].map((x) => JSON.stringify(x) + "\n").join(""),
       ),
     ]);
@@ -169,6 +178,8 @@ Deno.test("hostile hygiene: build escapes names, skips invalid ones, and writes 
     assertInert(v.stdout, "validate stdout");
     assertEquals(s.code, 0, s.stderr);
     assertInert(s.stderr, "serve stderr");
+    // the client's name is quoted, escaped
+    assertMatch(s.stderr, /client t\\x1b\[2J\\u202e/);
     const list = s.stdout.split("\n").filter((l) => l !== "").map((l) =>
       JSON.parse(l)
     ).find((r) => r.id === 2);
