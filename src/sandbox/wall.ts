@@ -40,7 +40,26 @@ import {
   type WorkerReply,
 } from "./worker_core.ts";
 
+import { newFsLockBuffer, releaseIfOwner } from "../wasi/mod.ts";
+
 export type { Job, JobLimits, JobResult } from "./worker_core.ts";
+
+/**
+ * The filesystem lock of this process, shared by every guest worker of every
+ * wall (see `WasiOptions.fsLock`): path operations of all guests are
+ * serialized, so no guest can change the tree between another guest's check
+ * and use.
+ */
+const FS_LOCK = newFsLockBuffer();
+/** Owner tokens for {@link FS_LOCK}, one per worker ever started. */
+let nextLockOwner = 1;
+/**
+ * After terminating a worker that did not unwind, how long the wall waits
+ * before it frees the filesystem lock in that worker's name (the thread may
+ * still be finishing one syscall; a lock held by a dead thread would stall
+ * every other guest's file operations).
+ */
+const LOCK_RELEASE_DELAY_MS = 1000;
 
 /** Options of {@link GuestWall.create}. */
 export interface WallOptions {
@@ -198,6 +217,8 @@ export class GuestWall {
   #url: URL | string;
   #graceMs: number;
   #worker: Worker | undefined;
+  /** The current worker's owner token for {@link FS_LOCK}. */
+  #lockOwner = 0;
   #progress = new Float64Array(new SharedArrayBuffer(16));
   /** Output bytes in flight from the current worker (see `InitMessage.flow`). */
   #flow = new Int32Array(new SharedArrayBuffer(4));
@@ -279,6 +300,7 @@ export class GuestWall {
       );
     }
     this.#worker = worker;
+    this.#lockOwner = nextLockOwner++;
     const flow = new Int32Array(new SharedArrayBuffer(4));
     this.#flow = flow;
     return new Promise<void>((resolve, reject) => {
@@ -336,6 +358,8 @@ export class GuestWall {
         preopens: this.#preopens,
         progress: this.#progress.buffer as SharedArrayBuffer,
         flow: flow.buffer as SharedArrayBuffer,
+        fsLock: FS_LOCK,
+        fsLockOwner: this.#lockOwner,
       };
       worker.postMessage(init);
     });
@@ -374,6 +398,13 @@ export class GuestWall {
     if (p) raise(p.cancel);
     this.#worker?.terminate();
     this.#worker = undefined;
+    const owner = this.#lockOwner;
+    const lock = new Int32Array(FS_LOCK);
+    if (Atomics.load(lock, 0) === owner) {
+      Deno.unrefTimer(
+        setTimeout(() => releaseIfOwner(lock, owner), LOCK_RELEASE_DELAY_MS),
+      );
+    }
     if (p) {
       p.resolve({
         ...r,

@@ -132,6 +132,10 @@ export interface WasiConstructorOptions {
   stderr: (bytes: Uint8Array) => void;
   /** Cancellation flag (see `WasiOptions.cancel`): WASI calls and sleeps throw once set. */
   cancel?: Int32Array;
+  /** The process-wide filesystem lock (see `WasiOptions.fsLock`). */
+  fsLock?: Int32Array;
+  /** This worker's owner token for {@link WasiConstructorOptions.fsLock}. */
+  fsLockOwner?: number;
 }
 
 /** Everything the job loop needs from the layers below. */
@@ -164,6 +168,15 @@ export interface InitMessage {
    * no backpressure.
    */
   flow?: SharedArrayBuffer;
+  /**
+   * The process-wide filesystem lock: one shared Int32 that every guest
+   * worker of the process takes around each path operation (see
+   * `WasiOptions.fsLock`). Absent: a lock of the worker's own (only safe
+   * when no other guest shares its preopens).
+   */
+  fsLock?: SharedArrayBuffer;
+  /** Non-zero int32 the worker stores in `fsLock` while it holds it. */
+  fsLockOwner?: number;
 }
 
 /** parent -> worker: run one job. */
@@ -263,10 +276,17 @@ export function serveGuestJobs(
   let preopens: Preopen[] = [];
   let progress: Float64Array<ArrayBufferLike> = new Float64Array(2);
   let flow: Int32Array | undefined;
+  let fsLock: { fsLock?: Int32Array; fsLockOwner?: number } = {};
 
   const init = (m: InitMessage): void => {
     try {
       grants = new Set(m.grants);
+      fsLock = {
+        ...(m.fsLock instanceof SharedArrayBuffer
+          ? { fsLock: new Int32Array(m.fsLock, 0, 1) }
+          : {}),
+        ...(m.fsLockOwner !== undefined ? { fsLockOwner: m.fsLockOwner } : {}),
+      };
       preopens = m.preopens;
       progress = new Float64Array(m.progress);
       flow = m.flow instanceof SharedArrayBuffer
@@ -421,6 +441,7 @@ export function serveGuestJobs(
         stdout: (bytes) => output(1, bytes),
         stderr: (bytes) => output(2, bytes),
         ...(cancel ? { cancel } : {}),
+        ...fsLock,
       });
       const guarded = guardImports(wasi.imports.wasi_snapshot_preview1, grants);
       const tracked: Record<string, (...a: any[]) => any> = {};

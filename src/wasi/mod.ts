@@ -41,6 +41,7 @@ import {
 import { errnoFromError } from "./errno.ts";
 import { Filetype, RIGHTS_DIR, RIGHTS_FILE } from "./constants.ts";
 import { type Preopen, resolvePreopen } from "./fs/preopen.ts";
+import { FsLock, FsLockCancelled, realmFsLock } from "./fs/lock.ts";
 import {
   type ByteSink,
   type ByteSource,
@@ -62,6 +63,7 @@ export { WasiCancelled, WasiExit } from "./proc.ts";
 export { WasiMissingMemory } from "./context.ts";
 export { Errno, errnoFromError, WasiError } from "./errno.ts";
 export type { Preopen } from "./fs/preopen.ts";
+export { newFsLockBuffer, releaseIfOwner } from "./fs/lock.ts";
 export type { InstanceLike, MemoryLike } from "./context.ts";
 export type { HostFunction, HostFunctions } from "./types.ts";
 export {
@@ -115,6 +117,22 @@ export interface WasiOptions {
    * handles (shared with the MCP server and other guests).
    */
   maxFds?: number;
+  /**
+   * The filesystem lock (see `fs/lock.ts`): an Int32Array over a
+   * `SharedArrayBuffer` whose element 0 every `Wasi` of the process takes
+   * around each operation that resolves a guest path and acts on it, so that
+   * no guest can swap a checked directory for a symlink between the check
+   * and the use. Give every `Wasi` whose preopens may overlap the same cell
+   * (the sandbox passes one per process to every guest worker). Default: one
+   * lock per JavaScript realm.
+   */
+  fsLock?: Int32Array;
+  /**
+   * Non-zero int32 stored in {@link WasiOptions.fsLock} while this `Wasi`
+   * holds it, so that a supervisor can free the lock of a thread it had to
+   * kill (`releaseIfOwner`). Default 1.
+   */
+  fsLockOwner?: number;
 }
 
 /** Names of every `wasi_snapshot_preview1` function. */
@@ -167,16 +185,36 @@ export const WASI_FUNCTIONS: readonly string[] = [
   "sock_shutdown",
 ];
 
-function guard(fn: HostFunction, cancel?: Int32Array): HostFunction {
+/**
+ * Functions that resolve a guest path (or re-check a directory descriptor's
+ * host path) and then act on it: each runs under the filesystem lock, from
+ * the first `lstat` to its last syscall.
+ */
+const LOCKED: ReadonlySet<string> = new Set(
+  WASI_FUNCTIONS.filter((n) =>
+    n.startsWith("path_") || n === "fd_readdir" || n === "fd_filestat_get" ||
+    n === "fd_filestat_set_times"
+  ),
+);
+
+function guard(
+  fn: HostFunction,
+  cancel: Int32Array | undefined,
+  lock: FsLock | undefined,
+): HostFunction {
+  const call = lock ? (args: any[]) => lock.hold(() => fn(...args)) : (
+    args: any[],
+  ) => fn(...args);
   return (...args: any[]) => {
     if (cancel && Atomics.load(cancel, 0) !== 0) throw new WasiCancelled();
     try {
-      return fn(...args);
+      return call(args);
     } catch (e) {
       if (
         e instanceof WasiExit || e instanceof WasiCancelled ||
         e instanceof WasiMissingMemory
       ) throw e;
+      if (e instanceof FsLockCancelled) throw new WasiCancelled();
       return errnoFromError(e);
     }
   };
@@ -249,9 +287,18 @@ export class Wasi {
       ...procFunctions(ctx),
       ...sockFunctions(ctx),
     };
+    const lock = new FsLock(
+      options.fsLock ?? realmFsLock(),
+      options.fsLockOwner ?? 1,
+      options.cancel,
+    );
     const wrapped: HostFunctions = {};
     for (const name of WASI_FUNCTIONS) {
-      wrapped[name] = guard(all[name], options.cancel);
+      wrapped[name] = guard(
+        all[name],
+        options.cancel,
+        LOCKED.has(name) ? lock : undefined,
+      );
     }
     this.imports = { wasi_snapshot_preview1: wrapped };
   }
