@@ -39,6 +39,15 @@ import { writeErr, writeOut } from "./output.ts";
 /** At most this many "skipped" warnings are printed; the rest are counted. */
 const MAX_WARNINGS = 20;
 
+/** A name for a warning line: escaped, and cut after 100 characters. */
+function shown(name: string): string {
+  return printable(
+    name.length > 100
+      ? `${name.slice(0, 100)}... (${name.length} chars)`
+      : name,
+  );
+}
+
 /**
  * What `deriveManifest` would leave out of `shape` or write invalid, one
  * line each (names escaped): function exports that are not valid tool
@@ -51,7 +60,7 @@ export function buildWarnings(shape: ModuleShape): string[] {
     if (!isToolName(e.name)) {
       out.push(
         `skipped export "${
-          printable(e.name)
+          shown(e.name)
         }": not a valid tool name (use 1-128 of A-Z a-z 0-9 _ . -)`,
       );
     }
@@ -63,7 +72,7 @@ export function buildWarnings(shape: ModuleShape): string[] {
     ) {
       out.push(
         `import ${WASI_MODULE}.${
-          printable(i.name)
+          shown(i.name)
         } is not a WASI function: left out of wasi_imports (the agent will not load)`,
       );
     }
@@ -166,13 +175,13 @@ export async function buildCommand(argv: string[]): Promise<number> {
     }
     throw new CliError(`${out}: cannot write the file`);
   }
-  const shown = warnings.slice(0, MAX_WARNINGS);
-  if (warnings.length > shown.length) {
-    shown.push(`${warnings.length - shown.length} more warning(s) not shown`);
+  const lines = warnings.slice(0, MAX_WARNINGS);
+  if (warnings.length > lines.length) {
+    lines.push(`${warnings.length - lines.length} more warning(s) not shown`);
   }
-  if (shown.length > 0) {
+  if (lines.length > 0) {
     await writeErr(
-      shown.map((w) => `porta: warning: ${printable(w)}\n`).join(""),
+      lines.map((w) => `porta: warning: ${printable(w)}\n`).join(""),
     );
   }
   await writeOut(

@@ -132,7 +132,7 @@ Deno.test("hostile hygiene: build escapes names, skips invalid ones, and writes 
       assert(
         warnings.includes(
           `porta: warning: skipped export "${
-            printable(n)
+            printable(n.length > 100 ? `${n.slice(0, 100)}... (200 chars)` : n)
           }": not a valid tool name (use 1-128 of A-Z a-z 0-9 _ . -)`,
         ),
         `no warning for ${printable(n)}`,
