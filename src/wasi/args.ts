@@ -13,13 +13,17 @@ export function writeStringList(
   ptrsPtr: number,
   bufPtr: number,
 ): number {
-  const encoded = list.map((s) => ctx.encode(s));
+  const encoded = list.map((s, i) => {
+    if ((i & 255) === 255) ctx.checkCancel();
+    return ctx.encode(s);
+  });
   const total = encoded.reduce((n, e) => n + e.length + 1, 0);
   ctx.bytes(ptrsPtr, list.length * 4);
   const mem = ctx.bytes(bufPtr, total);
   const view = ctx.view();
   let off = 0;
   encoded.forEach((e, i) => {
+    if ((i & 255) === 255) ctx.checkCancel();
     view.setUint32(ptrsPtr + i * 4, bufPtr + off, true);
     mem.set(e, off);
     mem[off + e.length] = 0;
@@ -35,7 +39,11 @@ export function writeStringListSizes(
   countPtr: number,
   sizePtr: number,
 ): number {
-  const size = list.reduce((n, s) => n + ctx.encode(s).length + 1, 0);
+  let size = 0;
+  for (let i = 0; i < list.length; i++) {
+    if ((i & 255) === 255) ctx.checkCancel();
+    size += ctx.encode(list[i]).length + 1;
+  }
   const view = ctx.view();
   view.setUint32(countPtr, list.length, true);
   view.setUint32(sizePtr, size, true);

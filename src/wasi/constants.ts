@@ -132,3 +132,22 @@ export const RIGHTS_STDIN: bigint = Rights.FD_READ |
 export const RIGHTS_STDOUT: bigint = Rights.FD_WRITE |
   Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET |
   Rights.POLL_FD_READWRITE;
+
+/**
+ * Longest path, in UTF-8 bytes, that any `path_*` function accepts (Linux
+ * `PATH_MAX`); longer paths, and symlink targets met while resolving, fail
+ * with `NAMETOOLONG` before they are split or resolved.
+ */
+export const PATH_MAX = 4096;
+
+/** Longest path component, in UTF-8 bytes (Linux `NAME_MAX`); longer is `NAMETOOLONG`. */
+export const NAME_MAX = 255;
+
+/** Most iovecs one `fd_read`/`fd_write`/`fd_pread`/`fd_pwrite` accepts (POSIX `IOV_MAX`); more is `INVAL`. */
+export const IOV_MAX = 1024;
+
+/**
+ * Most bytes one read or write call transfers (Linux `MAX_RW_COUNT`); a
+ * larger request is a short transfer, which the guest's libc continues.
+ */
+export const MAX_IO_BYTES = 0x7ffff000;

@@ -4,7 +4,14 @@
  * @module
  */
 import { Errno, WasiError } from "./errno.ts";
-import { Filetype, RIGHTS_STDIN, RIGHTS_STDOUT } from "./constants.ts";
+import {
+  Filetype,
+  IOV_MAX,
+  PATH_MAX,
+  RIGHTS_STDIN,
+  RIGHTS_STDOUT,
+} from "./constants.ts";
+import { WasiCancelled } from "./proc.ts";
 import type { ByteSink, ByteSource } from "./stdio.ts";
 import type { PreopenRoot } from "./fs/preopen.ts";
 import { TimeOverlay } from "./fs/stat.ts";
@@ -149,6 +156,22 @@ export class WasiContext {
     }
   }
 
+  /**
+   * Decodes a path argument: `NAMETOOLONG` when longer than `PATH_MAX`
+   * bytes, checked before anything is copied or decoded.
+   */
+  path(ptr: number, len: number): string {
+    if (len >>> 0 > PATH_MAX) throw new WasiError(Errno.NAMETOOLONG);
+    return this.string(ptr, len);
+  }
+
+  /** Throws `WasiCancelled` once the cancellation flag is set (poll it in long loops). */
+  checkCancel(): void {
+    if (this.cancel && Atomics.load(this.cancel, 0) !== 0) {
+      throw new WasiCancelled();
+    }
+  }
+
   /** Encodes a string as UTF-8. */
   encode(s: string): Uint8Array {
     return encoder.encode(s);
@@ -184,8 +207,12 @@ export class WasiContext {
     if (this.fds.size >= this.maxFds) throw new WasiError(Errno.MFILE);
   }
 
-  /** Reads the iovec array at `ptr` (`count` entries) as byte views. */
+  /**
+   * Reads the iovec array at `ptr` (`count` entries) as byte views (no copy).
+   * More than `IOV_MAX` entries is `INVAL`, before any is read.
+   */
   iovecs(ptr: number, count: number): Uint8Array[] {
+    if (count >>> 0 > IOV_MAX) throw new WasiError(Errno.INVAL);
     const view = this.view();
     const out: Uint8Array[] = [];
     for (let i = 0; i < count; i++) {

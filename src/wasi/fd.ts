@@ -3,11 +3,21 @@
  * @module
  */
 import type { FdEntry, WasiContext } from "./context.ts";
-import { Fdflags, Filetype, Rights, Whence } from "./constants.ts";
+import {
+  Fdflags,
+  Filetype,
+  MAX_IO_BYTES,
+  Rights,
+  Whence,
+} from "./constants.ts";
 import { Errno, WasiError } from "./errno.ts";
 import { dirHostPath } from "./fs/resolve.ts";
 import { filetypeOf, timesToApply, writeFilestat } from "./fs/stat.ts";
+import { type ByteSink, SINK_CHUNK } from "./stdio.ts";
 import { type HostFunctions, toBigInt } from "./types.ts";
+
+/** Most bytes one host read or write syscall is given, so cancellation is polled between them. */
+const IO_CHUNK = 16 << 20;
 
 function fileOf(e: FdEntry): Deno.FsFile {
   if (e.kind === "dir") throw new WasiError(Errno.ISDIR);
@@ -15,39 +25,109 @@ function fileOf(e: FdEntry): Deno.FsFile {
   return e.file;
 }
 
-/** Reads from a host file into `bufs`, stopping at EOF or a short read. */
-function readInto(file: Deno.FsFile, bufs: Uint8Array[]): number {
+/**
+ * Reads from a host file into `bufs`, stopping at EOF or after
+ * `MAX_IO_BYTES`; each syscall gets at most `IO_CHUNK` bytes and the
+ * cancellation flag is polled between them.
+ */
+function readInto(
+  ctx: WasiContext,
+  file: Deno.FsFile,
+  bufs: Uint8Array[],
+): number {
   let total = 0;
   for (const b of bufs) {
     let off = 0;
-    while (off < b.length) {
-      const n = file.readSync(b.subarray(off));
+    while (off < b.length && total + off < MAX_IO_BYTES) {
+      const want = Math.min(
+        b.length - off,
+        IO_CHUNK,
+        MAX_IO_BYTES - total - off,
+      );
+      const n = file.readSync(b.subarray(off, off + want));
       if (n === null || n === 0) return total + off;
       off += n;
+      ctx.checkCancel();
     }
     total += off;
+    if (total >= MAX_IO_BYTES) break;
   }
   return total;
 }
 
-function writeAll(file: Deno.FsFile, bufs: Uint8Array[]): number {
+/** Writes `bufs` to a host file, like `readInto` (chunked, cancellable, at most `MAX_IO_BYTES`). */
+function writeAll(
+  ctx: WasiContext,
+  file: Deno.FsFile,
+  bufs: Uint8Array[],
+): number {
   let total = 0;
   for (const b of bufs) {
     let off = 0;
-    while (off < b.length) off += file.writeSync(b.subarray(off));
+    while (off < b.length && total + off < MAX_IO_BYTES) {
+      const want = Math.min(
+        b.length - off,
+        IO_CHUNK,
+        MAX_IO_BYTES - total - off,
+      );
+      off += file.writeSync(b.subarray(off, off + want));
+      ctx.checkCancel();
+    }
     total += off;
+    if (total >= MAX_IO_BYTES) break;
   }
   return total;
 }
 
-function concat(bufs: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(bufs.reduce((n, b) => n + b.length, 0));
-  let off = 0;
-  for (const b of bufs) {
-    out.set(b, off);
-    off += b.length;
+/**
+ * Passes the bytes of `bufs` to a stdio sink in chunks of at most
+ * `SINK_CHUNK` bytes, copying no more than the sink's `room()`; the rest is
+ * reported to `overflow()` uncopied. Returns the count the guest is told
+ * was written (all of it, up to `MAX_IO_BYTES`).
+ */
+function writeToSink(
+  ctx: WasiContext,
+  sink: ByteSink,
+  bufs: Uint8Array[],
+): number {
+  let total = 0;
+  for (const b of bufs) total += b.length;
+  const n = Math.min(total, MAX_IO_BYTES);
+  let copy = n;
+  if (typeof sink.room === "function") {
+    const room = Number(sink.room());
+    copy = room >= 0 ? Math.min(n, Math.floor(room)) : 0; // NaN: none
   }
-  return out;
+  let left = copy;
+  let chunk: Uint8Array | undefined;
+  let used = 0;
+  for (const b of bufs) {
+    let off = 0;
+    while (left > 0 && off < b.length) {
+      if (chunk === undefined) {
+        chunk = new Uint8Array(Math.min(SINK_CHUNK, left));
+        used = 0;
+      }
+      const k = Math.min(b.length - off, chunk.length - used);
+      chunk.set(b.subarray(off, off + k), used);
+      used += k;
+      off += k;
+      left -= k;
+      if (used === chunk.length) {
+        sink(chunk);
+        chunk = undefined;
+        ctx.checkCancel();
+      }
+    }
+    if (left === 0) break;
+  }
+  if (copy < n) sink.overflow?.(n - copy);
+  return n;
+}
+
+/** Defence in depth (rights already exclude it): nothing reached through a read-only preopen is changed. */
+function requireWritableFd(e: FdEntry): void {
+  if (e.preopen && !e.preopen.writable) throw new WasiError(Errno.ROFS);
 }
 
 function statOf(e: FdEntry): Deno.FileInfo | null {
@@ -56,7 +136,10 @@ function statOf(e: FdEntry): Deno.FileInfo | null {
   return null;
 }
 
-function listDir(e: FdEntry): { name: string; ino: bigint; type: number }[] {
+function listDir(
+  ctx: WasiContext,
+  e: FdEntry,
+): { name: string; ino: bigint; type: number }[] {
   const path = dirHostPath(e);
   const self = Deno.statSync(path);
   const out: { name: string; ino: bigint; type: number }[] = [{
@@ -73,7 +156,9 @@ function listDir(e: FdEntry): { name: string; ino: bigint; type: number }[] {
     }
   }
   out.push({ name: "..", ino: parentIno, type: Filetype.DIRECTORY });
+  let count = 0;
   for (const d of Deno.readDirSync(path)) {
+    if ((++count & 255) === 0) ctx.checkCancel(); // huge directories
     let ino = 0n;
     let type: number = Filetype.UNKNOWN;
     try {
@@ -111,7 +196,11 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
     fd_allocate: (fd: number, offset: bigint, len: bigint) => {
       const e = ctx.fdWith(fd, Rights.FD_ALLOCATE);
       const file = fileOf(e);
-      const end = toBigInt(offset) + toBigInt(len);
+      requireWritableFd(e);
+      const off = toBigInt(offset), n = toBigInt(len);
+      if (off < 0n || n <= 0n) return Errno.INVAL;
+      const end = off + n;
+      if (end > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.FBIG;
       if (end > BigInt(file.statSync().size)) file.truncateSync(Number(end));
       return Errno.SUCCESS;
     },
@@ -172,6 +261,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
     fd_filestat_set_size: (fd: number, size: bigint) => {
       const e = ctx.fdWith(fd, Rights.FD_FILESTAT_SET_SIZE);
       const file = fileOf(e);
+      requireWritableFd(e);
       const s = toBigInt(size);
       if (s < 0n || s > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.INVAL;
       file.truncateSync(Number(s));
@@ -184,7 +274,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       fst: number,
     ) => {
       const e = ctx.fdWith(fd, Rights.FD_FILESTAT_SET_TIMES);
-      if (e.preopen && !e.preopen.writable) return Errno.ROFS;
+      requireWritableFd(e);
       const cur = statOf(e);
       if (!cur) return Errno.BADF;
       const t = timesToApply(
@@ -207,10 +297,13 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       offset: bigint,
       nreadPtr: number,
     ) => {
+      if (ctx.fd(fd).kind === "dir") return Errno.ISDIR;
       const e = ctx.fdWith(fd, Rights.FD_READ | Rights.FD_SEEK);
       const file = fileOf(e);
       const bufs = ctx.iovecs(iovs, iovsLen);
-      const n = atOffset(file, toBigInt(offset), () => readInto(file, bufs));
+      const at = toBigInt(offset);
+      if (at < 0n) return Errno.INVAL;
+      const n = atOffset(file, at, () => readInto(ctx, file, bufs));
       ctx.view().setUint32(nreadPtr, n, true);
       return Errno.SUCCESS;
     },
@@ -221,14 +314,20 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       offset: bigint,
       nwrittenPtr: number,
     ) => {
+      if (ctx.fd(fd).kind === "dir") return Errno.ISDIR;
       const e = ctx.fdWith(fd, Rights.FD_WRITE | Rights.FD_SEEK);
       const file = fileOf(e);
+      requireWritableFd(e);
       const bufs = ctx.iovecs(iovs, iovsLen);
-      const n = atOffset(file, toBigInt(offset), () => writeAll(file, bufs));
+      const at = toBigInt(offset);
+      if (at < 0n) return Errno.INVAL;
+      const n = atOffset(file, at, () => writeAll(ctx, file, bufs));
       ctx.view().setUint32(nwrittenPtr, n, true);
       return Errno.SUCCESS;
     },
     fd_read: (fd: number, iovs: number, iovsLen: number, nreadPtr: number) => {
+      // a directory is ISDIR whatever its rights (as wasmtime and Linux)
+      if (ctx.fd(fd).kind === "dir") return Errno.ISDIR;
       const e = ctx.fdWith(fd, Rights.FD_READ);
       const bufs = ctx.iovecs(iovs, iovsLen);
       let n = 0;
@@ -241,9 +340,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
           if (got < b.length) break;
         }
       } else if (e.kind === "file") {
-        n = readInto(e.file!, bufs);
-      } else if (e.kind === "dir") {
-        return Errno.ISDIR;
+        n = readInto(ctx, e.file!, bufs);
       } else {
         return Errno.BADF;
       }
@@ -256,22 +353,22 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       iovsLen: number,
       nwrittenPtr: number,
     ) => {
+      if (ctx.fd(fd).kind === "dir") return Errno.ISDIR;
       const e = ctx.fdWith(fd, Rights.FD_WRITE);
       const bufs = ctx.iovecs(iovs, iovsLen);
       let n = 0;
       if (e.kind === "stdout" || e.kind === "stderr") {
-        const data = concat(bufs);
-        if (data.length > 0) {
-          (e.kind === "stdout" ? ctx.stdout : ctx.stderr)(data);
-        }
-        n = data.length;
+        n = writeToSink(
+          ctx,
+          e.kind === "stdout" ? ctx.stdout : ctx.stderr,
+          bufs,
+        );
       } else if (e.kind === "file") {
+        requireWritableFd(e);
         if (e.fdflags & Fdflags.APPEND) e.file!.seekSync(0, Deno.SeekMode.End);
-        n = writeAll(e.file!, bufs);
+        n = writeAll(ctx, e.file!, bufs);
         if (e.fdflags & (Fdflags.SYNC | Fdflags.RSYNC)) e.file!.syncSync();
         else if (e.fdflags & Fdflags.DSYNC) e.file!.syncDataSync();
-      } else if (e.kind === "dir") {
-        return Errno.ISDIR;
       } else {
         return Errno.BADF;
       }
@@ -287,14 +384,16 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
     ) => {
       const e = ctx.fdWith(fd, Rights.FD_READDIR);
       if (e.kind !== "dir") return Errno.NOTDIR;
-      const start = toBigInt(cookie);
-      if (start === 0n || !e.dirCache) e.dirCache = listDir(e);
+      // the cookie is a u64: one past the end (even >= 2^63) lists nothing
+      const start = BigInt.asUintN(64, toBigInt(cookie));
+      if (start === 0n || !e.dirCache) e.dirCache = listDir(ctx, e);
       const list = e.dirCache;
       const out = ctx.bytes(buf, bufLen);
       const header = new Uint8Array(24);
       const hv = new DataView(header.buffer);
       let used = 0;
-      for (let i = Number(start); i < list.length && used < bufLen; i++) {
+      const first = start < BigInt(list.length) ? Number(start) : list.length;
+      for (let i = first; i < list.length && used < bufLen; i++) {
         const d = list[i];
         const name = ctx.encode(d.name);
         hv.setBigUint64(0, BigInt(i + 1), true);

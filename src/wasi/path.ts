@@ -1,8 +1,23 @@
 /**
  * The `path_*` functions. Every path goes through the confined resolver
- * (`fs/resolve.ts`); any change under a read-only preopen is `ROFS`.
- * Symlinks whose target is absolute or climbs out of the preopen cannot be
- * created (`PERM`).
+ * (`fs/resolve.ts`); a path longer than `PATH_MAX` (4,096) bytes is
+ * `NAMETOOLONG` before it is even decoded, and one with a component over
+ * `NAME_MAX` (255) bytes before it is split.
+ *
+ * Each wall holds alone: this layer refuses, by itself, any change reachable
+ * through a read-only preopen (`ROFS`), whatever Deno's permissions would
+ * allow: `path_create_directory`, `path_filestat_set_times`, `path_link`
+ * (source AND destination must be writable, since a hard link makes its
+ * source writable through the destination), `path_open` with `O_CREAT`,
+ * `O_TRUNC`, `FD_WRITE` or `APPEND`, `path_remove_directory`, `path_rename`
+ * (both sides), `path_symlink` and `path_unlink_file`. Symlinks whose target
+ * is absolute or climbs out of the preopen cannot be created (`PERM`).
+ *
+ * `path_open` refuses FIFOs, sockets and devices with `NOTSUP` (decided from
+ * the `lstat` of the resolved path, before any host `open()`): Deno has no
+ * `O_NONBLOCK`, and opening or reading one could block the thread where no
+ * cancellation reaches it. A descriptor that is not a directory (stdio, a
+ * file) used as the base of a path is `NOTDIR`.
  * @module
  */
 import { lutimesSync } from "node:fs";
@@ -18,7 +33,7 @@ import {
   RIGHTS_FILE_WRITE,
 } from "./constants.ts";
 import { Errno, WasiError } from "./errno.ts";
-import { resolvePath } from "./fs/resolve.ts";
+import { checkPathLimits, resolvePath } from "./fs/resolve.ts";
 import { isWithin } from "./fs/preopen.ts";
 import { filetypeOf, timesToApply, writeFilestat } from "./fs/stat.ts";
 import { type HostFunctions, toBigInt } from "./types.ts";
@@ -51,17 +66,18 @@ function symlinkStaysInside(linkDir: string[], target: string): boolean {
 
 /** The `path_*` functions. */
 export function pathFunctions(ctx: WasiContext): HostFunctions {
+  // Not a directory (stdio, a file) is NOTDIR before any rights check, as
+  // openat() on a non-directory fd is in POSIX.
   const dirWith = (fd: number, rights: bigint): FdEntry => {
-    const e = ctx.fdWith(fd, rights);
-    if (e.kind !== "dir") throw new WasiError(Errno.NOTDIR);
-    return e;
+    if (ctx.fd(fd).kind !== "dir") throw new WasiError(Errno.NOTDIR);
+    return ctx.fdWith(fd, rights);
   };
   return {
     path_create_directory: (fd: number, ptr: number, len: number) => {
       const dir = dirWith(fd, Rights.PATH_CREATE_DIRECTORY);
-      const path = ctx.string(ptr, len);
+      const path = ctx.path(ptr, len);
       requireWritable(dir);
-      const r = resolvePath(dir, path, false);
+      const r = resolvePath(dir, path, false, ctx.cancel);
       if (r.info) return Errno.EXIST;
       Deno.mkdirSync(r.hostPath);
       return Errno.SUCCESS;
@@ -74,11 +90,12 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       out: number,
     ) => {
       const dir = dirWith(fd, Rights.PATH_FILESTAT_GET);
-      const path = ctx.string(ptr, len);
+      const path = ctx.path(ptr, len);
       const r = resolvePath(
         dir,
         path,
         (flags & Lookupflags.SYMLINK_FOLLOW) !== 0,
+        ctx.cancel,
       );
       if (!r.info) return Errno.NOENT;
       writeFilestat(ctx.view(), out, r.info, undefined, ctx.times);
@@ -94,12 +111,13 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       fst: number,
     ) => {
       const dir = dirWith(fd, Rights.PATH_FILESTAT_SET_TIMES);
-      const path = ctx.string(ptr, len);
+      const path = ctx.path(ptr, len);
       requireWritable(dir);
       const r = resolvePath(
         dir,
         path,
         (flags & Lookupflags.SYMLINK_FOLLOW) !== 0,
+        ctx.cancel,
       );
       if (!r.info) return Errno.NOENT;
       const t = timesToApply(
@@ -128,17 +146,21 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
     ) => {
       const oldDir = dirWith(oldFd, Rights.PATH_LINK_SOURCE);
       const newDir = dirWith(newFd, Rights.PATH_LINK_TARGET);
-      const oldPath = ctx.string(oldPtr, oldLen);
-      const newPath = ctx.string(newPtr, newLen);
+      const oldPath = ctx.path(oldPtr, oldLen);
+      const newPath = ctx.path(newPtr, newLen);
+      // A hard link makes its source writable through the destination: the
+      // source must be under a writable grant too, as for path_rename.
+      requireWritable(oldDir);
       requireWritable(newDir);
       const src = resolvePath(
         oldDir,
         oldPath,
         (oldFlags & Lookupflags.SYMLINK_FOLLOW) !== 0,
+        ctx.cancel,
       );
       if (!src.info) return Errno.NOENT;
       if (src.info.isDirectory) return Errno.PERM;
-      const dst = resolvePath(newDir, newPath, false);
+      const dst = resolvePath(newDir, newPath, false, ctx.cancel);
       if (dst.info) return Errno.EXIST;
       if (dst.trailingSlash) return Errno.NOENT;
       Deno.linkSync(src.hostPath, dst.hostPath);
@@ -157,7 +179,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
     ) => {
       const dir = dirWith(fd, Rights.PATH_OPEN);
       ctx.reserveFd(); // before any host file is opened
-      const path = ctx.string(ptr, len);
+      const path = ctx.path(ptr, len);
       const creat = (oflags & Oflags.CREAT) !== 0;
       const excl = (oflags & Oflags.EXCL) !== 0;
       const trunc = (oflags & Oflags.TRUNC) !== 0;
@@ -173,7 +195,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       // refused (write access to an existing directory is checked below).
       if (!writable && (creat || trunc)) return Errno.ROFS;
       const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
-      const r = resolvePath(dir, path, follow);
+      const r = resolvePath(dir, path, follow, ctx.cancel);
       if (r.info) {
         if (creat && excl) return Errno.EXIST;
         if (r.info.isSymlink) return Errno.LOOP; // O_NOFOLLOW semantics
@@ -245,8 +267,8 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       bufusedPtr: number,
     ) => {
       const dir = dirWith(fd, Rights.PATH_READLINK);
-      const path = ctx.string(ptr, len);
-      const r = resolvePath(dir, path, false);
+      const path = ctx.path(ptr, len);
+      const r = resolvePath(dir, path, false, ctx.cancel);
       if (!r.info) return Errno.NOENT;
       if (!r.info.isSymlink) return Errno.INVAL;
       const target = ctx.encode(Deno.readLinkSync(r.hostPath));
@@ -257,9 +279,9 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
     },
     path_remove_directory: (fd: number, ptr: number, len: number) => {
       const dir = dirWith(fd, Rights.PATH_REMOVE_DIRECTORY);
-      const path = ctx.string(ptr, len);
+      const path = ctx.path(ptr, len);
       requireWritable(dir);
-      const r = resolvePath(dir, path, false);
+      const r = resolvePath(dir, path, false, ctx.cancel);
       if (!r.info) return Errno.NOENT;
       if (!r.info.isDirectory) return Errno.NOTDIR;
       if (r.depth === 0) return Errno.BUSY;
@@ -276,13 +298,13 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
     ) => {
       const oldDir = dirWith(fd, Rights.PATH_RENAME_SOURCE);
       const newDir = dirWith(newFd, Rights.PATH_RENAME_TARGET);
-      const oldPath = ctx.string(oldPtr, oldLen);
-      const newPath = ctx.string(newPtr, newLen);
+      const oldPath = ctx.path(oldPtr, oldLen);
+      const newPath = ctx.path(newPtr, newLen);
       requireWritable(oldDir);
       requireWritable(newDir);
-      const src = resolvePath(oldDir, oldPath, false);
+      const src = resolvePath(oldDir, oldPath, false, ctx.cancel);
       if (!src.info) return Errno.NOENT;
-      const dst = resolvePath(newDir, newPath, false);
+      const dst = resolvePath(newDir, newPath, false, ctx.cancel);
       if (src.depth === 0 || dst.depth === 0) return Errno.BUSY;
       if (!src.info.isDirectory && (src.trailingSlash || dst.trailingSlash)) {
         return Errno.NOTDIR;
@@ -302,10 +324,12 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       newLen: number,
     ) => {
       const dir = dirWith(fd, Rights.PATH_SYMLINK);
-      const target = ctx.string(oldPtr, oldLen);
-      const newPath = ctx.string(newPtr, newLen);
+      const target = ctx.path(oldPtr, oldLen);
+      const newPath = ctx.path(newPtr, newLen);
       requireWritable(dir);
-      const r = resolvePath(dir, newPath, false);
+      if (target.length === 0) return Errno.NOENT;
+      checkPathLimits(target);
+      const r = resolvePath(dir, newPath, false, ctx.cancel);
       if (r.info) return Errno.EXIST;
       if (r.trailingSlash) return Errno.NOENT;
       const parent = r.hostPath.slice(0, r.hostPath.lastIndexOf("/"));
@@ -317,9 +341,9 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
     },
     path_unlink_file: (fd: number, ptr: number, len: number) => {
       const dir = dirWith(fd, Rights.PATH_UNLINK_FILE);
-      const path = ctx.string(ptr, len);
+      const path = ctx.path(ptr, len);
       requireWritable(dir);
-      const r = resolvePath(dir, path, false);
+      const r = resolvePath(dir, path, false, ctx.cancel);
       if (!r.info) return Errno.NOENT;
       if (r.info.isDirectory) return Errno.ISDIR;
       if (r.trailingSlash) return Errno.NOTDIR;

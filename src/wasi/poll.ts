@@ -32,13 +32,6 @@ export function sleepSync(ns: bigint, cancel?: Int32Array): void {
   if (cancel && Atomics.load(cancel, 0) !== 0) throw new WasiCancelled();
 }
 
-interface Ready {
-  userdata: bigint;
-  error: number;
-  type: number;
-  nbytes: bigint;
-}
-
 /** The `poll_oneoff` function. */
 export function pollFunctions(ctx: WasiContext): HostFunctions {
   return {
@@ -48,30 +41,65 @@ export function pollFunctions(ctx: WasiContext): HostFunctions {
       n: number,
       neventsPtr: number,
     ) => {
+      n >>>= 0;
       if (n === 0) return Errno.INVAL;
-      const view = ctx.view();
       ctx.bytes(inPtr, n * SUBSCRIPTION_SIZE);
       ctx.bytes(outPtr, n * EVENT_SIZE);
-      const ready: Ready[] = [];
-      const clocks: { userdata: bigint; deadline: bigint; error: number }[] =
-        [];
+      const view = ctx.view();
+      // Events are written straight to guest memory (no per-subscription
+      // host objects: n is bounded only by the guest's memory), fd and
+      // invalid ones in subscription order, then the clocks that fired.
+      let nevents = 0;
+      const emit = (
+        userdata: bigint,
+        error: number,
+        type: number,
+        nbytes: bigint,
+      ): void => {
+        if (nevents >= n) return;
+        const o = outPtr + nevents * EVENT_SIZE;
+        view.setBigUint64(o, userdata, true);
+        view.setUint16(o + 8, error, true);
+        view.setUint8(o + 10, type);
+        for (let k = 11; k < 16; k++) view.setUint8(o + k, 0);
+        view.setBigUint64(o + 16, nbytes, true);
+        view.setBigUint64(o + 24, 0n, true);
+        nevents++;
+      };
+      // the time of each clock id, read once (deadlines are recomputed
+      // from the same values in the second pass)
+      const times = new Map<number, bigint | null>();
+      const clockDeadline = (s: number): bigint | null => {
+        const id = view.getUint32(s + 16, true);
+        let t = times.get(id);
+        if (t === undefined) {
+          try {
+            t = now(id);
+          } catch {
+            t = null;
+          }
+          times.set(id, t);
+        }
+        if (t === null) return null;
+        const timeout = view.getBigUint64(s + 24, true);
+        const flags = view.getUint16(s + 40, true);
+        return flags & 1 ? timeout - t : timeout;
+      };
+      let clocks = 0;
+      let wait = 0n;
       for (let i = 0; i < n; i++) {
+        if ((i & 4095) === 4095) ctx.checkCancel();
         const s = inPtr + i * SUBSCRIPTION_SIZE;
         const userdata = view.getBigUint64(s, true);
         const tag = view.getUint8(s + 8);
         if (tag === Eventtype.CLOCK) {
-          const id = view.getUint32(s + 16, true);
-          const timeout = view.getBigUint64(s + 24, true);
-          const flags = view.getUint16(s + 40, true);
-          let t: bigint;
-          try {
-            t = now(id);
-          } catch {
-            ready.push({ userdata, error: Errno.INVAL, type: tag, nbytes: 0n });
+          const deadline = clockDeadline(s);
+          if (deadline === null) {
+            emit(userdata, Errno.INVAL, tag, 0n);
             continue;
           }
-          const deadline = flags & 1 ? timeout - t : timeout;
-          clocks.push({ userdata, deadline, error: Errno.SUCCESS });
+          if (clocks === 0 || deadline < wait) wait = deadline;
+          clocks++;
         } else if (tag === Eventtype.FD_READ || tag === Eventtype.FD_WRITE) {
           const fd = view.getUint32(s + 16, true);
           const e = ctx.fds.get(fd);
@@ -88,50 +116,32 @@ export function pollFunctions(ctx: WasiContext): HostFunctions {
             const pos = BigInt(e.file!.seekSync(0, Deno.SeekMode.Current));
             nbytes = size > pos ? size - pos : 0n;
           }
-          ready.push({ userdata, error, type: tag, nbytes });
+          emit(userdata, error, tag, nbytes);
         } else {
-          ready.push({ userdata, error: Errno.INVAL, type: tag, nbytes: 0n });
+          emit(userdata, Errno.INVAL, tag, 0n);
         }
       }
-      if (ready.length === 0 && clocks.length > 0) {
-        const wait = clocks.reduce(
-          (m, c) => c.deadline < m ? c.deadline : m,
-          clocks[0].deadline,
-        );
-        if (wait > 0n) sleepSync(wait, ctx.cancel);
-        for (const c of clocks) {
-          if (c.deadline <= wait) {
-            ready.push({
-              userdata: c.userdata,
-              error: c.error,
-              type: Eventtype.CLOCK,
-              nbytes: 0n,
-            });
-          }
-        }
-      } else {
-        for (const c of clocks) {
-          if (c.deadline <= 0n) {
-            ready.push({
-              userdata: c.userdata,
-              error: c.error,
-              type: Eventtype.CLOCK,
-              nbytes: 0n,
-            });
+      if (clocks > 0) {
+        // Nothing else ready: sleep until the earliest clock. Otherwise
+        // only the clocks already due fire.
+        const limit = nevents === 0 ? wait : 0n;
+        if (nevents === 0 && wait > 0n) sleepSync(wait, ctx.cancel);
+        for (let i = 0; i < n && nevents < n; i++) {
+          if ((i & 4095) === 4095) ctx.checkCancel();
+          const s = inPtr + i * SUBSCRIPTION_SIZE;
+          if (view.getUint8(s + 8) !== Eventtype.CLOCK) continue;
+          const deadline = clockDeadline(s);
+          if (deadline !== null && deadline <= limit) {
+            emit(
+              view.getBigUint64(s, true),
+              Errno.SUCCESS,
+              Eventtype.CLOCK,
+              0n,
+            );
           }
         }
       }
-      const out = ctx.view();
-      ready.forEach((r, i) => {
-        const o = outPtr + i * EVENT_SIZE;
-        out.setBigUint64(o, r.userdata, true);
-        out.setUint16(o + 8, r.error, true);
-        out.setUint8(o + 10, r.type);
-        for (let k = 11; k < 16; k++) out.setUint8(o + k, 0);
-        out.setBigUint64(o + 16, r.nbytes, true);
-        out.setBigUint64(o + 24, 0n, true);
-      });
-      out.setUint32(neventsPtr, ready.length, true);
+      view.setUint32(neventsPtr, nevents, true);
       return Errno.SUCCESS;
     },
   };

@@ -7,16 +7,39 @@
 /** Synchronous byte source: fills `buf`, returns the number of bytes read (0 = EOF). */
 export type ByteSource = (buf: Uint8Array) => number;
 
-/** Synchronous byte sink: receives a chunk the callee may keep (it is a copy). */
-export type ByteSink = (bytes: Uint8Array) => void;
+/**
+ * Synchronous byte sink: receives a chunk the callee may keep (it is a copy).
+ *
+ * A sink with a budget (e.g. a per-call output cap) also exposes `room()`
+ * and `overflow()`, so `fd_write` never copies out of guest memory more than
+ * the sink will keep: one write is copied in chunks of at most
+ * {@link SINK_CHUNK} bytes, only up to `room()` bytes in total, and the rest
+ * of it is reported to `overflow(n)` and discarded uncopied (the guest is
+ * told everything was written, as with a reader that drops data). See
+ * {@link limitSink}.
+ */
+export interface ByteSink {
+  /** Receives one chunk (a copy, at most `room()` bytes when `room` exists). */
+  (bytes: Uint8Array): void;
+  /** Bytes the sink still accepts (absent: unbounded). Read once per `fd_write`. */
+  room?(): number;
+  /** Told about `byteCount` bytes the guest wrote past `room()`, which were never copied. */
+  overflow?(byteCount: number): void;
+}
+
+/** Largest chunk `fd_write` passes to a sink in one call (64 KiB). */
+export const SINK_CHUNK = 65536;
 
 /** A stdin that is always at end of file. */
 export function emptySource(_buf: Uint8Array): number {
   return 0;
 }
 
-/** A sink that discards everything. */
-export function discardSink(_bytes: Uint8Array): void {}
+/** A sink that discards everything (its `room()` is 0: `fd_write` copies nothing). */
+export const discardSink: ByteSink = Object.assign(
+  (_bytes: Uint8Array): void => {},
+  { room: (): number => 0 },
+);
 
 /** Builds a source that yields `data` once, then EOF. */
 export function bufferSource(data: Uint8Array | string): ByteSource {
@@ -89,4 +112,47 @@ export function denoStdout(): ByteSink {
 /** A sink writing synchronously to the host's stderr. */
 export function denoStderr(): ByteSink {
   return writerSink(Deno.stderr);
+}
+
+/** A sink with a byte budget, from {@link limitSink}. */
+export interface LimitedSink {
+  /** The bounded sink to pass as stdout/stderr. */
+  sink: ByteSink;
+  /** Bytes passed on to the inner sink so far (never more than the cap). */
+  passed(): number;
+  /** Bytes written past the cap, counted but never copied nor passed on. */
+  dropped(): number;
+}
+
+/**
+ * Bounds `inner` to `cap` bytes in total: the returned sink's `room()` is
+ * what is left of the cap, so `fd_write` copies at most that much from guest
+ * memory; bytes past it are only counted (`dropped()`, and `onOverflow(n)`
+ * for each write that went past it). A direct call with more than `room()`
+ * bytes is cut at the cap the same way.
+ */
+export function limitSink(
+  inner: (bytes: Uint8Array) => void,
+  cap: number,
+  onOverflow?: (byteCount: number) => void,
+): LimitedSink {
+  const limit = cap >= 0 ? Math.floor(cap) : 0;
+  let passed = 0;
+  let dropped = 0;
+  const overflow = (n: number): void => {
+    if (n <= 0) return;
+    dropped += n;
+    onOverflow?.(n);
+  };
+  const sink: ByteSink = (bytes) => {
+    const take = Math.min(bytes.length, limit - passed);
+    if (take > 0) {
+      passed += take;
+      inner(take === bytes.length ? bytes : bytes.subarray(0, take));
+    }
+    overflow(bytes.length - take);
+  };
+  sink.room = () => limit - passed;
+  sink.overflow = overflow;
+  return { sink, passed: () => passed, dropped: () => dropped };
 }

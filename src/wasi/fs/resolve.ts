@@ -4,10 +4,20 @@
  * letting the host follow a symlink: `..` above the directory, absolute paths
  * and symlinks (at any depth, whoever created them) that lead outside are
  * refused with `NOTCAPABLE`.
+ *
+ * Bounded: a path (and every symlink target met on the way) longer than
+ * {@link PATH_MAX} bytes or with a component longer than {@link NAME_MAX}
+ * bytes is `NAMETOOLONG` before it is split; at most {@link MAX_SYMLINKS}
+ * symlinks are expanded. The walk is linear in the number of components
+ * (a cursor over each segment, host paths built incrementally) and polls the
+ * cancellation flag, so one call does at most (1 + MAX_SYMLINKS) x 2,049
+ * `lstat`s and stops soon after a cancel.
  * @module
  */
 import { Errno, WasiError } from "../errno.ts";
 import type { FdEntry } from "../context.ts";
+import { NAME_MAX, PATH_MAX } from "../constants.ts";
+import { WasiCancelled } from "../proc.ts";
 import { isWithin } from "./preopen.ts";
 
 /** Maximum number of symlinks expanded while resolving one path. */
@@ -45,6 +55,34 @@ function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
 }
 
 /**
+ * Checks the length limits of a path or symlink target in one pass, without
+ * allocating: `NAMETOOLONG` when it is longer than {@link PATH_MAX} UTF-8
+ * bytes or has a component longer than {@link NAME_MAX} bytes, `ILSEQ` when
+ * it contains NUL. O(1) for a string longer than PATH_MAX code units.
+ */
+export function checkPathLimits(path: string): void {
+  // UTF-8 never takes fewer bytes than UTF-16 code units.
+  if (path.length > PATH_MAX) throw new WasiError(Errno.NAMETOOLONG);
+  let total = 0;
+  let comp = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 0x2f) {
+      comp = 0;
+      total++;
+      continue;
+    }
+    if (c === 0) throw new WasiError(Errno.ILSEQ);
+    // a surrogate pair is 4 bytes, 2 per half; a lone one is encoded as 3
+    const n = c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xe000 ? 2 : 3;
+    total += n;
+    comp += n;
+    if (comp > NAME_MAX) throw new WasiError(Errno.NAMETOOLONG);
+  }
+  if (total > PATH_MAX) throw new WasiError(Errno.NAMETOOLONG);
+}
+
+/**
  * The host path of a directory descriptor, after checking it still is the
  * real directory it was when opened (NOTCAPABLE if it was swapped for a
  * symlink, NOENT if it is gone).
@@ -59,41 +97,77 @@ export function dirHostPath(dir: FdEntry): string {
   return real;
 }
 
+/** The components of the path or of one symlink target, read with a cursor. */
+interface Segment {
+  /** The components (`split("/")` of a string of at most PATH_MAX bytes). */
+  comps: string[];
+  /** Next component to read. */
+  next: number;
+  /** Index of the last component other than "" and "." (-1: none). */
+  lastReal: number;
+  /** A segment below this one still has a component other than "" and ".". */
+  restReal: boolean;
+  /** Every segment below this one is exhausted. */
+  restEmpty: boolean;
+}
+
+function segment(s: string, restReal: boolean, restEmpty: boolean): Segment {
+  const comps = s.split("/");
+  let lastReal = comps.length - 1;
+  while (lastReal >= 0 && (comps[lastReal] === "" || comps[lastReal] === ".")) {
+    lastReal--;
+  }
+  return { comps, next: 0, lastReal, restReal, restEmpty };
+}
+
 /**
  * Resolves `path` relative to the directory descriptor `dir`.
  * `followFinal` follows a symlink in the last component (intermediate ones
  * are always followed, within the confinement). A missing final component is
  * allowed (info undefined) so callers can create it; a missing intermediate
- * one is `NOENT`.
+ * one is `NOENT`. Every intermediate component of the returned host path was
+ * checked with `lstat` to be a real directory (no symlink is left in it,
+ * except the final component when `followFinal` is false). `cancel` (the
+ * WASI cancellation flag) is polled during the walk: `WasiCancelled`.
  */
 export function resolvePath(
   dir: FdEntry,
   path: string,
   followFinal: boolean,
+  cancel?: Int32Array,
 ): Resolved {
   if (dir.kind !== "dir" || !dir.hostPath) {
     throw new WasiError(Errno.NOTDIR);
   }
   if (path.length === 0) throw new WasiError(Errno.NOENT);
-  if (path.includes("\0")) throw new WasiError(Errno.ILSEQ);
+  checkPathLimits(path);
   if (path.startsWith("/")) throw new WasiError(Errno.NOTCAPABLE);
   // The directory must still be the real directory it was when opened: a
   // guest could rename it away and put a symlink in its place.
   const base = dirHostPath(dir);
-  const stack: string[] = [];
-  let queue = path.split("/");
+  // hosts[k]: host path of the first k components kept (hosts[0] = base)
+  const hosts: string[] = [base];
+  const segs: Segment[] = [segment(path, false, true)];
   let curInfo: Deno.FileInfo | undefined = Deno.statSync(base);
   let links = 0;
+  let steps = 0;
   let trailingSlash = false;
-  const here = () => stack.length ? base + "/" + stack.join("/") : base;
-  while (queue.length > 0) {
-    const comp = queue.shift()!;
+  while (segs.length > 0) {
+    const seg = segs[segs.length - 1];
+    if (seg.next === seg.comps.length) {
+      segs.pop();
+      continue;
+    }
+    if ((++steps & 63) === 0 && cancel && Atomics.load(cancel, 0) !== 0) {
+      throw new WasiCancelled();
+    }
+    const comp = seg.comps[seg.next++];
+    const isLast = seg.next === seg.comps.length && seg.restEmpty;
     // Only "" and "." left: the path names a directory (trailing slash).
-    const onlyDirMarkers = queue.length > 0 &&
-      queue.every((c) => c === "" || c === ".");
-    const isLast = queue.length === 0;
+    const onlyDirMarkers = !isLast && seg.lastReal < seg.next && !seg.restReal;
+    const depth = hosts.length - 1;
     if (comp === "" || comp === ".") {
-      if (isLast && stack.length > 0 && comp === "") trailingSlash = true;
+      if (isLast && depth > 0 && comp === "") trailingSlash = true;
       if (curInfo && !curInfo.isDirectory && !isLast) {
         throw new WasiError(Errno.NOTDIR);
       }
@@ -105,16 +179,16 @@ export function resolvePath(
     if (!curInfo) throw new WasiError(Errno.NOENT);
     if (!curInfo.isDirectory) throw new WasiError(Errno.NOTDIR);
     if (comp === "..") {
-      if (stack.length === 0) throw new WasiError(Errno.NOTCAPABLE);
-      stack.pop();
-      curInfo = Deno.lstatSync(here());
+      if (depth === 0) throw new WasiError(Errno.NOTCAPABLE);
+      hosts.pop();
+      curInfo = Deno.lstatSync(hosts[hosts.length - 1]);
       continue;
     }
-    const candidate = here() + "/" + comp;
+    const candidate = hosts[depth] + "/" + comp;
     const info = lstatOrUndefined(candidate);
     if (info === undefined) {
       if (isLast || onlyDirMarkers) {
-        stack.push(comp);
+        hosts.push(candidate);
         curInfo = undefined;
         continue;
       }
@@ -125,19 +199,23 @@ export function resolvePath(
       const target = Deno.readLinkSync(candidate);
       if (target.startsWith("/")) throw new WasiError(Errno.NOTCAPABLE);
       if (target.length === 0) throw new WasiError(Errno.NOENT);
-      queue = target.split("/").concat(queue);
+      checkPathLimits(target);
+      segs.push(segment(
+        target,
+        seg.restReal || seg.lastReal >= seg.next,
+        seg.restEmpty && seg.next === seg.comps.length,
+      ));
       continue;
     }
-    stack.push(comp);
+    hosts.push(candidate);
     curInfo = info;
   }
-  const hostPath = here();
-  if (stack.length > 0) {
+  const depth = hosts.length - 1;
+  const hostPath = hosts[depth];
+  if (depth > 0) {
     // Every component was checked with lstat; the parent must still be a
     // real directory at exactly that path (guards creation of a new entry).
-    const parent = stack.length > 1
-      ? base + "/" + stack.slice(0, -1).join("/")
-      : base;
+    const parent = hosts[depth - 1];
     if (parent !== base && realPathOrNull(parent) !== parent) {
       throw new WasiError(Errno.NOTCAPABLE);
     }
@@ -152,11 +230,5 @@ export function resolvePath(
     }
     if (!isWithin(base, real)) throw new WasiError(Errno.NOTCAPABLE);
   }
-  return {
-    hostPath,
-    info: curInfo,
-    depth: stack.length,
-    base,
-    trailingSlash,
-  };
+  return { hostPath, info: curInfo, depth, base, trailingSlash };
 }
