@@ -9,7 +9,13 @@
 export interface CallLimits {
   /** Maximum number of WebAssembly instructions executed (engine fuel). */
   stepLimit?: number;
-  /** Maximum linear-memory size in 64 KiB pages. */
+  /**
+   * The guest's memory budget in 64 KiB pages: the SUM of all its memories
+   * and tables (a table element counts as 8 bytes), checked when it is
+   * instantiated and at every memory.grow and table.grow (see the engine's
+   * `InstanceOptions.maxMemoryPages`). Results report the total in use as
+   * `memoryPages` (rounded up to whole pages).
+   */
   maxMemoryPages?: number;
   /** Wall-clock timeout in milliseconds (0 or undefined = none). */
   timeoutMs?: number;

@@ -83,6 +83,14 @@ export interface InstanceOptionsLike extends JobLimits {
    * guest traps once index 0 is non-zero. Engines without it ignore it.
    */
   interrupt?: Int32Array;
+  /**
+   * Called with the instance just before its start function runs, so the
+   * steps and memory of a start function that fails are known. Engines
+   * without it ignore it.
+   */
+  beforeStart?: (
+    instance: { readonly exports: Record<string, unknown> },
+  ) => void;
 }
 
 /** The engine surface the job loop uses (shape of the WebAssembly JS API). */
@@ -100,6 +108,11 @@ export interface EngineLike {
   ) => { readonly exports: Record<string, unknown> };
   /** Exact instruction count of an instance (absent in reference engines). */
   stepsUsed?(instance: object): number;
+  /**
+   * Bytes of all memories and tables of an instance, what its memory budget
+   * counts (absent in reference engines: then the exported memory is used).
+   */
+  memoryBytes?(instance: object): number;
 }
 
 /** The WASI surface the job loop uses (`src/wasi`'s `Wasi`). */
@@ -248,7 +261,12 @@ export function classifyLimit(
   return undefined;
 }
 
-function memoryPagesOf(instance: { exports: Record<string, unknown> }): number {
+/** The memory budget in use, in pages (rounded up: tables count 8 bytes an element). */
+function memoryPagesOf(
+  engine: EngineLike,
+  instance: { exports: Record<string, unknown> },
+): number {
+  if (engine.memoryBytes) return Math.ceil(engine.memoryBytes(instance) / PAGE);
   const mem = instance.exports.memory as
     | { buffer?: ArrayBufferLike }
     | undefined;
@@ -339,7 +357,7 @@ export function serveGuestJobs(
       const result: JobResult = {
         ...r,
         steps: steps(),
-        memoryPages: instance ? memoryPagesOf(instance) : 0,
+        memoryPages: instance ? memoryPagesOf(deps.engine, instance) : 0,
         durationMs: performance.now() - t0,
       };
       if (
@@ -451,7 +469,7 @@ export function serveGuestJobs(
           if (cancelled()) throw new Error("cancelled");
           if (instance) {
             progress[0] = steps();
-            progress[1] = memoryPagesOf(instance);
+            progress[1] = memoryPagesOf(deps.engine, instance);
           }
           return fn(...args);
         };
@@ -465,6 +483,8 @@ export function serveGuestJobs(
       if (limits.maxCallDepth !== undefined) {
         options.maxCallDepth = limits.maxCallDepth;
       }
+      // a start function that traps or times out still reports its steps
+      options.beforeStart = (i) => (instance = i);
       try {
         instance = new deps.engine.Instance(
           module,

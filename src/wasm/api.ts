@@ -5,13 +5,17 @@
  */
 import { CompileError, LinkError, RuntimeError } from "./errors.ts";
 import { decodeModule } from "./decode.ts";
-import { type CompiledModule, compileModule } from "./compile.ts";
+import { type CompiledModule, compileModule, funcsOf } from "./compile.ts";
+import { Reader } from "./reader.ts";
 import {
+  Budget,
   type Ctx,
   FuncInst,
   GlobalInst,
   MemInst,
   PAGE,
+  TABLE_ELEMENT_BYTES,
+  TABLE_MAX,
   TableInst,
   typeIdOf,
 } from "./runtime.ts";
@@ -27,7 +31,6 @@ import {
   toBigInt64,
 } from "./exec.ts";
 import {
-  type ConstExpr,
   EXTERNREF,
   F32,
   F64,
@@ -46,14 +49,34 @@ import {
 import { mul64, R64 } from "./i64.ts";
 
 /** Largest table an instance may create or grow to (as in V8). */
-const TABLE_LIMIT = 10_000_000;
+const TABLE_LIMIT = TABLE_MAX;
+
+/**
+ * Elements the tables of an instance may hold in total when it has no memory budget (80 MB of
+ * the JavaScript heap, whose exhaustion would end the process).
+ */
+export const DEFAULT_TABLE_ELEMENTS = 10_000_000;
 
 /** Options limiting what an instance may consume. */
 export interface InstanceOptions {
   /** Instructions the instance may execute over its lifetime. */
   fuel?: number;
-  /** Maximum pages any memory of the instance may have. */
+  /**
+   * The instance's memory budget in 64 KiB pages: the SUM of all its memories and tables,
+   * imported ones included, a table element counting as 8 bytes. Checked before anything is
+   * allocated at instantiation (a RuntimeError naming the limit) and at every memory.grow and
+   * table.grow (which return -1 past it). Without a budget, memories are bounded only by their
+   * declared maximum and the tables of an instance by DEFAULT_TABLE_ELEMENTS in total.
+   */
   maxMemoryPages?: number;
+  /** The same budget in bytes (the smaller of the two applies when both are given). */
+  maxMemoryBytes?: number;
+  /**
+   * Called with the instance once it is linked and its segments are written, just before its
+   * start function runs: a host can then read stepsUsed/memoryBytes of an instance whose start
+   * function traps, is interrupted or exits (the constructor then throws, returning nothing).
+   */
+  beforeStart?: (instance: Instance) => void;
   /** Maximum wasm call depth (frames). */
   maxCallDepth?: number;
   /**
@@ -174,7 +197,14 @@ export class Memory {
         "WebAssembly.Memory(): invalid initial/maximum size",
       );
     }
-    const mi = new MemInst(initial, max);
+    let mi: MemInst;
+    try {
+      mi = new MemInst(initial, max);
+    } catch {
+      throw new RangeError(
+        `WebAssembly.Memory(): could not allocate ${initial} pages`,
+      );
+    }
     memInsts.set(this, mi);
     memObjs.set(mi, this);
   }
@@ -313,22 +343,22 @@ const cvt = new DataView(new ArrayBuffer(8));
 function setGlobalJS(g: GlobalInst, v: unknown): void {
   switch (g.type) {
     case I32:
-      g.v[0] = +(v as number) | 0;
+      g.lo = +(v as number) | 0;
       break;
     case I64: {
       const b = toBigInt64(v);
-      g.v[0] = Number(BigInt.asIntN(32, b));
-      g.v[1] = Number(BigInt.asIntN(32, b >> 32n));
+      g.lo = Number(BigInt.asIntN(32, b));
+      g.hi = Number(BigInt.asIntN(32, b >> 32n));
       break;
     }
     case F32:
       cvt.setFloat32(0, +(v as number), true);
-      g.v[0] = cvt.getInt32(0, true);
+      g.lo = cvt.getInt32(0, true);
       break;
     case F64:
       cvt.setFloat64(0, +(v as number), true);
-      g.v[0] = cvt.getInt32(0, true);
-      g.v[1] = cvt.getInt32(4, true);
+      g.lo = cvt.getInt32(0, true);
+      g.hi = cvt.getInt32(4, true);
       break;
     default:
       g.ref = refFromJS(g.type, v);
@@ -338,15 +368,15 @@ function setGlobalJS(g: GlobalInst, v: unknown): void {
 function getGlobalJS(g: GlobalInst): unknown {
   switch (g.type) {
     case I32:
-      return g.v[0];
+      return g.lo;
     case I64:
-      return BigInt.asIntN(64, (BigInt(g.v[1]) << 32n) | BigInt(g.v[0] >>> 0));
+      return BigInt.asIntN(64, (BigInt(g.hi) << 32n) | BigInt(g.lo >>> 0));
     case F32:
-      cvt.setInt32(0, g.v[0], true);
+      cvt.setInt32(0, g.lo, true);
       return cvt.getFloat32(0, true);
     case F64:
-      cvt.setInt32(0, g.v[0], true);
-      cvt.setInt32(4, g.v[1], true);
+      cvt.setInt32(0, g.lo, true);
+      cvt.setInt32(4, g.hi, true);
       return cvt.getFloat64(0, true);
     default:
       return refToJS(g.type, g.ref);
@@ -402,6 +432,8 @@ export interface InstanceInternal {
   ctx: Ctx;
   cm: CompiledModule;
   exportsByName: Map<string, { kind: number; index: number }>;
+  /** the instance's memory budget (bytes of all its memories and tables) */
+  budget: Budget;
 }
 
 const instInternals = new WeakMap<object, InstanceInternal>();
@@ -419,39 +451,41 @@ interface Slot {
   ref: unknown;
 }
 
-function evalConst(e: ConstExpr, ctx: Ctx): Slot {
+/** Evaluates the constant expression at byte `at` of the module (decode/compile checked it). */
+function evalConst(bytes: Uint8Array, at: number, ctx: Ctx): Slot {
   const st: Slot[] = [];
-  const ops = e.ops;
-  for (let i = 0; i < ops.length;) {
-    const op = ops[i++] as number;
+  const r = new Reader(bytes, at);
+  for (;;) {
+    const op = r.u8();
     switch (op) {
+      case 0x0b:
+        return st[0];
       case 0x41:
+        st.push({ lo: r.i32(), hi: 0, ref: null });
+        break;
       case 0x43:
-        st.push({ lo: ops[i++] as number, hi: 0, ref: null });
+        st.push({ lo: r.f32bits(), hi: 0, ref: null });
         break;
       case 0x42: {
-        const v = ops[i++] as bigint;
-        st.push({
-          lo: Number(BigInt.asIntN(32, v)),
-          hi: Number(BigInt.asIntN(32, v >> 32n)),
-          ref: null,
-        });
+        const lo = r.i64();
+        st.push({ lo, hi: r.hi, ref: null });
         break;
       }
-      case 0x44:
-        st.push({ lo: ops[i] as number, hi: ops[i + 1] as number, ref: null });
-        i += 2;
+      case 0x44: {
+        const lo = r.f64bits();
+        st.push({ lo, hi: r.hi, ref: null });
         break;
+      }
       case 0xd0:
-        i++;
+        r.u8();
         st.push({ lo: 0, hi: 0, ref: null });
         break;
       case 0xd2:
-        st.push({ lo: 0, hi: 0, ref: ctx.funcs[ops[i++] as number] });
+        st.push({ lo: 0, hi: 0, ref: ctx.funcs[r.u32()] });
         break;
       case 0x23: {
-        const g = ctx.globals[ops[i++] as number];
-        st.push({ lo: g.v[0], hi: g.v[1], ref: g.ref });
+        const g = ctx.globals[r.u32()];
+        st.push({ lo: g.lo, hi: g.hi, ref: g.ref });
         break;
       }
       default: {
@@ -488,7 +522,6 @@ function evalConst(e: ConstExpr, ctx: Ctx): Slot {
       }
     }
   }
-  return st[0];
 }
 
 function limitsOk(
@@ -528,7 +561,6 @@ export class Instance {
     const fuel = options?.fuel;
     const unlimited = fuel === undefined || fuel === null ||
       !Number.isFinite(fuel);
-    const maxPages = options?.maxMemoryPages ?? null;
     const ctx: Ctx = {
       funcs: [],
       globals: [],
@@ -657,38 +689,92 @@ export class Instance {
         }
       }
     }
+    // ---- the memory budget: checked before anything is allocated ----
+    const budget = budgetOf(options);
+    const budgets = [budget];
+    if (budget.limit === Infinity) {
+      // no budget: still keep the tables (JS heap) from ending the process
+      budgets.push(new Budget(DEFAULT_TABLE_ELEMENTS * TABLE_ELEMENT_BYTES));
+    }
+    {
+      let memBytes = 0, tableElems = 0;
+      for (const mi of ctx.mems) memBytes += mi.buf.byteLength;
+      for (const ti of ctx.tables) tableElems += ti.elems.length;
+      for (let i = ir.numImportedMemories; i < ir.memories.length; i++) {
+        memBytes += ir.memories[i].limits.min * PAGE;
+      }
+      for (let i = ir.numImportedTables; i < ir.tables.length; i++) {
+        const min = ir.tables[i].limits.min;
+        if (min > TABLE_LIMIT) {
+          throw new RuntimeError(
+            `table size of ${min} elements exceeds the implementation limit (${TABLE_LIMIT})`,
+          );
+        }
+        tableElems += min;
+      }
+      const total = memBytes + tableElems * TABLE_ELEMENT_BYTES;
+      if (total > budget.limit) {
+        const what = `${ir.memories.length} memories of ${
+          Math.ceil(memBytes / PAGE)
+        } pages, ${ir.tables.length} tables of ${tableElems} elements`;
+        throw new RuntimeError(
+          `memory limit exceeded: initial size of ${
+            Math.ceil(total / PAGE)
+          } pages (${what}) is above ${
+            options?.maxMemoryPages !== undefined
+              ? `maxMemoryPages ${options.maxMemoryPages}`
+              : `maxMemoryBytes ${options?.maxMemoryBytes}`
+          }`,
+        );
+      }
+      if (tableElems > DEFAULT_TABLE_ELEMENTS && budgets.length > 1) {
+        throw new RuntimeError(
+          `tables of ${tableElems} elements in total exceed the ${DEFAULT_TABLE_ELEMENTS} allowed without a memory budget`,
+        );
+      }
+    }
     // ---- definitions ----
-    for (let i = 0; i < cm.funcs.length; i++) {
+    const cfs = funcsOf(cm);
+    for (let i = 0; i < cfs.length; i++) {
       const idx = ir.numImportedFuncs + i;
-      ctx.funcs.push(
-        new FuncInst(cm.funcs[i].type, ctx, cm.funcs[i], null, idx),
-      );
+      ctx.funcs.push(new FuncInst(cfs[i].type, ctx, cfs[i], null, idx));
     }
     for (let i = ir.numImportedTables; i < ir.tables.length; i++) {
       const t = ir.tables[i];
-      if (t.limits.min > TABLE_LIMIT) {
-        throw new RuntimeError(
-          `table size of ${t.limits.min} elements exceeds the implementation limit (${TABLE_LIMIT})`,
-        );
-      }
       ctx.tables.push(new TableInst(t.elem, t.limits.min, t.limits.max, null));
     }
     for (let i = ir.numImportedMemories; i < ir.memories.length; i++) {
       const l = ir.memories[i].limits;
-      if (maxPages !== null && l.min > maxPages) {
+      let mi: MemInst;
+      try {
+        mi = new MemInst(l.min, l.max);
+      } catch {
         throw new RuntimeError(
-          `memory limit exceeded: initial size of ${l.min} pages is above maxMemoryPages ${maxPages}`,
+          `memory limit exceeded: could not allocate ${l.min} pages`,
         );
       }
-      ctx.mems.push(new MemInst(l.min, l.max, maxPages));
+      ctx.mems.push(mi);
     }
-    for (const g of ir.globalDefs) {
-      const gi = new GlobalInst(g.type.type, g.type.mutable);
-      const v = evalConst(g.init, ctx);
-      gi.v[0] = v.lo;
-      gi.v[1] = v.hi;
-      gi.ref = v.ref;
-      ctx.globals.push(gi);
+    // every memory and table of the instance counts in its budget from now on
+    for (const mi of ctx.mems) {
+      budget.used += mi.buf.byteLength;
+      mi.budgets.push(budget);
+    }
+    for (const ti of ctx.tables) {
+      for (const b of budgets) {
+        b.used += ti.elems.length * TABLE_ELEMENT_BYTES;
+        ti.budgets.push(b);
+      }
+    }
+    const gi = ir.globalInits;
+    for (let i = 0; i < gi.length; i++) {
+      const t = ir.globals[ir.numImportedGlobals + i];
+      const g = new GlobalInst(t.type, t.mutable);
+      const v = evalConst(ir.bytes, gi[i], ctx);
+      g.lo = v.lo;
+      g.hi = v.hi;
+      g.ref = v.ref;
+      ctx.globals.push(g);
     }
     // ---- exports ----
     const exports: Record<string, unknown> = Object.create(null);
@@ -711,16 +797,22 @@ export class Instance {
       }
     }
     this.exports = Object.freeze(exports);
-    instInternals.set(this, { ctx, cm, exportsByName: byName });
+    instInternals.set(this, { ctx, cm, exportsByName: byName, budget });
     // ---- segments (spec 2.0: in order, trapping at the first that does not fit) ----
     for (const el of ir.elems) {
-      ctx.elems.push(el.items.map((it) => evalConst(it, ctx).ref));
+      const items: unknown[] = new Array(el.items.length);
+      for (let k = 0; k < items.length; k++) {
+        items[k] = el.exprs
+          ? evalConst(ir.bytes, el.items[k], ctx).ref
+          : ctx.funcs[el.items[k]];
+      }
+      ctx.elems.push(items);
     }
     for (const d of ir.datas) ctx.datas.push(d.bytes);
     for (let i = 0; i < ir.elems.length; i++) {
       const el = ir.elems[i];
       if (el.mode === "active") {
-        const off = evalConst(el.offset!, ctx).lo >>> 0;
+        const off = evalConst(ir.bytes, el.offset, ctx).lo >>> 0;
         const t = ctx.tables[el.table];
         const items = ctx.elems[i];
         if (off + items.length > t.elems.length) {
@@ -733,7 +825,7 @@ export class Instance {
     for (let i = 0; i < ir.datas.length; i++) {
       const d = ir.datas[i];
       if (d.mode === "active") {
-        const off = evalConst(d.offset!, ctx).lo >>> 0;
+        const off = evalConst(ir.bytes, d.offset, ctx).lo >>> 0;
         const m = ctx.mems[d.memory];
         if (off + d.bytes.length > m.buf.byteLength) {
           throw new RuntimeError("out of bounds memory access");
@@ -742,8 +834,31 @@ export class Instance {
         ctx.datas[i] = new Uint8Array(0);
       }
     }
+    options?.beforeStart?.(this);
     if (ir.start !== null) invokeJS(ctx.funcs[ir.start], []);
   }
+}
+
+/** The budget InstanceOptions ask for (Infinity when none). */
+function budgetOf(options: InstanceOptions | undefined): Budget {
+  let limit = Infinity;
+  const pages = options?.maxMemoryPages;
+  if (pages !== undefined && pages !== null) {
+    limit = Math.min(limit, Math.max(0, pages) * PAGE);
+  }
+  const bytes = options?.maxMemoryBytes;
+  if (bytes !== undefined && bytes !== null) {
+    limit = Math.min(limit, Math.max(0, bytes));
+  }
+  return new Budget(Number.isNaN(limit) ? 0 : limit);
+}
+
+/**
+ * Bytes of all memories and tables of an instance (imported ones included; a table element
+ * counts as 8 bytes): what its memory budget (InstanceOptions.maxMemoryPages) is checked against.
+ */
+export function memoryBytes(instance: Instance): number {
+  return internalsOf(instance).budget.used;
 }
 
 function describe(v: unknown): string {

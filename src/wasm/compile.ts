@@ -11,9 +11,9 @@
  */
 import { Reader } from "./reader.ts";
 import { readValType, SIMD_UNSUPPORTED } from "./decode.ts";
+import { LIMITS } from "./limits.ts";
 import * as O from "./ops.ts";
 import {
-  type ConstExpr,
   EXTERNREF,
   F32,
   F64,
@@ -32,27 +32,104 @@ import {
   valTypeName,
 } from "./types.ts";
 
-/** A compiled function body. */
+/** A compiled function body (the interpreter's view of one function). */
 export interface CompiledFunc {
+  /** the code array: the module's shared code, this function from `start` */
   code: Int32Array;
+  /** where the function's code starts in `code` (its first op, the entry FUEL op if any) */
+  start: number;
   nparams: number;
   /** params + declared locals */
   nlocals: number;
   /** maximum operand stack height (slots) */
   maxHeight: number;
-  /** frame-relative Int32 offsets of reference-typed declared locals (to null on entry) */
+  /**
+   * Reference-typed declared locals (to null on entry), as ranges of frame-relative Int32
+   * offsets: [from0, to0, from1, to1, ...], each covering the offsets from..to-2 in steps of 2.
+   */
   refLocals: number[];
   /** fuel of the entry basic block, charged by the call itself (0 when none) */
   entryFuel: number;
-  /** where execution starts (after the entry FUEL op, if any) */
+  /** where execution starts in `code` (after the entry FUEL op, if any) */
   entryPc: number;
   type: FuncType;
 }
 
-/** A module after validation and compilation. */
+/**
+ * A module after validation and compilation. Its size is linear in the module's: every defined
+ * function's code lives in one shared Int32Array and its metadata in typed arrays; the per-function
+ * CompiledFunc objects the interpreter uses are only built when the module is first instantiated
+ * (`funcsOf`), so a process that only validates or describes a module never pays for them.
+ */
 export interface CompiledModule {
   ir: ModuleIR;
-  funcs: CompiledFunc[];
+  /** compiled code of all defined functions, one after the other (branch targets absolute) */
+  code: Int32Array;
+  /** per defined function i: [4i] start in code, [4i+1] max height, [4i+2..4i+3] range in `refs` */
+  meta: Int32Array;
+  /** refLocals ranges of all functions, concatenated */
+  refs: Int32Array;
+  /** the interpreter's view of each defined function, built on first use */
+  funcs: CompiledFunc[] | null;
+}
+
+/** Shared block types (never mutated): no values, and one value of each type. */
+const NO_TYPES: ValType[] = [];
+const ONE_TYPE: ValType[][] = [];
+for (const t of [I32, I64, F32, F64, FUNCREF, EXTERNREF]) ONE_TYPE[t] = [t];
+
+/** Shared empty refLocals (never mutated). */
+const NO_REFS: number[] = [];
+
+/** The CompiledFunc objects of a module's defined functions (built once, on first use). */
+export function funcsOf(cm: CompiledModule): CompiledFunc[] {
+  if (cm.funcs !== null) return cm.funcs;
+  const ir = cm.ir, meta = cm.meta, code = cm.code;
+  const n = ir.codes.start.length;
+  const funcs: CompiledFunc[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const type = ir.types[ir.funcTypes[ir.numImportedFuncs + i]];
+    const start = meta[4 * i];
+    const entryFuel = code[start] === O.FUEL ? code[start + 1] : 0;
+    const r0 = meta[4 * i + 2], r1 = meta[4 * i + 3];
+    // same field order as the warm-up's functions (one hidden class for the interpreter)
+    funcs[i] = {
+      code,
+      nparams: type.params.length,
+      nlocals: type.params.length + ir.codes.nlocals[i],
+      maxHeight: meta[4 * i + 1],
+      refLocals: r1 > r0 ? Array.from(cm.refs.subarray(r0, r1)) : NO_REFS,
+      type,
+      entryFuel,
+      entryPc: entryFuel > 0 ? start + 2 : start,
+      start,
+    };
+  }
+  cm.funcs = funcs;
+  return funcs;
+}
+
+/** A growable Int32Array (the module's code, the refLocals ranges). */
+class Buf {
+  a = new Int32Array(1024);
+  len = 0;
+  push(v: number): void {
+    if (this.len === this.a.length) this.grow(1);
+    this.a[this.len++] = v;
+  }
+  append(src: number[]): void {
+    if (this.len + src.length > this.a.length) this.grow(src.length);
+    this.a.set(src, this.len);
+    this.len += src.length;
+  }
+  grow(n: number): void {
+    const b = new Int32Array(Math.max(2 * this.a.length, this.len + n));
+    b.set(this.a.subarray(0, this.len));
+    this.a = b;
+  }
+  done(): Int32Array {
+    return this.a.slice(0, this.len);
+  }
 }
 
 const UNKNOWN = 0; // bottom type in unreachable code
@@ -218,53 +295,99 @@ export const SAT_SIG: [ValType, ValType][] = [
 interface ModCtx {
   ir: ModuleIR;
   declaredFuncs: Set<number>;
+  /** the code of all functions compiled so far */
+  out: Buf;
+  /** the refLocals ranges of all functions compiled so far */
+  refs: Buf;
+  /** types of the current function's locals (params first); reused across functions */
+  localTypes: Uint8Array;
 }
 
 function fail(at: number, msg: string): never {
   return new Reader(new Uint8Array(0)).fail(msg, at);
 }
 
-/** Validates a constant expression producing `expected`; `maxGlobal` bounds global.get. */
+/**
+ * Calls `ref(f)` for every ref.func in the constant expression at `at` (decode.ts checked its
+ * syntax, so immediates are skipped by opcode).
+ */
+function constExprRefs(
+  bytes: Uint8Array,
+  at: number,
+  ref: (f: number) => void,
+): void {
+  const r = new Reader(bytes, at);
+  for (;;) {
+    const op = r.u8();
+    switch (op) {
+      case 0x0b:
+        return;
+      case 0x41:
+        r.i32();
+        break;
+      case 0x42:
+        r.i64();
+        break;
+      case 0x43:
+        r.f32bits();
+        break;
+      case 0x44:
+        r.f64bits();
+        break;
+      case 0xd0:
+        r.u8();
+        break;
+      case 0xd2:
+        ref(r.u32());
+        break;
+      case 0x23:
+        r.u32();
+        break;
+    }
+  }
+}
+
+/** Validates the constant expression at byte `at` producing `expected`; `maxGlobal` bounds global.get. */
 function validateConstExpr(
   c: ModCtx,
-  e: ConstExpr,
+  at: number,
   expected: ValType,
   maxGlobal: number,
-  at: number,
 ): void {
   const stack: ValType[] = [];
-  const ops = e.ops;
   const ir = c.ir;
-  for (let i = 0; i < ops.length;) {
-    const op = ops[i++] as number;
+  const r = new Reader(ir.bytes, at);
+  for (;;) {
+    const op = r.u8();
+    if (op === 0x0b) break;
     switch (op) {
       case 0x41:
-        i++;
+        r.i32();
         stack.push(I32);
         break;
       case 0x42:
-        i++;
+        r.i64();
         stack.push(I64);
         break;
       case 0x43:
-        i++;
+        r.f32bits();
         stack.push(F32);
         break;
       case 0x44:
-        i += 2;
+        r.f64bits();
         stack.push(F64);
         break;
       case 0xd0:
-        stack.push(ops[i++] as number);
+        stack.push(r.u8());
         break;
       case 0xd2: {
-        const f = ops[i++] as number;
+        const f = r.u32();
         if (f >= ir.funcTypes.length) fail(at, `unknown function ${f}`);
         stack.push(FUNCREF);
         break;
       }
       case 0x23: {
-        const g = ops[i++] as number;
+        const g = r.u32();
         if (g >= maxGlobal || g >= ir.globals.length) {
           fail(at, `unknown global ${g}`);
         }
@@ -296,7 +419,13 @@ function checkLimits(l: Limits, bound: number, at: number, what: string): void {
 /** Validates the whole module and compiles all function bodies. Throws CompileError. */
 export function compileModule(ir: ModuleIR): CompiledModule {
   const declared = new Set<number>();
-  const c: ModCtx = { ir, declaredFuncs: declared };
+  const c: ModCtx = {
+    ir,
+    declaredFuncs: declared,
+    out: new Buf(),
+    refs: new Buf(),
+    localTypes: new Uint8Array(LIMITS.locals),
+  };
   const nfuncs = ir.funcTypes.length;
   for (let i = 0; i < ir.funcTypes.length; i++) {
     if (ir.funcTypes[i] >= ir.types.length) {
@@ -316,17 +445,17 @@ export function compileModule(ir: ModuleIR): CompiledModule {
   }
   // declared function references: exports, element segments, global initializers
   for (const e of ir.exports) if (e.kind === KIND_FUNC) declared.add(e.index);
-  const collectRefs = (e: ConstExpr | null) => {
-    if (!e) return;
-    for (let i = 0; i < e.ops.length; i++) {
-      if (e.ops[i] === 0xd2) declared.add(e.ops[i + 1] as number);
-    }
-  };
-  for (const el of ir.elems) el.items.forEach(collectRefs);
-  for (const g of ir.globalDefs) collectRefs(g.init);
-  for (let i = 0; i < ir.globalDefs.length; i++) {
-    const g = ir.globalDefs[i];
-    validateConstExpr(c, g.init, g.type.type, ir.numImportedGlobals, 0);
+  const declare = (f: number) => declared.add(f);
+  for (const el of ir.elems) {
+    if (el.exprs) {
+      for (const at of el.items) constExprRefs(ir.bytes, at, declare);
+    } else for (const f of el.items) declared.add(f);
+  }
+  const gi = ir.globalInits;
+  for (let i = 0; i < gi.length; i++) constExprRefs(ir.bytes, gi[i], declare);
+  for (let i = 0; i < gi.length; i++) {
+    const g = ir.globals[ir.numImportedGlobals + i];
+    validateConstExpr(c, gi[i], g.type, ir.numImportedGlobals);
   }
   const names = new Set<string>();
   for (const e of ir.exports) {
@@ -350,33 +479,72 @@ export function compileModule(ir: ModuleIR): CompiledModule {
   for (const el of ir.elems) {
     if (el.mode === "active") {
       if (el.table >= ir.tables.length) fail(0, `unknown table ${el.table}`);
-      validateConstExpr(c, el.offset!, I32, ir.numImportedGlobals, 0);
+      validateConstExpr(c, el.offset, I32, ir.numImportedGlobals);
       if (ir.tables[el.table].elem !== el.type) fail(0, "type mismatch");
     }
-    for (const it of el.items) {
-      validateConstExpr(c, it, el.type, ir.globals.length, 0);
+    if (el.exprs) {
+      for (const at of el.items) {
+        validateConstExpr(c, at, el.type, ir.globals.length);
+      }
+    } else {
+      for (const f of el.items) {
+        if (f >= nfuncs) fail(0, `unknown function ${f}`);
+      }
     }
   }
   for (const d of ir.datas) {
     if (d.mode === "active") {
       if (d.memory >= ir.memories.length) fail(0, `unknown memory ${d.memory}`);
-      validateConstExpr(c, d.offset!, I32, ir.numImportedGlobals, 0);
+      validateConstExpr(c, d.offset, I32, ir.numImportedGlobals);
     }
   }
-  const funcs: CompiledFunc[] = [];
-  for (let i = 0; i < ir.codes.length; i++) {
-    funcs.push(compileFunc(c, ir.numImportedFuncs + i));
+  const n = ir.codes.start.length;
+  const meta = new Int32Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    meta[4 * i] = c.out.len;
+    meta[4 * i + 2] = c.refs.len;
+    meta[4 * i + 1] = compileFunc(c, ir.numImportedFuncs + i);
+    meta[4 * i + 3] = c.refs.len;
   }
-  return { ir, funcs };
+  return {
+    ir,
+    code: c.out.done(),
+    meta,
+    refs: c.refs.done(),
+    funcs: null,
+  };
 }
 
-function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
+/**
+ * Validates and compiles function funcIdx, appending its code to c.out (branch targets are
+ * absolute positions in the module's code) and its refLocals ranges to c.refs. Returns its
+ * maximum operand stack height.
+ */
+function compileFunc(c: ModCtx, funcIdx: number): number {
   const ir = c.ir;
-  const body = ir.codes[funcIdx - ir.numImportedFuncs];
+  const bi = funcIdx - ir.numImportedFuncs;
   const type = ir.types[ir.funcTypes[funcIdx]];
-  const localTypes = type.params.concat(body.locals);
-  const nlocals = localTypes.length;
-  const r = new Reader(ir.bytes, body.start, body.end);
+  // the locals' types, expanded into the shared scratch array (decode.ts bounded their total)
+  const localTypes = c.localTypes;
+  const nparams = type.params.length;
+  for (let i = 0; i < nparams; i++) localTypes[i] = type.params[i];
+  let nlocals = nparams;
+  {
+    const lr = new Reader(ir.bytes, ir.codes.localsAt[bi]);
+    const ngroups = lr.u32();
+    for (let g = 0; g < ngroups; g++) {
+      const count = lr.u32();
+      const t = readValType(lr);
+      localTypes.fill(t, nlocals, nlocals + count);
+      if (isRef(t) && count > 0) {
+        c.refs.push(2 * nlocals);
+        c.refs.push(2 * (nlocals + count));
+      }
+      nlocals += count;
+    }
+  }
+  const base = c.out.len;
+  const r = new Reader(ir.bytes, ir.codes.start[bi], ir.codes.end[bi]);
   const code: number[] = [];
   const vals: ValType[] = [];
   const ctrls: Ctrl[] = [];
@@ -518,10 +686,10 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
     const b = r.bytes[r.pos];
     if (b === 0x40) {
       r.pos++;
-      return [[], []];
+      return [NO_TYPES, NO_TYPES];
     }
     if (b >= 0x6f && b <= 0x7f && r.pos < r.end) {
-      return [[], [readValType(r)]];
+      return [NO_TYPES, ONE_TYPE[readValType(r)]];
     }
     const idx = r.s33();
     if (idx < 0 || idx >= ir.types.length) err(`unknown type`);
@@ -598,7 +766,7 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
         pushCtrl(op, ps, rs);
         if (op === 0x03) {
           newBlock();
-          ctrls[ctrls.length - 1].loopPc = code.length;
+          ctrls[ctrls.length - 1].loopPc = base + code.length;
         }
         break;
       }
@@ -632,7 +800,7 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
         f.unreachable = false;
         pushTypes(f.params);
         if (f.elseFixup >= 0) {
-          code[f.elseFixup] = code.length;
+          code[f.elseFixup] = base + code.length;
           f.elseFixup = -1;
         }
         newBlock();
@@ -658,14 +826,14 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
           }
           // patch branches targeting the function label: they act as returns
           if (f.fixups.length) {
-            const retPc = code.length;
+            const retPc = base + code.length;
             code.push(O.RETURN, f.results.length, hasRef(f.results) ? 1 : 0);
             for (const p of f.fixups) code[p] = retPc;
           }
           break;
         }
         pushTypes(f.results);
-        const end = code.length;
+        const end = base + code.length;
         for (const p of f.fixups) code[p] = end;
         if (f.elseFixup >= 0) code[f.elseFixup] = end;
         newBlock();
@@ -706,16 +874,27 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
         const live = emitting();
         const height = vals.length;
         let anyRef = false;
+        // each label's types must match the operands (spec 3.3.8.8, with the polymorphic
+        // stack), checked in place; a label type already checked (types are shared objects)
+        // is not checked again, so this stays linear in the module's size
+        const top = ctrls[ctrls.length - 1];
+        let checked: ValType[] | null = null;
         for (const d of depths) {
           const f = label(d);
           const lt = labelTypes(f);
           if (lt.length !== arity) err("type mismatch");
-          // each label's types must match the operands (spec 3.3.8.8, with the polymorphic stack)
-          const saved = vals.slice();
-          popTypes(lt);
-          vals.length = 0;
-          vals.push(...saved);
+          if (lt === checked) continue;
+          for (let k = 0; k < arity; k++) {
+            const p = vals.length - arity + k;
+            if (p < top.height) {
+              if (!top.unreachable) err("type mismatch");
+              continue;
+            }
+            const a = vals[p], t = lt[k];
+            if (a !== t && a !== UNKNOWN && t !== UNKNOWN) err("type mismatch");
+          }
           if (hasRef(lt)) anyRef = true;
+          checked = lt;
         }
         popTypes(labelTypes(def));
         if (live) {
@@ -1191,20 +1370,7 @@ function compileFunc(c: ModCtx, funcIdx: number): CompiledFunc {
     }
   }
   if (r.pos !== r.end) fail(r.pos, "section size mismatch");
-  const refLocals: number[] = [];
-  for (let i = type.params.length; i < nlocals; i++) {
-    if (isRef(localTypes[i])) refLocals.push(2 * i);
-  }
   void valTypeName;
-  const entryFuel = code[0] === O.FUEL ? code[1] : 0;
-  return {
-    code: Int32Array.from(code),
-    nparams: type.params.length,
-    nlocals,
-    maxHeight,
-    refLocals,
-    type,
-    entryFuel,
-    entryPc: entryFuel > 0 ? 2 : 0,
-  };
+  c.out.append(code);
+  return maxHeight;
 }

@@ -4,8 +4,9 @@
  * @module
  */
 import { compileError, Reader } from "./reader.ts";
+import { LIMITS, overLimit } from "./limits.ts";
 import {
-  type CodeBody,
+  type CodeBodies,
   type ConstExpr,
   type DataSegment,
   type ElemSegment,
@@ -14,8 +15,8 @@ import {
   F32,
   F64,
   FUNCREF,
+  type FuncType,
   funcType,
-  type GlobalDef,
   type GlobalType,
   I32,
   I64,
@@ -85,38 +86,45 @@ function readGlobalType(r: Reader): GlobalType {
   const at = r.pos;
   const m = r.u8();
   if (m > 1) r.fail("malformed mutability", at);
-  return { type, mutable: m === 1 };
+  const k = type * 2 + m;
+  let g = GLOBAL_TYPES.get(k);
+  if (g === undefined) {
+    g = Object.freeze({ type, mutable: m === 1 });
+    GLOBAL_TYPES.set(k, g);
+  }
+  return g;
 }
 
-/** Reads a constant expression up to and including its `end`. */
+/**
+ * Skips a constant expression up to and including its `end`, checking its syntax (opcodes and
+ * immediates); returns its start offset. compile.ts checks its types, api.ts evaluates it.
+ */
 export function readConstExpr(r: Reader): ConstExpr {
-  const ops: (number | bigint)[] = [];
+  const start = r.pos;
   for (;;) {
     const at = r.pos;
     const op = r.u8();
     switch (op) {
       case 0x0b:
-        return { ops };
+        return start;
       case 0x41:
-        ops.push(op, r.i32());
+        r.i32();
         break;
       case 0x42:
-        ops.push(op, r.i64big());
+        r.i64();
         break;
       case 0x43:
-        ops.push(op, r.f32bits());
+        r.f32bits();
         break;
-      case 0x44: {
-        const lo = r.f64bits();
-        ops.push(op, lo, r.hi);
+      case 0x44:
+        r.f64bits();
         break;
-      }
       case 0xd0:
-        ops.push(op, readRefType(r));
+        readRefType(r);
         break;
       case 0xd2:
       case 0x23:
-        ops.push(op, r.u32());
+        r.u32();
         break;
       case 0x6a:
       case 0x6b:
@@ -124,7 +132,6 @@ export function readConstExpr(r: Reader): ConstExpr {
       case 0x7c:
       case 0x7d:
       case 0x7e:
-        ops.push(op);
         break;
       case 0xfd:
         r.fail(SIMD_UNSUPPORTED, at);
@@ -135,9 +142,34 @@ export function readConstExpr(r: Reader): ConstExpr {
   }
 }
 
+/** Reads a vector length, refusing one past `max` (the limit) or past the bytes left (each entry takes at least `minBytes`). */
+function vecLen(
+  s: Reader,
+  what: string,
+  max: number,
+  already = 0,
+  minBytes = 1,
+): number {
+  const at = s.pos;
+  const n = s.u32();
+  if (already + n > max) overLimit(at, what, already + n, max);
+  if (n * minBytes > s.end - s.pos) {
+    // the same error as reading past the end would give
+    s.pos = s.end;
+    s.u8();
+  }
+  return n;
+}
+
+/** Shared GlobalType objects: one per (value type, mutability). */
+const GLOBAL_TYPES = new Map<number, GlobalType>();
+
 /** Decodes a module binary into its IR (structure only; no validation of bodies). */
 export function decodeModule(bytes: Uint8Array): ModuleIR {
   const r = new Reader(bytes);
+  if (bytes.length > LIMITS.moduleSize) {
+    overLimit(0, "module too large", bytes.length, LIMITS.moduleSize);
+  }
   if (bytes.length < 4) r.fail("unexpected end", bytes.length);
   if (
     bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 ||
@@ -150,6 +182,7 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
     r.fail("unknown binary version", 4);
   }
   r.pos = 8;
+  const empty = new Uint32Array(0);
   const m: ModuleIR = {
     bytes,
     types: [],
@@ -162,13 +195,13 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
     numImportedMemories: 0,
     globals: [],
     numImportedGlobals: 0,
-    globalDefs: [],
+    globalInits: empty,
     exports: [],
     start: null,
     elems: [],
     datas: [],
     dataCount: null,
-    codes: [],
+    codes: { localsAt: empty, start: empty, end: empty, nlocals: empty },
     customs: [],
     codeSize: 0,
   };
@@ -177,6 +210,14 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
   let lastRank = 0;
   let funcDecls: number | null = null;
   let sawCode = false;
+  const tableType = (s: Reader): TableType => {
+    const at = s.pos;
+    const t = readTableType(s);
+    if (t.limits.min > LIMITS.tableSize) {
+      overLimit(at, "table too large", t.limits.min, LIMITS.tableSize);
+    }
+    return t;
+  };
   while (!r.eof()) {
     const idAt = r.pos;
     const id = r.u8();
@@ -203,22 +244,30 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
         break;
       }
       case 1: {
-        const n = s.u32();
+        const n = vecLen(s, "too many types", LIMITS.types, 0, 3);
+        // structurally equal types share one object (and one canonical key)
+        const seen = new Map<string, FuncType>();
         for (let i = 0; i < n; i++) {
           const at = s.pos;
           if (s.u8() !== 0x60) s.fail("malformed functype", at);
-          const np = s.u32();
+          const np = vecLen(s, "too many parameters", LIMITS.params);
           const params: ValType[] = [];
           for (let j = 0; j < np; j++) params.push(readValType(s));
-          const nr = s.u32();
+          const nr = vecLen(s, "too many results", LIMITS.results);
           const results: ValType[] = [];
           for (let j = 0; j < nr; j++) results.push(readValType(s));
-          m.types.push(funcType(params, results));
+          const k = String.fromCharCode(...params, 0x3e, ...results);
+          let t = seen.get(k);
+          if (t === undefined) {
+            t = funcType(params, results);
+            seen.set(k, t);
+          }
+          m.types.push(t);
         }
         break;
       }
       case 2: {
-        const n = s.u32();
+        const n = vecLen(s, "too many imports", LIMITS.imports, 0, 4);
         for (let i = 0; i < n; i++) {
           const module = s.name();
           const name = s.name();
@@ -227,21 +276,53 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
           const imp: Import = { module, name, kind };
           switch (kind) {
             case KIND_FUNC:
+              if (m.funcTypes.length >= LIMITS.functions) {
+                overLimit(
+                  at,
+                  "too many functions",
+                  m.funcTypes.length + 1,
+                  LIMITS.functions,
+                );
+              }
               imp.typeIdx = s.u32();
               m.funcTypes.push(imp.typeIdx);
               m.numImportedFuncs++;
               break;
             case KIND_TABLE:
-              imp.table = readTableType(s);
+              if (m.tables.length >= LIMITS.tables) {
+                overLimit(
+                  at,
+                  "too many tables",
+                  m.tables.length + 1,
+                  LIMITS.tables,
+                );
+              }
+              imp.table = tableType(s);
               m.tables.push(imp.table);
               m.numImportedTables++;
               break;
             case KIND_MEMORY:
+              if (m.memories.length >= LIMITS.memories) {
+                overLimit(
+                  at,
+                  "too many memories",
+                  m.memories.length + 1,
+                  LIMITS.memories,
+                );
+              }
               imp.memory = { limits: readLimits(s, true) };
               m.memories.push(imp.memory);
               m.numImportedMemories++;
               break;
             case KIND_GLOBAL:
+              if (m.globals.length >= LIMITS.globals) {
+                overLimit(
+                  at,
+                  "too many globals",
+                  m.globals.length + 1,
+                  LIMITS.globals,
+                );
+              }
               imp.global = readGlobalType(s);
               m.globals.push(imp.global);
               m.numImportedGlobals++;
@@ -254,35 +335,57 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
         break;
       }
       case 3: {
-        const n = s.u32();
+        const n = vecLen(
+          s,
+          "too many functions",
+          LIMITS.functions,
+          m.funcTypes.length,
+        );
         funcDecls = n;
         for (let i = 0; i < n; i++) m.funcTypes.push(s.u32());
         break;
       }
       case 4: {
-        const n = s.u32();
-        for (let i = 0; i < n; i++) m.tables.push(readTableType(s));
+        const n = vecLen(
+          s,
+          "too many tables",
+          LIMITS.tables,
+          m.tables.length,
+          3,
+        );
+        for (let i = 0; i < n; i++) m.tables.push(tableType(s));
         break;
       }
       case 5: {
-        const n = s.u32();
+        const n = vecLen(
+          s,
+          "too many memories",
+          LIMITS.memories,
+          m.memories.length,
+          2,
+        );
         for (let i = 0; i < n; i++) {
           m.memories.push({ limits: readLimits(s, true) } as MemType);
         }
         break;
       }
       case 6: {
-        const n = s.u32();
+        const n = vecLen(
+          s,
+          "too many globals",
+          LIMITS.globals,
+          m.globals.length,
+          3,
+        );
+        m.globalInits = new Uint32Array(n);
         for (let i = 0; i < n; i++) {
-          const type = readGlobalType(s);
-          const init = readConstExpr(s);
-          m.globals.push(type);
-          m.globalDefs.push({ type, init } as GlobalDef);
+          m.globals.push(readGlobalType(s));
+          m.globalInits[i] = readConstExpr(s);
         }
         break;
       }
       case 7: {
-        const n = s.u32();
+        const n = vecLen(s, "too many exports", LIMITS.exports, 0, 3);
         for (let i = 0; i < n; i++) {
           const name = s.name();
           const at = s.pos;
@@ -296,13 +399,29 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
         m.start = s.u32();
         break;
       case 9: {
-        const n = s.u32();
+        const n = vecLen(
+          s,
+          "too many element segments",
+          LIMITS.elementSegments,
+          0,
+          2,
+        );
         for (let i = 0; i < n; i++) m.elems.push(readElem(s));
         break;
       }
-      case 12:
+      case 12: {
+        const at = s.pos;
         m.dataCount = s.u32();
+        if (m.dataCount > LIMITS.dataSegments) {
+          overLimit(
+            at,
+            "too many data segments",
+            m.dataCount,
+            LIMITS.dataSegments,
+          );
+        }
         break;
+      }
       case 10: {
         sawCode = true;
         m.codeSize = size;
@@ -310,11 +429,31 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
         if (n !== (funcDecls ?? 0)) {
           s.fail("function and code section have inconsistent lengths", start);
         }
-        for (let i = 0; i < n; i++) m.codes.push(readCode(s));
+        if (2 * n > s.end - s.pos) {
+          s.pos = s.end;
+          s.u8();
+        }
+        const c = m.codes = {
+          localsAt: new Uint32Array(n),
+          start: new Uint32Array(n),
+          end: new Uint32Array(n),
+          nlocals: new Uint32Array(n),
+        };
+        for (let i = 0; i < n; i++) {
+          const ti = m.funcTypes[m.numImportedFuncs + i];
+          const np = ti < m.types.length ? m.types[ti].params.length : 0;
+          readCode(s, c, i, np);
+        }
         break;
       }
       case 11: {
-        const n = s.u32();
+        const n = vecLen(
+          s,
+          "too many data segments",
+          LIMITS.dataSegments,
+          0,
+          2,
+        );
         if (m.dataCount !== null && m.dataCount !== n) {
           s.fail(
             "data count and data section have inconsistent lengths",
@@ -340,17 +479,10 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
   return m;
 }
 
-function readFuncIndexExprs(s: Reader): ConstExpr[] {
-  const n = s.u32();
-  const items: ConstExpr[] = [];
-  for (let j = 0; j < n; j++) items.push({ ops: [0xd2, s.u32()] });
-  return items;
-}
-
-function readExprs(s: Reader): ConstExpr[] {
-  const n = s.u32();
-  const items: ConstExpr[] = [];
-  for (let j = 0; j < n; j++) items.push(readConstExpr(s));
+function readItems(s: Reader, exprs: boolean): Uint32Array {
+  const n = vecLen(s, "too many element segment entries", LIMITS.elementItems);
+  const items = new Uint32Array(n);
+  for (let j = 0; j < n; j++) items[j] = exprs ? readConstExpr(s) : s.u32();
   return items;
 }
 
@@ -362,85 +494,26 @@ function readElemKind(s: Reader): void {
 function readElem(s: Reader): ElemSegment {
   const at = s.pos;
   const flags = s.u32();
-  switch (flags) {
-    case 0: {
-      const offset = readConstExpr(s);
-      return {
-        mode: "active",
-        table: 0,
-        offset,
-        type: FUNCREF,
-        items: readFuncIndexExprs(s),
-      };
-    }
-    case 1:
-      readElemKind(s);
-      return {
-        mode: "passive",
-        table: 0,
-        offset: null,
-        type: FUNCREF,
-        items: readFuncIndexExprs(s),
-      };
-    case 2: {
-      const table = s.u32();
-      const offset = readConstExpr(s);
-      readElemKind(s);
-      return {
-        mode: "active",
-        table,
-        offset,
-        type: FUNCREF,
-        items: readFuncIndexExprs(s),
-      };
-    }
-    case 3:
-      readElemKind(s);
-      return {
-        mode: "declarative",
-        table: 0,
-        offset: null,
-        type: FUNCREF,
-        items: readFuncIndexExprs(s),
-      };
-    case 4: {
-      const offset = readConstExpr(s);
-      return {
-        mode: "active",
-        table: 0,
-        offset,
-        type: FUNCREF,
-        items: readExprs(s),
-      };
-    }
-    case 5: {
-      const type = readRefType(s);
-      return {
-        mode: "passive",
-        table: 0,
-        offset: null,
-        type,
-        items: readExprs(s),
-      };
-    }
-    case 6: {
-      const table = s.u32();
-      const offset = readConstExpr(s);
-      const type = readRefType(s);
-      return { mode: "active", table, offset, type, items: readExprs(s) };
-    }
-    case 7: {
-      const type = readRefType(s);
-      return {
-        mode: "declarative",
-        table: 0,
-        offset: null,
-        type,
-        items: readExprs(s),
-      };
-    }
+  if (flags > 7) return s.fail("malformed elements segment kind", at);
+  // bit 0: passive/declarative; bit 1: explicit table (active) or declarative; bit 2: expressions
+  const exprs = (flags & 4) !== 0;
+  const mode = (flags & 1) === 0
+    ? "active"
+    : (flags & 2) === 0
+    ? "passive"
+    : "declarative";
+  let table = 0;
+  let offset = -1;
+  if (mode === "active") {
+    if (flags & 2) table = s.u32();
+    offset = readConstExpr(s);
   }
-  return s.fail("malformed elements segment kind", at);
+  let type: ValType = FUNCREF;
+  if (flags & 3) {
+    if (exprs) type = readRefType(s);
+    else readElemKind(s);
+  }
+  return { mode, table, offset, type, items: readItems(s, exprs), exprs };
 }
 
 function readData(s: Reader): DataSegment {
@@ -452,7 +525,7 @@ function readData(s: Reader): DataSegment {
       return { mode: "active", memory: 0, offset, bytes: s.byteVec() };
     }
     case 1:
-      return { mode: "passive", memory: 0, offset: null, bytes: s.byteVec() };
+      return { mode: "passive", memory: 0, offset: -1, bytes: s.byteVec() };
     case 2: {
       const memory = s.u32();
       const offset = readConstExpr(s);
@@ -462,25 +535,37 @@ function readData(s: Reader): DataSegment {
   return s.fail("malformed data segment kind", at);
 }
 
-function readCode(s: Reader): CodeBody {
+/**
+ * Reads body i of the code section into `c`. Local declarations stay run-length encoded in the
+ * bytes: only their running total is kept, checked against the limit (params included) group by
+ * group, so no per-local array is ever built here.
+ */
+function readCode(s: Reader, c: CodeBodies, i: number, nparams: number): void {
+  const sizeAt = s.pos;
   const size = s.u32();
+  if (size > LIMITS.functionSize) {
+    overLimit(sizeAt, "function body too large", size, LIMITS.functionSize);
+  }
   const start = s.pos;
   const end = start + size;
   if (end > s.end) s.fail("unexpected end of section or function");
   const b = new Reader(s.bytes, start, end);
   const ngroups = b.u32();
-  const locals: ValType[] = [];
-  let total = 0;
-  for (let i = 0; i < ngroups; i++) {
+  let total = nparams;
+  for (let g = 0; g < ngroups; g++) {
     const at = b.pos;
     const count = b.u32();
     total += count;
-    if (total > 50000) b.fail("too many locals", at);
-    const t = readValType(b);
-    for (let j = 0; j < count; j++) locals.push(t);
+    if (total > LIMITS.locals) {
+      overLimit(at, "too many locals", total, LIMITS.locals);
+    }
+    readValType(b);
   }
+  c.localsAt[i] = start;
+  c.start[i] = b.pos;
+  c.end[i] = end;
+  c.nlocals[i] = total - nparams;
   s.pos = end;
-  return { locals, start: b.pos, end };
 }
 
 export { compileError };

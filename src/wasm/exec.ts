@@ -487,10 +487,12 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
   let sp = fp + 2 * cf.nlocals;
   if (sp + 2 * cf.maxHeight > STACK_LIMIT) trap("call stack exhausted");
   for (let k = SP; k < sp; k++) i32[k] = 0;
-  for (let k = 0; k < cf.refLocals.length; k++) {
-    rf[(fp + cf.refLocals[k]) >> 1] = null;
+  for (let k = 0; k < cf.refLocals.length; k += 2) {
+    for (let j = fp + cf.refLocals[k]; j < fp + cf.refLocals[k + 1]; j += 2) {
+      rf[j >> 1] = null;
+    }
   }
-  let pc = 0;
+  let pc = cf.start;
   let depth = DEPTH;
   // fuel is split into a Smi-range counter (fast) and a reserve; total = fuel + reserve
   let fuel = entryCtx.fuel > SLICE ? SLICE : entryCtx.fuel;
@@ -741,7 +743,11 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           for (let k = sp; k < nsp; k++) i32[k] = 0;
           sp = nsp;
           const rl = ncf.refLocals;
-          for (let k = 0; k < rl.length; k++) rf[(fp + rl[k]) >> 1] = null;
+          for (let k = 0; k < rl.length; k += 2) {
+            for (let j = fp + rl[k]; j < fp + rl[k + 1]; j += 2) {
+              rf[j >> 1] = null;
+            }
+          }
           cur = callee;
           code = ncf.code;
           pc = ncf.entryPc;
@@ -814,17 +820,17 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           i32[a + 1] = i32[sp - 1];
           break;
         case 0x119: { // GLOBAL_GET
-          const g = globals[code[pc++]].v;
-          i32[sp] = g[0];
-          i32[sp + 1] = g[1];
+          const g = globals[code[pc++]];
+          i32[sp] = g.lo;
+          i32[sp + 1] = g.hi;
           sp += 2;
           break;
         }
         case 0x11a: { // GLOBAL_SET
-          const g = globals[code[pc++]].v;
+          const g = globals[code[pc++]];
           sp -= 2;
-          g[0] = i32[sp];
-          g[1] = i32[sp + 1];
+          g.lo = i32[sp];
+          g.hi = i32[sp + 1];
           break;
         }
         case 0x11d: // CONST32

@@ -1,6 +1,7 @@
 /**
  * Porta's WebAssembly engine: a pure TypeScript interpreter with the shape of the standard
- * WebAssembly JavaScript API, plus resource limits (fuel, memory pages, call depth).
+ * WebAssembly JavaScript API, plus resource limits (fuel, a memory budget, call depth) and the
+ * JS API's implementation limits (LIMITS).
  *
  * ```ts
  * import * as wasm from "./mod.ts";
@@ -12,11 +13,13 @@
 export {
   type Bytes,
   compile,
+  DEFAULT_TABLE_ELEMENTS,
   Global,
   Instance,
   type InstanceOptions,
   instantiate,
   Memory,
+  memoryBytes,
   Module,
   type ModuleExportDescriptor,
   type ModuleImportDescriptor,
@@ -26,6 +29,7 @@ export {
   type WebAssemblyInstantiatedSource,
 } from "./api.ts";
 export { CompileError, LinkError, RuntimeError } from "./errors.ts";
+export { LIMITS } from "./limits.ts";
 export { ensureWarm as warmUp } from "./exec.ts";
 export {
   describeModule,

@@ -76,6 +76,41 @@ export class FuncInst {
 /** Page size in bytes. */
 export const PAGE = 65536;
 
+/** Bytes a table element counts for in a memory budget. */
+export const TABLE_ELEMENT_BYTES = 8;
+
+/** Most elements a table may have (the JS API's limit). */
+export const TABLE_MAX = 10_000_000;
+
+/**
+ * The memory budget of an instance: the bytes of all its memories and tables (a table element
+ * counts as TABLE_ELEMENT_BYTES), imported ones included. Memories and tables carry the budgets
+ * they count in, and check them before every allocation (instantiation, memory.grow, table.grow).
+ */
+export class Budget {
+  /** Bytes in use. */
+  used = 0;
+  /** Bytes allowed (Infinity when unlimited). */
+  readonly limit: number;
+
+  /** Creates a budget of `limit` bytes. */
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+}
+
+/** True when every budget has room for `bytes` more. */
+function fits(budgets: Budget[], bytes: number): boolean {
+  for (let i = 0; i < budgets.length; i++) {
+    if (budgets[i].used + bytes > budgets[i].limit) return false;
+  }
+  return true;
+}
+
+function charge(budgets: Budget[], bytes: number): void {
+  for (let i = 0; i < budgets.length; i++) budgets[i].used += bytes;
+}
+
 /**
  * A linear memory instance. It starts on a plain ArrayBuffer (fastest for V8's DataView/typed-array
  * code): memory.grow then uses `ArrayBuffer.transfer`, which detaches the old buffer exactly as the
@@ -92,20 +127,19 @@ export class MemInst {
   u8: Uint8Array;
   /** Declared maximum (pages) or null. */
   max: number | null;
-  /** Extra limit from the instance options (pages) or null. */
-  limit: number | null;
+  /** The budgets this memory counts in (those of the instances that defined or imported it). */
+  budgets: Budget[] = [];
   /** Number of copying grows so far. */
   grows = 0;
   /** Bytes copied by grows so far. */
   copied = 0;
 
-  /** Creates a memory of `pages` pages. */
-  constructor(pages: number, max: number | null, limit: number | null = null) {
+  /** Creates a memory of `pages` pages (throws RangeError when it cannot be allocated). */
+  constructor(pages: number, max: number | null) {
     this.buf = new ArrayBuffer(pages * PAGE);
     this.dv = new DataView(this.buf);
     this.u8 = new Uint8Array(this.buf);
     this.max = max;
-    this.limit = limit;
   }
 
   /** Current size in pages. */
@@ -113,14 +147,14 @@ export class MemInst {
     return this.buf.byteLength / PAGE;
   }
 
-  /** Grows by delta pages; returns the old size or -1 (spec memory.grow). */
+  /** Grows by delta pages; returns the old size or -1 (spec memory.grow; also past a budget). */
   grow(delta: number): number {
     const old = this.pages;
     const n = old + delta;
-    let cap = this.max ?? 65536;
-    if (this.limit !== null && this.limit < cap) cap = this.limit;
+    const cap = this.max ?? 65536;
     if (n > cap) return -1;
     if (delta === 0) return old;
+    if (!fits(this.budgets, delta * PAGE)) return -1;
     const b = this.buf as ArrayBuffer & {
       resizable: boolean;
       resize(n: number): void;
@@ -129,13 +163,21 @@ export class MemInst {
     try {
       if (b.resizable) {
         b.resize(n * PAGE);
+        charge(this.budgets, delta * PAGE);
         return old;
       }
       this.grows++;
       this.copied += b.byteLength;
       let nb: ArrayBuffer;
       if (this.grows > GROW_SWITCH || this.copied > COPY_SWITCH) {
-        nb = new ArrayBuffer(n * PAGE, { maxByteLength: cap * PAGE });
+        // reserve only what the budgets could ever allow
+        let room = cap * PAGE;
+        for (const g of this.budgets) {
+          room = Math.min(room, b.byteLength + (g.limit - g.used));
+        }
+        nb = new ArrayBuffer(n * PAGE, {
+          maxByteLength: Math.max(n * PAGE, Math.floor(room / PAGE) * PAGE),
+        });
         new Uint8Array(nb).set(this.u8);
         b.transfer(0); // detach the old buffer, as a grow does in the JS API
       } else nb = b.transfer(n * PAGE);
@@ -145,6 +187,7 @@ export class MemInst {
     } catch {
       return -1;
     }
+    charge(this.budgets, delta * PAGE);
     return old;
   }
 }
@@ -162,6 +205,8 @@ export class TableInst {
   type: ValType;
   /** Declared maximum or null. */
   max: number | null;
+  /** The budgets this table counts in (those of the instances that defined or imported it). */
+  budgets: Budget[] = [];
 
   /** Creates a table. */
   constructor(
@@ -175,20 +220,24 @@ export class TableInst {
     this.elems = new Array(min).fill(init);
   }
 
-  /** Grows by delta; returns the old size or -1. */
+  /** Grows by delta; returns the old size or -1 (also past a budget). */
   grow(delta: number, init: unknown): number {
     const old = this.elems.length;
     const n = old + delta;
-    if (n > (this.max ?? 0xffffffff) || n > 10_000_000) return -1;
+    if (n > (this.max ?? 0xffffffff) || n > TABLE_MAX) return -1;
+    if (!fits(this.budgets, delta * TABLE_ELEMENT_BYTES)) return -1;
     for (let i = old; i < n; i++) this.elems.push(init);
+    charge(this.budgets, delta * TABLE_ELEMENT_BYTES);
     return old;
   }
 }
 
 /** A global instance; numeric values are kept as raw 64-bit patterns (lo, hi words). */
 export class GlobalInst {
-  /** Raw value words (i32/f32 in v[0]; i64/f64 in v[0] lo, v[1] hi). */
-  v: Int32Array = new Int32Array(2);
+  /** Low word (i32/f32 bits; i64/f64 low 32 bits). */
+  lo = 0;
+  /** High word (i64/f64 high 32 bits). */
+  hi = 0;
   /** Reference value (funcref/externref globals). */
   ref: unknown = null;
   /** Value type. */

@@ -102,5 +102,5 @@ export function getGlobalRaw(instance: Instance, name: string): RawValue {
   const e = exportsByName.get(name);
   if (!e || e.kind !== 3) throw new TypeError(`no exported global "${name}"`);
   const g = ctx.globals[e.index];
-  return fromSlot({ lo: g.v[0], hi: g.v[1], ref: g.ref }, g.type);
+  return fromSlot({ lo: g.lo, hi: g.hi, ref: g.ref }, g.type);
 }

@@ -114,44 +114,52 @@ export interface Export {
   index: number;
 }
 
-/** A constant expression, kept as its raw byte range plus its decoded instruction list. */
-export interface ConstExpr {
-  /** flat list: opcode followed by immediate(s) (numbers; i64 as bigint; f32/f64 as bit patterns) */
-  ops: (number | bigint)[];
-}
-
-/** A decoded global definition. */
-export interface GlobalDef {
-  type: GlobalType;
-  init: ConstExpr;
-}
+/**
+ * A constant expression: the byte offset (in the module bytes) of its first instruction. It was
+ * checked for syntax when decoded; compile.ts validates its types and api.ts evaluates it by
+ * reading the bytes again, so a module with a million globals holds no per-expression objects.
+ */
+export type ConstExpr = number;
 
 /** A decoded element segment. */
 export interface ElemSegment {
   mode: "active" | "passive" | "declarative";
   table: number;
-  offset: ConstExpr | null;
+  /** offset expression of an active segment, -1 otherwise */
+  offset: ConstExpr;
   type: ValType;
-  /** each item is a const expr producing a reference */
-  items: ConstExpr[];
+  /**
+   * The items: function indices when `exprs` is false (the compact binary forms 0-3), else the
+   * byte offsets of one constant expression per item (forms 4-7).
+   */
+  items: Uint32Array;
+  /** true when `items` holds constant-expression offsets */
+  exprs: boolean;
 }
 
 /** A decoded data segment. */
 export interface DataSegment {
   mode: "active" | "passive";
   memory: number;
-  offset: ConstExpr | null;
+  /** offset expression of an active segment, -1 otherwise */
+  offset: ConstExpr;
   bytes: Uint8Array;
 }
 
-/** A function body as found in the code section (not yet validated). */
-export interface CodeBody {
-  /** local types excluding params, expanded */
-  locals: ValType[];
-  /** start offset (in the module bytes) of the instruction stream */
-  start: number;
+/**
+ * The function bodies of the code section, one entry per defined function, as parallel typed
+ * arrays (no per-function objects). Locals stay in their run-length form in the module bytes
+ * (from `localsAt`); only their total is kept.
+ */
+export interface CodeBodies {
+  /** offset of the body's local declarations (the group count) */
+  localsAt: Uint32Array;
+  /** offset of the body's first instruction */
+  start: Uint32Array;
   /** end offset (exclusive) of the body */
-  end: number;
+  end: Uint32Array;
+  /** number of declared locals (params excluded) */
+  nlocals: Uint32Array;
 }
 
 /** A custom section. */
@@ -172,15 +180,17 @@ export interface ModuleIR {
   numImportedTables: number;
   memories: MemType[];
   numImportedMemories: number;
+  /** type of every global, imports first (shared objects: one per distinct type) */
   globals: GlobalType[];
   numImportedGlobals: number;
-  globalDefs: GlobalDef[];
+  /** init expression of every defined global */
+  globalInits: Uint32Array;
   exports: Export[];
   start: number | null;
   elems: ElemSegment[];
   datas: DataSegment[];
   dataCount: number | null;
-  codes: CodeBody[];
+  codes: CodeBodies;
   customs: CustomSection[];
   /** size of the code section in bytes */
   codeSize: number;

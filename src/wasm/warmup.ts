@@ -254,16 +254,18 @@ export function warmUp(call: (f: FuncInst) => void): void {
     type: t,
     entryFuel: 1,
     entryPc: 2,
+    start: 0,
   };
   const leaf: CompiledFunc = {
     code: Int32Array.from([O.FUEL, 1, O.RETURN, 0, 0]),
     nparams: 0,
     nlocals: 2,
     maxHeight: 0,
-    refLocals: [2],
+    refLocals: [2, 4],
     type: t,
     entryFuel: 1,
     entryPc: 2,
+    start: 0,
   };
   const ctx: Ctx = {
     funcs: [],
@@ -291,6 +293,7 @@ export function warmUp(call: (f: FuncInst) => void): void {
     type: t,
     entryFuel: 0,
     entryPc: 0,
+    start: 0,
   };
   const ft = new FuncInst(t, ctx, tailer, null, 3);
   ctx.funcs.push(fm, fl, fh, ft);
@@ -306,6 +309,7 @@ export function warmUp(call: (f: FuncInst) => void): void {
     type: t,
     entryFuel: 0,
     entryPc: 0,
+    start: 0,
   };
   // slice ends: FUEL and FUEL_LG yield (trampoline), a call entry refills from the reserve
   const S = O.SLICE;
@@ -332,6 +336,7 @@ export function warmUp(call: (f: FuncInst) => void): void {
     type: t,
     entryFuel: 0,
     entryPc: 0,
+    start: 0,
   };
   {
     const c3: Ctx = { ...ctx, fuel: 3 * S, fuelStart: 3 * S, fuelLimit: null };
