@@ -41,10 +41,21 @@ export interface DecodedResponse {
   kind: "ok" | "err" | "raw";
 }
 
-function valueText(v: unknown): string {
+/**
+ * The text of the envelope's value: a string as is, else its JSON. A value
+ * `JSON.stringify` cannot write (nested thousands of levels, which it parsed)
+ * keeps its own JSON text from the envelope.
+ */
+function valueText(v: unknown, envelope: string): string {
   if (typeof v === "string") return v;
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s;
+  try {
+    const s = JSON.stringify(v);
+    return s === undefined ? String(v) : s;
+  } catch {
+    // `{"ok": VALUE}`: the key holds no ":" (not even escaped)
+    return envelope.slice(envelope.indexOf(":") + 1, envelope.lastIndexOf("}"))
+      .trim();
+  }
 }
 
 /** Decodes a guest's stdout text per the ABI. */
@@ -56,10 +67,14 @@ export function decodeResponse(stdout: string): DecodedResponse {
       if (typeof v === "object" && v !== null && !Array.isArray(v)) {
         const keys = Object.keys(v);
         if (keys.length === 1 && keys[0] === "ok") {
-          return { text: valueText(v.ok), isError: false, kind: "ok" };
+          return { text: valueText(v.ok, trimmed), isError: false, kind: "ok" };
         }
         if (keys.length === 1 && keys[0] === "err") {
-          return { text: valueText(v.err), isError: true, kind: "err" };
+          return {
+            text: valueText(v.err, trimmed),
+            isError: true,
+            kind: "err",
+          };
         }
       }
     } catch {

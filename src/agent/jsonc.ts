@@ -38,26 +38,29 @@ function position(text: string, offset: number): [number, number] {
  * Returns `text` with comments replaced by spaces and trailing commas (before
  * `}` or `]`) removed, keeping every other character at its offset.
  * Throws {@link JsoncError} for an unterminated block comment or string.
+ * Works on one array of UTF-16 code units (two bytes per character of
+ * `text`); lone surrogates become U+FFFD.
  */
 export function stripJsonc(text: string): string {
-  const out = text.split("");
   const n = text.length;
+  const out = new Uint16Array(n);
+  for (let k = 0; k < n; k++) out[k] = text.charCodeAt(k);
   let i = 0;
   let lastComma = -1; // offset of a comma that may turn out to be trailing
   const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== "\n") out[k] = " ";
+    for (let k = from; k < to; k++) if (out[k] !== NL) out[k] = SPACE;
   };
   while (i < n) {
-    const c = text[i];
-    if (c === '"') {
+    const c = out[i];
+    if (c === QUOTE) {
       const start = i;
       i++;
-      while (i < n && text[i] !== '"') {
-        if (text[i] === "\\") i++;
-        else if (text[i] === "\n") break;
+      while (i < n && out[i] !== QUOTE) {
+        if (out[i] === BACKSLASH) i++;
+        else if (out[i] === NL) break;
         i++;
       }
-      if (i >= n || text[i] !== '"') {
+      if (i >= n || out[i] !== QUOTE) {
         const [l, col] = position(text, start);
         throw new JsoncError("unterminated string", l, col);
       }
@@ -65,13 +68,13 @@ export function stripJsonc(text: string): string {
       lastComma = -1;
       continue;
     }
-    if (c === "/" && text[i + 1] === "/") {
+    if (c === SLASH && out[i + 1] === SLASH) {
       const start = i;
-      while (i < n && text[i] !== "\n") i++;
+      while (i < n && out[i] !== NL) i++;
       blank(start, i);
       continue;
     }
-    if (c === "/" && text[i + 1] === "*") {
+    if (c === SLASH && out[i + 1] === STAR) {
       const start = i;
       const end = text.indexOf("*/", i + 2);
       if (end < 0) {
@@ -82,17 +85,35 @@ export function stripJsonc(text: string): string {
       blank(start, i);
       continue;
     }
-    if (c === ",") {
+    if (c === COMMA) {
       lastComma = i;
-    } else if (c === "}" || c === "]") {
-      if (lastComma >= 0) out[lastComma] = " ";
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (lastComma >= 0) out[lastComma] = SPACE;
       lastComma = -1;
-    } else if (!/\s/.test(c)) {
+    } else if (!isSpace(c)) {
       lastComma = -1;
     }
     i++;
   }
-  return out.join("");
+  return new TextDecoder("utf-16le").decode(out);
+}
+
+const NL = 0x0a,
+  SPACE = 0x20,
+  QUOTE = 0x22,
+  COMMA = 0x2c,
+  SLASH = 0x2f,
+  STAR = 0x2a,
+  BACKSLASH = 0x5c,
+  CLOSE_BRACE = 0x7d,
+  CLOSE_BRACKET = 0x5d;
+
+/** JSON white space, plus the other characters `\s` matches. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 ||
+    c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f ||
+    c === 0x3000;
 }
 
 /**

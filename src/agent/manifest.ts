@@ -20,11 +20,26 @@
  * object`). Unknown fields are errors (they are usually typos), except keys
  * starting with `$` or `x-`.
  *
+ * Manifests are untrusted input: a manifest file is at most
+ * {@link MAX_MANIFEST_BYTES} (4 MiB; larger files are refused before they
+ * are read); every tool's `inputSchema` is compiled once, here (see
+ * `schema.ts`: an unknown `type`, a `pattern` the linear-time matcher cannot
+ * run, a malformed checked keyword is an error naming its path); schemas,
+ * `outputSchema` and `annotations` nest at most {@link MAX_SCHEMA_DEPTH}
+ * levels.
+ *
  * @module
  */
 
 import { isPrintable, printable } from "./printable.ts";
 import { parseJsonc } from "./jsonc.ts";
+import {
+  canonicalJson,
+  compileSchema,
+  jsonDepth,
+  MAX_SCHEMA_DEPTH,
+  SchemaError,
+} from "./schema.ts";
 import {
   CAPABILITIES,
   type Capability,
@@ -131,6 +146,21 @@ export class ManifestError extends Error {
   }
 }
 
+/** Largest manifest accepted, in bytes (UTF-8): 4 MiB. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+function sizeText(bytes: number): string {
+  return bytes % (1024 * 1024) === 0
+    ? `${bytes / (1024 * 1024)} MiB`
+    : bytes % 1024 === 0
+    ? `${bytes / 1024} KiB`
+    : `${bytes} bytes`;
+}
+
+function tooLarge(size: number | string, limit: number): string {
+  return `manifest too large: ${size} bytes (limit ${sizeText(limit)})`;
+}
+
 /** Names reserved for the resource/prompt pseudo-tools of the ABI. */
 export const RESERVED_TOOL_NAMES: ReadonlySet<string> = new Set([
   "_resource_read",
@@ -216,6 +246,10 @@ class Checker {
   }
 }
 
+function clip(s: string, n = 80): string {
+  return s.length <= n ? s : `${s.slice(0, n)}…`;
+}
+
 function similar(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 2) return false;
   const la = a.toLowerCase();
@@ -271,7 +305,9 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     if (!isCapability(cap)) {
       return c.fail(
         at,
-        `unknown capability "${cap}" (known: ${CAPABILITIES.join(", ")})`,
+        `unknown capability "${clip(printable(cap))}" (known: ${
+          CAPABILITIES.join(", ")
+        })`,
       );
     }
     if (capabilities.includes(cap)) {
@@ -330,10 +366,19 @@ export function validateManifest(value: unknown, file?: string): Manifest {
         ) {
           c.fail(
             `${at}.inputSchema.type`,
-            `expected "object", got ${JSON.stringify(t.inputSchema.type)}`,
+            `expected "object", got ${
+              clip(printable(canonicalJson(t.inputSchema.type, 80) ?? "…"))
+            }`,
           );
+        } else {
+          inputSchema = { type: "object", ...t.inputSchema };
+          try {
+            compileSchema(inputSchema, `${at}.inputSchema`);
+          } catch (e) {
+            if (!(e instanceof SchemaError)) throw e;
+            c.issues.push(...e.issues);
+          }
         }
-        inputSchema = { type: "object", ...t.inputSchema };
       }
     }
     let outputSchema: JsonSchema | undefined;
@@ -343,6 +388,13 @@ export function validateManifest(value: unknown, file?: string): Manifest {
           `${at}.outputSchema`,
           `expected an object, got ${typeName(t.outputSchema)}`,
         );
+      } else if (
+        jsonDepth(t.outputSchema, MAX_SCHEMA_DEPTH) > MAX_SCHEMA_DEPTH
+      ) {
+        c.fail(
+          `${at}.outputSchema`,
+          `nested more than ${MAX_SCHEMA_DEPTH} levels deep`,
+        );
       } else outputSchema = t.outputSchema;
     }
     let annotations: Obj | undefined;
@@ -351,6 +403,13 @@ export function validateManifest(value: unknown, file?: string): Manifest {
         c.fail(
           `${at}.annotations`,
           `expected an object, got ${typeName(t.annotations)}`,
+        );
+      } else if (
+        jsonDepth(t.annotations, MAX_SCHEMA_DEPTH) > MAX_SCHEMA_DEPTH
+      ) {
+        c.fail(
+          `${at}.annotations`,
+          `nested more than ${MAX_SCHEMA_DEPTH} levels deep`,
         );
       } else annotations = t.annotations;
     }
@@ -372,7 +431,10 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     const uri = c.str(r, "uri", at, true);
     if (uri !== undefined) {
       if (!URI.test(uri)) {
-        c.fail(`${at}.uri`, `invalid URI "${uri}" (expected scheme:...)`);
+        c.fail(
+          `${at}.uri`,
+          `invalid URI "${clip(printable(uri))}" (expected scheme:...)`,
+        );
       } else if (uris.has(uri)) {
         c.fail(
           `${at}.uri`,
@@ -454,7 +516,10 @@ export function validateManifest(value: unknown, file?: string): Manifest {
       return c.fail(at, `expected a string, got ${typeName(w)}`);
     }
     if (!Object.hasOwn(WASI_CAPABILITY, w)) {
-      return c.fail(at, `unknown ${WASI_MODULE} function "${w}"`);
+      return c.fail(
+        at,
+        `unknown ${WASI_MODULE} function "${clip(printable(w))}"`,
+      );
     }
     if (!wasi_imports.includes(w)) wasi_imports.push(w);
   });
@@ -474,8 +539,27 @@ export function validateManifest(value: unknown, file?: string): Manifest {
   return m;
 }
 
-/** Parses and validates manifest text (JSONC). Throws {@link ManifestError}. */
-export function parseManifest(text: string, file?: string): Manifest {
+/**
+ * Parses and validates manifest text (JSONC). Throws {@link ManifestError},
+ * also for a text over `maxBytes` (default {@link MAX_MANIFEST_BYTES}) of
+ * UTF-8.
+ */
+export function parseManifest(
+  text: string,
+  file?: string,
+  maxBytes: number = MAX_MANIFEST_BYTES,
+): Manifest {
+  // a UTF-16 code unit is at least one UTF-8 byte
+  if (text.length > maxBytes) {
+    throw new ManifestError(
+      [tooLarge(`more than ${maxBytes}`, maxBytes)],
+      file,
+    );
+  }
+  const bytes = utf8Length(text);
+  if (bytes > maxBytes) {
+    throw new ManifestError([tooLarge(bytes, maxBytes)], file);
+  }
   let value: unknown;
   try {
     value = parseJsonc(text);
@@ -489,18 +573,78 @@ export function parseManifest(text: string, file?: string): Manifest {
   return validateManifest(value, file);
 }
 
-/** Reads, parses and validates a manifest file. Throws {@link ManifestError}. */
-export async function loadManifest(path: string): Promise<Manifest> {
-  let text: string;
+function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 2; // 4 bytes for 2 code units
+        i++;
+      } else n += 2;
+    } else n += 2;
+  }
+  return n;
+}
+
+/**
+ * Reads, parses and validates a manifest file. Throws {@link ManifestError};
+ * a file over `maxBytes` (default {@link MAX_MANIFEST_BYTES}) is refused
+ * from its size, and never more than `maxBytes + 1` bytes are read.
+ */
+export async function loadManifest(
+  path: string,
+  maxBytes: number = MAX_MANIFEST_BYTES,
+): Promise<Manifest> {
+  let bytes: Uint8Array;
   try {
-    text = await Deno.readTextFile(path);
+    bytes = await readBounded(path, maxBytes);
   } catch (e) {
+    if (e instanceof ManifestError) throw e;
     const why = e instanceof Deno.errors.NotFound
       ? "no such file"
       : "cannot read the file";
     throw new ManifestError([why], path);
   }
-  return parseManifest(text, path);
+  return parseManifest(new TextDecoder().decode(bytes), path, maxBytes);
+}
+
+/** Reads at most `maxBytes` of a file; more is a {@link ManifestError}. */
+async function readBounded(
+  path: string,
+  maxBytes: number,
+): Promise<Uint8Array> {
+  using file = await Deno.open(path, { read: true });
+  const info = await file.stat();
+  if (info.size > maxBytes) {
+    throw new ManifestError([tooLarge(info.size, maxBytes)], path);
+  }
+  // the size may be 0 (a FIFO, /proc) or grow while reading: read up to
+  // one byte past the limit, never more
+  let buf = new Uint8Array(
+    Math.min(maxBytes + 1, Math.max(info.size, 4096) + 1),
+  );
+  let n = 0;
+  for (;;) {
+    if (n === buf.length) {
+      if (buf.length > maxBytes) {
+        throw new ManifestError(
+          [tooLarge(`more than ${maxBytes}`, maxBytes)],
+          path,
+        );
+      }
+      const bigger = new Uint8Array(Math.min(maxBytes + 1, buf.length * 2));
+      bigger.set(buf);
+      buf = bigger;
+    }
+    const r = await file.read(buf.subarray(n));
+    if (r === null) break;
+    n += r;
+  }
+  return buf.subarray(0, n);
 }
 
 /** The conventional manifest path of a module: `foo.wasm` -> `foo.manifest.json`. */

@@ -178,7 +178,7 @@ export function classify(value: unknown): ParsedMessage {
       ),
     };
   }
-  if ("method" in value) {
+  if (Object.hasOwn(value, "method")) {
     if (typeof value.method !== "string") {
       return {
         kind: "invalid",
@@ -190,11 +190,13 @@ export function classify(value: unknown): ParsedMessage {
       };
     }
     if (
-      "params" in value && value.params !== undefined &&
+      Object.hasOwn(value, "params") && value.params !== undefined &&
       !isPlainObject(value.params)
     ) {
       // Notifications are never answered, even when malformed.
-      if (!("id" in value)) return { kind: "invalid", response: null };
+      if (!Object.hasOwn(value, "id")) {
+        return { kind: "invalid", response: null };
+      }
       return {
         kind: "invalid",
         response: failure(
@@ -205,7 +207,7 @@ export function classify(value: unknown): ParsedMessage {
       };
     }
     const params = value.params as Record<string, unknown> | undefined;
-    if (!("id" in value)) {
+    if (!Object.hasOwn(value, "id")) {
       const message: JsonRpcNotification = {
         jsonrpc: "2.0",
         method: value.method,
@@ -231,8 +233,8 @@ export function classify(value: unknown): ParsedMessage {
     if (params !== undefined) message.params = params;
     return { kind: "request", message };
   }
-  if ("result" in value || "error" in value) {
-    if (!("id" in value) || !(isId(value.id) || value.id === null)) {
+  if (Object.hasOwn(value, "result") || Object.hasOwn(value, "error")) {
+    if (!Object.hasOwn(value, "id") || !(isId(value.id) || value.id === null)) {
       return { kind: "invalid", response: null };
     }
     return { kind: "response", message: value as unknown as JsonRpcResponse };
@@ -268,7 +270,205 @@ export function parseMessage(text: string): ParsedMessage {
   return classify(value);
 }
 
-/** Serializes a message as one NDJSON line (JSON text never contains a raw newline). */
+/**
+ * Deepest nesting of a message Porta sends (JSON objects and arrays, the
+ * message itself included): 100, below the default limit of common parsers
+ * (serde_json stops at 128).
+ */
+export const MAX_MESSAGE_DEPTH = 100;
+
+/** Default size cap of one message Porta sends: 16 Mi characters of JSON text. */
+export const DEFAULT_MAX_MESSAGE_CHARS = 16 * 1024 * 1024;
+
+/** Limits of {@link encodeJson}. */
+export interface EncodeLimits {
+  /** Deepest nesting allowed (the value itself is level 1 when it is an object or array). */
+  maxDepth: number;
+  /** Longest JSON text allowed, in UTF-16 code units. */
+  maxChars: number;
+}
+
+/** A value that cannot be sent as JSON within the limits; the message says why. */
+export class EncodeError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "EncodeError";
+  }
+}
+
+const preEncoded = new WeakMap<object, { json: string; depth: number }>();
+
+/**
+ * Writes a JSON value as text under depth and size bounds, never throwing
+ * anything but {@link EncodeError}: strings with lone surrogates (invalid
+ * Unicode, which strict parsers refuse) have each replaced by U+FFFD;
+ * non-finite numbers become `null` and `undefined` members are left out, as
+ * with `JSON.stringify`; BigInts are refused. Plain data only (no `toJSON`).
+ * With `remember`, the text is kept for the object so that
+ * {@link encodeJson} reuses it when the object is part of a later message
+ * (checked once, written once).
+ */
+export function encodeJson(
+  value: unknown,
+  limits: EncodeLimits,
+  remember = false,
+): string {
+  const parts: string[] = [];
+  let size = 0;
+  let deepest = 0;
+  const put = (s: string) => {
+    size += s.length;
+    if (size > limits.maxChars) {
+      throw new EncodeError(
+        `larger than ${limits.maxChars} characters of JSON`,
+      );
+    }
+    parts.push(s);
+  };
+  const str = (s: string) =>
+    put(JSON.stringify(s.isWellFormed() ? s : s.toWellFormed()));
+  const walk = (v: unknown, depth: number): void => {
+    switch (typeof v) {
+      case "string":
+        return str(v);
+      case "number":
+        return put(Number.isFinite(v) ? JSON.stringify(v) : "null");
+      case "boolean":
+        return put(v ? "true" : "false");
+      case "bigint":
+        throw new EncodeError("contains a BigInt");
+      case "object": {
+        if (v === null) return put("null");
+        const known = preEncoded.get(v);
+        if (known !== undefined && depth - 1 + known.depth <= limits.maxDepth) {
+          deepest = Math.max(deepest, depth - 1 + known.depth);
+          return put(known.json);
+        }
+        if (depth > limits.maxDepth) {
+          throw new EncodeError(
+            `nested more than ${limits.maxDepth} levels deep`,
+          );
+        }
+        if (depth > deepest) deepest = depth;
+        if (Array.isArray(v)) {
+          put("[");
+          for (let i = 0; i < v.length; i++) {
+            if (i > 0) put(",");
+            const x = v[i];
+            if (
+              x === undefined || typeof x === "function" ||
+              typeof x === "symbol"
+            ) put("null");
+            else walk(x, depth + 1);
+          }
+          return put("]");
+        }
+        put("{");
+        let first = true;
+        for (const k of Object.keys(v)) {
+          const x = (v as Record<string, unknown>)[k];
+          if (
+            x === undefined || typeof x === "function" || typeof x === "symbol"
+          ) continue;
+          if (!first) put(",");
+          first = false;
+          str(k);
+          put(":");
+          walk(x, depth + 1);
+        }
+        return put("}");
+      }
+      default:
+        return put("null");
+    }
+  };
+  walk(value, 1);
+  const json = parts.join("");
+  if (remember && typeof value === "object" && value !== null) {
+    preEncoded.set(value, { json, depth: deepest });
+  }
+  return json;
+}
+
+const lines = new WeakMap<object, string>();
+
+/** A message ready to send: {@link prepareMessage}'s result. */
+export interface PreparedMessage {
+  /** The message to send (a replacement error when the original cannot be sent). */
+  message: JsonRpcMessage;
+  /** Why the original could not be sent, when it was replaced. */
+  problem?: string;
+}
+
+function fallbackLine(message: JsonRpcMessage, problem: string): {
+  message: JsonRpcMessage;
+  line: string;
+} {
+  const m = message as unknown as Record<string, unknown>;
+  const replacement: JsonRpcMessage = Object.hasOwn(m, "method")
+    ? {
+      jsonrpc: "2.0",
+      method: "notifications/message",
+      params: {
+        level: "error",
+        logger: "porta",
+        data: `a notification could not be sent: ${problem}`,
+      },
+    }
+    : failure(
+      isId(m.id) ? m.id : null,
+      ErrorCode.InternalError,
+      `response cannot be sent: ${problem}`,
+    );
+  let line: string;
+  try {
+    line = encodeJson(replacement, {
+      maxDepth: MAX_MESSAGE_DEPTH,
+      maxChars: 64 * 1024,
+    }) + "\n";
+  } catch {
+    line = '{"jsonrpc":"2.0","id":null,"error":{"code":-32603,' +
+      '"message":"response cannot be sent"}}\n';
+  }
+  return { message: replacement, line };
+}
+
+/**
+ * Encodes a message under the bounds ({@link MAX_MESSAGE_DEPTH},
+ * `maxChars`); when that fails for any reason, a response becomes a -32603
+ * error for the same id (`response cannot be sent: WHY`) and a notification
+ * becomes a `notifications/message` error. The line is kept for
+ * {@link serialize}, so the message is encoded once.
+ */
+export function prepareMessage(
+  message: JsonRpcMessage,
+  maxChars: number = DEFAULT_MAX_MESSAGE_CHARS,
+): PreparedMessage {
+  try {
+    const line = encodeJson(message, {
+      maxDepth: MAX_MESSAGE_DEPTH,
+      maxChars,
+    }) + "\n";
+    lines.set(message, line);
+    return { message };
+  } catch (e) {
+    const problem = e instanceof EncodeError
+      ? e.message
+      : `cannot be encoded (${e instanceof Error ? e.name : typeof e})`;
+    const fb = fallbackLine(message, problem);
+    lines.set(fb.message, fb.line);
+    return { message: fb.message, problem };
+  }
+}
+
+/**
+ * Serializes a message as one NDJSON line (JSON text never contains a raw
+ * newline). Never throws: see {@link prepareMessage}, whose line is reused.
+ */
 export function serialize(message: JsonRpcMessage): string {
-  return JSON.stringify(message) + "\n";
+  const known = lines.get(message);
+  if (known !== undefined) return known;
+  const prepared = prepareMessage(message);
+  return lines.get(prepared.message)!;
 }

@@ -15,10 +15,16 @@
  * - `tools/call`: the guest's text becomes one text block with `isError`.
  *   Argument problems found against the tool's `inputSchema` (the common
  *   keywords, see {@link checkArguments}) are tool errors (`isError: true`),
- *   so a model can correct itself; the agent validates anything else. Rich results: a guest value `{"content":[...]}` made of
- *   valid MCP content blocks is passed through (see {@link richResult}). Tools
- *   with an `outputSchema` also get `structuredContent` when the text is a
- *   JSON object.
+ *   so a model can correct itself; the agent validates anything else. The
+ *   schemas are compiled once (when the server is made, if the manifest
+ *   loader did not already); the check runs in time linear in the arguments
+ *   (`pattern` on a linear-time matcher), yields to the event loop every few
+ *   milliseconds, and counts against the call's timeout (a check past it
+ *   answers `timeout after N ms (checking the arguments)`; the guest gets
+ *   what is left) and is stopped by a cancellation. Rich results: a guest
+ *   value `{"content":[...]}` made of valid MCP content blocks is passed
+ *   through (see {@link richResult}). Tools with an `outputSchema` also get
+ *   `structuredContent` when the text is a JSON object.
  * - `resources/read`: text for textual MIME types; for other types the guest
  *   returns base64, served as `blob` (see {@link isTextMime}).
  * - `prompts/get`: see {@link promptResult}.
@@ -43,12 +49,22 @@
  *   default, `--max-output`): the guest's stdout is cut there and the result
  *   becomes an error, so a response is at most a few times that size (JSON
  *   escaping, `structuredContent`).
+ * - What is sent is always valid and always sent: every message is encoded
+ *   under bounds (at most {@link MAX_MESSAGE_DEPTH} levels of nesting and
+ *   {@link McpServerOptions.maxMessageChars} characters); lone surrogates in
+ *   any string are replaced with U+FFFD. A guest result that cannot be sent
+ *   (too deep, too large) becomes an `isError` result saying why (the call
+ *   counts as an error); for any other response that cannot be encoded the
+ *   client gets a -32603 error for the same id.
  *
  * @module
  */
 
 import {
   classify,
+  DEFAULT_MAX_MESSAGE_CHARS,
+  EncodeError,
+  encodeJson,
   ErrorCode,
   failure,
   JsonRpcError,
@@ -56,13 +72,23 @@ import {
   type JsonRpcMessage,
   type JsonRpcNotification,
   type JsonRpcRequest,
+  MAX_MESSAGE_DEPTH,
   parseMessage,
+  prepareMessage,
   success,
 } from "./jsonrpc.ts";
 import { formatCallLine, formatMs } from "../agent/metrics.ts";
 import type { CallLimits, CallOptions, ToolResult } from "../agent/agent.ts";
+import { DEFAULT_MAX_OUTPUT_BYTES } from "../agent/limits.ts";
+import {
+  checkArguments,
+  checkArgumentsAsync,
+  type CompiledSchema,
+  compileSchema,
+} from "../agent/schema.ts";
 
 export type { CallLimits, CallOptions, ToolResult };
+export { checkArguments, MAX_MESSAGE_DEPTH };
 
 /** Protocol versions this server speaks, newest first. */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
@@ -191,6 +217,12 @@ export interface McpServerOptions {
    * results, errors, forwarded stderr): `porta serve` redacts secrets here.
    */
   redact?: (text: string) => string;
+  /**
+   * Largest message sent, in characters of JSON text (default: 16 Mi, or 13
+   * times the per-call output cap when that is larger). A result over it
+   * becomes an `isError` result saying so.
+   */
+  maxMessageChars?: number;
 }
 
 /** Counters over the server's life, printed in the exit summary. */
@@ -288,6 +320,16 @@ export const MAX_STDERR_LINES = 1000;
 /** Guest stderr characters forwarded per call. */
 export const MAX_STDERR_CHARS = 256 * 1024;
 
+/** What a guest call's result became (see `#guestCall`). */
+interface Finished {
+  /** The method's result. */
+  value?: unknown;
+  /** Why the call counts as failed (diagnostic line, stats). */
+  error?: string;
+  /** An error the method throws (a JSON-RPC error response). */
+  thrown?: unknown;
+}
+
 /** Thrown internally when a request was cancelled: no response is sent. */
 class Cancelled extends Error {
   constructor() {
@@ -305,6 +347,14 @@ export class McpServer {
   readonly #semaphore: Semaphore;
   readonly #inFlight = new Map<string, InFlight>();
   readonly #pending = new Set<Promise<void>>();
+  // lookups by client-supplied names: own entries only (Map)
+  readonly #tools = new Map<
+    string,
+    { tool: ToolInfo; schema: CompiledSchema }
+  >();
+  readonly #resources = new Map<string, ResourceInfo>();
+  readonly #prompts = new Map<string, PromptInfo>();
+  readonly #maxChars: number;
   #send: SendFunction = () => {};
   #state: "new" | "initialized" | "ready" = "new";
   #logLevel: LogLevel | null = null;
@@ -314,12 +364,33 @@ export class McpServer {
   /** Counters for the exit summary. */
   readonly stats: ServerStats = { calls: 0, errors: 0, cancelled: 0, steps: 0 };
 
-  /** Creates a server for `agent`. */
+  /**
+   * Creates a server for `agent`. Compiles every tool's input schema (once:
+   * the manifest loader's work is reused); throws `SchemaError` (naming the
+   * field path) for a schema that cannot be checked.
+   */
   constructor(agent: McpAgent, options: McpServerOptions) {
     this.#agent = agent;
     this.#options = options;
     this.#pageSize = Math.max(1, options.pageSize ?? 50);
     this.#semaphore = new Semaphore(options.concurrency ?? 4);
+    this.#maxChars = options.maxMessageChars ?? Math.max(
+      DEFAULT_MAX_MESSAGE_CHARS,
+      13 * (options.limits?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
+    );
+    const m = agent.manifest;
+    m.tools.forEach((tool, i) => {
+      const schema = compileSchema(tool.inputSchema, `tools[${i}].inputSchema`);
+      if (!this.#tools.has(tool.name)) {
+        this.#tools.set(tool.name, { tool, schema });
+      }
+    });
+    for (const r of m.resources ?? []) {
+      if (!this.#resources.has(r.uri)) this.#resources.set(r.uri, r);
+    }
+    for (const p of m.prompts ?? []) {
+      if (!this.#prompts.has(p.name)) this.#prompts.set(p.name, p);
+    }
   }
 
   /** Sets the function used to send messages to the client. */
@@ -347,8 +418,16 @@ export class McpServer {
   }
 
   async #emit(message: JsonRpcMessage): Promise<void> {
+    // encoded once, under bounds; what cannot be encoded is replaced by an
+    // error for the same id (the transport reuses the encoded line)
+    const prepared = prepareMessage(message, this.#maxChars);
+    if (prepared.problem !== undefined) {
+      this.#diag(
+        `[porta] a message could not be sent (${prepared.problem}): sent an error instead`,
+      );
+    }
     try {
-      await this.#send(message);
+      await this.#send(prepared.message);
     } catch (e) {
       this.#diag(
         `[porta] could not send a message: ${
@@ -680,9 +759,8 @@ export class McpServer {
         '"argument" must be an object with a "name"',
       );
     }
-    const m = this.#agent.manifest;
     if (ref.type === "ref/prompt") {
-      if (!(m.prompts ?? []).some((p) => p.name === ref.name)) {
+      if (typeof ref.name !== "string" || !this.#prompts.has(ref.name)) {
         throw new JsonRpcError(
           ErrorCode.InvalidParams,
           `unknown prompt: ${String(ref.name)}`,
@@ -751,7 +829,9 @@ export class McpServer {
     label: string,
     signal: AbortSignal,
     run: (o: CallOptions) => Promise<ToolResult>,
-  ): Promise<ToolResult> {
+    finish: (result: ToolResult) => Finished,
+    limits: CallLimits | undefined = this.#options.limits,
+  ): Promise<unknown> {
     await this.#progress(req, 0, `${label}: queued`);
     try {
       await this.#semaphore.acquire(signal);
@@ -811,7 +891,7 @@ export class McpServer {
       const t0 = performance.now();
       try {
         result = await run({
-          limits: this.#options.limits,
+          limits,
           signal,
           onStderr,
         });
@@ -844,24 +924,86 @@ export class McpServer {
         );
         throw new Cancelled();
       }
-      if (result.isError) this.stats.errors++;
-      const line = formatCallLine({ ...result, tool: label }) +
-        (result.isError && result.error ? ` (${oneLine(result.error)})` : "");
+      // the MCP result, checked to be sendable: what the client gets
+      // decides whether the call counts as an error
+      let done: Finished;
+      try {
+        done = finish(result);
+      } catch (e) {
+        done = { error: e instanceof Error ? e.message : String(e), thrown: e };
+      }
+      const failed = result.isError || done.error !== undefined;
+      const why = result.isError ? (result.error ?? done.error) : done.error;
+      if (failed) this.stats.errors++;
+      const line = formatCallLine({ ...result, isError: failed, tool: label }) +
+        (failed && why ? ` (${oneLine(why)})` : "");
       this.#diag(line);
       this.#logToClient(
-        result.isError ? "warning" : "debug",
+        failed ? "warning" : "debug",
         line.replace(/^\[porta\] /, ""),
         "porta",
       );
       await this.#progress(
         req,
         2,
-        `${label}: ${result.isError ? "failed" : "done"}`,
+        `${label}: ${failed ? "failed" : "done"}`,
       );
-      return result;
+      if (done.thrown !== undefined) throw done.thrown;
+      return done.value;
     } finally {
       this.#semaphore.release();
     }
+  }
+
+  /** Why a result cannot be sent (depth, size), or `null`; remembers its JSON. */
+  #unsendable(value: Record<string, unknown>): string | null {
+    // the result sits at level 2 of its response
+    const limits = {
+      maxDepth: MAX_MESSAGE_DEPTH - 1,
+      maxChars: this.#maxChars,
+    };
+    try {
+      encodeJson(value, limits, true);
+      return null;
+    } catch (e) {
+      if (!(e instanceof EncodeError)) throw e;
+      for (const k of Object.keys(value)) {
+        try {
+          encodeJson(value[k], { ...limits, maxDepth: limits.maxDepth - 1 });
+        } catch (inner) {
+          if (inner instanceof EncodeError) return `${k} is ${inner.message}`;
+        }
+      }
+      return `it is ${e.message}`;
+    }
+  }
+
+  #toolValue(tool: ToolInfo, result: ToolResult): Finished {
+    const text = result.text !== "" ? result.text : (result.error ?? "");
+    let out = result.isError ? undefined : richResult(text);
+    if (!out) {
+      out = { content: [{ type: "text", text }], isError: result.isError };
+      if (tool.outputSchema !== undefined && !result.isError) {
+        const structured = parseObject(text);
+        if (structured) out.structuredContent = structured;
+      }
+    }
+    const problem = this.#unsendable(out);
+    if (problem !== null) {
+      const error = `the result cannot be sent: ${problem}`;
+      return {
+        value: { content: [{ type: "text", text: error }], isError: true },
+        error,
+      };
+    }
+    return {
+      value: out,
+      error: result.isError
+        ? (result.error ?? "error")
+        : out.isError === true
+        ? "the tool's result has isError: true"
+        : undefined,
+    };
   }
 
   async #toolsCall(
@@ -869,6 +1011,7 @@ export class McpServer {
     params: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<unknown> {
+    const t0 = performance.now();
     const name = params.name;
     if (typeof name !== "string") {
       throw new JsonRpcError(
@@ -883,27 +1026,65 @@ export class McpServer {
         '"arguments" must be an object',
       );
     }
-    const tool = this.#agent.manifest.tools.find((t) => t.name === name);
-    if (!tool) {
+    const entry = this.#tools.get(name);
+    if (!entry) {
       throw new JsonRpcError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
     }
+    const { tool, schema } = entry;
     // Argument problems are tool execution errors (MCP 2025-11-25), so the
-    // model can read them and retry.
-    const problem = checkArguments(tool.inputSchema, args);
-    if (problem) {
-      return {
-        content: [{ type: "text", text: `invalid arguments: ${problem}` }],
-        isError: true,
-      };
+    // model can read them and retry. The check is part of the call: it
+    // yields to the event loop, stops on cancellation and at the timeout.
+    const limits = this.#options.limits;
+    const timeoutMs = limits?.timeoutMs || undefined;
+    const deadline = timeoutMs !== undefined ? t0 + timeoutMs : Infinity;
+    const outcome = await checkArgumentsAsync(schema, args, {
+      signal,
+      deadline,
+    });
+    if (!outcome.ok) {
+      if ("problem" in outcome) {
+        return {
+          content: [{
+            type: "text",
+            text: `invalid arguments: ${outcome.problem}`,
+          }],
+          isError: true,
+        };
+      }
+      if (outcome.stopped === "cancelled") {
+        this.stats.cancelled++;
+        throw new Cancelled();
+      }
+      const error = `timeout after ${timeoutMs} ms (checking the arguments)`;
+      this.stats.calls++;
+      this.stats.errors++;
+      this.#diag(
+        formatCallLine({
+          tool: name,
+          steps: 0,
+          memoryPages: 0,
+          isError: true,
+          durationMs: performance.now() - t0,
+        }) + ` (${error})`,
+      );
+      return { content: [{ type: "text", text: error }], isError: true };
     }
     if (this.#closing) throw new Cancelled();
-    let result: ToolResult;
+    // the guest gets what is left of the call's time
+    const callLimits = timeoutMs !== undefined
+      ? {
+        ...limits,
+        timeoutMs: Math.max(1, Math.ceil(deadline - performance.now())),
+      }
+      : limits;
     try {
-      result = await this.#guestCall(
+      return await this.#guestCall(
         req,
         name,
         signal,
         (o) => this.#agent.callTool(name, args, o),
+        (result) => this.#toolValue(tool, result),
+        callLimits,
       );
     } catch (e) {
       if (e instanceof Error && e.name === "UnknownToolError") {
@@ -914,18 +1095,6 @@ export class McpServer {
       }
       throw e;
     }
-    const text = result.text !== "" ? result.text : (result.error ?? "");
-    const rich = result.isError ? undefined : richResult(text);
-    if (rich) return rich;
-    const out: Record<string, unknown> = {
-      content: [{ type: "text", text }],
-      isError: result.isError,
-    };
-    if (tool.outputSchema !== undefined && !result.isError) {
-      const structured = parseObject(text);
-      if (structured) out.structuredContent = structured;
-    }
-    return out;
   }
 
   async #resourcesRead(
@@ -937,9 +1106,7 @@ export class McpServer {
     if (typeof uri !== "string") {
       throw new JsonRpcError(ErrorCode.InvalidParams, '"uri" must be a string');
     }
-    const res = (this.#agent.manifest.resources ?? []).find((r) =>
-      r.uri === uri
-    );
+    const res = this.#resources.get(uri);
     if (!res) {
       throw new JsonRpcError(
         ErrorCode.ResourceNotFound,
@@ -948,30 +1115,42 @@ export class McpServer {
       );
     }
     if (this.#closing) throw new Cancelled();
-    const result = await this.#guestCall(
+    return await this.#guestCall(
       req,
       `resource:${uri}`,
       signal,
       (o) => this.#agent.readResource(uri, o),
+      (result) => {
+        if (result.isError) {
+          throw new JsonRpcError(
+            ErrorCode.InternalError,
+            `reading ${uri} failed: ${oneLine(result.error ?? result.text)}`,
+          );
+        }
+        const mimeType = res.mimeType ?? "text/plain";
+        let value: Record<string, unknown>;
+        if (!isTextMime(mimeType)) {
+          const blob = result.text.replace(/\s+/g, "");
+          if (!/^[A-Za-z0-9+/]*={0,2}$/.test(blob) || blob.length % 4 !== 0) {
+            throw new JsonRpcError(
+              ErrorCode.InternalError,
+              `reading ${uri} failed: ${mimeType} content must be returned as base64`,
+            );
+          }
+          value = { contents: [{ uri, mimeType, blob }] };
+        } else {
+          value = { contents: [{ uri, mimeType, text: result.text }] };
+        }
+        const problem = this.#unsendable(value);
+        if (problem !== null) {
+          throw new JsonRpcError(
+            ErrorCode.InternalError,
+            `reading ${uri} failed: the result cannot be sent: ${problem}`,
+          );
+        }
+        return { value };
+      },
     );
-    if (result.isError) {
-      throw new JsonRpcError(
-        ErrorCode.InternalError,
-        `reading ${uri} failed: ${oneLine(result.error ?? result.text)}`,
-      );
-    }
-    const mimeType = res.mimeType ?? "text/plain";
-    if (!isTextMime(mimeType)) {
-      const blob = result.text.replace(/\s+/g, "");
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(blob) || blob.length % 4 !== 0) {
-        throw new JsonRpcError(
-          ErrorCode.InternalError,
-          `reading ${uri} failed: ${mimeType} content must be returned as base64`,
-        );
-      }
-      return { contents: [{ uri, mimeType, blob }] };
-    }
-    return { contents: [{ uri, mimeType, text: result.text }] };
   }
 
   async #promptsGet(
@@ -986,9 +1165,7 @@ export class McpServer {
         '"name" must be a string',
       );
     }
-    const prompt = (this.#agent.manifest.prompts ?? []).find((p) =>
-      p.name === name
-    );
+    const prompt = this.#prompts.get(name);
     if (!prompt) {
       throw new JsonRpcError(
         ErrorCode.InvalidParams,
@@ -1002,7 +1179,9 @@ export class McpServer {
         '"arguments" must be an object',
       );
     }
-    const args: Record<string, string> = {};
+    // client-supplied names: a null-prototype object, own lookups only
+    // ("constructor", "__proto__", "toString" are ordinary names here)
+    const args: Record<string, string> = Object.create(null);
     for (const [k, v] of Object.entries(raw)) {
       if (typeof v !== "string") {
         throw new JsonRpcError(
@@ -1013,7 +1192,7 @@ export class McpServer {
       args[k] = v;
     }
     for (const a of prompt.arguments ?? []) {
-      if (a.required && !(a.name in args)) {
+      if (a.required && !Object.hasOwn(args, a.name)) {
         throw new JsonRpcError(
           ErrorCode.InvalidParams,
           `missing required argument "${a.name}" for prompt ${name}`,
@@ -1021,19 +1200,29 @@ export class McpServer {
       }
     }
     if (this.#closing) throw new Cancelled();
-    const result = await this.#guestCall(
+    return await this.#guestCall(
       req,
       `prompt:${name}`,
       signal,
       (o) => this.#agent.getPrompt(name, args, o),
+      (result) => {
+        if (result.isError) {
+          throw new JsonRpcError(
+            ErrorCode.InternalError,
+            `prompt ${name} failed: ${oneLine(result.error ?? result.text)}`,
+          );
+        }
+        const value = promptResult(result.text, prompt.description);
+        const problem = this.#unsendable(value);
+        if (problem !== null) {
+          throw new JsonRpcError(
+            ErrorCode.InternalError,
+            `prompt ${name} failed: the result cannot be sent: ${problem}`,
+          );
+        }
+        return { value };
+      },
     );
-    if (result.isError) {
-      throw new JsonRpcError(
-        ErrorCode.InternalError,
-        `prompt ${name} failed: ${oneLine(result.error ?? result.text)}`,
-      );
-    }
-    return promptResult(result.text, prompt.description);
   }
 }
 
@@ -1164,157 +1353,4 @@ export function promptResult(
     : description;
   if (d !== undefined) out.description = d;
   return out;
-}
-
-const JSON_TYPES: Record<string, (v: unknown) => boolean> = {
-  string: (v) => typeof v === "string",
-  number: (v) => typeof v === "number" && Number.isFinite(v),
-  integer: (v) => typeof v === "number" && Number.isInteger(v),
-  boolean: (v) => typeof v === "boolean",
-  object: isPlainObject,
-  array: Array.isArray,
-  null: (v) => v === null,
-};
-
-/**
- * Checks tool arguments against the tool's input schema, for the JSON Schema
- * keywords agents commonly rely on: `type`, `enum`, `const`, `required`,
- * `properties` (nested objects too), `additionalProperties: false` (or a
- * schema), `items`, `minItems`/`maxItems`, `minimum`/`maximum`,
- * `exclusiveMinimum`/`exclusiveMaximum`, `minLength`/`maxLength` (code
- * points), `pattern` (Unicode regular expression). Other keywords (`$ref`,
- * `oneOf`, `format`, ...) are not checked: the agent validates the rest.
- * Returns a one-line problem or `null`.
- */
-export function checkArguments(
-  schema: Record<string, unknown>,
-  args: Record<string, unknown>,
-): string | null {
-  return checkObject(schema, args, "");
-}
-
-function where(path: string): string {
-  return `property "${path}"`;
-}
-
-function checkObject(
-  schema: Record<string, unknown>,
-  obj: Record<string, unknown>,
-  path: string,
-): string | null {
-  const at = (k: string) => (path === "" ? k : `${path}.${k}`);
-  if (Array.isArray(schema.required)) {
-    for (const r of schema.required) {
-      if (typeof r === "string" && !Object.hasOwn(obj, r)) {
-        return `missing required property "${at(r)}"`;
-      }
-    }
-  }
-  const props = isPlainObject(schema.properties) ? schema.properties : {};
-  for (const [k, v] of Object.entries(obj)) {
-    const p = Object.hasOwn(props, k) ? props[k] : undefined;
-    if (isPlainObject(p)) {
-      const problem = checkValue(p, v, at(k));
-      if (problem) return problem;
-    } else if (schema.additionalProperties === false) {
-      return `${where(at(k))} is not allowed`;
-    } else if (isPlainObject(schema.additionalProperties)) {
-      const problem = checkValue(schema.additionalProperties, v, at(k));
-      if (problem) return problem;
-    }
-  }
-  return null;
-}
-
-function checkValue(
-  s: Record<string, unknown>,
-  v: unknown,
-  path: string,
-): string | null {
-  const types = typeof s.type === "string"
-    ? [s.type]
-    : Array.isArray(s.type)
-    ? s.type.filter((t): t is string => typeof t === "string")
-    : [];
-  if (types.length > 0 && !types.some((t) => JSON_TYPES[t]?.(v) ?? true)) {
-    return `${where(path)} must be of type ${types.join(" or ")}`;
-  }
-  if (Array.isArray(s.enum) && !s.enum.some((e) => sameJson(e, v))) {
-    return `${where(path)} must be one of ${
-      s.enum.map((e) => JSON.stringify(e)).join(", ")
-    }`;
-  }
-  if ("const" in s && !sameJson(s.const, v)) {
-    return `${where(path)} must be ${JSON.stringify(s.const)}`;
-  }
-  if (typeof v === "number") {
-    const n = (k: string) => typeof s[k] === "number" ? s[k] as number : null;
-    const min = n("minimum"), max = n("maximum");
-    const xmin = n("exclusiveMinimum"), xmax = n("exclusiveMaximum");
-    if (min !== null && v < min) return `${where(path)} must be >= ${min}`;
-    if (max !== null && v > max) return `${where(path)} must be <= ${max}`;
-    if (xmin !== null && v <= xmin) return `${where(path)} must be > ${xmin}`;
-    if (xmax !== null && v >= xmax) return `${where(path)} must be < ${xmax}`;
-  }
-  if (typeof v === "string") {
-    const len = [...v].length;
-    if (typeof s.minLength === "number" && len < s.minLength) {
-      return `${where(path)} must be at least ${s.minLength} characters long`;
-    }
-    if (typeof s.maxLength === "number" && len > s.maxLength) {
-      return `${where(path)} must be at most ${s.maxLength} characters long`;
-    }
-    if (typeof s.pattern === "string") {
-      let re: RegExp | undefined;
-      try {
-        re = new RegExp(s.pattern, "u");
-      } catch {
-        re = undefined; // an invalid pattern is the schema's problem: not checked
-      }
-      if (re && !re.test(v)) {
-        return `${where(path)} must match the pattern ${s.pattern}`;
-      }
-    }
-  }
-  if (Array.isArray(v)) {
-    if (typeof s.minItems === "number" && v.length < s.minItems) {
-      return `${where(path)} must have at least ${s.minItems} items`;
-    }
-    if (typeof s.maxItems === "number" && v.length > s.maxItems) {
-      return `${where(path)} must have at most ${s.maxItems} items`;
-    }
-    if (isPlainObject(s.items)) {
-      for (let i = 0; i < v.length; i++) {
-        const problem = checkValue(s.items, v[i], `${path}[${i}]`);
-        if (problem) return problem;
-      }
-    }
-  }
-  if (
-    isPlainObject(v) && (isPlainObject(s.properties) || "required" in s ||
-      "additionalProperties" in s)
-  ) {
-    return checkObject(s, v, path);
-  }
-  return null;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (
-    typeof a !== "object" || typeof b !== "object" || a === null || b === null
-  ) {
-    return false;
-  }
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (isPlainObject(v)) {
-    return Object.fromEntries(
-      Object.keys(v).sort().map((k) => [k, canonical(v[k])]),
-    );
-  }
-  return v;
 }

@@ -10,6 +10,7 @@ import {
   richResult,
 } from "../../src/mcp/server.ts";
 import type { JsonRpcMessage } from "../../src/mcp/jsonrpc.ts";
+import { SchemaError } from "../../src/agent/schema.ts";
 import { FakeAgent } from "./fake_agent.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -651,12 +652,25 @@ Deno.test("checkArguments enforces the common JSON Schema keywords (QA 14:06)", 
     }),
     null,
   );
-  // keywords it does not know, and invalid patterns, are not checked
+  // keywords it does not know are not checked
   assert.equal(
     checkArguments(
-      { type: "object", properties: { a: { pattern: "(", format: "email" } } },
+      { type: "object", properties: { a: { format: "email" } } },
       { a: "x" },
     ),
     null,
+  );
+  // an invalid pattern is the schema's problem: refused when compiled
+  assert.throws(
+    () =>
+      checkArguments(
+        { type: "object", properties: { a: { pattern: "(" } } },
+        { a: "x" },
+      ),
+    (e: unknown) =>
+      e instanceof SchemaError &&
+      e.message.startsWith(
+        "inputSchema.properties.a.pattern: invalid regular expression",
+      ),
   );
 });
