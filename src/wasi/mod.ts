@@ -19,11 +19,19 @@
  * - `poll_oneoff`: fd_read/fd_write subscriptions are always reported ready
  *   (stdio sources and sinks are synchronous, regular files are always ready
  *   as in POSIX); only clock subscriptions actually wait.
- * - Path resolution walks the tree with lstat/readlink and re-checks the
- *   realpath before opening, but it is check-then-use: if the HOST (not the
- *   guest) swaps a directory for a symlink between the check and the open, a
- *   guest could follow it. Do not preopen directories that other host
- *   processes modify concurrently, or treat them as untrusted.
+ * - Path resolution walks the tree with lstat/readlink, then hands the
+ *   checked host path to Deno (which has no `openat`/`O_NOFOLLOW`). Every
+ *   operation that resolves a path and acts on it runs under the filesystem
+ *   lock (`WasiOptions.fsLock`), so no guest sharing the lock can swap a
+ *   checked directory for a symlink in between. Another HOST process that
+ *   changes a preopened tree at the same moment still could: do not preopen
+ *   directories that other programs modify while a guest runs.
+ * - Bounds: a path over 4,096 bytes or with a component over 255 bytes is
+ *   `ENAMETOOLONG` before it is split; more than 1,024 iovecs is `EINVAL`;
+ *   one read or write moves at most 16 MiB per host syscall and polls
+ *   cancellation between them; `fd_write` to a sink with `room()` copies at
+ *   most that many bytes; FIFOs, sockets and devices found in a preopen are
+ *   never opened (`ENOTSUP`: a host `open()` could block forever).
  * - `PROCESS_CPUTIME_ID` / `THREAD_CPUTIME_ID` report monotonic wall time
  *   since the WASI module was loaded (Deno exposes no per-thread CPU clock;
  *   a process-wide one would leak other guests' activity).
@@ -77,6 +85,9 @@ export {
   denoStdout,
   discardSink,
   emptySource,
+  type LimitedSink,
+  limitSink,
+  SINK_CHUNK,
 } from "./stdio.ts";
 
 /** Options of a `Wasi` instance. */
