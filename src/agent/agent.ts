@@ -16,6 +16,12 @@ import {
   resolveGrants,
 } from "../sandbox/capabilities.ts";
 import { printable } from "./printable.ts";
+import {
+  redactText,
+  secretNeedles,
+  secretRedactor as makeRedactor,
+  StreamRedactor,
+} from "./redact.ts";
 import { checkImports } from "../sandbox/policy.ts";
 import type { Preopen } from "../sandbox/permissions.ts";
 import {
@@ -96,10 +102,14 @@ export interface CallOptions {
 export interface RunOptions {
   /** Guest arguments (after the program name). */
   args: string[];
-  /** Guest stdout bytes. */
-  onStdout(b: Uint8Array): void;
-  /** Guest stderr bytes. */
-  onStderr(b: Uint8Array): void;
+  /**
+   * Guest stdout bytes (secrets redacted). May return a promise that settles
+   * once the bytes are written: until then they count against the guest's
+   * output in flight (backpressure: a slow reader slows the guest).
+   */
+  onStdout(b: Uint8Array): unknown;
+  /** Guest stderr bytes (secrets redacted); like {@link RunOptions.onStdout}. */
+  onStderr(b: Uint8Array): unknown;
   /** Limits of each attempt. */
   limits?: CallLimits;
   /** Stops the run (no restart follows). */
@@ -168,25 +178,15 @@ function basename(path: string): string {
   );
 }
 
-/** Returns a function that replaces secret values with `[REDACTED]`. */
+/**
+ * Returns a function that replaces secret values (and their JSON-escaped
+ * forms) with `[REDACTED]` in a whole text; see `redact.ts` for the contract
+ * and for the streaming form used on guest output.
+ */
 export function secretRedactor(
   secrets: Record<string, string>,
 ): (t: string) => string {
-  const needles = new Set<string>();
-  for (const v of Object.values(secrets)) {
-    if (v.length === 0) continue;
-    needles.add(v);
-    needles.add(JSON.stringify(v).slice(1, -1));
-  }
-  const sorted = [...needles].filter((s) => s.length > 0).sort((a, b) =>
-    b.length - a.length
-  );
-  if (sorted.length === 0) return (t) => t;
-  return (t: string) => {
-    let out = t;
-    for (const s of sorted) out = out.split(s).join("[REDACTED]");
-    return out;
-  };
+  return makeRedactor(secrets);
 }
 
 function pages(n: number): string {
@@ -258,6 +258,7 @@ export class Agent {
   readonly #env: Record<string, string>;
   readonly #limits: CallLimits;
   readonly #redact: (t: string) => string;
+  readonly #needles: string[];
   #closed = false;
 
   private constructor(init: {
@@ -270,6 +271,7 @@ export class Agent {
     env: Record<string, string>;
     limits: CallLimits;
     redact: (t: string) => string;
+    secrets: Record<string, string>;
   }) {
     this.manifest = init.manifest;
     this.manifestPath = init.manifestPath;
@@ -280,6 +282,7 @@ export class Agent {
     this.#env = init.env;
     this.#limits = init.limits;
     this.#redact = init.redact;
+    this.#needles = secretNeedles(Object.values(init.secrets));
   }
 
   /**
@@ -393,6 +396,7 @@ export class Agent {
       env,
       limits: opts.limits ?? {},
       redact,
+      secrets: opts.secrets ?? {},
     });
   }
 
@@ -456,6 +460,12 @@ export class Agent {
     const errDecoder = new TextDecoder();
     const redact = this.#redact;
     const onStderr = o.onStderr;
+    // stderr is redacted as a stream (a secret split across chunks is still
+    // caught), then decoded (a character split across chunks stays whole)
+    const errRedactor = new StreamRedactor(this.#needles, (b) => {
+      const text = errDecoder.decode(b, { stream: true });
+      if (text !== "") onStderr!(text);
+    });
     let result: GuestJobResult;
     try {
       result = await this.#runner.run(
@@ -465,6 +475,8 @@ export class Agent {
           env: { ...this.#env },
           stdin: encodeRequest(tool, args),
           limits: engineLimits(limits),
+          // past the cap the worker only counts (nothing copied nor sent)
+          stdoutLimit: cap,
         },
         {
           onStdout(b) {
@@ -475,12 +487,7 @@ export class Agent {
               kept += part.length;
             }
           },
-          onStderr: onStderr
-            ? (b) => {
-              const text = errDecoder.decode(b, { stream: true });
-              if (text !== "") onStderr(redact(text));
-            }
-            : undefined,
+          onStderr: onStderr ? (b) => void errRedactor.write(b) : undefined,
           signal: o.signal,
           timeoutMs: limits.timeoutMs || undefined,
         },
@@ -499,8 +506,13 @@ export class Agent {
       };
     }
     if (onStderr) {
+      errRedactor.end();
       const tail = errDecoder.decode();
-      if (tail !== "") onStderr(redact(tail));
+      if (tail !== "") onStderr(tail);
+    }
+    // the worker counts what it did not send past the cap
+    if (result.stdoutBytes !== undefined) {
+      total = Math.max(total, result.stdoutBytes);
     }
     const out = new Uint8Array(kept);
     let off = 0;
@@ -521,7 +533,10 @@ export class Agent {
         `output truncated: the tool wrote ${total} bytes, more than the ${cap}-byte limit`;
       return {
         ...base,
-        text: redact(`${stdout}\n[porta] ${error}`),
+        // cut at the cap: a secret's first bytes at the cut are redacted too
+        text: `${
+          redactText(stdout, this.#needles, { maskPartial: true })
+        }\n[porta] ${error}`,
         isError: true,
         error: redact(failure ?? error),
       };
@@ -583,22 +598,32 @@ export class Agent {
     let steps = 0;
     let memoryPages = 0;
     let durationMs = 0;
+    // one streaming redactor per stream (the held tail is flushed after
+    // each attempt); the sinks' promises carry backpressure to the guest
+    const out = new StreamRedactor(this.#needles, (b) => o.onStdout(b));
+    const err = new StreamRedactor(this.#needles, (b) => o.onStderr(b));
     for (;;) {
-      const r = await this.#runner.run(
-        {
-          entry,
-          args: [basename(this.wasmPath), ...o.args],
-          env: { ...this.#env },
-          stdin: o.stdin ?? "inherit",
-          limits: engineLimits(limits),
-        },
-        {
-          onStdout: o.onStdout,
-          onStderr: o.onStderr,
-          signal: o.signal,
-          timeoutMs: limits.timeoutMs || undefined,
-        },
-      );
+      let r: GuestJobResult;
+      try {
+        r = await this.#runner.run(
+          {
+            entry,
+            args: [basename(this.wasmPath), ...o.args],
+            env: { ...this.#env },
+            stdin: o.stdin ?? "inherit",
+            limits: engineLimits(limits),
+          },
+          {
+            onStdout: (b) => out.write(b),
+            onStderr: (b) => err.write(b),
+            signal: o.signal,
+            timeoutMs: limits.timeoutMs || undefined,
+          },
+        );
+      } finally {
+        out.end();
+        err.end();
+      }
       steps += r.steps;
       memoryPages = Math.max(memoryPages, r.memoryPages);
       durationMs += r.durationMs;

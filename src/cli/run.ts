@@ -4,12 +4,20 @@
  *
  * Exit codes: the guest's exit code; 1 when the guest traps, hits a limit or
  * times out (one `porta: error:` line says why); 2 for usage errors; 130 when
- * interrupted with Ctrl-C (the guest is stopped, its worker discarded).
+ * interrupted with Ctrl-C (SIGINT), 143 on SIGTERM (the guest is stopped, its
+ * worker discarded); 141 when stdout was closed by its reader.
+ *
+ * Output: guest stdout and stderr are written asynchronously (never
+ * `writeSync`), in order, with secrets redacted by the Agent. A reader that
+ * stops reading slows the guest (its writes wait, see `RunOptions.onStdout`),
+ * never the process: Ctrl-C and SIGTERM still end it at once. After a signal,
+ * output still queued gets {@link SIGNAL_DRAIN_MS} to be written, then the
+ * process exits without it; a second Ctrl-C exits at once.
  *
  * @module
  */
 
-import { Agent, secretRedactor } from "../agent/agent.ts";
+import { Agent } from "../agent/agent.ts";
 import { formatRunSummary } from "../agent/metrics.ts";
 import { printable } from "../agent/printable.ts";
 import {
@@ -24,6 +32,7 @@ import {
   UsageError,
 } from "./flags.ts";
 import { errorLine } from "./output.ts";
+import { AsyncWriter } from "./async_writer.ts";
 
 const OPTIONS: OptionTable = {
   ...AGENT_OPTIONS,
@@ -34,76 +43,15 @@ const OPTIONS: OptionTable = {
   ...HELP_OPTION,
 };
 
-const encoder = new TextEncoder();
-
-function writeAllSync(
-  w: { writeSync(p: Uint8Array): number },
-  b: Uint8Array,
-): void {
-  let off = 0;
-  while (off < b.length) off += w.writeSync(b.subarray(off));
-}
-
-function stderrLine(text: string): void {
-  try {
-    writeAllSync(
-      Deno.stderr,
-      encoder.encode(text.endsWith("\n") ? text : text + "\n"),
-    );
-  } catch {
-    // stderr closed: nothing more to say
-  }
-}
-
 /** Exit code when stdout was closed by the reader (like a process killed by SIGPIPE). */
 export const EXIT_BROKEN_PIPE = 141;
 
 /**
- * Passes guest stderr through line by line with secret values replaced by
- * `[REDACTED]` (a line longer than 64 KiB is flushed in pieces). Without
- * secrets the bytes pass through untouched, as they arrive.
+ * After SIGINT or SIGTERM, how long output still queued may take to be
+ * written before `porta run` exits anyway (a reader that stopped reading
+ * must not keep the process alive): 250 ms.
  */
-export class LineRedactor {
-  #redact: (t: string) => string;
-  #sink: (b: Uint8Array) => void;
-  #passthrough: boolean;
-  #pending = "";
-  #decoder = new TextDecoder();
-
-  /** Creates a redactor for `secrets` writing to `sink`. */
-  constructor(secrets: Record<string, string>, sink: (b: Uint8Array) => void) {
-    this.#redact = secretRedactor(secrets);
-    this.#sink = sink;
-    this.#passthrough = !Object.values(secrets).some((v) => v !== "");
-  }
-
-  /** Accepts a chunk of guest output. */
-  write(b: Uint8Array): void {
-    if (this.#passthrough) return this.#sink(b);
-    this.#pending += this.#decoder.decode(b, { stream: true });
-    const nl = this.#pending.lastIndexOf("\n");
-    if (nl >= 0) {
-      this.#emit(this.#pending.slice(0, nl + 1));
-      this.#pending = this.#pending.slice(nl + 1);
-    }
-    if (this.#pending.length > 65536) {
-      this.#emit(this.#pending);
-      this.#pending = "";
-    }
-  }
-
-  /** Writes whatever is buffered. */
-  flush(): void {
-    if (this.#passthrough) return;
-    this.#pending += this.#decoder.decode();
-    if (this.#pending !== "") this.#emit(this.#pending);
-    this.#pending = "";
-  }
-
-  #emit(text: string): void {
-    this.#sink(encoder.encode(this.#redact(text)));
-  }
-}
+export const SIGNAL_DRAIN_MS = 250;
 
 /** Warnings for `--dir` options the grants make useless or read-only. */
 export function dirWarnings(
@@ -135,30 +83,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const flags = resolveCommonFlags(values);
   const abort = new AbortController();
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) {
-      // A second Ctrl-C leaves at once, whatever the guest is doing.
-      stderrLine("porta: interrupted");
-      Deno.exit(130);
-    }
-    interrupted = true;
-    abort.abort();
-  };
-  const stderr = new LineRedactor(flags.secrets, (b) => {
-    try {
-      writeAllSync(Deno.stderr, b);
-    } catch {
-      // stderr closed: drop guest diagnostics
-    }
-  });
+  const stderr = new AsyncWriter(Deno.stderr);
+  const stderrLine = (text: string): Promise<void> =>
+    stderr.write(text.endsWith("\n") ? text : text + "\n");
   let stdoutClosed = false;
   let stdoutError: string | undefined;
-  const onStdout = (b: Uint8Array) => {
-    if (stdoutClosed) return;
-    try {
-      writeAllSync(Deno.stdout, b);
-    } catch (e) {
+  const stdout = new AsyncWriter(Deno.stdout, {
+    onError: (e) => {
       // The reader went away (e.g. `porta run ... | head`): stop the guest
       // quietly. Any other failure (disk full, I/O error) is reported.
       stdoutClosed = true;
@@ -166,15 +97,51 @@ export async function runCommand(argv: string[]): Promise<number> {
         stdoutError = e instanceof Error ? e.message : String(e);
       }
       abort.abort();
+    },
+  });
+  /** The signal that stopped the run, if any. */
+  let stoppedBy: "SIGINT" | "SIGTERM" | undefined;
+  const onSignal = (sig: "SIGINT" | "SIGTERM") => {
+    if (stoppedBy !== undefined) {
+      // A second signal leaves at once, whatever the guest or a full pipe
+      // is doing.
+      Deno.exit(stoppedBy === "SIGTERM" ? 143 : 130);
+    }
+    stoppedBy = sig;
+    abort.abort();
+  };
+  const onSigint = () => onSignal("SIGINT");
+  const onSigterm = () => onSignal("SIGTERM");
+  const listeners: [Deno.Signal, () => void][] = [];
+  for (
+    const [sig, fn] of [["SIGINT", onSigint], ["SIGTERM", onSigterm]] as [
+      Deno.Signal,
+      () => void,
+    ][]
+  ) {
+    try {
+      Deno.addSignalListener(sig, fn);
+      listeners.push([sig, fn]);
+    } catch {
+      // signals unavailable (e.g. some platforms): the default action applies
+    }
+  }
+  const unlisten = () => {
+    for (const [sig, fn] of listeners.splice(0)) {
+      Deno.removeSignalListener(sig, fn);
     }
   };
-  let listening = false;
-  try {
-    Deno.addSignalListener("SIGINT", onSigint);
-    listening = true;
-  } catch {
-    // signals unavailable (e.g. some platforms): Ctrl-C then ends the process
-  }
+  const signalCode = () => stoppedBy === "SIGTERM" ? 143 : 130;
+  /** Waits for queued output: without limit normally, briefly after a signal. */
+  const drain = async () => {
+    const limit = stoppedBy !== undefined ? SIGNAL_DRAIN_MS : undefined;
+    const t0 = performance.now();
+    await stdout.drain(limit);
+    const left = limit === undefined
+      ? undefined
+      : Math.max(0, limit - (performance.now() - t0));
+    await stderr.drain(left);
+  };
   let agent: Agent;
   try {
     agent = await Agent.load(wasm, {
@@ -187,16 +154,17 @@ export async function runCommand(argv: string[]): Promise<number> {
       poolSize: 1,
     });
   } catch (e) {
-    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+    unlisten();
     throw e;
   }
   for (const line of dirWarnings(flags.dirs, agent.grants)) stderrLine(line);
-  if (interrupted) {
-    // Ctrl-C while loading: nothing ran.
-    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+  if (stoppedBy !== undefined) {
+    // Ctrl-C or SIGTERM while loading: nothing ran.
+    unlisten();
     await agent.close();
     stderrLine("porta: interrupted");
-    return 130;
+    await drain();
+    return signalCode();
   }
   try {
     const result = await agent.run({
@@ -204,10 +172,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       entry: flags.entry,
       restart: flags.restart,
       signal: abort.signal,
-      onStdout,
+      // the promises carry backpressure to the guest
+      onStdout: (b) => stdoutClosed ? undefined : stdout.write(b),
       onStderr: (b) => stderr.write(b),
       onRestart: (n, prev) => {
-        stderr.flush();
         const why = prev.trap !== undefined
           ? prev.trap.split("\n")[0]
           : `exit code ${prev.exitCode}`;
@@ -216,26 +184,30 @@ export async function runCommand(argv: string[]): Promise<number> {
         ));
       },
     });
-    stderr.flush();
+    if (stoppedBy === undefined) await stdout.drain();
     if (stdoutError !== undefined) {
       stderrLine(errorLine(`cannot write stdout: ${stdoutError}`));
       stderrLine(formatRunSummary(result));
+      await drain();
       return 1;
     }
-    if (stdoutClosed) {
+    if (stdoutClosed && stoppedBy === undefined) {
       stderrLine(formatRunSummary(result));
+      await drain();
       return EXIT_BROKEN_PIPE;
     }
-    if (interrupted || result.cancelled) {
+    if (stoppedBy !== undefined || result.cancelled) {
       stderrLine("porta: interrupted");
       stderrLine(formatRunSummary(result));
-      return 130;
+      await drain();
+      return signalCode();
     }
     if (result.error !== undefined) stderrLine(errorLine(result.error));
     stderrLine(formatRunSummary(result));
+    await drain();
     return result.exitCode ?? 1;
   } finally {
-    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+    unlisten();
     await agent.close();
   }
 }

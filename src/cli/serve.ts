@@ -17,6 +17,13 @@
  * running calls at once (no responses) and exit with 130/143; so does a
  * closed stdout (the client went away), with 141.
  *
+ * The event loop never blocks on output: responses and diagnostics are
+ * written asynchronously. Diagnostics on stderr are dropped past a 1 MiB
+ * backlog (with a line saying how many); a client that stops reading stdout
+ * makes the transport stop reading stdin (see `src/mcp/stdio.ts`). At exit,
+ * output still queued gets {@link EXIT_DRAIN_MS} (after a signal:
+ * {@link SIGNAL_DRAIN_MS}) to be written; a second signal exits at once.
+ *
  * @module
  */
 
@@ -35,6 +42,7 @@ import {
 import { HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { writeOut } from "./output.ts";
+import { AsyncWriter } from "./async_writer.ts";
 import { Agent, AgentError, secretRedactor } from "../agent/agent.ts";
 import { ManifestError } from "../agent/manifest.ts";
 import { printable } from "../agent/printable.ts";
@@ -56,6 +64,12 @@ export const DEFAULT_CONCURRENCY = 4;
 /** Default time calls still running when stdin ends may take: 5 seconds. */
 export const DEFAULT_DRAIN_MS = 5_000;
 
+/** At a normal exit, how long queued output may take to be written: 5 s. */
+export const EXIT_DRAIN_MS = 5_000;
+
+/** After SIGINT/SIGTERM, how long queued output may take to be written: 250 ms. */
+export const SIGNAL_DRAIN_MS = 250;
+
 const SERVE_OPTIONS = {
   ...AGENT_OPTIONS,
   ...LIMIT_OPTIONS,
@@ -64,18 +78,17 @@ const SERVE_OPTIONS = {
   ...HELP_OPTION,
 };
 
-const encoder = new TextEncoder();
-
 function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
-function stderrLine(line: string): void {
-  const bytes = encoder.encode(line + "\n");
-  let off = 0;
-  while (off < bytes.length) {
-    off += Deno.stderr.writeSync(bytes.subarray(off));
-  }
+/** Resolves after `ms` (false), or earlier with `p`'s value. */
+function within<T>(p: Promise<T>, ms: number): Promise<T | false> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p,
+    new Promise<false>((r) => timer = setTimeout(() => r(false), ms)),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -127,9 +140,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ? DEFAULT_DRAIN_MS
     : parseDuration("drain", drainText);
   const redact = secretRedactor(flags.secrets);
+  // never writeSync: a client that does not read our stderr must not block
+  // the event loop; past 1 MiB of backlog diagnostics are dropped (counted)
+  const stderr = new AsyncWriter(Deno.stderr);
   // every diagnostic may quote untrusted text (client name, tool names,
   // guest messages): control characters are escaped
-  const log = (line: string) => stderrLine(printable(redact(line)));
+  const log = (line: string) =>
+    void stderr.writeLossy(printable(redact(line)) + "\n");
 
   let agent: Agent;
   try {
@@ -155,9 +172,25 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
 
   // Nothing but protocol messages may reach stdout: route console output of
-  // this process to stderr.
-  const saved = { log: console.log, info: console.info, debug: console.debug };
-  console.log = console.info = console.debug = console.error;
+  // this process to the (asynchronous) stderr writer.
+  const saved = {
+    log: console.log,
+    info: console.info,
+    debug: console.debug,
+    warn: console.warn,
+    error: console.error,
+  };
+  console.log =
+    console.info =
+    console.debug =
+    console.warn =
+    console.error =
+      (
+        ...a: unknown[]
+      ) =>
+        log(
+          a.map((x) => typeof x === "string" ? x : Deno.inspect(x)).join(" "),
+        );
 
   const server = new McpServer(agent, {
     name: "porta",
@@ -176,6 +209,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     Deno.stdout.writable,
     {
       log,
+      // enough to keep every worker busy, few enough to bound memory
+      maxPendingRequests: Math.max(16, 2 * concurrency),
       onOutputError: () => {
         if (stopSignal !== null) return;
         stopSignal = "stdout";
@@ -195,6 +230,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const handlers: [Deno.Signal, () => void][] = [];
   for (const sig of ["SIGINT", "SIGTERM"] as Deno.Signal[]) {
     const h = () => {
+      if (stopSignal === "SIGINT" || stopSignal === "SIGTERM") {
+        // a second signal: leave at once, whatever is still queued
+        Deno.exit(stopSignal === "SIGTERM" ? 143 : 130);
+      }
       stopSignal ??= sig;
       onStop();
     };
@@ -206,6 +245,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     }
   }
 
+  let deadline = Infinity;
   try {
     await Promise.race([transport.serve(server), stopped]);
     // On EOF, calls still running get up to drainMs to finish and be
@@ -235,13 +275,30 @@ export async function serveCommand(argv: string[]): Promise<number> {
       );
       server.cancelAll(`server stopped by ${stopSignal}`);
     }
-    await server.idle();
-    await transport.close();
+    // answers still owed are sent, but a client that stopped reading (or a
+    // signal, even one arriving now) must not keep the process alive: one
+    // deadline for everything left to write
+    deadline = performance.now() +
+      (stopSignal === null ? EXIT_DRAIN_MS : SIGNAL_DRAIN_MS);
+    void stopped.then(() =>
+      deadline = Math.min(deadline, performance.now() + SIGNAL_DRAIN_MS)
+    );
+    const left = () => Math.max(0, deadline - performance.now());
+    await Promise.race([
+      within(server.idle(), left()),
+      stopped.then(() => within(server.idle(), left())),
+    ]);
+    await transport.close(left());
   } finally {
     for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
     await agent.close().catch(() => {});
     Object.assign(console, saved);
     log(server.summary());
+    await stderr.drain(
+      Number.isFinite(deadline)
+        ? Math.max(0, deadline - performance.now())
+        : SIGNAL_DRAIN_MS,
+    );
   }
   // like `porta run`, a closed stdout is exit 141 (as if killed by SIGPIPE)
   return stopSignal === "SIGINT"

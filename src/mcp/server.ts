@@ -857,13 +857,33 @@ export class McpServer {
       this.#diag(`[${label}] ${text}`);
       this.#logToClient("info", text);
     };
+    const capped = () => lines >= MAX_STDERR_LINES || chars >= MAX_STDERR_CHARS;
+    // past the cap lines are only counted: linear, no copies, so a guest
+    // flooding stderr costs the event loop little (ping stays fast)
+    let tail = false;
+    const countDropped = (text: string, from: number) => {
+      for (
+        let i = text.indexOf("\n", from);
+        i >= 0;
+        i = text.indexOf("\n", i + 1)
+      ) {
+        dropped++;
+      }
+      if (from < text.length) tail = !text.endsWith("\n");
+    };
     const onStderr = (text: string) => {
+      if (capped()) return countDropped(text, 0);
       partial += text;
       let nl: number;
       while ((nl = partial.indexOf("\n")) >= 0) {
         const line = partial.slice(0, nl).replace(/\r$/, "");
         partial = partial.slice(nl + 1);
         stderrLine(line);
+        if (capped()) {
+          countDropped(partial, 0);
+          partial = "";
+          return;
+        }
       }
       if (partial.length > 65536) {
         stderrLine(partial);
@@ -873,6 +893,8 @@ export class McpServer {
     const flushStderr = () => {
       if (partial !== "") stderrLine(partial);
       partial = "";
+      if (tail) dropped++;
+      tail = false;
       if (dropped > 0) {
         const note =
           `${label}: ${dropped} more stderr line(s) dropped (at most ${MAX_STDERR_LINES} lines or ${

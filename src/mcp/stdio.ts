@@ -3,6 +3,20 @@
  * JSON message per line) read from a byte stream with Web Streams and
  * written through a serialized writer, so messages never interleave.
  *
+ * Flow control, so that memory stays bounded whatever the client does:
+ * - an incoming line longer than `maxLine` ({@link DEFAULT_MAX_LINE}) is
+ *   never buffered whole: it is skipped up to its newline and answered with
+ *   one -32600 error;
+ * - writes are asynchronous (a client that stops reading stdout never blocks
+ *   the event loop), and the transport stops reading stdin while more than
+ *   `maxQueuedOutput` bytes ({@link DEFAULT_MAX_QUEUED_OUTPUT}) wait to be
+ *   written or `maxPendingRequests` ({@link DEFAULT_MAX_PENDING_REQUESTS})
+ *   requests are being handled; reading resumes once both are back under
+ *   their limits. A client that never reads its responses thus fills its
+ *   own pipe to Porta and blocks, instead of growing Porta's memory: at most
+ *   `maxPendingRequests` requests (each at most `maxLine` bytes) and their
+ *   responses are held.
+ *
  * @module
  */
 
@@ -11,6 +25,15 @@ import type { McpServer } from "./server.ts";
 
 /** Default cap of one incoming line: 4 MiB (counted in bytes, UTF-8). */
 export const DEFAULT_MAX_LINE = 4 * 1024 * 1024;
+
+/** Default output backlog past which stdin is no longer read: 1 MiB. */
+export const DEFAULT_MAX_QUEUED_OUTPUT = 1024 * 1024;
+
+/** Default number of requests in progress past which stdin is no longer read: 16. */
+export const DEFAULT_MAX_PENDING_REQUESTS = 16;
+
+/** How often a paused reader checks whether it may read again (ms). */
+const PAUSE_POLL_MS = 5;
 
 /** One item produced by {@link readLines}. */
 export type LineItem =
@@ -84,6 +107,10 @@ export async function* readLines(
 export interface StdioTransportOptions {
   /** Cap of one incoming line (default {@link DEFAULT_MAX_LINE}). */
   maxLine?: number;
+  /** Output bytes waiting past which stdin is not read (default {@link DEFAULT_MAX_QUEUED_OUTPUT}). */
+  maxQueuedOutput?: number;
+  /** Requests in progress past which stdin is not read (default {@link DEFAULT_MAX_PENDING_REQUESTS}). */
+  maxPendingRequests?: number;
   /** Diagnostics sink (stderr). */
   log?: (line: string) => void;
   /**
@@ -104,6 +131,8 @@ export class StdioTransport {
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
   #broken = false;
+  #queued = 0;
+  #pauses = 0;
 
   /** Creates a transport reading `input` and writing `output`. */
   constructor(
@@ -123,9 +152,10 @@ export class StdioTransport {
   send(message: JsonRpcMessage): Promise<void> {
     if (this.#closed || this.#broken) return Promise.resolve();
     const bytes = this.#encoder.encode(serialize(message));
+    this.#queued += bytes.length;
     const next = this.#chain.then(() =>
       this.#broken ? undefined : this.#writer.write(bytes)
-    );
+    ).finally(() => this.#queued -= bytes.length);
     this.#chain = next.catch((e) => {
       if (this.#broken) return;
       this.#broken = true;
@@ -145,8 +175,23 @@ export class StdioTransport {
    */
   async serve(server: McpServer): Promise<void> {
     server.connect((m) => this.send(m));
+    const maxQueued = this.#options.maxQueuedOutput ??
+      DEFAULT_MAX_QUEUED_OUTPUT;
+    const maxPending = this.#options.maxPendingRequests ??
+      DEFAULT_MAX_PENDING_REQUESTS;
+    const congested = () =>
+      !this.#broken &&
+      (this.#queued > maxQueued || server.inFlight >= maxPending);
     try {
       for await (const item of readLines(this.#input, this.#options.maxLine)) {
+        // backpressure: no new request while the client does not read what
+        // we already owe it (the next line is read only after this)
+        if (congested()) {
+          this.#pauses++;
+          while (congested()) {
+            await new Promise((r) => setTimeout(r, PAUSE_POLL_MS));
+          }
+        }
         if ("line" in item) server.receive(item.line);
         else {
           server.rejectRaw(
@@ -165,15 +210,41 @@ export class StdioTransport {
     }
   }
 
-  /** Waits for pending writes, then releases the output stream. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    await this.#chain;
+  /** Bytes of serialized messages waiting to be written. */
+  get queuedOutput(): number {
+    return this.#queued;
+  }
+
+  /** How many times reading stdin was paused for backpressure. */
+  get pauses(): number {
+    return this.#pauses;
+  }
+
+  /**
+   * Waits for pending writes (at most `timeoutMs` when given: a client that
+   * stopped reading must not keep the server alive), then stops sending.
+   * Resolves true when everything was written.
+   */
+  async close(timeoutMs?: number): Promise<boolean> {
+    if (this.#closed) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flushed = await Promise.race([
+      this.#chain.then(() => true),
+      ...(timeoutMs === undefined ? [] : [
+        new Promise<boolean>((r) =>
+          timer = setTimeout(() => r(false), Math.max(0, timeoutMs))
+        ),
+      ]),
+    ]);
+    clearTimeout(timer);
     this.#closed = true;
-    try {
-      this.#writer.releaseLock();
-    } catch {
-      // already released
+    if (flushed) {
+      try {
+        this.#writer.releaseLock();
+      } catch {
+        // already released
+      }
     }
+    return flushed;
   }
 }

@@ -8,6 +8,9 @@
 
 // First: report uncaught errors as one line (see worker_guard.ts).
 import "./worker_guard.ts";
+// Second: a Deno call outside the worker's permissions is refused at once,
+// never asked about (see no_prompt.ts).
+import "./no_prompt_install.ts";
 import * as engine from "../wasm/mod.ts";
 import { Wasi, WasiExit } from "../wasi/mod.ts";
 import { type EngineLike, serveGuestJobs } from "./worker_core.ts";

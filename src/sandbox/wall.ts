@@ -79,12 +79,21 @@ export interface WallOptions {
   cancelGraceMs?: number;
 }
 
+/**
+ * What an output callback returns: a promise that settles once the chunk is
+ * written out, or anything else (typically nothing) when the callback is done
+ * with the chunk. Until the promise settles the chunk counts against the
+ * worker's output in flight, so a slow reader slows the guest (backpressure)
+ * instead of growing Porta's memory.
+ */
+export type OutputAck = unknown;
+
 /** Per-run I/O and cancellation of {@link GuestWall.run}. */
 export interface RunIO {
   /** Receives guest stdout chunks as the guest writes them. */
-  onStdout?(bytes: Uint8Array): void;
+  onStdout?(bytes: Uint8Array): OutputAck;
   /** Receives guest stderr chunks as the guest writes them. */
-  onStderr?(bytes: Uint8Array): void;
+  onStderr?(bytes: Uint8Array): OutputAck;
   /** Aborting cancels the job (`trap: "cancelled"`). */
   signal?: AbortSignal;
   /** Wall-clock limit; past it the job ends with `trap: "timeout after N ms"`. */
@@ -325,11 +334,25 @@ export class GuestWall {
         } else if (m.t === "fatal") {
           fail(m.message);
         } else if (m.t === "out") {
-          Atomics.sub(flow, 0, outputCost(m.bytes.length));
-          Atomics.notify(flow, 0);
+          const cost = outputCost(m.bytes.length);
+          const release = () => {
+            Atomics.sub(flow, 0, cost);
+            Atomics.notify(flow, 0);
+          };
           const p = this.#pending;
-          if (p && p.id === m.id && p.reason === undefined) {
-            (m.fd === 1 ? p.io.onStdout : p.io.onStderr)?.(m.bytes);
+          let ack: OutputAck = undefined;
+          try {
+            if (p && p.id === m.id && p.reason === undefined) {
+              ack = (m.fd === 1 ? p.io.onStdout : p.io.onStderr)?.(m.bytes);
+            }
+          } finally {
+            // the cost stays in flight until the consumer wrote the chunk;
+            // a consumer done at once is acknowledged from a macrotask, so a
+            // guest that writes as fast as we read cannot keep this message
+            // loop busy in microtasks: stdin, timers and signals get a turn
+            // at least every MAX_OUTPUT_IN_FLIGHT bytes
+            if (ack instanceof Promise) ack.then(release, release);
+            else setTimeout(release, 0);
           }
         } else if (m.t === "done") {
           const p = this.#pending;

@@ -24,10 +24,18 @@
  * guest waiting for input can be cancelled too.
  *
  * Output has backpressure: `flow` (one shared Int32) sums the
- * {@link outputCost} of `out` messages the parent has not handled yet; past
- * {@link MAX_OUTPUT_IN_FLIGHT} the guest's write blocks until the parent
- * catches up (or the job is cancelled), so a guest writing in a tight loop
- * cannot flood the parent's message queue (memory) nor delay its cancellation.
+ * {@link outputCost} of `out` messages the parent has not finished with yet
+ * (the parent subtracts a message's cost once its consumer has written it
+ * out, not when it arrives); past {@link MAX_OUTPUT_IN_FLIGHT} the guest's
+ * write blocks (in `Atomics.wait` slices of 50 ms that poll `cancel`) until
+ * the parent catches up or the job is cancelled. So a guest writing in a
+ * tight loop cannot flood the parent's message queue (memory) nor delay its
+ * cancellation, and a reader that stops reading Porta's stdout stops the
+ * guest, not Porta. While the parent is behind, small writes are merged
+ * ({@link OUTPUT_COALESCE_BYTES}), so the parent's work per message is
+ * bounded and a flood of tiny writes costs one message per 64 KiB; a write
+ * larger than {@link MAX_OUTPUT_IN_FLIGHT} is sent in pieces of that size.
+ * `Job.stdoutLimit` bounds what is copied and sent at all.
  *
  * @module
  */
@@ -58,6 +66,13 @@ export interface Job {
   stdin?: Uint8Array | "inherit";
   /** Resource limits. */
   limits?: JobLimits;
+  /**
+   * Bytes of stdout the caller keeps (for example a per-call output cap):
+   * the worker sends at most this many and only counts the rest, which is
+   * never copied out of guest memory ({@link JobResult.stdoutBytes} gives the
+   * total). Absent: everything is sent.
+   */
+  stdoutLimit?: number;
 }
 
 /** What a job ended with. */
@@ -74,6 +89,11 @@ export interface JobResult {
   memoryPages: number;
   /** Wall-clock duration of the job in milliseconds. */
   durationMs: number;
+  /**
+   * Bytes the guest wrote to stdout, including those past
+   * {@link Job.stdoutLimit} that were not sent (absent when not counted).
+   */
+  stdoutBytes?: number;
 }
 
 /** Options the job loop passes to the engine's `Instance` constructor. */
@@ -238,6 +258,17 @@ export const MAX_OUTPUT_IN_FLIGHT = 1 << 20;
  */
 export const STDIN_CHANNEL_BYTES: number = 8 + 65536;
 
+/**
+ * Guest writes smaller than this, made while the parent still has output in
+ * flight, are merged into one `out` message of up to this size (64 KiB), so
+ * a flood of tiny writes costs the parent one message per 64 KiB instead of
+ * one per write. While the parent keeps up, every write is sent at once.
+ * Merged output is sent when the buffer is full, when the guest switches
+ * between stdout and stderr, at its next WASI call other than `fd_write`
+ * (reading stdin, sleeping, ...), and at the end of the job.
+ */
+export const OUTPUT_COALESCE_BYTES = 65536;
+
 /** Flow-control cost of one `out` message: its bytes plus a per-message 4 KiB. */
 export function outputCost(byteLength: number): number {
   return byteLength + 4096;
@@ -374,10 +405,18 @@ export function serveGuestJobs(
       }
       progress[0] = result.steps;
       progress[1] = result.memoryPages;
+      if (job.stdoutLimit !== undefined) result.stdoutBytes = stdoutBytes;
+      // merged output first (unless the job is being cancelled: then the
+      // parent ignores it anyway and may not be reading)
+      try {
+        if (!cancelled()) flushOutput();
+      } catch {
+        // cancelled while waiting for the parent
+      }
       scope.postMessage({ t: "done", id, result });
     };
-    /** Post guest output, waiting while too much is still unhandled. */
-    const output = (fd: 1 | 2, bytes: Uint8Array): void => {
+    /** Post one `out` message, waiting while too much is still unhandled. */
+    const post = (fd: 1 | 2, bytes: Uint8Array): void => {
       const cost = outputCost(bytes.length);
       if (flow) {
         for (;;) {
@@ -393,6 +432,69 @@ export function serveGuestJobs(
       }
       scope.postMessage({ t: "out", id, fd, bytes });
     };
+    // small writes merged while the parent is behind (OUTPUT_COALESCE_BYTES)
+    let merged: Uint8Array | undefined;
+    let mergedLength = 0;
+    let mergedFd: 1 | 2 = 1;
+    const flushOutput = (): void => {
+      if (mergedLength === 0) return;
+      const bytes = merged!.slice(0, mergedLength);
+      mergedLength = 0;
+      post(mergedFd, bytes);
+    };
+    const parentIdle = (): boolean =>
+      flow === undefined || Atomics.load(flow, 0) <= 0;
+    /** Guest output: sent at once while the parent keeps up, else merged. */
+    const output = (fd: 1 | 2, chunk: Uint8Array): void => {
+      if (chunk.length === 0) return;
+      // a view into a larger buffer would be cloned whole by postMessage
+      const bytes = chunk.byteOffset === 0 &&
+          chunk.byteLength === chunk.buffer.byteLength
+        ? chunk
+        : chunk.slice();
+      if (
+        mergedLength > 0 &&
+        (fd !== mergedFd || parentIdle() ||
+          mergedLength + bytes.length > OUTPUT_COALESCE_BYTES)
+      ) {
+        flushOutput();
+      }
+      if (bytes.length >= OUTPUT_COALESCE_BYTES || parentIdle()) {
+        for (let off = 0; off < bytes.length; off += MAX_OUTPUT_IN_FLIGHT) {
+          post(
+            fd,
+            bytes.length <= MAX_OUTPUT_IN_FLIGHT
+              ? bytes
+              : bytes.slice(off, off + MAX_OUTPUT_IN_FLIGHT),
+          );
+        }
+        return;
+      }
+      merged ??= new Uint8Array(OUTPUT_COALESCE_BYTES);
+      merged.set(bytes, mergedLength);
+      mergedLength += bytes.length;
+      mergedFd = fd;
+    };
+    // stdout past job.stdoutLimit is counted, never copied nor sent
+    let stdoutBytes = 0;
+    const stdoutSink = Object.assign(
+      (bytes: Uint8Array): void => {
+        stdoutBytes += bytes.length;
+        const limit = job.stdoutLimit;
+        if (limit === undefined) return output(1, bytes);
+        const sent = stdoutBytes - bytes.length;
+        const take = Math.max(0, Math.min(bytes.length, limit - sent));
+        if (take > 0) {
+          output(1, take < bytes.length ? bytes.slice(0, take) : bytes);
+        }
+      },
+      job.stdoutLimit === undefined ? {} : {
+        room: (): number => Math.max(0, (job.stdoutLimit ?? 0) - stdoutBytes),
+        overflow: (n: number): void => {
+          stdoutBytes += n;
+        },
+      },
+    );
     const trapped = (e: unknown): void => {
       const code = deps.exitCode(e);
       if (code !== undefined) return finish({ exitCode: code });
@@ -456,7 +558,7 @@ export function serveGuestJobs(
         env: grants.has("env") ? job.env : {},
         preopens: grants.has("fs") ? preopens : [],
         stdin,
-        stdout: (bytes) => output(1, bytes),
+        stdout: stdoutSink,
         stderr: (bytes) => output(2, bytes),
         ...(cancel ? { cancel } : {}),
         ...fsLock,
@@ -471,6 +573,8 @@ export function serveGuestJobs(
             progress[0] = steps();
             progress[1] = memoryPagesOf(deps.engine, instance);
           }
+          // merged output goes out before the guest reads, sleeps, exits...
+          if (mergedLength > 0 && name !== "fd_write") flushOutput();
           return fn(...args);
         };
       }

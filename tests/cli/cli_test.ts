@@ -358,9 +358,11 @@ Deno.test("cli: the guest sees exactly --env-file, --env and --secret; the host 
       "env",
     ], { env: { HOST_ONLY_VAR: "leaked" } });
     assertEquals(o.code, 0);
+    // the guest got the exact value: its stdout shows it, and `run`
+    // redacts it there like everywhere else
     assertEquals(
       o.stdout,
-      `A=from-flag\nB=two\nlines\nC=single\nTOKEN=${SECRET}\n`,
+      `A=from-flag\nB=two\nlines\nC=single\nTOKEN=[REDACTED]\n`,
     );
     assert.ok(!o.stdout.includes("HOST_ONLY_VAR"));
     // Porta's own output (stderr: metrics) never shows the secret.

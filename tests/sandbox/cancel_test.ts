@@ -13,6 +13,7 @@ import {
   type EngineLike,
   type InstanceOptionsLike,
   MAX_OUTPUT_IN_FLIGHT,
+  OUTPUT_COALESCE_BYTES,
   outputCost,
   type RunMessage,
   serveGuestJobs,
@@ -169,6 +170,7 @@ Deno.test("cancel: a worker that does not unwind is terminated and replaced afte
 function fakeWorker(
   onInstance: (options: InstanceOptionsLike) => void,
   flow?: Int32Array,
+  writeSize = 10,
 ) {
   const replies: WorkerReply[] = [];
   let listener: ((e: MessageEvent) => void) | undefined;
@@ -192,7 +194,7 @@ function fakeWorker(
       return {
         imports: { wasi_snapshot_preview1: {} },
         start: () => {
-          o.stdout(new Uint8Array(10)); // the guest writes once
+          o.stdout(new Uint8Array(writeSize)); // the guest writes once
           return 0;
         },
         initialize: () => {},
@@ -273,9 +275,14 @@ Deno.test("cancel: output backpressure counts in-flight output; a blocked write 
   assertEquals(w.replies.map((m) => m.t), ["ready", "out", "done"]);
   assertEquals(flow[0], outputCost(10));
   // the parent is MAX behind: the write waits, and a cancel ends the wait
+  // (a write this large is never merged: it is sent, or waits, at once)
   flow[0] = MAX_OUTPUT_IN_FLIGHT;
   const cancel = new Int32Array(new SharedArrayBuffer(4));
-  const w2 = fakeWorker(() => Atomics.store(cancel, 0, 1), flow);
+  const w2 = fakeWorker(
+    () => Atomics.store(cancel, 0, 1),
+    flow,
+    OUTPUT_COALESCE_BYTES,
+  );
   w2.send({
     t: "run",
     id: 2,
