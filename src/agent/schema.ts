@@ -180,6 +180,7 @@ export function jsonDepth(value: unknown, limit: number): number {
 export function canonicalJson(
   value: unknown,
   budget = Infinity,
+  keysOf: (o: object) => string[] = Object.keys,
 ): string | null {
   const parts: string[] = [];
   let size = 0;
@@ -203,9 +204,9 @@ export function canonicalJson(
       }
       return put("]");
     }
-    const count = Object.keys(v).length;
-    if (count * 5 > budget - size + 1) return false;
-    const keys = Object.keys(v).sort();
+    const own = keysOf(v);
+    if (own.length * 5 > budget - size + 1) return false;
+    const keys = [...own].sort();
     if (!put("{")) return false;
     for (let i = 0; i < keys.length; i++) {
       if (i > 0 && !put(",")) return false;
@@ -868,20 +869,47 @@ function* checker(
   args: unknown,
 ): Generator<void, string | null> {
   let units = 0;
-  // 1. nesting depth of the arguments
-  const depthStack: [unknown, number][] = [[args, 1]];
-  while (depthStack.length > 0) {
-    const [v, d] = depthStack.pop()!;
-    if (typeof v !== "object" || v === null) continue;
-    if (d > MAX_ARGUMENT_DEPTH) {
-      return `the arguments are nested more than ${MAX_ARGUMENT_DEPTH} levels deep`;
+  // Object.keys of a large object costs milliseconds: once per object
+  const keysCache = new Map<object, string[]>();
+  const keysOf = (o: object): string[] => {
+    let k = keysCache.get(o);
+    if (k === undefined) {
+      k = Object.keys(o);
+      if (k.length > 64) keysCache.set(o, k);
     }
-    const children = Array.isArray(v) ? v : Object.values(v as Obj);
-    units += 1 + children.length;
-    for (const c of children) {
-      if (typeof c === "object" && c !== null) depthStack.push([c, d + 1]);
+    return k;
+  };
+  // 1. nesting depth of the arguments, one child per step
+  const tooDeep =
+    `the arguments are nested more than ${MAX_ARGUMENT_DEPTH} levels deep`;
+  interface Cursor {
+    v: unknown[] | Obj;
+    keys: string[] | null;
+    i: number;
+    d: number;
+  }
+  const cursors: Cursor[] = [];
+  const enter = (v: object, d: number) => {
+    const keys = Array.isArray(v) ? null : keysOf(v);
+    cursors.push({ v: v as unknown[] | Obj, keys, i: 0, d });
+  };
+  if (typeof args === "object" && args !== null) enter(args, 1);
+  while (cursors.length > 0) {
+    const top = cursors[cursors.length - 1];
+    const n = top.keys !== null ? top.keys.length : (top.v as unknown[]).length;
+    if (top.i >= n) {
+      cursors.pop();
+      continue;
     }
-    if (units >= YIELD_UNITS) {
+    const c = top.keys !== null
+      ? (top.v as Obj)[top.keys[top.i]]
+      : (top.v as unknown[])[top.i];
+    top.i++;
+    if (typeof c === "object" && c !== null) {
+      if (top.d >= MAX_ARGUMENT_DEPTH) return tooDeep;
+      enter(c, top.d + 1);
+    }
+    if (++units >= YIELD_UNITS) {
       units = 0;
       yield;
     }
@@ -905,7 +933,7 @@ function* checker(
     }
     if (s.enumSet !== undefined || s.constKey !== undefined) {
       const budget = Math.max(s.enumMax, s.constKey?.length ?? 0);
-      const key = canonicalJson(v, budget);
+      const key = canonicalJson(v, budget, keysOf);
       units += key === null ? budget : key.length;
       if (s.enumSet !== undefined && (key === null || !s.enumSet.has(key))) {
         return `${where(path)} must be one of ${s.enumText}`;
@@ -984,7 +1012,7 @@ function* checker(
           }
         }
       }
-      const keys = Object.keys(v);
+      const keys = keysOf(v);
       for (let i = keys.length - 1; i >= 0; i--) {
         const k = keys[i];
         const p = s.properties?.get(k) ?? s.additional;

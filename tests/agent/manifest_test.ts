@@ -2,11 +2,18 @@ import { assert, assertEquals, assertMatch, assertThrows } from "./asserts.ts";
 import {
   deriveManifest,
   findManifest,
+  loadManifest,
   ManifestError,
   manifestPathFor,
   parseManifest,
 } from "../../src/agent/manifest.ts";
 import { parseJsonc } from "../../src/agent/jsonc.ts";
+import {
+  checkArguments,
+  compilePattern,
+  compileSchema,
+  PatternError,
+} from "../../src/agent/schema.ts";
 
 function issues(text: string): string[] {
   try {
@@ -264,4 +271,175 @@ Deno.test("manifest: deriveManifest skips reactor exports that take parameters",
     ["shout", "shout"],
     ["untyped", "untyped"],
   ]);
+});
+
+Deno.test("schema: patterns run on RE2 with ECMAScript meaning (translation table)", () => {
+  const cases: [string, string, boolean][] = [
+    ["^a.b$", "a\u2028b", false], // . excludes ECMAScript line terminators
+    ["^a.b$", "a\rb", false],
+    ["^a.b$", "a\u00e9b", true],
+    ["^\\s$", "\u00a0", true], // \s is ECMAScript white space
+    ["^\\s$", "\ufeff", true],
+    ["^\\S$", "\u00a0", false],
+    ["^[\\s]$", "\u3000", true],
+    ["^[^\\s]$", "\ufeff", false],
+    ["^[\\S]$", "x", true],
+    ["^\\w+$", "é", false], // \w and \d are ASCII in both
+    ["^\\d$", "\u0663", false],
+    ["\\u0041", "A", true],
+    ["^\\u{1F600}$", "😀", true],
+    ["^\\uD83D\\uDE00$", "😀", true],
+    ["^[😀-😂]$", "😁", true],
+    ["^.$", "😀", true], // code points, not code units
+    ["^\\p{L}+$", "héllo", true],
+    ["^\\p{Letter}+$", "héllo", true],
+    ["^\\p{Script=Greek}+$", "αβ", true],
+    ["^\\p{gc=Lu}$", "A", true],
+    ["^\\P{L}$", "1", true],
+    ["^\\p{ASCII}+$", "abc", true],
+    ["^\\P{Any}$", "a", false],
+    ["^[^]$", "\n", true],
+    ["^[]$", "", false],
+    ["^(?<y>\\d{4})-\\d\\d$", "2024-01", true],
+    ["\\/", "/", true],
+    ["^\\cJ$", "\n", true],
+    ["^[\\b]$", "\b", true],
+    ["^[a\\-z]$", "-", true],
+    ["^\\0$", "\0", true],
+    ["^\\x41$", "A", true],
+    ["a|", "x", true],
+    ["a{2}?", "aa", true],
+    ["^\\.\\$\\^\\*$", ".$^*", true],
+    ["^[a-zé]+$", "Abc", false],
+    ["^[a-zé]+$", "éé", true],
+    ["^$", "\n", false], // $ is the end of the text, as without the m flag
+  ];
+  for (const [p, s, want] of cases) {
+    const got = compilePattern(p).re.test(s);
+    assertEquals(got, want, `${p} on ${JSON.stringify(s)}`);
+    assertEquals(new RegExp(p, "u").test(s), want, `ECMAScript agrees: ${p}`);
+  }
+  const refused: [string, RegExp][] = [
+    ["(a)\\1", /backreferences \(\\1\)/],
+    ["\\k<x>(?<x>a)", /backreferences/],
+    ["(?=a)", /lookahead/],
+    ["(?<!a)b", /lookbehind/],
+    ["(?i:a)", /inline modifiers/],
+    ["(", /invalid regular expression/],
+    ["\\p{Emoji}", /\\p\{Emoji\} is not supported/],
+    ["a{1001}", /invalid repeat count/],
+    ["([a-z]{1,1000}){1,1000}", /expression too large/],
+    ["x".repeat(9000), /pattern too long/],
+  ];
+  for (const [p, why] of refused) {
+    assertThrows(() => compilePattern(p), PatternError, why);
+  }
+});
+
+Deno.test("manifest: schemas are compiled at load; malformed checked keywords name their path", () => {
+  const bad = issues(JSON.stringify({
+    name: "a",
+    version: "1",
+    tools: [{
+      name: "t",
+      inputSchema: {
+        type: "object",
+        properties: {
+          a: { type: "strin" },
+          b: { pattern: 3 },
+          c: { minLength: -1, maximum: "9" },
+          d: { enum: "x" },
+          e: { items: 7 },
+          f: { properties: { g: { required: "g" } } },
+        },
+        additionalProperties: 1,
+      },
+    }],
+  }));
+  assertEquals(bad, [
+    'tools[0].inputSchema.properties.a.type: unknown type "strin" (known: string, number, integer, boolean, object, array, null)',
+    "tools[0].inputSchema.properties.b.pattern: expected a string, got a number",
+    "tools[0].inputSchema.properties.c.maximum: expected a number, got a string",
+    "tools[0].inputSchema.properties.c.minLength: expected a non-negative integer, got -1",
+    "tools[0].inputSchema.properties.d.enum: expected an array, got a string",
+    "tools[0].inputSchema.properties.e.items: expected a schema (an object or a boolean), got a number",
+    "tools[0].inputSchema.properties.f.properties.g.required: expected an array of strings",
+    "tools[0].inputSchema.additionalProperties: expected a schema (an object or a boolean), got a number",
+  ]);
+  // depth: schemas nest at most 64 levels (outputSchema, annotations too)
+  let deep: unknown = {};
+  for (let i = 0; i < 40; i++) deep = { properties: { x: deep } };
+  const nested = issues(JSON.stringify({
+    name: "a",
+    version: "1",
+    tools: [{
+      name: "t",
+      inputSchema: { type: "object", properties: { x: deep } },
+      outputSchema: deep,
+    }],
+  }));
+  assertEquals(nested, [
+    "tools[0].inputSchema: nested more than 64 levels deep",
+    "tools[0].outputSchema: nested more than 64 levels deep",
+  ]);
+  // a good schema compiles once and is checked
+  const m = parseManifest(JSON.stringify({
+    name: "a",
+    version: "1",
+    tools: [{
+      name: "t",
+      inputSchema: {
+        properties: { n: { type: ["integer", "null"] }, b: true, z: false },
+      },
+    }],
+  }));
+  const schema = compileSchema(m.tools[0].inputSchema);
+  assert.equal(compileSchema(m.tools[0].inputSchema), schema, "cached");
+  assertEquals(checkArguments(schema, { n: null, b: [1] }), null);
+  assertEquals(
+    checkArguments(schema, { n: 1.5 }),
+    'property "n" must be of type integer or null',
+  );
+  assertEquals(checkArguments(schema, { z: 1 }), 'property "z" is not allowed');
+});
+
+Deno.test("manifest: a manifest over 4 MiB is refused, from its size", async () => {
+  const big = `{"name": "a", "version": "1", "description": "${
+    "x".repeat(4 * 1024 * 1024)
+  }"}`;
+  assertEquals(issues(big), [
+    `manifest too large: more than ${4 * 1024 * 1024} bytes (limit 4 MiB)`,
+  ]);
+  // multi-byte text counts in UTF-8 bytes
+  const wide = `{"name": "a", "version": "1", "description": "${
+    "é".repeat(2 * 1024 * 1024)
+  }"}`;
+  assertEquals(issues(wide), [
+    `manifest too large: ${
+      new TextEncoder().encode(wide).length
+    } bytes (limit 4 MiB)`,
+  ]);
+  const dir = Deno.makeTempDirSync();
+  try {
+    const path = `${dir}/a.manifest.json`;
+    const f = Deno.openSync(path, { write: true, create: true });
+    f.truncateSync(4 * 1024 * 1024 + 1);
+    f.close();
+    const e = await loadManifest(path).catch((e) => e);
+    assert.ok(e instanceof ManifestError);
+    assertEquals(
+      e.message,
+      `${path}: manifest too large: ${4 * 1024 * 1024 + 1} bytes (limit 4 MiB)`,
+    );
+    // a smaller limit, and a file at the limit is read
+    Deno.writeTextFileSync(path, `{"name": "a", "version": "1"}`);
+    assertEquals((await loadManifest(path, 29)).name, "a");
+    const e2 = await loadManifest(path, 28).catch((e) => e);
+    assertEquals(
+      e2.message,
+      `${path}: manifest too large: 29 bytes (limit 28 bytes)`,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
