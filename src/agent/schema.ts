@@ -31,7 +31,10 @@
  * @module
  */
 
-import { RE2JS } from "re2js";
+// A full specifier (the same as deno.json's "re2js"): Porta must also start
+// without its deno.json (`--no-config`, a URL), where a bare one fails.
+// deno-lint-ignore no-import-prefix
+import { RE2JS } from "npm:re2js@2.10.0";
 import { printable } from "./printable.ts";
 
 /** Maximum nesting of a schema (JSON objects and arrays), at load. */
