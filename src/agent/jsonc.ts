@@ -95,7 +95,7 @@ export function stripJsonc(text: string): string {
     }
     i++;
   }
-  return new TextDecoder("utf-16le").decode(out);
+  return new TextDecoder("utf-16le", { ignoreBOM: true }).decode(out);
 }
 
 const NL = 0x0a,
