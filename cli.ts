@@ -1,11 +1,11 @@
-#!/usr/bin/env -S deno run -A --unstable-worker-options
+#!/usr/bin/env -S deno run -A --unstable-worker-options --no-prompt
 /**
  * The `porta` command line: `porta run | serve | build | inspect | validate |
  * help | version`. Run `porta help` for details.
  *
  * @example
  * ```sh
- * deno run -A --unstable-worker-options cli.ts run agent.wasm -- arg1
+ * deno run -A --unstable-worker-options --no-prompt cli.ts run agent.wasm -- arg1
  * ```
  *
  * @module

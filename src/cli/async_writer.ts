@@ -154,7 +154,8 @@ export class AsyncWriter {
     const note = this.#opts.droppedNote?.(n) ??
       `[porta] ${n} diagnostic line(s) dropped: stderr is not read fast enough`;
     const bytes = encoder.encode(note.endsWith("\n") ? note : note + "\n");
-    if (this.#queued + bytes.length > this.#max) return;
+    // the note itself may pass the budget (one line); a full queue waits
+    if (this.#queued >= this.#max) return;
     this.#dropped = 0;
     void this.write(bytes);
   }

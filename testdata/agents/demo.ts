@@ -65,6 +65,7 @@ const transport = new StdioClientTransport({
     "run",
     "-A",
     "--unstable-worker-options",
+    "--no-prompt",
     `${root}cli.ts`,
     "serve",
     agent,

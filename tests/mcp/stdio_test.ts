@@ -127,3 +127,81 @@ Deno.test("StdioTransport serializes concurrent sends into whole lines", async (
     assert.equal(p, JSON.stringify({ jsonrpc: "2.0", id: i, result: i }) + "\n")
   );
 });
+
+/** A stream of `n` ping lines that counts how many chunks were pulled. */
+function pullCounted(n: number): {
+  stream: ReadableStream<Uint8Array>;
+  pulled: () => number;
+} {
+  const enc = new TextEncoder();
+  let i = 0;
+  return {
+    stream: new ReadableStream({
+      pull(c) {
+        if (i >= n) return c.close();
+        c.enqueue(
+          enc.encode(
+            JSON.stringify({ jsonrpc: "2.0", id: i++, method: "ping" }) + "\n",
+          ),
+        );
+      },
+    }, { highWaterMark: 0 }),
+    pulled: () => i,
+  };
+}
+
+Deno.test("StdioTransport: a client that does not read stdout stops the reading of stdin", async () => {
+  const server = new McpServer(new FakeAgent(), { version: "0" });
+  let release!: () => void;
+  const stuck = new Promise<void>((r) => release = r);
+  let written = 0;
+  const output = new WritableStream<Uint8Array>({
+    async write(c) {
+      await stuck; // the reader of our stdout went to sleep
+      written += c.length;
+    },
+  });
+  const input = pullCounted(1000);
+  const t = new StdioTransport(input.stream, output, { maxQueuedOutput: 200 });
+  const serving = t.serve(server);
+  await new Promise((r) => setTimeout(r, 100));
+  // each answer is ~37 bytes: a handful fill the 200-byte backlog, then the
+  // transport stops pulling lines
+  assert.ok(input.pulled() < 20, `pulled ${input.pulled()} lines`);
+  assert.ok(t.queuedOutput > 200);
+  assert.ok(t.pauses >= 1);
+  // closing with a deadline does not wait for a reader that never comes
+  const t0 = performance.now();
+  assert.equal(await t.close(50), false);
+  assert.ok(performance.now() - t0 < 1000);
+  release();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(written > 0);
+  void serving;
+});
+
+Deno.test("StdioTransport: reading resumes once the client reads again; every request answered", async () => {
+  const server = new McpServer(new FakeAgent(), { version: "0" });
+  const parts: Uint8Array[] = [];
+  let open = false;
+  const output = new WritableStream<Uint8Array>({
+    async write(c) {
+      while (!open) await new Promise((r) => setTimeout(r, 5));
+      parts.push(c);
+    },
+  });
+  const input = pullCounted(300);
+  const t = new StdioTransport(input.stream, output, { maxQueuedOutput: 500 });
+  const serving = t.serve(server);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(input.pulled() < 50);
+  open = true;
+  await serving;
+  await server.idle();
+  assert.equal(await t.close(), true);
+  const ids = new TextDecoder().decode(
+    new Uint8Array(parts.flatMap((p) => [...p])),
+  ).trimEnd().split("\n").map((l) => JSON.parse(l).id);
+  assert.equal(ids.length, 300);
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+});

@@ -9,7 +9,8 @@
  * Probe: a job whose `args[0]` is `"__probe__"` performs, before the guest
  * runs, each `op:path` of `args[1..]` (`read`, `readdir`, `write`,
  * `symlink` with path `target=>link`, `env`, `net`, `run`) and writes `op path -> outcome` lines to stdout, where the
- * outcome is `allowed` or the Deno error class name.
+ * outcome is `allowed` or the Deno error class name (`envval` writes whether
+ * reading `HOME` returned a value: `SET` or `unset`).
  */
 
 import { Wasi, WasiExit } from "../../src/wasi/mod.ts";
@@ -41,6 +42,11 @@ function probe(spec: string): string {
       case "env":
         Deno.env.get("HOME");
         break;
+      case "envval":
+        // what a read returns: the no-prompt layer answers "unset"
+        return `envval -> ${
+          Deno.env.get("HOME") === undefined ? "unset" : "SET"
+        }`;
       case "net":
         Deno.listen({ hostname: "127.0.0.1", port: 0 }).close();
         break;
