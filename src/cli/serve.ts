@@ -160,12 +160,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
       poolSize: concurrency,
     });
   } catch (e) {
-    if (e instanceof AgentError || e instanceof ManifestError) {
-      const lines = e.message.split("\n").filter((l) => l.trim() !== "");
-      // Every denied import on its own line, the last one reported by main.
-      for (const l of lines.slice(0, -1)) log(`porta: error: ${l}`);
-      throw new CliError(redact(lines.at(-1) ?? e.message));
-    }
+    // main writes every line (one per denied import) in one piece, in
+    // order, before the process exits (the diagnostics writer is async)
+    if (e instanceof AgentError) throw e;
+    if (e instanceof ManifestError) throw new AgentError(e.message);
     throw new CliError(
       redact(e instanceof Error ? e.message : String(e)),
     );

@@ -286,7 +286,9 @@ Deno.test("cli: run streams output, passes args, reports metrics", async () => {
   const m = SUMMARY.exec(summary);
   assert.ok(m, `summary line: ${summary}`);
   assert.ok(Number(m![1]) > 0);
-  assertEquals([m![2], m![3]], ["2", "0"]);
+  // 2 pages of memory + a 6-element table (48 bytes): the budget in use,
+  // rounded up to whole pages
+  assertEquals([m![2], m![3]], ["3", "0"]);
   assertEquals(a.stdout, "probe.wasm\nargs\na\nb c\n--env\n-h\n");
   assertEquals([e.code, e.stdout], [7, "exiting with 7\n"]);
   assertMatch(e.stderr, SUMMARY);
