@@ -10,7 +10,7 @@
  * @module
  */
 import { Reader } from "./reader.ts";
-import { readValType, SIMD_UNSUPPORTED } from "./decode.ts";
+import { readConstExpr, readValType, SIMD_UNSUPPORTED } from "./decode.ts";
 import { LIMITS } from "./limits.ts";
 import * as O from "./ops.ts";
 import {
@@ -307,44 +307,13 @@ function fail(at: number, msg: string): never {
   return new Reader(new Uint8Array(0)).fail(msg, at);
 }
 
-/**
- * Calls `ref(f)` for every ref.func in the constant expression at `at` (decode.ts checked its
- * syntax, so immediates are skipped by opcode).
- */
+/** Calls `ref(f)` for every ref.func in the constant expression at `at`. */
 function constExprRefs(
   bytes: Uint8Array,
   at: number,
   ref: (f: number) => void,
 ): void {
-  const r = new Reader(bytes, at);
-  for (;;) {
-    const op = r.u8();
-    switch (op) {
-      case 0x0b:
-        return;
-      case 0x41:
-        r.i32();
-        break;
-      case 0x42:
-        r.i64();
-        break;
-      case 0x43:
-        r.f32bits();
-        break;
-      case 0x44:
-        r.f64bits();
-        break;
-      case 0xd0:
-        r.u8();
-        break;
-      case 0xd2:
-        ref(r.u32());
-        break;
-      case 0x23:
-        r.u32();
-        break;
-    }
-  }
+  readConstExpr(new Reader(bytes, at), ref);
 }
 
 /** Validates the constant expression at byte `at` producing `expected`; `maxGlobal` bounds global.get. */

@@ -98,8 +98,12 @@ function readGlobalType(r: Reader): GlobalType {
 /**
  * Skips a constant expression up to and including its `end`, checking its syntax (opcodes and
  * immediates); returns its start offset. compile.ts checks its types, api.ts evaluates it.
+ * `onRefFunc` is called with the index of every `ref.func` in it.
  */
-export function readConstExpr(r: Reader): ConstExpr {
+export function readConstExpr(
+  r: Reader,
+  onRefFunc?: (f: number) => void,
+): ConstExpr {
   const start = r.pos;
   for (;;) {
     const at = r.pos;
@@ -122,7 +126,11 @@ export function readConstExpr(r: Reader): ConstExpr {
       case 0xd0:
         readRefType(r);
         break;
-      case 0xd2:
+      case 0xd2: {
+        const f = r.u32();
+        onRefFunc?.(f);
+        break;
+      }
       case 0x23:
         r.u32();
         break;
