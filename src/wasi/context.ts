@@ -15,6 +15,7 @@ import { WasiCancelled } from "./proc.ts";
 import type { ByteSink, ByteSource } from "./stdio.ts";
 import type { PreopenRoot } from "./fs/preopen.ts";
 import { TimeOverlay } from "./fs/stat.ts";
+import type { WasiDenial } from "./denial.ts";
 
 /** Minimal shape of a WebAssembly memory (ours or the host's). */
 export interface MemoryLike {
@@ -89,6 +90,8 @@ export class WasiContext {
   maxFds = 256;
   /** Cancellation flag (index 0 non-zero = cancel), see `WasiOptions.cancel`. */
   cancel?: Int32Array;
+  /** Told of each call refused for want of a grant, see `WasiOptions.onDenied`. */
+  onDenied?: (d: WasiDenial) => void;
   /** The bound instance (set by start/initialize/bind). */
   instance?: InstanceLike;
   /** Explicit memory (overrides `instance.exports.memory`). */

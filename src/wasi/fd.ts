@@ -12,6 +12,7 @@ import {
 } from "./constants.ts";
 import { Errno, WasiError } from "./errno.ts";
 import { dirHostPath } from "./fs/resolve.ts";
+import { deniedAt, reportDenied } from "./denial.ts";
 import { filetypeOf, timesToApply, writeFilestat } from "./fs/stat.ts";
 import { type ByteSink, SINK_CHUNK } from "./stdio.ts";
 import { type HostFunctions, toBigInt } from "./types.ts";
@@ -125,9 +126,16 @@ function writeToSink(
   return n;
 }
 
-/** Defence in depth (rights already exclude it): nothing reached through a read-only preopen is changed. */
-function requireWritableFd(e: FdEntry): void {
-  if (e.preopen && !e.preopen.writable) throw new WasiError(Errno.ROFS);
+/**
+ * Defence in depth (rights already exclude it): nothing reached through a
+ * read-only preopen is changed (ROFS, reported to `ctx.onDenied` as `fn`).
+ */
+function requireWritableFd(ctx: WasiContext, fn: string, e: FdEntry): void {
+  if (e.preopen && !e.preopen.writable) {
+    const err = deniedAt(Errno.ROFS, "read-only", e);
+    reportDenied(ctx.onDenied, fn, err);
+    throw err;
+  }
 }
 
 function statOf(e: FdEntry): Deno.FileInfo | null {
@@ -196,7 +204,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
     fd_allocate: (fd: number, offset: bigint, len: bigint) => {
       const e = ctx.fdWith(fd, Rights.FD_ALLOCATE);
       const file = fileOf(e);
-      requireWritableFd(e);
+      requireWritableFd(ctx, "fd_allocate", e);
       const off = toBigInt(offset), n = toBigInt(len);
       if (off < 0n || n <= 0n) return Errno.INVAL;
       const end = off + n;
@@ -238,7 +246,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       const supported = Fdflags.APPEND | Fdflags.NONBLOCK;
       if (flags & ~supported) return Errno.NOTSUP;
       if (e.kind === "file" && (flags & Fdflags.APPEND)) {
-        if (e.preopen && !e.preopen.writable) return Errno.ROFS;
+        requireWritableFd(ctx, "fd_fdstat_set_flags", e);
       }
       e.fdflags = flags;
       return Errno.SUCCESS;
@@ -261,7 +269,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
     fd_filestat_set_size: (fd: number, size: bigint) => {
       const e = ctx.fdWith(fd, Rights.FD_FILESTAT_SET_SIZE);
       const file = fileOf(e);
-      requireWritableFd(e);
+      requireWritableFd(ctx, "fd_filestat_set_size", e);
       const s = toBigInt(size);
       if (s < 0n || s > BigInt(Number.MAX_SAFE_INTEGER)) return Errno.INVAL;
       file.truncateSync(Number(s));
@@ -274,7 +282,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       fst: number,
     ) => {
       const e = ctx.fdWith(fd, Rights.FD_FILESTAT_SET_TIMES);
-      requireWritableFd(e);
+      requireWritableFd(ctx, "fd_filestat_set_times", e);
       const cur = statOf(e);
       if (!cur) return Errno.BADF;
       const t = timesToApply(
@@ -317,7 +325,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
       if (ctx.fd(fd).kind === "dir") return Errno.ISDIR;
       const e = ctx.fdWith(fd, Rights.FD_WRITE | Rights.FD_SEEK);
       const file = fileOf(e);
-      requireWritableFd(e);
+      requireWritableFd(ctx, "fd_pwrite", e);
       const bufs = ctx.iovecs(iovs, iovsLen);
       const at = toBigInt(offset);
       if (at < 0n) return Errno.INVAL;
@@ -364,7 +372,7 @@ export function fdFunctions(ctx: WasiContext): HostFunctions {
           bufs,
         );
       } else if (e.kind === "file") {
-        requireWritableFd(e);
+        requireWritableFd(ctx, "fd_write", e);
         if (e.fdflags & Fdflags.APPEND) e.file!.seekSync(0, Deno.SeekMode.End);
         n = writeAll(ctx, e.file!, bufs);
         if (e.fdflags & (Fdflags.SYNC | Fdflags.RSYNC)) e.file!.syncSync();

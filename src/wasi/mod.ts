@@ -49,6 +49,7 @@ import {
 import { errnoFromError } from "./errno.ts";
 import { Filetype, RIGHTS_DIR, RIGHTS_FILE } from "./constants.ts";
 import { type Preopen, resolvePreopen } from "./fs/preopen.ts";
+import type { WasiDenial } from "./denial.ts";
 import { FsLock, FsLockCancelled, realmFsLock } from "./fs/lock.ts";
 import {
   type ByteSink,
@@ -71,6 +72,12 @@ export { WasiCancelled, WasiExit } from "./proc.ts";
 export { WasiMissingMemory } from "./context.ts";
 export { Errno, errnoFromError, WasiError } from "./errno.ts";
 export type { Preopen } from "./fs/preopen.ts";
+export {
+  type DenialReason,
+  MAX_DENIAL_PATH,
+  type WasiDenial,
+  WasiDeniedError,
+} from "./denial.ts";
 export { newFsLockBuffer, releaseIfOwner } from "./fs/lock.ts";
 export type { InstanceLike, MemoryLike } from "./context.ts";
 export type { HostFunction, HostFunctions } from "./types.ts";
@@ -144,6 +151,15 @@ export interface WasiOptions {
    * kill (`releaseIfOwner`). Default 1.
    */
   fsLockOwner?: number;
+  /**
+   * Told of every call refused for want of a grant: a path outside every
+   * preopen (absolute, `..` above the root, a symlink leading out) or a
+   * change through a read-only preopen. The guest's errno is unchanged
+   * (`NOTCAPABLE`, `ROFS`, `PERM`); the path in the report is the guest's
+   * raw text (escape it before printing). Called synchronously, possibly
+   * very often: keep it cheap and bounded (deduplicate).
+   */
+  onDenied?: (denial: WasiDenial) => void;
 }
 
 /** Names of every `wasi_snapshot_preview1` function. */
@@ -258,6 +274,7 @@ export class Wasi {
       options.stderr ?? discardSink,
     );
     this.#ctx.cancel = options.cancel;
+    this.#ctx.onDenied = options.onDenied;
     if (options.maxFds !== undefined) {
       if (!Number.isInteger(options.maxFds) || options.maxFds < 0) {
         throw new RangeError(

@@ -36,10 +36,33 @@ import { Errno, WasiError } from "./errno.ts";
 import { checkPathLimits, resolvePath } from "./fs/resolve.ts";
 import { isWithin } from "./fs/preopen.ts";
 import { filetypeOf, timesToApply, writeFilestat } from "./fs/stat.ts";
+import { deniedAt, reportDenied } from "./denial.ts";
 import { type HostFunctions, toBigInt } from "./types.ts";
 
-function requireWritable(dir: FdEntry): void {
-  if (!dir.preopen || !dir.preopen.writable) throw new WasiError(Errno.ROFS);
+/** ROFS unless `dir` was reached through a writable preopen; `path` is reported. */
+function requireWritable(dir: FdEntry, path?: string): void {
+  if (!dir.preopen || !dir.preopen.writable) {
+    throw deniedAt(Errno.ROFS, "read-only", dir, path);
+  }
+}
+
+/**
+ * Every denial for want of a grant (a `WasiDeniedError` thrown below) is
+ * reported to `ctx.onDenied` with the function's name; the errno is unchanged.
+ */
+function reporting(ctx: WasiContext, fns: HostFunctions): HostFunctions {
+  const out: HostFunctions = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    out[name] = (...args: any[]) => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        reportDenied(ctx.onDenied, name, e);
+        throw e;
+      }
+    };
+  }
+  return out;
 }
 
 /** Path of the link's directory relative to the preopen root, as components. */
@@ -72,11 +95,11 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
     if (ctx.fd(fd).kind !== "dir") throw new WasiError(Errno.NOTDIR);
     return ctx.fdWith(fd, rights);
   };
-  return {
+  return reporting(ctx, {
     path_create_directory: (fd: number, ptr: number, len: number) => {
       const dir = dirWith(fd, Rights.PATH_CREATE_DIRECTORY);
       const path = ctx.path(ptr, len);
-      requireWritable(dir);
+      requireWritable(dir, path);
       const r = resolvePath(dir, path, false, ctx.cancel);
       if (r.info) return Errno.EXIST;
       Deno.mkdirSync(r.hostPath);
@@ -112,7 +135,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
     ) => {
       const dir = dirWith(fd, Rights.PATH_FILESTAT_SET_TIMES);
       const path = ctx.path(ptr, len);
-      requireWritable(dir);
+      requireWritable(dir, path);
       const r = resolvePath(
         dir,
         path,
@@ -150,8 +173,8 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       const newPath = ctx.path(newPtr, newLen);
       // A hard link makes its source writable through the destination: the
       // source must be under a writable grant too, as for path_rename.
-      requireWritable(oldDir);
-      requireWritable(newDir);
+      requireWritable(oldDir, oldPath);
+      requireWritable(newDir, newPath);
       const src = resolvePath(
         oldDir,
         oldPath,
@@ -193,7 +216,9 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       const writable = dir.preopen?.writable === true;
       // Anything that could modify the tree under a read-only preopen is
       // refused (write access to an existing directory is checked below).
-      if (!writable && (creat || trunc)) return Errno.ROFS;
+      if (!writable && (creat || trunc)) {
+        throw deniedAt(Errno.ROFS, "read-only", dir, path);
+      }
       const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
       const r = resolvePath(dir, path, follow, ctx.cancel);
       if (r.info) {
@@ -221,7 +246,9 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
         if (!creat) return Errno.NOENT;
         if (wantDir || r.trailingSlash) return Errno.INVAL;
       }
-      if (!writable && wantsWrite) return Errno.ROFS;
+      if (!writable && wantsWrite) {
+        throw deniedAt(Errno.ROFS, "read-only", dir, path);
+      }
       const read = (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0n ||
         !wantsWrite;
       const file = Deno.openSync(r.hostPath, {
@@ -280,7 +307,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
     path_remove_directory: (fd: number, ptr: number, len: number) => {
       const dir = dirWith(fd, Rights.PATH_REMOVE_DIRECTORY);
       const path = ctx.path(ptr, len);
-      requireWritable(dir);
+      requireWritable(dir, path);
       const r = resolvePath(dir, path, false, ctx.cancel);
       if (!r.info) return Errno.NOENT;
       if (!r.info.isDirectory) return Errno.NOTDIR;
@@ -300,8 +327,8 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       const newDir = dirWith(newFd, Rights.PATH_RENAME_TARGET);
       const oldPath = ctx.path(oldPtr, oldLen);
       const newPath = ctx.path(newPtr, newLen);
-      requireWritable(oldDir);
-      requireWritable(newDir);
+      requireWritable(oldDir, oldPath);
+      requireWritable(newDir, newPath);
       const src = resolvePath(oldDir, oldPath, false, ctx.cancel);
       if (!src.info) return Errno.NOENT;
       const dst = resolvePath(newDir, newPath, false, ctx.cancel);
@@ -326,7 +353,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       const dir = dirWith(fd, Rights.PATH_SYMLINK);
       const target = ctx.path(oldPtr, oldLen);
       const newPath = ctx.path(newPtr, newLen);
-      requireWritable(dir);
+      requireWritable(dir, newPath);
       if (target.length === 0) return Errno.NOENT;
       checkPathLimits(target);
       const r = resolvePath(dir, newPath, false, ctx.cancel);
@@ -334,7 +361,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       if (r.trailingSlash) return Errno.NOENT;
       const parent = r.hostPath.slice(0, r.hostPath.lastIndexOf("/"));
       if (!symlinkStaysInside(relativeToRoot(dir, parent), target)) {
-        return Errno.PERM;
+        throw deniedAt(Errno.PERM, "symlink", dir, newPath);
       }
       Deno.symlinkSync(target, r.hostPath);
       return Errno.SUCCESS;
@@ -342,7 +369,7 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
     path_unlink_file: (fd: number, ptr: number, len: number) => {
       const dir = dirWith(fd, Rights.PATH_UNLINK_FILE);
       const path = ctx.path(ptr, len);
-      requireWritable(dir);
+      requireWritable(dir, path);
       const r = resolvePath(dir, path, false, ctx.cancel);
       if (!r.info) return Errno.NOENT;
       if (r.info.isDirectory) return Errno.ISDIR;
@@ -350,5 +377,5 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       Deno.removeSync(r.hostPath);
       return Errno.SUCCESS;
     },
-  };
+  });
 }

@@ -3,7 +3,8 @@
  * component against a directory descriptor with `lstat` + `readlink`, never
  * letting the host follow a symlink: `..` above the directory, absolute paths
  * and symlinks (at any depth, whoever created them) that lead outside are
- * refused with `NOTCAPABLE`.
+ * refused with `NOTCAPABLE` (a `WasiDeniedError` saying which, for
+ * `WasiOptions.onDenied`).
  *
  * Bounded: a path (and every symlink target met on the way) longer than
  * {@link PATH_MAX} bytes or with a component longer than {@link NAME_MAX}
@@ -19,6 +20,7 @@ import type { FdEntry } from "../context.ts";
 import { NAME_MAX, PATH_MAX } from "../constants.ts";
 import { WasiCancelled } from "../proc.ts";
 import { isWithin } from "./preopen.ts";
+import { deniedAt } from "../denial.ts";
 
 /** Maximum number of symlinks expanded while resolving one path. */
 export const MAX_SYMLINKS = 32;
@@ -141,7 +143,9 @@ export function resolvePath(
   }
   if (path.length === 0) throw new WasiError(Errno.NOENT);
   checkPathLimits(path);
-  if (path.startsWith("/")) throw new WasiError(Errno.NOTCAPABLE);
+  if (path.startsWith("/")) {
+    throw deniedAt(Errno.NOTCAPABLE, "absolute", dir, path);
+  }
   // The directory must still be the real directory it was when opened: a
   // guest could rename it away and put a symlink in its place.
   const base = dirHostPath(dir);
@@ -179,7 +183,11 @@ export function resolvePath(
     if (!curInfo) throw new WasiError(Errno.NOENT);
     if (!curInfo.isDirectory) throw new WasiError(Errno.NOTDIR);
     if (comp === "..") {
-      if (depth === 0) throw new WasiError(Errno.NOTCAPABLE);
+      if (depth === 0) {
+        // inside a symlink's target: the symlink leads out
+        const why = segs.length > 1 ? "symlink" : "outside";
+        throw deniedAt(Errno.NOTCAPABLE, why, dir, path);
+      }
       hosts.pop();
       curInfo = Deno.lstatSync(hosts[hosts.length - 1]);
       continue;
@@ -197,7 +205,9 @@ export function resolvePath(
     if (info.isSymlink && (!isLast || followFinal)) {
       if (++links > MAX_SYMLINKS) throw new WasiError(Errno.LOOP);
       const target = Deno.readLinkSync(candidate);
-      if (target.startsWith("/")) throw new WasiError(Errno.NOTCAPABLE);
+      if (target.startsWith("/")) {
+        throw deniedAt(Errno.NOTCAPABLE, "symlink", dir, path);
+      }
       if (target.length === 0) throw new WasiError(Errno.NOENT);
       checkPathLimits(target);
       segs.push(segment(
