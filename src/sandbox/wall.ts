@@ -41,6 +41,11 @@ import {
 } from "./worker_core.ts";
 
 import { newFsLockBuffer, releaseIfOwner } from "../wasi/mod.ts";
+import {
+  abandonBrokerRequest,
+  BROKER_BYTES,
+  serveBrokerRequest,
+} from "./broker.ts";
 
 export type { Job, JobLimits, JobResult } from "./worker_core.ts";
 
@@ -228,6 +233,8 @@ export class GuestWall {
   #worker: Worker | undefined;
   /** The current worker's owner token for {@link FS_LOCK}. */
   #lockOwner = 0;
+  /** The current worker's symlink broker channel (see `broker.ts`). */
+  #broker: SharedArrayBuffer | undefined;
   #progress = new Float64Array(new SharedArrayBuffer(16));
   /** Output bytes in flight from the current worker (see `InitMessage.flow`). */
   #flow = new Int32Array(new SharedArrayBuffer(4));
@@ -310,6 +317,19 @@ export class GuestWall {
     }
     this.#worker = worker;
     this.#lockOwner = nextLockOwner++;
+    // guest symlinks: created here, checked again, for this worker only
+    const writableRoots = this.#preopens.filter((p) => p.writable).map((p) =>
+      p.hostPath
+    );
+    const broker = writableRoots.length > 0
+      ? new SharedArrayBuffer(BROKER_BYTES)
+      : undefined;
+    this.#broker = broker;
+    const grant = {
+      writableRoots,
+      lock: new Int32Array(FS_LOCK),
+      owner: this.#lockOwner,
+    };
     const flow = new Int32Array(new SharedArrayBuffer(4));
     this.#flow = flow;
     return new Promise<void>((resolve, reject) => {
@@ -354,6 +374,8 @@ export class GuestWall {
             if (ack instanceof Promise) ack.then(release, release);
             else setTimeout(release, 0);
           }
+        } else if (m.t === "broker") {
+          if (broker) serveBrokerRequest(broker, grant);
         } else if (m.t === "done") {
           const p = this.#pending;
           if (p && p.id === m.id) {
@@ -383,6 +405,7 @@ export class GuestWall {
         flow: flow.buffer as SharedArrayBuffer,
         fsLock: FS_LOCK,
         fsLockOwner: this.#lockOwner,
+        ...(broker ? { broker } : {}),
       };
       worker.postMessage(init);
     });
@@ -419,6 +442,9 @@ export class GuestWall {
     // the flag first: terminate() alone does not stop a busy thread, but a
     // thread that unwinds on the flag then ends
     if (p) raise(p.cancel);
+    // a symlink request still waiting is never acted on once the worker,
+    // and so its hold on the filesystem lock, is gone
+    if (this.#broker) abandonBrokerRequest(this.#broker);
     this.#worker?.terminate();
     this.#worker = undefined;
     const owner = this.#lockOwner;

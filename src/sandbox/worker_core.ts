@@ -43,6 +43,7 @@
 import { type Capability, WASI_MODULE } from "./capabilities.ts";
 import { checkImports, formatDenied, guardImports } from "./policy.ts";
 import type { Preopen } from "./permissions.ts";
+import { brokeredSymlink } from "./broker.ts";
 
 /** Limits of one job, passed to the engine's `InstanceOptions`. */
 export interface JobLimits {
@@ -169,6 +170,8 @@ export interface WasiConstructorOptions {
   fsLock?: Int32Array;
   /** This worker's owner token for {@link WasiConstructorOptions.fsLock}. */
   fsLockOwner?: number;
+  /** Creates a checked symlink (see `WasiOptions.symlink`): the broker's, when the parent offers one. */
+  symlink?: (target: string, hostPath: string) => void;
 }
 
 /** Everything the job loop needs from the layers below. */
@@ -210,6 +213,13 @@ export interface InitMessage {
   fsLock?: SharedArrayBuffer;
   /** Non-zero int32 the worker stores in `fsLock` while it holds it. */
   fsLockOwner?: number;
+  /**
+   * The symlink broker's channel (`broker.ts`, `BROKER_BYTES`), given when
+   * the worker has a writable preopen: `path_symlink` asks the parent to
+   * create the link (the worker's Deno permissions cannot), posting
+   * `{t:"broker"}` as the doorbell.
+   */
+  broker?: SharedArrayBuffer;
 }
 
 /** parent -> worker: run one job. */
@@ -239,7 +249,8 @@ export type WorkerReply =
   | { t: "init-error"; message: string }
   | { t: "out"; id: number; fd: 1 | 2; bytes: Uint8Array }
   | { t: "done"; id: number; result: JobResult }
-  | { t: "fatal"; message: string };
+  | { t: "fatal"; message: string }
+  | { t: "broker" };
 
 const PAGE = 65536;
 
@@ -326,6 +337,7 @@ export function serveGuestJobs(
   let progress: Float64Array<ArrayBufferLike> = new Float64Array(2);
   let flow: Int32Array | undefined;
   let fsLock: { fsLock?: Int32Array; fsLockOwner?: number } = {};
+  let broker: SharedArrayBuffer | undefined;
 
   const init = (m: InitMessage): void => {
     try {
@@ -337,6 +349,7 @@ export function serveGuestJobs(
         ...(m.fsLockOwner !== undefined ? { fsLockOwner: m.fsLockOwner } : {}),
       };
       preopens = m.preopens;
+      broker = m.broker instanceof SharedArrayBuffer ? m.broker : undefined;
       progress = new Float64Array(m.progress);
       flow = m.flow instanceof SharedArrayBuffer
         ? new Int32Array(m.flow, 0, 1)
@@ -562,6 +575,15 @@ export function serveGuestJobs(
         stderr: (bytes) => output(2, bytes),
         ...(cancel ? { cancel } : {}),
         ...fsLock,
+        ...(broker
+          ? {
+            symlink: brokeredSymlink(
+              broker,
+              () => scope.postMessage({ t: "broker" }),
+              cancel,
+            ),
+          }
+          : {}),
       });
       const guarded = guardImports(wasi.imports.wasi_snapshot_preview1, grants);
       const tracked: Record<string, (...a: any[]) => any> = {};

@@ -160,6 +160,17 @@ export interface WasiOptions {
    * very often: keep it cheap and bounded (deduplicate).
    */
   onDenied?: (denial: WasiDenial) => void;
+  /**
+   * Creates the symlink of a `path_symlink` call: `hostPath` is the link's
+   * checked host path (inside a writable preopen, its directory verified),
+   * `target` its checked target (relative, not climbing above the preopen).
+   * Called while the filesystem lock is held; throw (a Deno error or a
+   * `WasiError`) to fail the call with that errno. Default:
+   * `Deno.symlinkSync`, which Deno allows only with unrestricted read and
+   * write permission; a sandboxed thread passes a function that asks a more
+   * privileged one (Porta's wall does, see `src/sandbox/broker.ts`).
+   */
+  symlink?: (target: string, hostPath: string) => void;
 }
 
 /** Names of every `wasi_snapshot_preview1` function. */
@@ -310,7 +321,7 @@ export class Wasi {
       ...clockFunctions(ctx),
       ...randomFunctions(ctx),
       ...fdFunctions(ctx),
-      ...pathFunctions(ctx),
+      ...pathFunctions(ctx, options.symlink),
       ...pollFunctions(ctx),
       ...procFunctions(ctx),
       ...sockFunctions(ctx),

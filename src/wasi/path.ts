@@ -11,7 +11,11 @@
  * source writable through the destination), `path_open` with `O_CREAT`,
  * `O_TRUNC`, `FD_WRITE` or `APPEND`, `path_remove_directory`, `path_rename`
  * (both sides), `path_symlink` and `path_unlink_file`. Symlinks whose target
- * is absolute or climbs out of the preopen cannot be created (`PERM`).
+ * is absolute or climbs out of the preopen cannot be created (`PERM`). The
+ * link itself is made by `WasiOptions.symlink` (default `Deno.symlinkSync`),
+ * called after these checks while the filesystem lock is still held, so a
+ * sandbox whose thread may not create symlinks can have a more privileged
+ * thread do it (Porta's wall: `src/sandbox/broker.ts`).
  *
  * `path_open` refuses FIFOs, sockets and devices with `NOTSUP` (decided from
  * the `lstat` of the resolved path, before any host `open()`): Deno has no
@@ -65,6 +69,11 @@ function reporting(ctx: WasiContext, fns: HostFunctions): HostFunctions {
   return out;
 }
 
+/** `Deno.symlinkSync` (needs unrestricted read and write permission in Deno). */
+function defaultSymlink(target: string, hostPath: string): void {
+  Deno.symlinkSync(target, hostPath);
+}
+
 /** Path of the link's directory relative to the preopen root, as components. */
 function relativeToRoot(dir: FdEntry, hostPath: string): string[] {
   const root = dir.preopen!.realPath;
@@ -88,7 +97,10 @@ function symlinkStaysInside(linkDir: string[], target: string): boolean {
 }
 
 /** The `path_*` functions. */
-export function pathFunctions(ctx: WasiContext): HostFunctions {
+export function pathFunctions(
+  ctx: WasiContext,
+  symlink: (target: string, hostPath: string) => void = defaultSymlink,
+): HostFunctions {
   // Not a directory (stdio, a file) is NOTDIR before any rights check, as
   // openat() on a non-directory fd is in POSIX.
   const dirWith = (fd: number, rights: bigint): FdEntry => {
@@ -363,7 +375,9 @@ export function pathFunctions(ctx: WasiContext): HostFunctions {
       if (!symlinkStaysInside(relativeToRoot(dir, parent), target)) {
         throw deniedAt(Errno.PERM, "symlink", dir, newPath);
       }
-      Deno.symlinkSync(target, r.hostPath);
+      // still under the lock: a broker (WasiOptions.symlink) creating the
+      // link for us does it before any other guest can touch the tree
+      symlink(target, r.hostPath);
       return Errno.SUCCESS;
     },
     path_unlink_file: (fd: number, ptr: number, len: number) => {

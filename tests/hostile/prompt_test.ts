@@ -65,29 +65,37 @@ const SYMLINK = wat(`(module
 
 Deno.test({
   name:
-    "hostile prompt: porta run on a terminal without --no-prompt: a WASI call that reaches wall 3 is refused at once, never asked",
+    "hostile prompt: porta run on a terminal without --no-prompt: a guest symlink is made by the broker with -A, refused at once (never asked) when Porta lacks unrestricted write",
   ignore: !HAS_SCRIPT,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "porta-prompt-" });
     try {
       await Deno.writeTextFile(`${dir}/a.txt`, "in");
       await Deno.writeFile(`${dir}/symlink.wasm`, await SYMLINK);
-      // Deno needs unrestricted write to create a symlink: the worker never
-      // has it, so the WASI layer's symlinkSync is where Deno would prompt
-      const r = await onTerminal(
-        `'${Deno.execPath()}' run -A --unstable-worker-options cli.ts run '${dir}/symlink.wasm' --profile full --dir '${dir}:/d:rw' --timeout 2s`,
-        15_000,
-      );
-      ok(!r.killed, `hung (killed after ${r.ms} ms): ${r.text}`);
-      ok(!/Allow\?|requests write access/.test(r.text), r.text);
-      // ENOTCAPABLE (76) is the guest's exit code; nothing was created
-      ok(/restarts=0/.test(r.text), r.text);
+      // Deno needs unrestricted read and write to create a symlink: the
+      // guest worker never has them, the parent's broker makes the link
+      // (src/sandbox/broker.ts), and only when Porta itself has them
+      const run = (perms: string) =>
+        onTerminal(
+          `'${Deno.execPath()}' run ${perms} --unstable-worker-options cli.ts run '${dir}/symlink.wasm' --profile full --dir '${dir}:/d:rw' --timeout 2s`,
+          15_000,
+        );
+      const narrow = await run(`--allow-read --allow-write='${dir}'`);
+      ok(!narrow.killed, `hung (killed after ${narrow.ms} ms): ${narrow.text}`);
+      ok(!/Allow\?|requests write access/.test(narrow.text), narrow.text);
+      ok(/restarts=0/.test(narrow.text), narrow.text);
       await Deno.lstat(`${dir}/alias`).then(
         () => ok(false, "the symlink was created"),
         () => {},
       );
+      const all = await run("-A");
+      ok(!all.killed, `hung (killed after ${all.ms} ms): ${all.text}`);
+      ok(!/Allow\?/.test(all.text), all.text);
+      strictEqual(await Deno.readLink(`${dir}/alias`), "a.txt");
       console.log(
-        `  refused on a terminal; the run took ${r.ms.toFixed(0)} ms`,
+        `  refused on a terminal in ${
+          narrow.ms.toFixed(0)
+        } ms; made with -A in ${all.ms.toFixed(0)} ms`,
       );
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -1,14 +1,24 @@
 /**
  * Runs the preview1 tests of WebAssembly/wasi-testsuite (branch
- * `prod/testsuite-base`, prebuilt binaries) against Porta's WASI, once on
- * the native WebAssembly engine and once on the Porta engine, and compares
- * each run with its JSON spec (exit code, stdout, stderr).
+ * `prod/testsuite-base`, prebuilt binaries) and compares each run with its
+ * JSON spec (exit code, stdout, stderr).
+ *
+ * Engines:
+ * - `cli` (default): the real command line, exactly as a user runs it:
+ *   `porta run TEST.wasm --profile full [--dir ROOT:/:rw] [--env K=V]... -- ARGS`
+ *   (`deno run -A --unstable-worker-options --no-prompt cli.ts`), so the
+ *   guest runs inside all three walls. Porta's own diagnostic lines on
+ *   stderr (`[porta] ...`) are left out of the stderr comparison.
+ * - `porta`, `native`: Porta's WASI layer in a plain subprocess (no sandbox)
+ *   on Porta's engine or on the host's WebAssembly; `all` runs the three.
  *
  * Not part of `deno task test`; nothing is downloaded. Prepare a checkout:
- *   git -C <wasi-testsuite git dir> archive prod/testsuite-base tests | tar -x -C /tmp/wts
+ *   git --git-dir=<wasi-testsuite git dir> archive prod/testsuite-base | tar -x -C /tmp/wts
  * then:
- *   deno run -A tests/wasi_external/wasi_testsuite.ts /tmp/wts [--engine native|porta|both]
- *     [--filter substr] [--timeout 60] [--jobs N] [--verbose]
+ *   deno run -A tests/wasi_external/wasi_testsuite.ts /tmp/wts [--engine cli|porta|native|all]
+ *     [--filter substr] [--timeout 120] [--jobs N] [--verbose]
+ * It prints one line per failure and `ENGINE: N passed, N failed (of N)`;
+ * the exit code is 1 when a test failed.
  *
  * Each test runs in its own subprocess (a hang or crash affects only that
  * test) on a fresh copy of its `root` directory, preopened writable as `/`.
@@ -121,11 +131,91 @@ interface Outcome {
   why: string;
 }
 
+const CLI = new URL("../../cli.ts", import.meta.url).pathname;
+
+/** Runs one test through `porta run` and compares it with its spec. */
+async function runCli(
+  wasm: string,
+  timeoutS: number,
+): Promise<Outcome> {
+  const test = wasm.split("/tests/")[1] ?? wasm;
+  const spec = readSpec(wasm.replace(/\.wasm$/, ".json"));
+  const args = [
+    "run",
+    "-A",
+    "--unstable-worker-options",
+    "--no-prompt",
+    CLI,
+    "run",
+    wasm,
+    "--profile",
+    "full",
+  ];
+  let tmp: string | null = null;
+  if (spec.root) {
+    tmp = Deno.makeTempDirSync({ prefix: "wts-" });
+    const dir = wasm.slice(0, wasm.lastIndexOf("/"));
+    copyDir(`${dir}/${spec.root}`, `${tmp}/root`);
+    args.push("--dir", `${tmp}/root:/:rw`);
+  }
+  for (const [k, v] of Object.entries(spec.env)) {
+    args.push("--env", `${k}=${v}`);
+  }
+  args.push("--", ...spec.args);
+  let o: Deno.CommandOutput;
+  try {
+    o = await new Deno.Command(Deno.execPath(), {
+      args,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(timeoutS * 1000),
+    }).output();
+  } catch {
+    return {
+      test,
+      engine: "cli",
+      pass: false,
+      why: `timeout after ${timeoutS}s`,
+    };
+  } finally {
+    if (tmp) Deno.removeSync(tmp, { recursive: true });
+  }
+  const stdout = new TextDecoder().decode(o.stdout);
+  const stderrAll = new TextDecoder().decode(o.stderr);
+  // Porta's own lines (the run summary, warnings, denials) are not the guest's
+  const stderr = stderrAll.split("\n").filter((l) => !l.startsWith("[porta]"))
+    .join("\n");
+  return compare(test, "cli", spec, { code: o.code, stdout, stderr });
+}
+
+/** Compares a run with its spec (exit code, stdout and stderr prefixes). */
+function compare(
+  test: string,
+  engine: string,
+  spec: Expect,
+  r: { code: number; stdout: string; stderr: string },
+): Outcome {
+  const whys: string[] = [];
+  if (r.code !== spec.exitCode) whys.push(`exit ${r.code} != ${spec.exitCode}`);
+  if (spec.stdout !== null && !r.stdout.startsWith(spec.stdout)) {
+    whys.push(`stdout ${JSON.stringify(r.stdout.slice(0, 200))}`);
+  }
+  if (spec.stderr !== null && !r.stderr.startsWith(spec.stderr)) {
+    whys.push(`stderr ${JSON.stringify(r.stderr.slice(0, 200))}`);
+  }
+  if (whys.length && r.stderr) {
+    whys.push(`(stderr: ${r.stderr.slice(0, 300).replaceAll("\n", " | ")})`);
+  }
+  return { test, engine, pass: whys.length === 0, why: whys.join("; ") };
+}
+
 async function runChild(
   wasm: string,
   engine: string,
   timeoutS: number,
 ): Promise<Outcome> {
+  if (engine === "cli") return runCli(wasm, timeoutS);
   const test = wasm.split("/tests/")[1] ?? wasm;
   const spec = readSpec(wasm.replace(/\.wasm$/, ".json"));
   const cmd = new Deno.Command(Deno.execPath(), {
@@ -166,18 +256,7 @@ async function runChild(
     };
   }
   if (r.crash) return { test, engine, pass: false, why: r.crash };
-  const whys: string[] = [];
-  if (r.code !== spec.exitCode) whys.push(`exit ${r.code} != ${spec.exitCode}`);
-  if (spec.stdout !== null && !r.stdout.startsWith(spec.stdout)) {
-    whys.push(`stdout ${JSON.stringify(r.stdout.slice(0, 200))}`);
-  }
-  if (spec.stderr !== null && !r.stderr.startsWith(spec.stderr)) {
-    whys.push(`stderr ${JSON.stringify(r.stderr.slice(0, 200))}`);
-  }
-  if (whys.length && r.stderr) {
-    whys.push(`(stderr: ${r.stderr.slice(0, 300).replaceAll("\n", " | ")})`);
-  }
-  return { test, engine, pass: whys.length === 0, why: whys.join("; ") };
+  return compare(test, engine, spec, r);
 }
 
 async function main(): Promise<void> {
@@ -186,7 +265,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       one: { type: "string" },
-      engine: { type: "string", default: "both" },
+      engine: { type: "string", default: "cli" },
       filter: { type: "string", default: "" },
       timeout: { type: "string", default: "120" },
       jobs: { type: "string", default: String(navigator.hardwareConcurrency) },
@@ -197,7 +276,7 @@ async function main(): Promise<void> {
   const root = positionals[0];
   if (!root) {
     console.error(
-      "usage: wasi_testsuite.ts <extracted wasi-testsuite dir> [--engine native|porta|both]",
+      "usage: wasi_testsuite.ts <extracted wasi-testsuite dir> [--engine cli|porta|native|all]",
     );
     Deno.exit(2);
   }
@@ -218,9 +297,15 @@ async function main(): Promise<void> {
     }
   }
   wasms.sort();
-  const engines = values.engine === "both"
-    ? ["native", "porta"]
+  const engines = values.engine === "all"
+    ? ["cli", "porta", "native"]
     : [values.engine!];
+  for (const e of engines) {
+    if (!["cli", "porta", "native"].includes(e)) {
+      console.error(`unknown engine ${e}: cli, porta, native or all`);
+      Deno.exit(2);
+    }
+  }
   const jobs = wasms.flatMap((w) => engines.map((e) => [w, e] as const));
   const results: Outcome[] = [];
   let next = 0;
@@ -237,15 +322,18 @@ async function main(): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Number(values.jobs) }, worker));
+  let failed = 0;
   for (const e of engines) {
     const mine = results.filter((r) => r.engine === e);
     const passed = mine.filter((r) => r.pass).length;
+    failed += mine.length - passed;
     console.log(
       `${e}: ${passed} passed, ${
         mine.length - passed
       } failed (of ${mine.length})`,
     );
   }
+  if (wasms.length === 0 || failed > 0) Deno.exit(1);
 }
 
 if (import.meta.main) await main();
