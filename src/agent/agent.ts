@@ -46,6 +46,7 @@ import {
 import { NO_RESTART, type RestartPolicy, shouldRestart } from "./restart.ts";
 import type { AgentRuntime, GuestJobResult, GuestRunner } from "./runtime.ts";
 import { defaultRuntime } from "./default_runtime.ts";
+import { type DenialContext, DenialLog } from "./denials.ts";
 
 export type { CallLimits } from "./limits.ts";
 export type { RestartPolicy } from "./restart.ts";
@@ -86,6 +87,14 @@ export interface ToolResult {
   exitCode: number | null;
   /** One line saying why `isError`. */
   error?: string;
+  /**
+   * Calls the guest was refused for want of a grant: one line each
+   * (`[porta] denied: ...`, escaped, secrets redacted), at most one per
+   * distinct cause, then a line counting those not listed. Absent: none.
+   */
+  denials?: string[];
+  /** `fn:cause,...` of those denials, for a diagnostic line (`denied=...`). */
+  deniedSummary?: string;
 }
 
 /** Per-call options. */
@@ -96,6 +105,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Receives guest stderr text (secrets redacted) as it is written. */
   onStderr?(text: string): void;
+  /** Receives each denial line (see {@link ToolResult.denials}) as it happens. */
+  onDenied?(line: string): void;
 }
 
 /** Options of {@link Agent.run}. */
@@ -122,6 +133,11 @@ export interface RunOptions {
   stdin?: Uint8Array | "inherit";
   /** Called before each restart with the restart number (1-based) and the previous attempt. */
   onRestart?(restart: number, previous: GuestJobResult): void;
+  /**
+   * Receives each denial line as it happens: one per distinct cause over the
+   * whole run (restarts included), then a line counting those not listed.
+   */
+  onDenied?(line: string): void;
 }
 
 /** Result of {@link Agent.run}. */
@@ -142,6 +158,8 @@ export interface RunResult {
   limit?: "fuel" | "memory" | "call-depth" | "timeout";
   /** One line saying why the last attempt failed (trap, limit, timeout). */
   error?: string;
+  /** Denial lines of the whole run, as passed to {@link RunOptions.onDenied}. Absent: none. */
+  denials?: string[];
 }
 
 /** An agent that cannot be loaded; `lines` holds one line per problem. */
@@ -259,6 +277,8 @@ export class Agent {
   readonly #limits: CallLimits;
   readonly #redact: (t: string) => string;
   readonly #needles: string[];
+  /** What denial lines may say about the grants and flags. */
+  #denialContext: DenialContext = { grants: new Set(), dirs: [] };
   #closed = false;
 
   private constructor(init: {
@@ -386,7 +406,7 @@ export class Agent {
     } catch (e) {
       throw new AgentError(redact(firstLine(e)));
     }
-    return new Agent({
+    const agent = new Agent({
       manifest,
       manifestPath,
       grants,
@@ -398,6 +418,36 @@ export class Agent {
       redact,
       secrets: opts.secrets ?? {},
     });
+    agent.#denialContext = {
+      grants,
+      profile: opts.profile,
+      manifestCapabilities: manifestPath !== undefined
+        ? manifest.capabilities
+        : undefined,
+      dirs: opts.dirs ?? [],
+    };
+    return agent;
+  }
+
+  /** A log of one call's or run's denials, sending new lines (redacted) to `emit`. */
+  #denialLog(emit: ((line: string) => void) | undefined): DenialLog {
+    return new DenialLog(
+      this.#denialContext,
+      emit ? (r) => emit(this.#redact(r.line)) : undefined,
+    );
+  }
+
+  /** The lines and summary of a finished log (the closing line goes to `emit`). */
+  #denialResult(
+    log: DenialLog,
+    emit: ((line: string) => void) | undefined,
+  ): { denials?: string[]; deniedSummary?: string } {
+    const more = log.moreLine();
+    if (more !== undefined) emit?.(more);
+    if (log.reports.length === 0 && more === undefined) return {};
+    const lines = log.reports.map((r) => this.#redact(r.line));
+    if (more !== undefined) lines.push(more);
+    return { denials: lines, deniedSummary: this.#redact(log.summary()) };
   }
 
   /** The limits applied to every call unless overridden. */
@@ -462,6 +512,7 @@ export class Agent {
     const onStderr = o.onStderr;
     // stderr is redacted as a stream (a secret split across chunks is still
     // caught), then decoded (a character split across chunks stays whole)
+    const denialLog = this.#denialLog(o.onDenied);
     const errRedactor = new StreamRedactor(this.#needles, (b) => {
       const text = errDecoder.decode(b, { stream: true });
       if (text !== "") onStderr!(text);
@@ -488,6 +539,7 @@ export class Agent {
             }
           },
           onStderr: onStderr ? (b) => void errRedactor.write(b) : undefined,
+          onDenied: (d) => denialLog.add(d),
           signal: o.signal,
           timeoutMs: limits.timeoutMs || undefined,
         },
@@ -521,11 +573,13 @@ export class Agent {
       off += c.length;
     }
     const stdout = new TextDecoder().decode(out);
+    denialLog.addUncounted(result.deniedMore);
     const base = {
       steps: result.steps,
       memoryPages: result.memoryPages,
       durationMs: result.durationMs,
       exitCode: result.exitCode,
+      ...this.#denialResult(denialLog, o.onDenied),
     };
     const failure = describeFailure(result, limits);
     if (total > cap) {
@@ -602,6 +656,7 @@ export class Agent {
     // each attempt); the sinks' promises carry backpressure to the guest
     const out = new StreamRedactor(this.#needles, (b) => o.onStdout(b));
     const err = new StreamRedactor(this.#needles, (b) => o.onStderr(b));
+    const denialLog = this.#denialLog(o.onDenied);
     for (;;) {
       let r: GuestJobResult;
       try {
@@ -616,6 +671,7 @@ export class Agent {
           {
             onStdout: (b) => out.write(b),
             onStderr: (b) => err.write(b),
+            onDenied: (d) => denialLog.add(d),
             signal: o.signal,
             timeoutMs: limits.timeoutMs || undefined,
           },
@@ -627,6 +683,7 @@ export class Agent {
       steps += r.steps;
       memoryPages = Math.max(memoryPages, r.memoryPages);
       durationMs += r.durationMs;
+      denialLog.addUncounted(r.deniedMore);
       const cancelled = o.signal?.aborted === true ||
         /^cancelled/.test(r.trap ?? "");
       const timedOut = /^timeout/.test(r.trap ?? "");
@@ -653,6 +710,8 @@ export class Agent {
         if (failure !== undefined && res.exitCode === null) {
           res.error = this.#redact(failure);
         }
+        const { denials } = this.#denialResult(denialLog, o.onDenied);
+        if (denials !== undefined) res.denials = denials;
         return res;
       }
       restarts++;

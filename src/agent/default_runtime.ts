@@ -28,6 +28,8 @@ export const defaultRuntime: AgentRuntime = {
       grants: opts.grants,
       preopens: opts.preopens,
       size: opts.size ?? 1,
+      background: opts.background,
+      onWarm: opts.onWarm,
     });
   },
 };

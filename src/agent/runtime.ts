@@ -36,6 +36,13 @@ export interface RunnerOptions {
   preopens: Preopen[];
   /** Number of warm workers. */
   size?: number;
+  /**
+   * Return at once and warm the workers in the background (a job waits for
+   * the first ready one); `onWarm` is told once all have started or failed.
+   */
+  background?: boolean;
+  /** With `background`: how many workers are ready, of how many, after how many ms. */
+  onWarm?: (ready: number, size: number, ms: number) => void;
 }
 
 /** The lower layers the Agent uses; replaceable in tests. */

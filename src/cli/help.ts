@@ -32,6 +32,7 @@ Usage: porta <command> [options]
 Commands:
   run <agent.wasm>        run a WASI agent (stdout/stderr stream through)
   serve <agent.wasm>      serve an agent's tools over MCP (stdio)
+  call <agent.wasm> TOOL  run one tool call, resource read or prompt as serve would
   inspect <agent.wasm>    show the module's types, imports, exports and manifest
   validate <agent.wasm>   check every import against the granted capabilities
   build <agent.wasm>      derive <agent>.manifest.json from the module
@@ -47,6 +48,8 @@ The guest's exit code becomes Porta's. After the run a summary line goes to stde
   [porta] steps=N memory=P pages restarts=R time=Xms
 Secret values are redacted from Porta's messages and from the guest's stderr; the
 guest's stdout passes through unchanged. Ctrl-C stops the guest (twice: at once).
+A call refused for want of a grant prints one "[porta] denied: ..." line naming the
+flag or capability that would allow it (once per cause, at most 20).
 
 Options:
   --entry NAME            export to run (default: the manifest's entry, else _start)
@@ -67,7 +70,9 @@ message per line on stdin/stdout). Each call runs in a fresh sandboxed instance.
 Stdout carries protocol messages only; diagnostics go to stderr, one line per call:
   [porta] tool=NAME steps=N memory=M ok|error duration=Xms
 and the guest's stderr lines as [NAME] line (at most 1000 lines / 256 KiB per call;
-also sent to the client as log messages once it sets a log level).
+also sent to the client as log messages once it sets a log level). A call refused
+for want of a grant adds one "[porta] denied: ..." line per cause (also a warning
+to the client) and denied=FN:CAUSE to the call's line.
 
 Options:
 ${AGENT_FLAGS}
@@ -82,6 +87,31 @@ ${LIMIT_FLAGS}
 
 Exits 0 when stdin ends; 130/143 on SIGINT/SIGTERM and 141 when stdout is closed
 (running calls are cancelled).`,
+  call: `Usage: porta call <agent.wasm> TOOL ['{json arguments}'] [options]
+       porta call <agent.wasm> --resource URI [options]
+       porta call <agent.wasm> --prompt NAME [--arg NAME=VALUE ...] ['{json}'] [options]
+
+Runs one tool call, resource read or prompt through the same path as serve (argument
+checks against the tool's inputSchema, limits, result conversion) and prints the
+result: its text on stdout (a resource's blob as bytes), or the whole MCP result
+object with --json. Diagnostics on stderr as in serve: the call's line, the guest's
+stderr, and one "[porta] denied: ..." line per call refused for want of a grant.
+
+Options:
+  --resource URI          read a resource instead of calling a tool
+  --prompt NAME           get a prompt; its arguments with --arg or a JSON object
+  --arg NAME=VALUE        a prompt argument (repeatable)
+  --json                  print the whole MCP result object
+${AGENT_FLAGS}
+${LIMIT_FLAGS}
+                          (default 256MiB per call)
+  --timeout DURATION      per-call timeout (default 30s; 0 disables it)
+  --max-output SIZE       cap on the call's output (default 1MiB)
+  -h, --help              show this help
+
+Exit codes: 0 ok; 1 when the result is an error (isError), the resource or prompt
+failed, or the agent cannot load; 2 for a usage error (unknown tool, resource or
+prompt, bad JSON, arguments the server refuses); 130/143 on SIGINT/SIGTERM.`,
   inspect: `Usage: porta inspect <agent.wasm> [options]
 
 Shows types, imports (with the capability each needs), exports, memories, tables,
@@ -131,6 +161,7 @@ Prints the version of porta.`,
 export const COMMANDS: readonly string[] = [
   "run",
   "serve",
+  "call",
   "inspect",
   "validate",
   "build",

@@ -1,6 +1,6 @@
 /**
- * The `porta` command dispatcher: `run | serve | build | inspect | validate |
- * help | version`. Every user error is one line on stderr
+ * The `porta` command dispatcher: `run | serve | call | build | inspect |
+ * validate | help | version`. Every user error is one line on stderr
  * (`porta: error: ...`), exit code 2 for usage errors and 1 for runtime
  * errors; never a stack trace.
  *
@@ -13,6 +13,7 @@ import { COMMANDS, HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { runCommand } from "./run.ts";
 import { serveCommand } from "./serve.ts";
+import { callCommand } from "./call.ts";
 import { inspectCommand } from "./inspect.ts";
 import { validateCommand } from "./validate.ts";
 import { buildCommand } from "./build.ts";
@@ -25,6 +26,7 @@ export type Command = (argv: string[]) => Promise<number>;
 const TABLE: Record<string, Command> = {
   run: runCommand,
   serve: (argv) => serveCommand(argv),
+  call: callCommand,
   inspect: inspectCommand,
   validate: validateCommand,
   build: buildCommand,
@@ -110,7 +112,10 @@ async function dispatch(argv: string[]): Promise<number> {
     await writeOut(HELP[first] + "\n");
     return 0;
   }
-  if ((first === "run" || first === "serve") && workerOptionsMissing()) {
+  if (
+    (first === "run" || first === "serve" || first === "call") &&
+    workerOptionsMissing()
+  ) {
     throw new CliError(
       `Deno must run porta with --unstable-worker-options (e.g. deno run -A --unstable-worker-options cli.ts ${first} ...)`,
     );

@@ -175,6 +175,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       // the promises carry backpressure to the guest
       onStdout: (b) => stdoutClosed ? undefined : stdout.write(b),
       onStderr: (b) => stderr.write(b),
+      // one line per distinct call refused for want of a grant
+      onDenied: (line) => void stderrLine(line),
       onRestart: (n, prev) => {
         const why = prev.trap !== undefined
           ? prev.trap.split("\n")[0]

@@ -43,7 +43,12 @@ import { HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { writeOut } from "./output.ts";
 import { AsyncWriter } from "./async_writer.ts";
-import { Agent, AgentError, secretRedactor } from "../agent/agent.ts";
+import {
+  Agent,
+  AgentError,
+  type CallLimits,
+  secretRedactor,
+} from "../agent/agent.ts";
 import { ManifestError } from "../agent/manifest.ts";
 import { printable } from "../agent/printable.ts";
 import { McpServer } from "../mcp/server.ts";
@@ -77,6 +82,20 @@ const SERVE_OPTIONS = {
   drain: { type: "string" as const },
   ...HELP_OPTION,
 };
+
+/**
+ * The per-call limits of `serve` (and `call`): the flags, with a 30 s
+ * timeout (`0` disables it) and a 256 MiB memory cap unless given.
+ */
+export function serveLimits(given: CallLimits): CallLimits {
+  const limits = { ...given };
+  if (limits.timeoutMs === undefined) {
+    limits.timeoutMs = DEFAULT_SERVE_TIMEOUT_MS;
+  }
+  if (limits.timeoutMs === 0) delete limits.timeoutMs;
+  limits.maxMemoryPages ??= DEFAULT_SERVE_MAX_MEMORY_PAGES;
+  return limits;
+}
 
 function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
@@ -120,12 +139,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const wasmPath = positionals[0];
   const flags = resolveCommonFlags(values);
-  const limits = { ...flags.limits };
-  if (limits.timeoutMs === undefined) {
-    limits.timeoutMs = DEFAULT_SERVE_TIMEOUT_MS;
-  }
-  if (limits.timeoutMs === 0) delete limits.timeoutMs;
-  limits.maxMemoryPages ??= DEFAULT_SERVE_MAX_MEMORY_PAGES;
+  const limits = serveLimits(flags.limits);
   const concurrencyText = stringFlag(values, "concurrency");
   const concurrency = concurrencyText === undefined
     ? DEFAULT_CONCURRENCY

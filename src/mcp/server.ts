@@ -35,6 +35,11 @@
  *   {@link MAX_STDERR_CHARS} characters per call, then one `warning` says how
  *   many were dropped. The server adds `debug` lines when a call starts/ends
  *   and a `warning` when it fails (logger `porta`).
+ * - Denials: each call the guest was refused for want of a grant (one line
+ *   per distinct cause, bounded by the Agent) goes to Porta's stderr
+ *   (`[porta] denied: ...`) and, when the client logs warnings, to it as a
+ *   `warning` (logger `porta`); the call's diagnostic line ends with
+ *   `denied=FN:CAUSE,...`.
  * - Progress: with `_meta.progressToken`, `notifications/progress` 0 (queued),
  *   1 (running) and 2 (done) of total 2, always before the response.
  * - Cancellation: `notifications/cancelled` aborts the call (the Agent stops
@@ -361,6 +366,7 @@ export class McpServer {
   #protocolVersion: string | null = null;
   #clientName: string | null = null;
   #closing = false;
+  #invocations = 0;
   /** Counters for the exit summary. */
   readonly stats: ServerStats = { calls: 0, errors: 0, cancelled: 0, steps: 0 };
 
@@ -559,6 +565,50 @@ export class McpServer {
     entry: InFlight,
     key: string,
   ): Promise<void> {
+    const response = await this.#respond(req, entry, key);
+    // Per the spec, a cancelled request gets no response at all.
+    if (entry.cancelled) return;
+    await this.#emit(response);
+  }
+
+  /**
+   * Answers one request outside any client session (`porta call`): the
+   * same argument checks, limits, guest-result conversion, diagnostics and
+   * size bounds as over the wire. Resolves with the response exactly as it
+   * would be sent (`result` or `error`); never rejects. `signal` (or
+   * {@link McpServer.cancelAll}) cancels it: a -32603 `cancelled` error.
+   */
+  async invoke(
+    method: string,
+    params: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<JsonRpcMessage> {
+    if (this.#state === "new") this.#state = "ready";
+    const req: JsonRpcRequest = { jsonrpc: "2.0", id: 0, method, params };
+    const key = `invoke:${this.#invocations++}`;
+    const entry: InFlight = {
+      controller: new AbortController(),
+      cancelled: false,
+      method,
+    };
+    const onAbort = () => entry.controller.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    this.#inFlight.set(key, entry);
+    try {
+      const response = await this.#respond(req, entry, key);
+      return prepareMessage(response, this.#maxChars).message;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** The response to `req` (its entry is removed from the in-flight map). */
+  async #respond(
+    req: JsonRpcRequest,
+    entry: InFlight,
+    key: string,
+  ): Promise<JsonRpcMessage> {
     let response: JsonRpcMessage;
     try {
       const result = await this.#handle(req, entry.controller.signal);
@@ -588,9 +638,7 @@ export class McpServer {
     } finally {
       this.#inFlight.delete(key);
     }
-    // Per the spec, a cancelled request gets no response at all.
-    if (entry.cancelled) return;
-    await this.#emit(response);
+    return response;
   }
 
   #requireInitialized(method: string): void {
@@ -916,6 +964,16 @@ export class McpServer {
           limits,
           signal,
           onStderr,
+          // one line per distinct call refused for want of a grant (the
+          // Agent bounds them): stderr, and the client when it logs warnings
+          onDenied: (line) => {
+            this.#diag(line);
+            this.#logToClient(
+              "warning",
+              line.replace(/^\[porta\] /, ""),
+              "porta",
+            );
+          },
         });
       } catch (e) {
         flushStderr();
@@ -958,6 +1016,7 @@ export class McpServer {
       const why = result.isError ? (result.error ?? done.error) : done.error;
       if (failed) this.stats.errors++;
       const line = formatCallLine({ ...result, isError: failed, tool: label }) +
+        (result.deniedSummary ? ` denied=${result.deniedSummary}` : "") +
         (failed && why ? ` (${oneLine(why)})` : "");
       this.#diag(line);
       this.#logToClient(

@@ -33,6 +33,7 @@ import {
 import {
   type InitMessage,
   type Job,
+  type JobDenial,
   type JobResult,
   outputCost,
   type RunMessage,
@@ -47,7 +48,7 @@ import {
   serveBrokerRequest,
 } from "./broker.ts";
 
-export type { Job, JobLimits, JobResult } from "./worker_core.ts";
+export type { Job, JobDenial, JobLimits, JobResult } from "./worker_core.ts";
 
 /**
  * The filesystem lock of this process, shared by every guest worker of every
@@ -103,6 +104,12 @@ export interface RunIO {
   signal?: AbortSignal;
   /** Wall-clock limit; past it the job ends with `trap: "timeout after N ms"`. */
   timeoutMs?: number;
+  /**
+   * Told of each distinct call the guest was refused for want of a grant
+   * (at most `MAX_DENIALS_PER_JOB` per job; `JobResult.deniedMore` counts the
+   * rest). The path in it is untrusted text.
+   */
+  onDenied?(denial: JobDenial): void;
 }
 
 /** Error starting a wall (bad module, denied imports, bad preopen); one line per problem. */
@@ -376,6 +383,15 @@ export class GuestWall {
           }
         } else if (m.t === "broker") {
           if (broker) serveBrokerRequest(broker, grant);
+        } else if (m.t === "denied") {
+          const p = this.#pending;
+          if (p && p.id === m.id && p.reason === undefined) {
+            try {
+              p.io.onDenied?.(m.denial);
+            } catch {
+              // a reporting callback never disturbs the job
+            }
+          }
         } else if (m.t === "done") {
           const p = this.#pending;
           if (p && p.id === m.id) {

@@ -8,7 +8,8 @@
  * - parent -> worker `{t:"init", wasm, grants, preopens, progress, flow}` then
  *   worker -> parent `{t:"ready"}` or `{t:"init-error", message}`;
  * - parent -> worker `{t:"run", id, job, cancel}`; worker -> parent
- *   `{t:"out", id, fd, bytes}` while the guest writes, then
+ *   `{t:"out", id, fd, bytes}` while the guest writes, `{t:"denied", id,
+ *   denial}` once per distinct call refused for want of a grant, then
  *   `{t:"done", id, result}`.
  *
  * Cancellation is cooperative (in Deno 2.9 `Worker.terminate()` does not stop
@@ -95,7 +96,35 @@ export interface JobResult {
    * {@link Job.stdoutLimit} that were not sent (absent when not counted).
    */
   stdoutBytes?: number;
+  /**
+   * Distinct denials (function, reason, capability or preopen) not reported
+   * as `denied` messages because the job already reported
+   * {@link MAX_DENIALS_PER_JOB} (absent: none).
+   */
+  deniedMore?: number;
 }
+
+/**
+ * A WASI call refused for want of a grant, as the worker reports it (once
+ * per distinct function, reason and capability or preopen, per job):
+ * `capability` when the function's capability is not granted (the run-time
+ * guard), else the WASI layer's reason (see `src/wasi/denial.ts`).
+ */
+export interface JobDenial {
+  /** The WASI function, e.g. `path_open`. */
+  fn: string;
+  /** Why it was refused. */
+  reason: "capability" | "absolute" | "outside" | "symlink" | "read-only";
+  /** The missing capability, for `capability`. */
+  capability?: Capability;
+  /** The guest path (raw, untrusted, at most a few hundred characters). */
+  path?: string;
+  /** The guest path of the preopen involved. */
+  preopen?: string;
+}
+
+/** Distinct denials one job reports; further ones are only counted ({@link JobResult.deniedMore}). */
+export const MAX_DENIALS_PER_JOB = 20;
 
 /** Options the job loop passes to the engine's `Instance` constructor. */
 export interface InstanceOptionsLike extends JobLimits {
@@ -172,6 +201,8 @@ export interface WasiConstructorOptions {
   fsLockOwner?: number;
   /** Creates a checked symlink (see `WasiOptions.symlink`): the broker's, when the parent offers one. */
   symlink?: (target: string, hostPath: string) => void;
+  /** Told of each call the WASI layer refuses for want of a grant (see `WasiOptions.onDenied`). */
+  onDenied?: (d: Omit<JobDenial, "capability">) => void;
 }
 
 /** Everything the job loop needs from the layers below. */
@@ -248,6 +279,7 @@ export type WorkerReply =
   | { t: "ready" }
   | { t: "init-error"; message: string }
   | { t: "out"; id: number; fd: 1 | 2; bytes: Uint8Array }
+  | { t: "denied"; id: number; denial: JobDenial }
   | { t: "done"; id: number; result: JobResult }
   | { t: "fatal"; message: string }
   | { t: "broker" };
@@ -419,6 +451,7 @@ export function serveGuestJobs(
       progress[0] = result.steps;
       progress[1] = result.memoryPages;
       if (job.stdoutLimit !== undefined) result.stdoutBytes = stdoutBytes;
+      if (deniedMore > 0) result.deniedMore = deniedMore;
       // merged output first (unless the job is being cancelled: then the
       // parent ignores it anyway and may not be reading)
       try {
@@ -490,6 +523,37 @@ export function serveGuestJobs(
     };
     // stdout past job.stdoutLimit is counted, never copied nor sent
     let stdoutBytes = 0;
+    // denials: one message per distinct cause, at most MAX_DENIALS_PER_JOB;
+    // the keys are bounded (function x reason x capability or preopen), so
+    // a guest denied in a loop costs a Set lookup per call, no messages
+    const deniedKeys = new Set<string>();
+    const moreKeys = new Set<string>();
+    let deniedMore = 0;
+    const denied = (d: JobDenial): void => {
+      const key = `${d.fn}\0${d.reason}\0${d.capability ?? d.preopen ?? ""}`;
+      if (deniedKeys.has(key)) return;
+      if (deniedKeys.size >= MAX_DENIALS_PER_JOB) {
+        if (!moreKeys.has(key)) {
+          moreKeys.add(key);
+          deniedMore++;
+        }
+        return;
+      }
+      deniedKeys.add(key);
+      // after the output the guest wrote before (merged output first)
+      try {
+        flushOutput();
+      } catch {
+        // cancelled while waiting for the parent: the report still goes
+      }
+      const denial: JobDenial = { fn: d.fn, reason: d.reason };
+      if (d.capability !== undefined) denial.capability = d.capability;
+      if (typeof d.path === "string") denial.path = d.path.slice(0, 512);
+      if (typeof d.preopen === "string") {
+        denial.preopen = d.preopen.slice(0, 512);
+      }
+      scope.postMessage({ t: "denied", id, denial });
+    };
     const stdoutSink = Object.assign(
       (bytes: Uint8Array): void => {
         stdoutBytes += bytes.length;
@@ -575,6 +639,7 @@ export function serveGuestJobs(
         stderr: (bytes) => output(2, bytes),
         ...(cancel ? { cancel } : {}),
         ...fsLock,
+        onDenied: denied,
         ...(broker
           ? {
             symlink: brokeredSymlink(
@@ -585,7 +650,18 @@ export function serveGuestJobs(
           }
           : {}),
       });
-      const guarded = guardImports(wasi.imports.wasi_snapshot_preview1, grants);
+      const guarded = guardImports(
+        wasi.imports.wasi_snapshot_preview1,
+        grants,
+        {
+          onDenied: (fn, capability) =>
+            denied(
+              capability === undefined
+                ? { fn, reason: "capability" }
+                : { fn, reason: "capability", capability },
+            ),
+        },
+      );
       const tracked: Record<string, (...a: any[]) => any> = {};
       for (const [name, fn] of Object.entries(guarded)) {
         tracked[name] = (...args: any[]) => {

@@ -82,20 +82,49 @@ function join(a: string, b: string): string {
   return a.endsWith("/") ? a + b : a + "/" + b;
 }
 
-/** A denial error for `rel` resolved against `dir` (see {@link guestPathOf}). */
-export function deniedAt(
-  errno: number,
+/** The denial of `rel` resolved against `dir` (see {@link guestPathOf}). */
+export function denialAt(
   reason: DenialReason,
   dir: FdEntry,
   rel?: string,
-): WasiDeniedError {
+): Omit<WasiDenial, "fn"> {
   const path = reason === "absolute" && rel !== undefined
     ? cap(rel)
     : guestPathOf(dir, rel);
   const d: Omit<WasiDenial, "fn"> = { reason };
   if (path !== undefined) d.path = path;
   if (dir.preopen) d.preopen = dir.preopen.guestPath;
-  return new WasiDeniedError(errno, d);
+  return d;
+}
+
+/** A denial error for `rel` resolved against `dir` (see {@link denialAt}). */
+export function deniedAt(
+  errno: number,
+  reason: DenialReason,
+  dir: FdEntry,
+  rel?: string,
+): WasiDeniedError {
+  return new WasiDeniedError(errno, denialAt(reason, dir, rel));
+}
+
+/**
+ * Reports a denial to `onDenied` without throwing (for calls that return
+ * their errno: no exception is built) and returns `errno`.
+ */
+export function denyWith(
+  onDenied: ((d: WasiDenial) => void) | undefined,
+  fn: string,
+  errno: number,
+  denial: Omit<WasiDenial, "fn">,
+): number {
+  if (onDenied !== undefined) {
+    try {
+      onDenied({ fn, ...denial });
+    } catch {
+      // reporting never changes what the guest gets
+    }
+  }
+  return errno;
 }
 
 /**

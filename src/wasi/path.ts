@@ -40,7 +40,7 @@ import { Errno, WasiError } from "./errno.ts";
 import { checkPathLimits, resolvePath } from "./fs/resolve.ts";
 import { isWithin } from "./fs/preopen.ts";
 import { filetypeOf, timesToApply, writeFilestat } from "./fs/stat.ts";
-import { deniedAt, reportDenied } from "./denial.ts";
+import { denialAt, deniedAt, denyWith, reportDenied } from "./denial.ts";
 import { type HostFunctions, toBigInt } from "./types.ts";
 
 /** ROFS unless `dir` was reached through a writable preopen; `path` is reported. */
@@ -229,7 +229,12 @@ export function pathFunctions(
       // Anything that could modify the tree under a read-only preopen is
       // refused (write access to an existing directory is checked below).
       if (!writable && (creat || trunc)) {
-        throw deniedAt(Errno.ROFS, "read-only", dir, path);
+        return denyWith(
+          ctx.onDenied,
+          "path_open",
+          Errno.ROFS,
+          denialAt("read-only", dir, path),
+        );
       }
       const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
       const r = resolvePath(dir, path, follow, ctx.cancel);
@@ -259,7 +264,12 @@ export function pathFunctions(
         if (wantDir || r.trailingSlash) return Errno.INVAL;
       }
       if (!writable && wantsWrite) {
-        throw deniedAt(Errno.ROFS, "read-only", dir, path);
+        return denyWith(
+          ctx.onDenied,
+          "path_open",
+          Errno.ROFS,
+          denialAt("read-only", dir, path),
+        );
       }
       const read = (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0n ||
         !wantsWrite;
