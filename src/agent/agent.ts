@@ -69,6 +69,16 @@ export interface AgentOptions {
   poolSize?: number;
   /** Lower layers (engine + sandbox); tests may inject fakes. */
   runtime?: AgentRuntime;
+  /**
+   * Refuse at load a module importing a WASI function whose capability is
+   * not granted (`--strict-imports`). Default: such an import links and
+   * every call to it is refused at run time (`ENOTCAPABLE`; `environ_*`
+   * report an empty environment). Always strict when neither a profile nor a
+   * manifest is given (nothing is granted: the module is refused with a hint).
+   */
+  strictImports?: boolean;
+  /** Export run by every call and by {@link Agent.run}, overriding the manifest's `entry` (`--entry`). */
+  entry?: string;
 }
 
 /** Result of one tool call, resource read or prompt. */
@@ -343,7 +353,21 @@ export class Agent {
       if (e instanceof CapabilityError) throw new AgentError(e.message);
       throw e;
     }
-    const denied = checkImports(shape.imports, grants);
+    if (opts.entry !== undefined) manifest = { ...manifest, entry: opts.entry };
+    // the import rule (see policy.ts): imports that can never link always
+    // refuse the module; a manifest's wasi_imports is an allowlist; an
+    // ungranted capability refuses it only in strict mode, else each call
+    // is refused at run time. With neither profile nor manifest nothing is
+    // granted: refused at load, with a hint to choose a profile.
+    const strictImports = opts.strictImports === true ||
+      (opts.profile === undefined && manifestPath === undefined);
+    const wasiImports = manifestPath !== undefined
+      ? manifest.wasi_imports
+      : undefined;
+    const denied = checkImports(shape.imports, grants, {
+      strict: strictImports,
+      ...(wasiImports !== undefined ? { allowlist: wasiImports } : {}),
+    });
     if (denied.length > 0) {
       const lines = denied.map((d) =>
         /^(needs|is|must) /.test(d.reason)
@@ -356,12 +380,13 @@ export class Agent {
       );
       // a wider profile helps only with capabilities, not with imports
       // Porta does not provide at all
-      if (
-        denied.some((d) =>
-          d.capability !== undefined && !grants.has(d.capability)
-        )
-      ) {
-        lines.push(grantHint(opts.profile, manifestPath));
+      if (denied.some((d) => d.reason.startsWith("needs capability"))) {
+        lines.push(grantHint(opts.profile, manifestPath, opts.strictImports));
+      }
+      if (denied.some((d) => d.reason.includes("wasi_imports"))) {
+        lines.push(
+          "hint: the manifest's wasi_imports lists every WASI function the module may import (add them, or remove the list)",
+        );
       }
       throw new AgentError(lines);
     }
@@ -373,10 +398,10 @@ export class Agent {
     const toolEntries = manifest.tools.filter((t) => t.entry !== undefined);
     if (
       manifest.tools.length > toolEntries.length && !funcs.has(entry) &&
-      manifestPath
+      (manifestPath !== undefined || opts.entry !== undefined)
     ) {
       missing.push(
-        `manifest entry "${
+        `${opts.entry !== undefined ? "--entry" : "manifest entry"} "${
           printable(entry)
         }" is not an exported function of ${wasmPath}`,
       );
@@ -402,6 +427,8 @@ export class Agent {
         grants,
         preopens: opts.dirs ?? [],
         size: opts.poolSize ?? 1,
+        strictImports,
+        ...(wasiImports !== undefined ? { wasiImports } : {}),
       });
     } catch (e) {
       throw new AgentError(redact(firstLine(e)));
@@ -762,7 +789,11 @@ function engineLimits(
 function grantHint(
   profile: string | undefined,
   manifestPath: string | undefined,
+  strict?: boolean,
 ): string {
+  if (strict === true) {
+    return "hint: --strict-imports refuses imports whose capability is not granted; without it they load and every call to them is denied";
+  }
   if (profile === undefined && manifestPath === undefined) {
     return "hint: nothing is granted by default; choose --profile ai-agent|worker|full or add a manifest";
   }

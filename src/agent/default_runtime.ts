@@ -30,6 +30,8 @@ export const defaultRuntime: AgentRuntime = {
       size: opts.size ?? 1,
       background: opts.background,
       onWarm: opts.onWarm,
+      strictImports: opts.strictImports,
+      wasiImports: opts.wasiImports,
     });
   },
 };

@@ -4,6 +4,7 @@
  *
  * ```jsonc
  * {
+ *   "schema_version": "1.0",          // optional; any 1.x is read
  *   "name": "demo", "version": "1.0.0", "description": "…",
  *   "entry": "_start",                // export run for every call (default _start)
  *   "capabilities": ["io", "process"],
@@ -12,9 +13,15 @@
  *               "entry": "reverse" }],  // optional per-tool export (default: "entry")
  *   "resources": [{ "uri": "demo://readme", "name": "readme", "mimeType": "text/plain" }],
  *   "prompts": [{ "name": "summarize", "arguments": [{ "name": "topic", "required": true }] }],
- *   "wasi_imports": ["fd_write", "fd_read", "proc_exit"]
+ *   "wasi_imports": ["fd_write", "fd_read", "proc_exit"]  // optional allowlist
  * }
  * ```
+ *
+ * This is the seed's manifest format: `schema_version` (major version 1,
+ * {@link SCHEMA_VERSIONS}), `entry` (the export `run` and `serve` call
+ * unless `--entry` overrides it), `wasi_imports` (when present, the module
+ * may import no other WASI function: checked at load by `run`, `serve` and
+ * `validate`).
  *
  * Validation errors name the field path (`tools[2].inputSchema: expected an
  * object`). Unknown fields are errors (they are usually typos), except keys
@@ -44,8 +51,8 @@ import {
   CAPABILITIES,
   type Capability,
   isCapability,
+  isWasiFunction,
   requiredCapabilities,
-  WASI_CAPABILITY,
   WASI_MODULE,
 } from "../sandbox/capabilities.ts";
 
@@ -106,8 +113,14 @@ export interface PromptSpec {
   arguments?: PromptArgument[];
 }
 
-/** A validated manifest. Arrays are always present (possibly empty). */
+/**
+ * A validated manifest. `capabilities`, `tools`, `resources` and `prompts`
+ * are always present (possibly empty); `wasi_imports` only when the manifest
+ * lists them.
+ */
 export interface Manifest {
+  /** Format version (`"1.0"`, any `"1.x"`), when the manifest gives one. */
+  schema_version?: string;
   /** Agent name. */
   name: string;
   /** Agent version. */
@@ -124,9 +137,19 @@ export interface Manifest {
   resources: ResourceSpec[];
   /** Prompts. */
   prompts: PromptSpec[];
-  /** WASI functions the agent imports (informational; checked against the module). */
-  wasi_imports: string[];
+  /**
+   * WASI functions the agent may import, when the manifest lists them: an
+   * allowlist (a module importing any other WASI function is refused at
+   * load). Absent: no such list.
+   */
+  wasi_imports?: string[];
 }
+
+/** The `schema_version` majors this Porta reads, as shown in errors. */
+export const SCHEMA_VERSIONS = "1.x";
+
+/** The `schema_version` that `porta build` writes. */
+export const SCHEMA_VERSION = "1.0";
 
 /** A manifest that does not parse or validate; `issues` lists every problem. */
 export class ManifestError extends Error {
@@ -280,6 +303,7 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     ], file);
   }
   c.fields(value, "", [
+    "schema_version",
     "name",
     "version",
     "description",
@@ -290,6 +314,24 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     "prompts",
     "wasi_imports",
   ]);
+  let schemaVersion: string | undefined;
+  if (value.schema_version !== undefined) {
+    const v = value.schema_version;
+    if (typeof v !== "string") {
+      c.fail(
+        "schema_version",
+        `expected a string such as "1.0", got ${typeName(v)}`,
+      );
+    } else if (!/^1(\.[0-9]+){0,2}$/.test(v)) {
+      const major = /^([0-9]+)(\.[0-9]+){0,2}$/.exec(v);
+      c.fail(
+        "schema_version",
+        `${major ? "unsupported" : "invalid"} version "${
+          clip(printable(v))
+        }": this Porta reads schema_version ${SCHEMA_VERSIONS} ("1.0", "1.1", ...)`,
+      );
+    } else schemaVersion = v;
+  }
   const name = c.str(value, "name", "", true) ?? "";
   const version = c.str(value, "version", "", true) ?? "";
   const description = c.str(value, "description", "", false);
@@ -510,12 +552,13 @@ export function validateManifest(value: unknown, file?: string): Manifest {
   });
 
   const wasi_imports: string[] = [];
+  const listsImports = value.wasi_imports !== undefined;
   c.arr(value, "wasi_imports", "").forEach((w, i) => {
     const at = `wasi_imports[${i}]`;
     if (typeof w !== "string") {
       return c.fail(at, `expected a string, got ${typeName(w)}`);
     }
-    if (!Object.hasOwn(WASI_CAPABILITY, w)) {
+    if (!isWasiFunction(w)) {
       return c.fail(
         at,
         `unknown ${WASI_MODULE} function "${clip(printable(w))}"`,
@@ -532,10 +575,11 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     tools,
     resources,
     prompts,
-    wasi_imports,
   };
+  if (schemaVersion !== undefined) m.schema_version = schemaVersion;
   if (description !== undefined) m.description = description;
   if (entry !== undefined) m.entry = entry;
+  if (listsImports) m.wasi_imports = wasi_imports;
   return m;
 }
 
@@ -709,8 +753,13 @@ export function toolNameFrom(text: string): string {
 }
 
 /**
- * Derives a manifest from a module (for `porta build`):
- * - `wasi_imports`: the module's `wasi_snapshot_preview1` function imports;
+ * Derives a manifest from a module (for `porta build`), in the seed's
+ * format and field order:
+ * - `schema_version`: {@link SCHEMA_VERSION};
+ * - `entry`: `_start` for a WASI command (omitted for a reactor, whose tools
+ *   name their own entries);
+ * - `wasi_imports`: the module's `wasi_snapshot_preview1` function imports
+ *   that are WASI functions (others can never link and are left out);
  * - `capabilities`: the smallest set covering those imports;
  * - tools: every exported function that is not internal (see
  *   {@link isInternalExport}). In a WASI command (it exports `_start`) every
@@ -725,7 +774,8 @@ export function deriveManifest(info: ModuleShape, name: string): Manifest {
   const wasi = [
     ...new Set(
       info.imports.filter((i) =>
-        i.module === WASI_MODULE && i.kind === "function"
+        i.module === WASI_MODULE && i.kind === "function" &&
+        isWasiFunction(i.name)
       ).map((i) => i.name),
     ),
   ];
@@ -755,9 +805,11 @@ export function deriveManifest(info: ModuleShape, name: string): Manifest {
     });
   }
   return {
+    schema_version: SCHEMA_VERSION,
     name,
     version: "0.1.0",
     description: `Agent ${name} (manifest derived by porta build).`,
+    ...(isCommand ? { entry: "_start" } : {}),
     capabilities: requiredCapabilities(wasi),
     tools,
     resources: [],

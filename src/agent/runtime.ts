@@ -43,6 +43,10 @@ export interface RunnerOptions {
   background?: boolean;
   /** With `background`: how many workers are ready, of how many, after how many ms. */
   onWarm?: (ready: number, size: number, ms: number) => void;
+  /** Refuse imports whose capability is not granted at load (`--strict-imports`). */
+  strictImports?: boolean;
+  /** The manifest's `wasi_imports`, when it lists them (an allowlist). */
+  wasiImports?: readonly string[];
 }
 
 /** The lower layers the Agent uses; replaceable in tests. */

@@ -1,6 +1,7 @@
 /**
  * `porta build <agent.wasm> [-o PATH] [--name NAME] [--force]`: derives a
- * manifest from the module (see `deriveManifest`) and writes it to
+ * manifest from the module (see `deriveManifest`: the seed's format, with
+ * `schema_version` "1.0", `entry` and `wasi_imports`) and writes it to
  * `<agent>.manifest.json` beside the wasm (or PATH). An existing file is
  * only replaced with `--force`.
  *
@@ -25,7 +26,7 @@ import {
   parseManifest,
 } from "../agent/manifest.ts";
 import { isPrintable, printable } from "../agent/printable.ts";
-import { WASI_CAPABILITY, WASI_MODULE } from "../sandbox/capabilities.ts";
+import { isWasiFunction, WASI_MODULE } from "../sandbox/capabilities.ts";
 import {
   CliError,
   HELP_OPTION,
@@ -68,7 +69,7 @@ export function buildWarnings(shape: ModuleShape): string[] {
   for (const i of shape.imports) {
     if (
       i.module === WASI_MODULE && i.kind === "function" &&
-      !Object.hasOwn(WASI_CAPABILITY, i.name)
+      !isWasiFunction(i.name)
     ) {
       out.push(
         `import ${WASI_MODULE}.${
@@ -127,13 +128,9 @@ export async function buildCommand(argv: string[]): Promise<number> {
       `cannot derive an agent name from ${wasm} (give one with --name)`,
     );
   }
-  const derived = deriveManifest(shape, name);
-  const manifest = {
-    ...derived,
-    wasi_imports: derived.wasi_imports.filter((w) =>
-      Object.hasOwn(WASI_CAPABILITY, w)
-    ),
-  };
+  // the seed's format: schema_version, entry, wasi_imports (WASI functions
+  // only: deriveManifest leaves out names that can never link)
+  const manifest = deriveManifest(shape, name);
   const out = stringFlag(values, "output") ?? manifestPathFor(wasm);
   const text = JSON.stringify(manifest, null, 2) + "\n";
   // never write what the loader (validate, run, serve) would refuse
@@ -187,7 +184,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
   await writeOut(
     `wrote ${printable(out)}: ${manifest.tools.length} tool(s), capabilities [${
       manifest.capabilities.join(", ")
-    }], ${manifest.wasi_imports.length} WASI import(s)\n`,
+    }], ${manifest.wasi_imports?.length ?? 0} WASI import(s)\n`,
   );
   return 0;
 }

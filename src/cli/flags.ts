@@ -80,6 +80,7 @@ export const AGENT_OPTIONS: OptionTable = {
   "env-file": { type: "string", multiple: true },
   secret: { type: "string", multiple: true },
   dir: { type: "string", multiple: true },
+  "strict-imports": { type: "boolean" },
 };
 
 /** Flags that bound one execution. */
@@ -551,6 +552,8 @@ export interface CommonFlags {
   entry?: string;
   /** Restart policy from `--restart` / `--max-restarts`. */
   restart: RestartPolicy;
+  /** `--strict-imports`: refuse at load imports whose capability is not granted. */
+  strictImports: boolean;
 }
 
 /** Why a file could not be read: no such file, a directory, or unreadable. */
@@ -645,6 +648,7 @@ export function resolveCommonFlags(values: FlagValues): CommonFlags {
     limits,
     entry,
     restart,
+    strictImports: values["strict-imports"] === true,
   };
 }
 

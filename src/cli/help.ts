@@ -17,7 +17,11 @@ const AGENT_FLAGS =
                           preopen a host directory (repeatable; none by default; read-only
                           unless :rw, writing also needs the fs.write capability); GUEST
                           defaults to HOST, else starts with / or is "."; a ":" inside a
-                          path is written "\\:" (--dir 'data\\:2024:/data:rw')`;
+                          path is written "\\:" (--dir 'data\\:2024:/data:rw')
+  --strict-imports        refuse a module that imports a WASI function whose capability
+                          is not granted (default: it loads and every call to it is
+                          denied, ENOTCAPABLE; environ_* report an empty environment,
+                          fd_prestat_* no preopened directory)`;
 
 const LIMIT_FLAGS =
   `  --step-limit N          stop the guest after N WebAssembly instructions
@@ -75,6 +79,7 @@ for want of a grant adds one "[porta] denied: ..." line per cause (also a warnin
 to the client) and denied=FN:CAUSE to the call's line.
 
 Options:
+  --entry NAME            export every call runs (default: the manifest's entry, else _start)
 ${AGENT_FLAGS}
 ${LIMIT_FLAGS}
                           (default 256MiB per call)
@@ -126,11 +131,22 @@ Options:
   --secret KEY=VALUE      like --env, with the value redacted from the output (repeatable)
   --dir HOST[:GUEST][:ro|:rw]
                           accepted (and checked) as for run; not shown
+  --strict-imports        accepted as for run; not shown
   -h, --help              show this help`,
   validate: `Usage: porta validate <agent.wasm> [options]
 
-Checks every import against the capabilities granted by the manifest and profile:
-each WASI import is ok or DENIED. Prints PASS or FAIL; exit code 0 only on PASS.
+Checks the module, the manifest (schema_version, fields, entry, wasi_imports) and
+every import against the capabilities granted by the manifest and profile. Each
+import is listed with the capability it needs:
+  ok                      granted (or needs no capability: proc_exit)
+  note ... not granted    the module loads; every call is denied at run time
+                          (ENOTCAPABLE; environ_*: an empty environment,
+                          fd_prestat_*: no preopened directory)
+  DENIED                  refused at load: another import module, an unknown WASI
+                          function, a WASI function missing from the manifest's
+                          wasi_imports, or (with --strict-imports) not granted
+Prints PASS (run and serve would load it with the same flags) or FAIL; exit code 0
+only on PASS.
 
 Options:
   --manifest PATH         manifest file
@@ -138,11 +154,13 @@ Options:
                           (grants = the manifest's capabilities bounded by the profile,
                           ai-agent by default; without a manifest: the profile; with
                           neither: nothing, so only import-free modules load)
+  --strict-imports        imports whose capability is not granted are DENIED (FAIL)
   -h, --help              show this help`,
   build: `Usage: porta build <agent.wasm> [-o PATH]
 
-Derives a manifest from the module (tools from exported functions, wasi_imports and
-the smallest capability list the imports need) and writes <agent>.manifest.json.
+Derives a manifest from the module in the seed's format (schema_version "1.0", entry,
+tools from exported functions, wasi_imports and the smallest capability list the
+imports need) and writes <agent>.manifest.json.
 
 Options:
   -o, --output PATH       where to write (default: <agent>.manifest.json beside the wasm)

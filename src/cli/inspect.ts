@@ -24,8 +24,8 @@ import {
   CapabilityError,
   requiredCapabilities,
   resolveGrants,
-  WASI_CAPABILITY,
   WASI_MODULE,
+  wasiCapability,
 } from "../sandbox/capabilities.ts";
 import { describeModule, Module, type ModuleInfo } from "../wasm/mod.ts";
 import {
@@ -65,7 +65,9 @@ export interface InspectReport {
 
 function capabilityOf(module: string, name: string): string | null {
   if (module !== WASI_MODULE) return null;
-  return Object.hasOwn(WASI_CAPABILITY, name) ? WASI_CAPABILITY[name] : null;
+  const cap = wasiCapability(name);
+  // proc_exit needs no capability
+  return cap === null ? "none" : cap ?? null;
 }
 
 function kib(n: number): string {
@@ -189,7 +191,7 @@ export function renderInspect(r: InspectReport): string {
         }`,
       );
     }
-    if (mf.wasi_imports.length) {
+    if (mf.wasi_imports?.length) {
       out.push(`  wasi_imports: ${mf.wasi_imports.join(", ")}`);
     }
   }

@@ -152,6 +152,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       dirs: flags.dirs,
       limits: flags.limits,
       poolSize: 1,
+      strictImports: flags.strictImports,
     });
   } catch (e) {
     unlisten();
@@ -186,7 +187,10 @@ export async function runCommand(argv: string[]): Promise<number> {
         ));
       },
     });
-    if (stoppedBy === undefined) await stdout.drain();
+    // a reader that never reads must not make Porta deaf to Ctrl-C/SIGTERM
+    if (stoppedBy === undefined) {
+      await untilAborted(stdout.drain(), abort.signal);
+    }
     if (stdoutError !== undefined) {
       stderrLine(errorLine(`cannot write stdout: ${stdoutError}`));
       stderrLine(formatRunSummary(result));
@@ -212,4 +216,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     unlisten();
     await agent.close();
   }
+}
+
+/** Resolves when `p` settles or `signal` is aborted, whichever comes first. */
+function untilAborted(p: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done);
+    p.then(done, done);
+  });
 }

@@ -80,6 +80,7 @@ const SERVE_OPTIONS = {
   ...LIMIT_OPTIONS,
   concurrency: { type: "string" as const },
   drain: { type: "string" as const },
+  entry: { type: "string" as const },
   ...HELP_OPTION,
 };
 
@@ -172,6 +173,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       dirs: flags.dirs,
       limits,
       poolSize: concurrency,
+      strictImports: flags.strictImports,
+      entry: flags.entry,
     });
   } catch (e) {
     // main writes every line (one per denied import) in one piece, in

@@ -1,11 +1,21 @@
 /**
- * `porta validate <agent.wasm> [--manifest PATH] [--profile NAME]`: checks
- * every import against the granted capabilities (each is `ok` or `DENIED`),
- * the manifest (syntax, fields, entries) and prints PASS or FAIL; exit code 0
- * only on PASS (1 on FAIL, 2 on usage errors).
+ * `porta validate <agent.wasm> [--manifest PATH] [--profile NAME]
+ * [--strict-imports]`: checks the module, the manifest (syntax, fields,
+ * `schema_version`, entries) and every import against the granted
+ * capabilities, and prints PASS or FAIL; exit code 0 only on PASS (1 on FAIL,
+ * 2 on usage errors).
  *
- * Imports missing from a non-empty manifest `wasi_imports` list are reported
- * as warnings (they do not fail validation).
+ * PASS means `run` and `serve` would load the agent with the same flags (the
+ * rule of `checkImports` in `src/sandbox/policy.ts`). Each import is listed
+ * with the capability it needs: `ok` (granted, or needs none), `note ... not
+ * granted, denied at run time` (it links; every call is refused, `environ_*`
+ * report an empty environment, `fd_prestat_*` no preopened directory), or
+ * `DENIED` (refused at load: FAIL): another
+ * import module, an unknown WASI function, a WASI function missing from the
+ * manifest's `wasi_imports`, or, with `--strict-imports` (or with neither a
+ * profile nor a manifest: nothing is granted), one whose capability is not
+ * granted. Names the manifest's `wasi_imports` lists but the module does not
+ * import are warnings.
  *
  * @module
  */
@@ -23,10 +33,10 @@ import type { AgentRuntime } from "../agent/runtime.ts";
 import {
   type Capability,
   resolveGrants,
-  WASI_CAPABILITY,
   WASI_MODULE,
+  wasiCapability,
 } from "../sandbox/capabilities.ts";
-import { checkImports } from "../sandbox/policy.ts";
+import { checkImports, EMPTY_WHEN_NOT_GRANTED } from "../sandbox/policy.ts";
 import {
   HELP_OPTION,
   parseAgentCommand,
@@ -49,8 +59,12 @@ export interface ValidationReport {
 /** Validates a module and its manifest; never throws for agent problems. */
 export async function validateAgent(
   wasmPath: string,
-  opts: { manifestPath?: string; profile?: string; runtime?: AgentRuntime } =
-    {},
+  opts: {
+    manifestPath?: string;
+    profile?: string;
+    runtime?: AgentRuntime;
+    strictImports?: boolean;
+  } = {},
 ): Promise<ValidationReport> {
   const lines: string[] = [];
   let pass = true;
@@ -102,31 +116,59 @@ export async function validateAgent(
       grants.size ? [...grants].join(", ") : "(nothing)"
     } [profile ${profileText}${manifest ? ", manifest" : ""}]`,
   );
+  // the same rule as Agent.load (run, serve)
+  const strict = opts.strictImports === true ||
+    (opts.profile === undefined && manifestPath === undefined);
+  const allowlist = manifest?.wasi_imports;
   const denied = new Map(
-    checkImports(shape.imports, grants).map((
-      d,
-    ) => [`${d.module}.${d.name}`, d]),
+    checkImports(shape.imports, grants, {
+      strict,
+      ...(allowlist !== undefined ? { allowlist } : {}),
+    }).map((d) => [`${d.module}.${d.name}`, d]),
   );
-  const declared = new Set(manifest?.wasi_imports ?? []);
+  let atRunTime = 0;
   for (const imp of shape.imports) {
     const key = `${imp.module}.${imp.name}`;
     const d = denied.get(key);
-    const cap =
-      imp.module === WASI_MODULE && Object.hasOwn(WASI_CAPABILITY, imp.name)
-        ? WASI_CAPABILITY[imp.name]
-        : undefined;
+    const cap = imp.module === WASI_MODULE
+      ? wasiCapability(imp.name)
+      : undefined;
     if (d) {
       pass = false;
       lines.push(`DENIED  ${key}: ${d.reason}`);
+    } else if (cap === null) {
+      lines.push(`ok      ${key} (needs no capability)`);
+    } else if (cap !== undefined && !grants.has(cap)) {
+      atRunTime++;
+      lines.push(
+        `note    ${key} (${cap}): not granted, ${
+          EMPTY_WHEN_NOT_GRANTED.has(imp.name)
+            ? cap === "env"
+              ? "an empty environment at run time"
+              : "no preopened directory at run time"
+            : "denied at run time (ENOTCAPABLE)"
+        }`,
+      );
     } else {
       lines.push(`ok      ${key} (${cap})`);
     }
-    if (
-      manifest && declared.size > 0 && imp.module === WASI_MODULE &&
-      !declared.has(imp.name)
-    ) {
-      lines.push(`warning ${key} is not listed in the manifest's wasi_imports`);
+  }
+  if (allowlist !== undefined) {
+    const imported = new Set(
+      shape.imports.filter((i) => i.module === WASI_MODULE).map((i) => i.name),
+    );
+    for (const name of allowlist) {
+      if (!imported.has(name)) {
+        lines.push(
+          `warning wasi_imports lists ${name}, which the module does not import`,
+        );
+      }
     }
+  }
+  if (atRunTime > 0) {
+    lines.push(
+      `note    ${atRunTime} import(s) not granted: the module loads and they answer as above at run time (--strict-imports refuses it instead)`,
+    );
   }
   // WASI passes everything through the exported "memory": without it every
   // call that reads or writes guest memory fails at run time
@@ -167,11 +209,13 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const { values, wasm } = parseAgentCommand("validate", argv, {
     manifest: { type: "string" },
     profile: { type: "string" },
+    "strict-imports": { type: "boolean" },
     ...HELP_OPTION,
   }, "porta validate <agent.wasm> [--profile NAME] [--manifest PATH]");
   const report = await validateAgent(wasm, {
     manifestPath: stringFlag(values, "manifest"),
     profile: stringFlag(values, "profile"),
+    strictImports: values["strict-imports"] === true,
   });
   await writeOut(report.lines.map(printable).join("\n") + "\n");
   return report.pass ? 0 : 1;

@@ -2,19 +2,24 @@
  * Capabilities, profiles and the WASI-function -> capability table.
  *
  * Porta denies by default: a guest gets exactly the capabilities resolved by
- * {@link resolveGrants}, and every `wasi_snapshot_preview1` import it declares
- * must be covered by one of them (see `policy.ts`).
+ * {@link resolveGrants}. A `wasi_snapshot_preview1` import whose capability
+ * is not granted still links, and every call to it is refused at run time
+ * (`ENOTCAPABLE`; `environ_*` report an empty environment instead); it is
+ * refused at load only in strict mode (see `policy.ts`).
  *
  * | capability | what it allows |
  * | --- | --- |
  * | `io` | stdin/stdout/stderr (fd 0-2): read, write, seek, close, fdstat |
  * | `fs` | the preopened directories: open, stat, readdir, read files |
  * | `fs.write` | create, write, truncate, rename, unlink, link, symlink, set times |
- * | `process` | argv, exit, raise, sched_yield |
+ * | `process` | argv, raise, sched_yield |
  * | `env` | the environment variables passed to the guest |
  * | `clock` | wall/monotonic/cpu clocks and sleeping (`poll_oneoff`) |
  * | `random` | `random_get` |
  * | `net` | `sock_*` (Porta has no sockets: they always fail, but still need `net`) |
+ *
+ * `proc_exit` needs no capability: every runtime lets a guest end its own
+ * run (see {@link WASI_NO_CAPABILITY}).
  *
  * Profiles: `ai-agent` = io, process; `worker` = io, process, clock, random;
  * `full` = every capability.
@@ -59,22 +64,21 @@ export const PROFILES: Readonly<Record<ProfileName, readonly Capability[]>> =
   });
 
 /**
- * The capability each `wasi_snapshot_preview1` function needs to be imported.
+ * The capability each `wasi_snapshot_preview1` function needs to be called;
+ * the functions that need none ({@link WASI_NO_CAPABILITY}: `proc_exit`) are
+ * not in this table (use {@link isWasiFunction} / {@link wasiCapability} to
+ * ask about any name).
  *
  * fd-generic functions (`fd_read`, `fd_write`, `fd_seek`, `fd_close`,
- * `fd_fdstat_get`, ...) need only `io` to be imported because they serve
- * stdio; at run time `guardImports` additionally requires `fs` for any fd
- * other than 0-2 and `fs.write` for writing to such an fd (see
- * {@link WASI_FD_WRITE_FUNCTIONS}). `proc_exit` needs `process` to be
- * imported, but at run time it is always allowed (ending the guest is never
- * a privilege).
+ * `fd_fdstat_get`, ...) need only `io` because they serve stdio; at run time
+ * `guardImports` additionally requires `fs` for any fd other than 0-2 and
+ * `fs.write` for writing to such an fd (see {@link WASI_FD_WRITE_FUNCTIONS}).
  */
 export const WASI_CAPABILITY: Readonly<Record<string, Capability>> = Object
   .freeze({
     // process
     args_get: "process",
     args_sizes_get: "process",
-    proc_exit: "process",
     proc_raise: "process",
     sched_yield: "process",
     // env
@@ -126,6 +130,27 @@ export const WASI_CAPABILITY: Readonly<Record<string, Capability>> = Object
     sock_send: "net",
     sock_shutdown: "net",
   });
+
+/**
+ * WASI functions that need no capability: `proc_exit` (a guest may always
+ * end its own run; `proc_raise` still needs `process`).
+ */
+export const WASI_NO_CAPABILITY: ReadonlySet<string> = new Set(["proc_exit"]);
+
+/** True when `name` is a `wasi_snapshot_preview1` function Porta provides. */
+export function isWasiFunction(name: string): boolean {
+  return Object.hasOwn(WASI_CAPABILITY, name) || WASI_NO_CAPABILITY.has(name);
+}
+
+/**
+ * The capability a `wasi_snapshot_preview1` function needs: a capability,
+ * `null` when it needs none (`proc_exit`), `undefined` when `name` is not a
+ * WASI function.
+ */
+export function wasiCapability(name: string): Capability | null | undefined {
+  if (Object.hasOwn(WASI_CAPABILITY, name)) return WASI_CAPABILITY[name];
+  return WASI_NO_CAPABILITY.has(name) ? null : undefined;
+}
 
 /**
  * fd-generic WASI functions that modify the file behind the fd: on an fd
@@ -231,7 +256,8 @@ export function resolveGrants(req: GrantRequest = {}): Set<Capability> {
 
 /**
  * The smallest capability set covering the given WASI import names (e.g. for
- * deriving a manifest), in documentation order. Unknown names are ignored.
+ * deriving a manifest), in documentation order. Unknown names and functions
+ * that need no capability (`proc_exit`) add nothing.
  */
 export function requiredCapabilities(
   wasiFunctionNames: Iterable<string>,

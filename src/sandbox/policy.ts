@@ -3,6 +3,17 @@
  * module loads, before any guest instruction runs) and the run-time guard
  * wrapped around every WASI function.
  *
+ * The rule (least privilege that real toolchains can live with): an import
+ * that can never link (another module, an unknown WASI function, a
+ * non-function) refuses the module at load; a WASI function whose capability
+ * is not granted links, and every call to it is refused at run time
+ * ({@link guardImports}), except `environ_sizes_get`/`environ_get`, which
+ * without `env` report an empty environment, and `fd_prestat_get`/
+ * `fd_prestat_dir_name`, which without `fs` report no preopened directory
+ * ({@link emptyWhenNotGranted}).
+ * Load-time refusal of ungranted or unlisted imports is opt-in:
+ * {@link ImportCheckOptions}.
+ *
  * @module
  */
 
@@ -11,6 +22,7 @@ import {
   WASI_CAPABILITY,
   WASI_FD_WRITE_FUNCTIONS,
   WASI_MODULE,
+  wasiCapability,
 } from "./capabilities.ts";
 
 /** One import of a module, as `Module.imports()` describes it. */
@@ -38,18 +50,37 @@ export interface DeniedImport {
 /** WASI errno `ENOTCAPABLE`: returned by a guarded function whose capability is missing. */
 export const ENOTCAPABLE = 76;
 
+/** Options of {@link checkImports}: what is refused at load beyond imports that can never link. */
+export interface ImportCheckOptions {
+  /**
+   * Refuse a WASI import whose capability is not granted (`--strict-imports`).
+   * Default: such an import links and every call to it is refused at run
+   * time by {@link guardImports} (`ENOTCAPABLE`; `environ_*` and
+   * `fd_prestat_*` answer as an empty world, see {@link emptyWhenNotGranted}).
+   */
+  strict?: boolean;
+  /**
+   * The manifest's `wasi_imports`: when given, a WASI function import that is
+   * not listed is refused (the seed's import validation).
+   */
+  allowlist?: readonly string[];
+}
+
 /**
- * Check a module's imports against the granted capabilities. Returns every
- * refused import (empty = the module may load): a WASI function whose
- * capability is not granted, an unknown WASI function, a non-function WASI
- * import, or an import from any module other than `wasi_snapshot_preview1`
- * (Porta provides nothing else).
+ * Check a module's imports at load. Returns every refused import (empty =
+ * the module may load), one entry per import: always an import from any
+ * module other than `wasi_snapshot_preview1` (Porta provides nothing else),
+ * an unknown WASI function or a non-function WASI import (none of them can
+ * link); with `allowlist`, a WASI function not listed; with `strict`, a WASI
+ * function whose capability is not granted.
  */
 export function checkImports(
   imports: Iterable<ImportDescriptor>,
   grants: ReadonlySet<Capability>,
+  options: ImportCheckOptions = {},
 ): DeniedImport[] {
   const denied: DeniedImport[] = [];
+  const listed = options.allowlist ? new Set(options.allowlist) : undefined;
   for (const imp of imports) {
     const { module, name, kind } = imp;
     if (module !== WASI_MODULE) {
@@ -61,7 +92,8 @@ export function checkImports(
       });
       continue;
     }
-    if (!Object.hasOwn(WASI_CAPABILITY, name)) {
+    const need = wasiCapability(name);
+    if (need === undefined) {
       denied.push({
         module,
         name,
@@ -69,7 +101,7 @@ export function checkImports(
       });
       continue;
     }
-    const capability = WASI_CAPABILITY[name];
+    const capability = need ?? undefined;
     if (kind !== "function") {
       denied.push({
         module,
@@ -79,7 +111,19 @@ export function checkImports(
       });
       continue;
     }
-    if (!grants.has(capability)) {
+    if (listed !== undefined && !listed.has(name)) {
+      denied.push({
+        module,
+        name,
+        capability,
+        reason: "is not listed in the manifest's wasi_imports",
+      });
+      continue;
+    }
+    if (
+      options.strict === true && capability !== undefined &&
+      !grants.has(capability)
+    ) {
       denied.push({
         module,
         name,
@@ -153,6 +197,63 @@ export function guardImports<T extends Record<string, WasiFn>>(
       };
     } else {
       out[name] = fn;
+    }
+  }
+  return out as T;
+}
+
+/**
+ * WASI functions that, when their capability is not granted, answer as an
+ * empty world would instead of `ENOTCAPABLE` (see
+ * {@link emptyWhenNotGranted}): `environ_sizes_get`/`environ_get`
+ * without `env` (no variables), `fd_prestat_get`/`fd_prestat_dir_name`
+ * without `fs` (no preopened directory: `EBADF`, the answer that ends
+ * wasi-libc's and Rust's preopen scan).
+ */
+export const EMPTY_WHEN_NOT_GRANTED: ReadonlyMap<string, Capability> = new Map<
+  string,
+  Capability
+>([
+  ["environ_get", "env"],
+  ["environ_sizes_get", "env"],
+  ["fd_prestat_get", "fs"],
+  ["fd_prestat_dir_name", "fs"],
+]);
+
+/** The `environ_*` entries of {@link EMPTY_WHEN_NOT_GRANTED}. */
+export const EMPTY_WITHOUT_ENV: ReadonlySet<string> = new Set([
+  "environ_get",
+  "environ_sizes_get",
+]);
+
+/**
+ * Least privilege that real toolchains live with: without `env`,
+ * `environ_sizes_get` and `environ_get` report an empty environment (0
+ * variables, 0 bytes: success, revealing nothing); without `fs`,
+ * `fd_prestat_get` and `fd_prestat_dir_name` report no preopened directory
+ * (`EBADF`). Rust's std and wasi-libc call them at start-up, and an
+ * `ENOTCAPABLE` there stops a guest that never reads a variable or a file
+ * (wasi-libc exits with 71 when its preopen scan fails).
+ *
+ * Returns `guarded` (the output of {@link guardImports}) with those
+ * functions, for each capability not granted, taken from `emptyWorld`,
+ * which MUST be the functions of a WASI layer given an empty environment
+ * unless `env` is granted and no preopens unless `fs` is granted (the guest
+ * worker creates its WASI layer so). Kept apart from {@link guardImports}:
+ * the only place where an ungranted function does not answer `ENOTCAPABLE`.
+ */
+export function emptyWhenNotGranted<T extends Record<string, WasiFn>>(
+  guarded: T,
+  emptyWorld: Readonly<Record<string, WasiFn>>,
+  grants: ReadonlySet<Capability>,
+): T {
+  const out: Record<string, WasiFn> = { ...guarded };
+  for (const [name, capability] of EMPTY_WHEN_NOT_GRANTED) {
+    if (
+      !grants.has(capability) && Object.hasOwn(guarded, name) &&
+      Object.hasOwn(emptyWorld, name)
+    ) {
+      out[name] = emptyWorld[name];
     }
   }
   return out as T;

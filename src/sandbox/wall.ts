@@ -74,6 +74,14 @@ export interface WallOptions {
   /** Requested preopens (narrowed by grants: none without `fs`, read-only without `fs.write`). */
   preopens: readonly Preopen[];
   /**
+   * Refuse a module importing a WASI function whose capability is not
+   * granted (`--strict-imports`); default: it links and every call to it is
+   * refused at run time.
+   */
+  strictImports?: boolean;
+  /** The manifest's `wasi_imports`: any other WASI import refuses the module. */
+  wasiImports?: readonly string[];
+  /**
    * The worker script; defaults to Porta's `guest_worker.ts`. Only embedding
    * code (tests) sets it: guests cannot.
    */
@@ -237,6 +245,7 @@ export class GuestWall {
   #preopens: Preopen[];
   #url: URL | string;
   #graceMs: number;
+  #importRule: { strictImports?: boolean; wasiImports?: string[] };
   #worker: Worker | undefined;
   /** The current worker's owner token for {@link FS_LOCK}. */
   #lockOwner = 0;
@@ -258,7 +267,9 @@ export class GuestWall {
     preopens: Preopen[],
     url: URL | string,
     graceMs: number,
+    importRule: { strictImports?: boolean; wasiImports?: string[] } = {},
   ) {
+    this.#importRule = importRule;
     this.#wasm = wasm;
     this.#grants = grants;
     this.#preopens = preopens;
@@ -288,6 +299,10 @@ export class GuestWall {
       preopens,
       opts.workerUrl ?? DEFAULT_WORKER_URL,
       Math.max(0, opts.cancelGraceMs ?? DEFAULT_GRACE_MS),
+      {
+        strictImports: opts.strictImports === true,
+        ...(opts.wasiImports ? { wasiImports: [...opts.wasiImports] } : {}),
+      },
     );
     try {
       await wall.#ready;
@@ -422,6 +437,7 @@ export class GuestWall {
         fsLock: FS_LOCK,
         fsLockOwner: this.#lockOwner,
         ...(broker ? { broker } : {}),
+        ...this.#importRule,
       };
       worker.postMessage(init);
     });

@@ -5,7 +5,8 @@
  * tests can exercise the same loop with a reference engine.
  *
  * Protocol (structured-clone messages):
- * - parent -> worker `{t:"init", wasm, grants, preopens, progress, flow}` then
+ * - parent -> worker `{t:"init", wasm, grants, preopens, progress, flow,
+ *   strictImports, wasiImports}` then
  *   worker -> parent `{t:"ready"}` or `{t:"init-error", message}`;
  * - parent -> worker `{t:"run", id, job, cancel}`; worker -> parent
  *   `{t:"out", id, fd, bytes}` while the guest writes, `{t:"denied", id,
@@ -42,7 +43,12 @@
  */
 
 import { type Capability, WASI_MODULE } from "./capabilities.ts";
-import { checkImports, formatDenied, guardImports } from "./policy.ts";
+import {
+  checkImports,
+  emptyWhenNotGranted,
+  formatDenied,
+  guardImports,
+} from "./policy.ts";
 import type { Preopen } from "./permissions.ts";
 import { brokeredSymlink } from "./broker.ts";
 
@@ -251,6 +257,14 @@ export interface InitMessage {
    * `{t:"broker"}` as the doorbell.
    */
   broker?: SharedArrayBuffer;
+  /**
+   * Refuse the module when it imports a WASI function whose capability is
+   * not granted (`--strict-imports`). Default: such imports link and every
+   * call is refused at run time.
+   */
+  strictImports?: boolean;
+  /** The manifest's `wasi_imports`, when it lists them: any other WASI import refuses the module. */
+  wasiImports?: string[];
 }
 
 /** parent -> worker: run one job. */
@@ -396,7 +410,15 @@ export function serveGuestJobs(
         });
         return;
       }
-      const denied = checkImports(deps.engine.Module.imports(compiled), grants);
+      // the parent checked the same rule (Agent.load); checked again here
+      const denied = checkImports(
+        deps.engine.Module.imports(compiled),
+        grants,
+        {
+          strict: m.strictImports === true,
+          ...(Array.isArray(m.wasiImports) ? { allowlist: m.wasiImports } : {}),
+        },
+      );
       if (denied.length > 0) {
         scope.postMessage({ t: "init-error", message: formatDenied(denied) });
         return;
@@ -650,17 +672,21 @@ export function serveGuestJobs(
           }
           : {}),
       });
-      const guarded = guardImports(
-        wasi.imports.wasi_snapshot_preview1,
-        grants,
-        {
+      const wasiFns = wasi.imports.wasi_snapshot_preview1;
+      // the WASI layer above got an empty environment without `env` and no
+      // preopens without `fs`: environ_* and fd_prestat_* report that empty
+      // world (0 variables, EBADF) instead of ENOTCAPABLE
+      const guarded = emptyWhenNotGranted(
+        guardImports(wasiFns, grants, {
           onDenied: (fn, capability) =>
             denied(
               capability === undefined
                 ? { fn, reason: "capability" }
                 : { fn, reason: "capability", capability },
             ),
-        },
+        }),
+        wasiFns,
+        grants,
       );
       const tracked: Record<string, (...a: any[]) => any> = {};
       for (const [name, fn] of Object.entries(guarded)) {

@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch, assertRejects } from "./asserts.ts";
+import { assertEquals, assertRejects } from "./asserts.ts";
 import { Agent, AgentError, UnknownToolError } from "../../src/agent/agent.ts";
 import { decodeResponse, encodeRequest } from "../../src/agent/abi.ts";
 import { fakeAgentFiles, fakeRuntime } from "./fake_runtime.ts";
@@ -275,17 +275,18 @@ Deno.test("agent: load errors are clear lines", async () => {
     e.message,
     `${bad.wasm}: invalid module: offset 0x8: bad section id`,
   );
-  // Denied imports: one line per import plus a hint.
+  // Neither profile nor manifest: nothing granted, refused at load with
+  // one line per import that needs a capability (proc_exit needs none) and
+  // a hint.
   const noManifest = await fakeAgentFiles();
   const denied = await assertRejects(
     () => Agent.load(noManifest.wasm, { runtime }),
     AgentError,
   ) as AgentError;
-  assertEquals(denied.lines.slice(0, 2), [
+  assertEquals(denied.lines, [
     'import wasi_snapshot_preview1.fd_write needs capability "io" (not granted)',
-    'import wasi_snapshot_preview1.proc_exit needs capability "process" (not granted)',
+    "hint: nothing is granted by default; choose --profile ai-agent|worker|full or add a manifest",
   ]);
-  assertMatch(denied.lines[2], /^hint: /);
   // Imports Porta does not provide at all: no profile hint (QA 13:50).
   const { runtime: foreign } = fakeRuntime(() => ({}), {
     imports: [
@@ -482,4 +483,109 @@ Deno.test("agent: an entry that takes parameters is refused before running (QA 1
     await agent.close();
     await Deno.remove(files.dir, { recursive: true });
   }
+});
+
+Deno.test("agent: ungranted imports load (denied at run time) unless strict or unlisted in wasi_imports", async () => {
+  const wasi = (name: string) => ({
+    module: "wasi_snapshot_preview1",
+    name,
+    kind: "function",
+  });
+  const shape = {
+    imports: ["fd_write", "environ_get", "environ_sizes_get", "path_open"].map(
+      wasi,
+    ),
+    exports: [{ name: "_start", kind: "function" }],
+  };
+  const { runtime, log } = fakeRuntime(() => ({ stdout: '{"ok":1}' }), shape);
+  const files = await fakeAgentFiles();
+  // the default rule: loads under ai-agent; the runner is told
+  const agent = await Agent.load(files.wasm, { runtime, profile: "ai-agent" });
+  assertEquals([...agent.grants], ["io", "process"]);
+  await agent.close();
+  assertEquals(log.runnerOptions.at(-1), {
+    grants: agent.grants,
+    preopens: [],
+    size: 1,
+    strictImports: false,
+  });
+  // --strict-imports: one line per ungranted import, then the hint
+  const strict = await assertRejects(
+    () =>
+      Agent.load(files.wasm, {
+        runtime,
+        profile: "ai-agent",
+        strictImports: true,
+      }),
+    AgentError,
+  ) as AgentError;
+  assertEquals(strict.lines, [
+    'import wasi_snapshot_preview1.environ_get needs capability "env" (not granted)',
+    'import wasi_snapshot_preview1.environ_sizes_get needs capability "env" (not granted)',
+    'import wasi_snapshot_preview1.path_open needs capability "fs" (not granted)',
+    "hint: --strict-imports refuses imports whose capability is not granted; without it they load and every call to them is denied",
+  ]);
+  // a manifest's wasi_imports is an allowlist, checked whatever the grants
+  const listed = await fakeAgentFiles({
+    schema_version: "1.0",
+    name: "x",
+    version: "1",
+    capabilities: ["io"],
+    wasi_imports: ["fd_write", "environ_get"],
+  });
+  const unlisted = await assertRejects(
+    () => Agent.load(listed.wasm, { runtime, profile: "full" }),
+    AgentError,
+  ) as AgentError;
+  assertEquals(unlisted.lines, [
+    "import wasi_snapshot_preview1.environ_sizes_get is not listed in the manifest's wasi_imports",
+    "import wasi_snapshot_preview1.path_open is not listed in the manifest's wasi_imports",
+    "hint: the manifest's wasi_imports lists every WASI function the module may import (add them, or remove the list)",
+  ]);
+  const all = await fakeAgentFiles({
+    name: "x",
+    version: "1",
+    capabilities: ["io"],
+    wasi_imports: ["fd_write", "environ_get", "environ_sizes_get", "path_open"],
+  });
+  const ok = await Agent.load(all.wasm, { runtime });
+  await ok.close();
+  assertEquals(log.runnerOptions.at(-1), {
+    grants: ok.grants,
+    preopens: [],
+    size: 1,
+    strictImports: false,
+    wasiImports: ["fd_write", "environ_get", "environ_sizes_get", "path_open"],
+  });
+  for (const f of [files, listed, all]) {
+    await Deno.remove(f.dir, { recursive: true });
+  }
+});
+
+Deno.test("agent: --entry overrides the manifest's entry for every call", async () => {
+  const shape = {
+    imports: [],
+    exports: [
+      { name: "_start", kind: "function" },
+      { name: "other", kind: "function", type: "() -> ()" },
+    ],
+  };
+  const { runtime, log } = fakeRuntime(() => ({ stdout: '{"ok":1}' }), shape);
+  const files = await fakeAgentFiles({
+    name: "x",
+    version: "1",
+    entry: "_start",
+    tools: [{ name: "t" }],
+  });
+  const agent = await Agent.load(files.wasm, { runtime, entry: "other" });
+  assertEquals(agent.manifest.entry, "other");
+  await agent.callTool("t", {});
+  assertEquals(log.jobs.at(-1)?.entry, "other");
+  await agent.close();
+  await assertRejects(
+    () => Agent.load(files.wasm, { runtime, entry: "nope" }),
+    AgentError,
+    /--entry "nope" is not an exported function/,
+  );
+  await Deno.remove(files.dir, { recursive: true });
 });

@@ -209,7 +209,22 @@ Deno.test("manifest: deriveManifest for a command, a command with tool exports a
     }],
   }, "hello world");
   assertEquals(cmd.wasi_imports, ["fd_write", "proc_exit", "clock_time_get"]);
-  assertEquals(cmd.capabilities, ["io", "process", "clock"]);
+  // proc_exit needs no capability
+  assertEquals(cmd.capabilities, ["io", "clock"]);
+  // the seed's format and field order
+  assertEquals(Object.keys(cmd), [
+    "schema_version",
+    "name",
+    "version",
+    "description",
+    "entry",
+    "capabilities",
+    "tools",
+    "resources",
+    "prompts",
+    "wasi_imports",
+  ]);
+  assertEquals([cmd.schema_version, cmd.entry], ["1.0", "_start"]);
   assertEquals(cmd.tools.map((t) => t.name), ["hello_world"]);
   assertEquals(cmd.tools[0].entry, undefined);
   assertEquals(parseManifest(JSON.stringify(cmd)), cmd);
@@ -238,6 +253,9 @@ Deno.test("manifest: deriveManifest for a command, a command with tool exports a
   }, "r");
   assertEquals(reactor.tools.map((t) => [t.name, t.entry]), [["add", "add"]]);
   assertEquals(reactor.capabilities, ["random"]);
+  // a reactor has no _start: its tools name their entries
+  assertEquals(reactor.entry, undefined);
+  assertEquals(parseManifest(JSON.stringify(reactor)), reactor);
 });
 
 Deno.test("manifest: names, versions and URIs must not contain control characters (QA 13:53)", () => {
@@ -442,4 +460,45 @@ Deno.test("manifest: a manifest over 4 MiB is refused, from its size", async () 
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("manifest: schema_version 1.x is read, another major is a clear error", () => {
+  const base = '"name": "a", "version": "1"';
+  for (const v of ["1.0", "1.1", "1.42", "1", "1.0.3"]) {
+    assertEquals(
+      parseManifest(`{"schema_version": "${v}", ${base}}`).schema_version,
+      v,
+    );
+  }
+  assertEquals(parseManifest(`{${base}}`).schema_version, undefined);
+  assertEquals(issues(`{"schema_version": "2.0", ${base}}`), [
+    'schema_version: unsupported version "2.0": this Porta reads schema_version 1.x ("1.0", "1.1", ...)',
+  ]);
+  assertEquals(issues(`{"schema_version": "0.9", ${base}}`), [
+    'schema_version: unsupported version "0.9": this Porta reads schema_version 1.x ("1.0", "1.1", ...)',
+  ]);
+  assertEquals(issues(`{"schema_version": "v1", ${base}}`), [
+    'schema_version: invalid version "v1": this Porta reads schema_version 1.x ("1.0", "1.1", ...)',
+  ]);
+  assertEquals(issues(`{"schema_version": 1.0, ${base}}`), [
+    'schema_version: expected a string such as "1.0", got a number',
+  ]);
+  assertEquals(issues(`{"schema_version": "1.0\\u001b", ${base}}`), [
+    'schema_version: invalid version "1.0\\x1b": this Porta reads schema_version 1.x ("1.0", "1.1", ...)',
+  ]);
+  // a typo is still an unknown field, with a suggestion
+  assertEquals(issues(`{"schema_versoin": "1.0", ${base}}`), [
+    'schema_versoin: unknown field (did you mean "schema_version"?)',
+  ]);
+});
+
+Deno.test("manifest: wasi_imports is kept only when the manifest lists it (an allowlist)", () => {
+  const base = '"name": "a", "version": "1"';
+  assertEquals(parseManifest(`{${base}}`).wasi_imports, undefined);
+  assertEquals(parseManifest(`{${base}, "wasi_imports": []}`).wasi_imports, []);
+  assertEquals(
+    parseManifest(`{${base}, "wasi_imports": ["proc_exit", "fd_write"]}`)
+      .wasi_imports,
+    ["proc_exit", "fd_write"],
+  );
 });

@@ -5,12 +5,15 @@ import {
 import {
   CAPABILITIES,
   CapabilityError,
+  isWasiFunction,
   parseCapabilities,
   profileCapabilities,
   PROFILES,
   requiredCapabilities,
   resolveGrants,
   WASI_CAPABILITY,
+  WASI_NO_CAPABILITY,
+  wasiCapability,
 } from "../../src/sandbox/capabilities.ts";
 
 /** Every wasi_snapshot_preview1 function (the full preview1 witx list). */
@@ -90,7 +93,28 @@ Deno.test("capabilities: profiles", () => {
 });
 
 Deno.test("capabilities: WASI table covers exactly preview1", () => {
-  assertEquals(Object.keys(WASI_CAPABILITY).sort(), [...PREVIEW1].sort());
+  assertEquals(
+    [...Object.keys(WASI_CAPABILITY), ...WASI_NO_CAPABILITY].sort(),
+    [...PREVIEW1].sort(),
+  );
+  for (const fn of PREVIEW1) assertEquals(isWasiFunction(fn), true, fn);
+  for (const name of ["fd_bogus", "toString", "__proto__", "constructor", ""]) {
+    assertEquals(isWasiFunction(name), false, name);
+    assertEquals(wasiCapability(name), undefined, name);
+  }
+});
+
+Deno.test("capabilities: proc_exit needs no capability, proc_raise still needs process", () => {
+  // the seed's example (capabilities io, fs) lists proc_exit: ending one's
+  // own run is never a privilege
+  assertEquals([...WASI_NO_CAPABILITY], ["proc_exit"]);
+  assertEquals(wasiCapability("proc_exit"), null);
+  assertEquals(Object.hasOwn(WASI_CAPABILITY, "proc_exit"), false);
+  assertEquals(wasiCapability("proc_raise"), "process");
+  assertEquals(requiredCapabilities(["fd_write", "fd_read", "proc_exit"]), [
+    "io",
+  ]);
+  assertEquals(requiredCapabilities(["proc_exit"]), []);
 });
 
 Deno.test("capabilities: WASI table decisions", () => {
@@ -114,7 +138,6 @@ Deno.test("capabilities: WASI table decisions", () => {
     fd_allocate: "fs.write",
     fd_pwrite: "fs.write",
     args_get: "process",
-    proc_exit: "process",
     proc_raise: "process",
     sched_yield: "process",
     environ_get: "env",
@@ -126,6 +149,7 @@ Deno.test("capabilities: WASI table decisions", () => {
   };
   for (const [fn, cap] of Object.entries(expect)) {
     assertEquals(WASI_CAPABILITY[fn], cap, fn);
+    assertEquals(wasiCapability(fn), cap, fn);
   }
   // no path_* function is reachable with io alone
   for (const fn of PREVIEW1.filter((f) => f.startsWith("path_"))) {

@@ -168,15 +168,37 @@ Deno.test("engine wall: clock, sleep and random work inside the narrowed worker 
     } finally {
       wall.terminate();
     }
-    // the ai-agent profile has neither clock nor random: refused at load
+    // the ai-agent profile has neither clock nor random: with strict
+    // imports refused at load; by default loaded, every call denied
     await rejects(
       GuestWall.create(wasm, {
         grants: new Set(PROFILES["ai-agent"]),
         preopens: [],
+        strictImports: true,
       }),
       name === "clock"
         ? /clock_time_get needs capability "clock"/
         : /random_get needs capability "random"/,
     );
+    const lenient = await GuestWall.create(wasm, {
+      grants: new Set(PROFILES["ai-agent"]),
+      preopens: [],
+    });
+    try {
+      let out = "";
+      const r = await lenient.run({ args: [name], env: {} }, {
+        onStdout: (b) => out += dec.decode(b),
+      });
+      assertEquals(r.trap, undefined, out);
+      ok(!out.includes(expect), out);
+      ok(
+        name === "clock"
+          ? out.includes("nanosleep returned -1")
+          : out.includes("random_get 100000: 76"),
+        out,
+      );
+    } finally {
+      lenient.terminate();
+    }
   }
 });

@@ -38,12 +38,27 @@ Deno.test("escape.c: writable preopen: writes inside only, escapes denied", asyn
   assertEquals(r.inside, ["d", "link", "new.txt", "sub"]);
 });
 
-Deno.test("escape.c: refused at load without fs", async () => {
+Deno.test("escape.c: without fs nor env it loads and reaches nothing: no file, no variable", async () => {
+  // path_open, fd_prestat_get... link but every call is ENOTCAPABLE;
+  // environ_* report an empty environment (HOME is in the job's env)
+  const r = await runEscape(REF, true, { HOME: "/home/guest" }, [
+    ...PROFILES.worker,
+  ]);
+  assertEquals(r.lines.length, 13);
+  for (const line of r.lines) {
+    assertEquals(line.endsWith(": denied"), true, line);
+  }
+  assertEquals(r.outsideEntries, ["inside", "secret.txt"]);
+  assertEquals(r.inside, ["inside.txt", "link", "sub"]);
+});
+
+Deno.test("escape.c: refused at load without fs with --strict-imports", async () => {
   await rejects(
     GuestWall.create(await Deno.readFile(WASM), {
       grants: new Set(PROFILES.worker),
       preopens: [],
       workerUrl: REF,
+      strictImports: true,
     }),
     (e: Error) => {
       const lines = e.message.split("\n");

@@ -4,7 +4,7 @@
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { GuestWall } from "../../src/sandbox/wall.ts";
-import { PROFILES } from "../../src/sandbox/capabilities.ts";
+import { type Capability, PROFILES } from "../../src/sandbox/capabilities.ts";
 
 /** The built fixture. */
 export const WASM: URL = new URL(
@@ -17,6 +17,7 @@ export async function runEscape(
   workerUrl: URL | undefined,
   writable: boolean,
   env: Record<string, string> = {},
+  grants: readonly Capability[] = PROFILES.full,
 ): Promise<{ lines: string[]; outsideEntries: string[]; inside: string[] }> {
   const root = await Deno.makeTempDir({ prefix: "porta-escape-" });
   try {
@@ -26,7 +27,7 @@ export async function runEscape(
     await Deno.writeTextFile(`${root}/secret.txt`, "secret");
     await Deno.symlink(root, `${inside}/link`);
     const wall = await GuestWall.create(await Deno.readFile(WASM), {
-      grants: new Set(PROFILES.full),
+      grants: new Set(grants),
       preopens: [{ guestPath: "/data", hostPath: inside, writable }],
       workerUrl,
     });

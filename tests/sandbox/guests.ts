@@ -138,6 +138,27 @@ export const ENV_COUNT: Promise<Uint8Array> = wat(`(module
     (drop (call $sizes (i32.const 0) (i32.const 4)))
     (call $exit (i32.load (i32.const 0)))))`);
 
+/**
+ * Probes the environment: environ_sizes_get into memory pre-filled with 99,
+ * then environ_get. Exits with 100 + errno when a call fails, else with
+ * count * 10 + buffer size (an empty environment: 0).
+ */
+export const ENV_PROBE: Promise<Uint8Array> = wat(`(module
+  (import "${W}" "environ_sizes_get" (func $sizes (param i32 i32) (result i32)))
+  (import "${W}" "environ_get" (func $get (param i32 i32) (result i32)))
+  (import "${W}" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (local $e i32)
+    (i32.store (i32.const 0) (i32.const 99))
+    (i32.store (i32.const 4) (i32.const 99))
+    (local.set $e (call $sizes (i32.const 0) (i32.const 4)))
+    (if (local.get $e) (then (call $exit (i32.add (i32.const 100) (local.get $e)))))
+    (local.set $e (call $get (i32.const 64) (i32.const 1024)))
+    (if (local.get $e) (then (call $exit (i32.add (i32.const 100) (local.get $e)))))
+    (call $exit (i32.add (i32.mul (i32.load (i32.const 0)) (i32.const 10))
+      (i32.load (i32.const 4))))))`);
+
 /** Sleeps one hour in poll_oneoff (a relative clock subscription), then exits 0. */
 export const SLEEPER: Promise<Uint8Array> = wat(`(module
   (import "${W}" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))

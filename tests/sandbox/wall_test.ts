@@ -13,6 +13,7 @@ import {
   DENIED_SPIN,
   ECHO,
   ENV_COUNT,
+  ENV_PROBE,
   ESCAPE,
   GREEDY,
   HELLO,
@@ -100,12 +101,27 @@ Deno.test("wall: traps are one line; a custom entry runs in a fresh instance", a
   }
 });
 
-Deno.test("wall: denied imports refuse the module before it runs", async () => {
+Deno.test("wall: ungranted imports link by default; every call is denied at run time", async () => {
+  const wall = await GuestWall.create(await GREEDY, {
+    grants: new Set(PROFILES["ai-agent"]),
+    preopens: [],
+    workerUrl: REF,
+  });
+  try {
+    const r = await wall.run({ args: [], env: {} });
+    assertEquals([r.exitCode, r.trap], [0, undefined]);
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("wall: with strictImports denied imports refuse the module before it runs", async () => {
   await rejects(
     GuestWall.create(await GREEDY, {
       grants: new Set(PROFILES["ai-agent"]),
       preopens: [],
       workerUrl: REF,
+      strictImports: true,
     }),
     (e: Error) => {
       assertEquals(e instanceof WallError, true);
@@ -359,9 +375,27 @@ Deno.test("wall: the guest sees the job's env only with the env capability", asy
       grants: grants("process"),
       preopens: [],
       workerUrl: REF,
+      strictImports: true,
     }),
     /environ_sizes_get needs capability "env"/,
   );
+});
+
+Deno.test("wall: without env, environ_* succeed and report an empty environment (a secret in the job's env stays hidden)", async () => {
+  const env = { A: "1", SECRET: "hunter2" };
+  for (const [caps, expect] of [[[], 0], [["env"], 2 * 10 + 19]] as const) {
+    const wall = await GuestWall.create(await ENV_PROBE, {
+      grants: grants(...caps),
+      preopens: [],
+      workerUrl: REF,
+    });
+    try {
+      const r = await wall.run({ args: [], env });
+      assertEquals([r.exitCode, r.trap], [expect, undefined], caps.join());
+    } finally {
+      wall.terminate();
+    }
+  }
 });
 
 Deno.test("pool: a queued job cancelled before it gets a worker", async () => {
