@@ -67,6 +67,15 @@ export interface AgentOptions {
   limits?: CallLimits;
   /** Warm workers for concurrent calls (default 1). */
   poolSize?: number;
+  /**
+   * Return from {@link Agent.load} once the module, manifest and imports are
+   * checked, and warm the workers in the background (`serve`): the first
+   * call waits only for one worker; a worker that fails to start fails the
+   * calls it gets with one line. Default: `load` waits for every worker.
+   */
+  warmInBackground?: boolean;
+  /** With `warmInBackground`: told once every worker has started or failed (ready count, pool size, ms). */
+  onWarm?: (ready: number, size: number, ms: number) => void;
   /** Lower layers (engine + sandbox); tests may inject fakes. */
   runtime?: AgentRuntime;
   /**
@@ -427,6 +436,12 @@ export class Agent {
         grants,
         preopens: opts.dirs ?? [],
         size: opts.poolSize ?? 1,
+        ...(opts.warmInBackground
+          ? {
+            background: true,
+            ...(opts.onWarm ? { onWarm: opts.onWarm } : {}),
+          }
+          : {}),
         strictImports,
         ...(wasiImports !== undefined ? { wasiImports } : {}),
       });

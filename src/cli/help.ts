@@ -107,6 +107,7 @@ Options:
   --prompt NAME           get a prompt; its arguments with --arg or a JSON object
   --arg NAME=VALUE        a prompt argument (repeatable)
   --json                  print the whole MCP result object
+  --entry NAME            export the call runs (default: the manifest's entry, else _start)
 ${AGENT_FLAGS}
 ${LIMIT_FLAGS}
                           (default 256MiB per call)

@@ -11,6 +11,12 @@
  * own warm worker; default 4) and `--drain DURATION` (default 5s). `--timeout`
  * defaults to 30s per call (`0` disables it), `--max-memory` to 256MiB.
  *
+ * Start-up: the module, manifest and imports are checked before anything
+ * is read from stdin (a refused agent exits with one line per problem);
+ * the guest workers then warm in the background, so `initialize` is
+ * answered at once and the first call waits only for one worker. A
+ * `[porta] workers ready: N in X ms` line says when they all are.
+ *
  * The server exits with 0 when stdin ends: calls still running get up to the
  * `--drain` time to finish and be answered, then they are cancelled (each
  * answered with a `cancelled: stdin closed` error). SIGINT/SIGTERM cancel
@@ -173,6 +179,17 @@ export async function serveCommand(argv: string[]): Promise<number> {
       dirs: flags.dirs,
       limits,
       poolSize: concurrency,
+      // initialize is answered while the workers start; the first call
+      // waits for one of them
+      warmInBackground: true,
+      onWarm: (ready, size, ms) =>
+        log(
+          ready === size
+            ? `[porta] workers ready: ${size} in ${ms.toFixed(0)} ms`
+            : `[porta] workers ready: ${ready} of ${size} in ${
+              ms.toFixed(0)
+            } ms (the others failed to start; their calls fail)`,
+        ),
       strictImports: flags.strictImports,
       entry: flags.entry,
     });

@@ -287,6 +287,24 @@ export class GuestWall {
     wasmBytes: Uint8Array,
     opts: WallOptions,
   ): Promise<GuestWall> {
+    const wall = GuestWall.start(wasmBytes, opts);
+    try {
+      await wall.#ready;
+    } catch (e) {
+      wall.terminate();
+      throw e;
+    }
+    return wall;
+  }
+
+  /**
+   * Like {@link GuestWall.create}, but returns at once: the worker starts in
+   * the background and {@link GuestWall.ready} settles when it is ready (or
+   * rejects with its one-line {@link WallError}, which each later
+   * {@link GuestWall.run} then reports after trying once more). A bad
+   * preopen still throws here.
+   */
+  static start(wasmBytes: Uint8Array, opts: WallOptions): GuestWall {
     let preopens: Preopen[];
     try {
       preopens = effectivePreopens(opts.preopens, opts.grants);
@@ -304,13 +322,13 @@ export class GuestWall {
         ...(opts.wasiImports ? { wasiImports: [...opts.wasiImports] } : {}),
       },
     );
-    try {
-      await wall.#ready;
-    } catch (e) {
-      wall.terminate();
-      throw e;
-    }
+    wall.#ready.catch(() => {}); // surfaced by ready and by run()
     return wall;
+  }
+
+  /** Settles once the current worker is ready (rejects when it failed to start). */
+  get ready(): Promise<void> {
+    return this.#ready;
   }
 
   /**
@@ -396,8 +414,6 @@ export class GuestWall {
             if (ack instanceof Promise) ack.then(release, release);
             else setTimeout(release, 0);
           }
-        } else if (m.t === "broker") {
-          if (broker) serveBrokerRequest(broker, grant);
         } else if (m.t === "denied") {
           const p = this.#pending;
           if (p && p.id === m.id && p.reason === undefined) {
@@ -407,6 +423,8 @@ export class GuestWall {
               // a reporting callback never disturbs the job
             }
           }
+        } else if (m.t === "broker") {
+          if (broker) serveBrokerRequest(broker, grant);
         } else if (m.t === "done") {
           const p = this.#pending;
           if (p && p.id === m.id) {
@@ -590,10 +608,33 @@ export class GuestWall {
   }
 }
 
+/** {@link effectivePreopens} with its error as a {@link WallError}. */
+function effectivePreopensOrThrow(opts: WallOptions): Preopen[] {
+  try {
+    return effectivePreopens(opts.preopens, opts.grants);
+  } catch (e) {
+    throw new WallError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 /** Options of {@link GuestPool.create}. */
 export interface PoolOptions extends WallOptions {
   /** Number of warm workers (default 2). */
   size?: number;
+  /**
+   * Resolve `create()` at once and warm the workers in the background
+   * (`porta serve` answers `initialize` meanwhile): a job waits only for the
+   * first worker that is ready. A worker that fails to start fails the jobs
+   * it is given with its one-line error. Default: `create()` waits for every
+   * worker and rejects with the first failure.
+   */
+  background?: boolean;
+  /**
+   * With {@link PoolOptions.background}: called once, when every worker has
+   * started or failed, with how many are ready, of how many, and the
+   * milliseconds since `create()`.
+   */
+  onWarm?(ready: number, size: number, ms: number): void;
 }
 
 /**
@@ -606,18 +647,69 @@ export class GuestPool {
   #all: GuestWall[];
   #waiters: ((w: GuestWall) => void)[] = [];
   #closed = false;
+  #size = 0;
 
-  private constructor(walls: GuestWall[]) {
+  private constructor(walls: GuestWall[], idle = true) {
     this.#all = walls;
-    this.#idle = [...walls];
+    this.#idle = idle ? [...walls] : [];
   }
 
-  /** Start `size` walls (see {@link GuestWall.create} for errors). */
+  /**
+   * Background start-up: creating a Deno worker blocks the main thread
+   * (about 100 ms each on a busy machine), so workers are created one at a
+   * time, the first after the current event-loop turn (the caller answers
+   * `initialize` first), each next one once the previous is ready or failed.
+   * Each wall is handed to waiting jobs as soon as it is ready.
+   */
+  async #warm(wasmBytes: Uint8Array, opts: PoolOptions, size: number) {
+    const t0 = performance.now();
+    let ready = 0;
+    await new Promise((r) => setTimeout(r, 0));
+    for (let i = 0; i < size && !this.#closed; i++) {
+      let wall: GuestWall;
+      try {
+        wall = GuestWall.start(wasmBytes, opts);
+      } catch {
+        break; // checked at create(): only if the directory vanished since
+      }
+      this.#all.push(wall);
+      try {
+        await wall.ready;
+        ready++;
+      } catch {
+        // handed out anyway: its jobs fail with its one-line error
+      }
+      if (this.#closed) wall.terminate();
+      else this.#give(wall);
+    }
+    opts.onWarm?.(ready, size, performance.now() - t0);
+  }
+
+  /** Hand a free wall to the first waiting job, else keep it idle. */
+  #give(wall: GuestWall): void {
+    if (this.#closed) return;
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter(wall);
+    else this.#idle.push(wall);
+  }
+
+  /**
+   * Start `size` walls (see {@link GuestWall.create} for errors; with
+   * {@link PoolOptions.background} only a bad preopen rejects).
+   */
   static async create(
     wasmBytes: Uint8Array,
     opts: PoolOptions,
   ): Promise<GuestPool> {
     const size = Math.max(1, Math.floor(opts.size ?? 2));
+    if (opts.background) {
+      // the preopens are checked now (a bad --dir still fails at once)
+      effectivePreopensOrThrow(opts);
+      const pool = new GuestPool([], false);
+      pool.#size = size;
+      pool.#warm(wasmBytes, opts, size);
+      return pool;
+    }
     const results = await Promise.allSettled(
       Array.from({ length: size }, () => GuestWall.create(wasmBytes, opts)),
     );
@@ -633,9 +725,9 @@ export class GuestPool {
     );
   }
 
-  /** Number of walls. */
+  /** Number of walls (with `background`, also those not started yet). */
   get size(): number {
-    return this.#all.length;
+    return Math.max(this.#size, this.#all.length);
   }
 
   /** Total worker replacements of all walls (see {@link GuestWall.restarts}). */
@@ -669,9 +761,7 @@ export class GuestPool {
     try {
       return await wall.run(job, io);
     } finally {
-      const waiter = this.#waiters.shift();
-      if (waiter) waiter(wall);
-      else this.#idle.push(wall);
+      this.#give(wall);
     }
   }
 
