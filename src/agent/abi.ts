@@ -13,6 +13,8 @@
  * @module
  */
 
+import { jsonNestingExceeds } from "./json_depth.ts";
+
 /** Pseudo-tool name used by `resources/read`. */
 export const RESOURCE_READ_TOOL = "_resource_read";
 /** Pseudo-tool name used by `prompts/get`. */
@@ -58,9 +60,30 @@ function valueText(v: unknown, envelope: string): string {
   }
 }
 
+/**
+ * Deepest guest JSON Porta parses on its main thread (V8 parses deeper
+ * nesting slowly); deeper output keeps its own text.
+ */
+export const MAX_GUEST_JSON_DEPTH = 1024;
+
+const ENVELOPE = /^\{\s*"(ok|err)"\s*:([\s\S]*)\}$/;
+
 /** Decodes a guest's stdout text per the ABI. */
 export function decodeResponse(stdout: string): DecodedResponse {
   const trimmed = stdout.trim();
+  if (
+    trimmed.startsWith("{") &&
+    jsonNestingExceeds(trimmed, MAX_GUEST_JSON_DEPTH)
+  ) {
+    // too deep to parse on the main thread: an envelope keeps its value's
+    // own JSON text, anything else is raw text
+    const m = ENVELOPE.exec(trimmed);
+    if (m) {
+      const kind = m[1] as "ok" | "err";
+      return { text: m[2].trim(), isError: kind === "err", kind };
+    }
+    return { text: stdout, isError: false, kind: "raw" };
+  }
   if (trimmed.startsWith("{")) {
     try {
       const v = JSON.parse(trimmed);

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { jsonNestingExceeds } from "../agent/json_depth.ts";
+
 /** A JSON-RPC request id. MCP forbids `null` ids on requests. */
 export type JsonRpcId = string | number;
 
@@ -250,10 +252,28 @@ export function classify(value: unknown): ParsedMessage {
 }
 
 /**
+ * Deepest incoming message Porta parses (objects and arrays, the message
+ * itself included): tool arguments may nest 512 levels; V8 parses much
+ * deeper text slowly, on the main thread.
+ */
+export const MAX_INCOMING_DEPTH = 1024;
+
+/**
  * Parses one raw text message (one NDJSON line). Invalid JSON yields a
- * -32700 parse error with id `null`.
+ * -32700 parse error with id `null`; a message nested deeper than
+ * {@link MAX_INCOMING_DEPTH} a -32600 error with id `null`, without parsing.
  */
 export function parseMessage(text: string): ParsedMessage {
+  if (jsonNestingExceeds(text, MAX_INCOMING_DEPTH)) {
+    return {
+      kind: "invalid",
+      response: failure(
+        null,
+        ErrorCode.InvalidRequest,
+        `invalid request: nested more than ${MAX_INCOMING_DEPTH} levels deep`,
+      ),
+    };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -85,6 +85,9 @@ import {
 import { formatCallLine, formatMs } from "../agent/metrics.ts";
 import type { CallLimits, CallOptions, ToolResult } from "../agent/agent.ts";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../agent/limits.ts";
+import { MAX_GUEST_JSON_DEPTH } from "../agent/abi.ts";
+import { jsonNestingExceeds } from "../agent/json_depth.ts";
+import { printable } from "../agent/printable.ts";
 import {
   checkArguments,
   checkArgumentsAsync,
@@ -903,7 +906,8 @@ export class McpServer {
       chars += line.length;
       const text = redact(line);
       this.#diag(`[${label}] ${text}`);
-      this.#logToClient("info", text);
+      // escaped as on Porta's stderr: clients show logs in terminals too
+      this.#logToClient("info", printable(text));
     };
     const capped = () => lines >= MAX_STDERR_LINES || chars >= MAX_STDERR_CHARS;
     // past the cap lines are only counted: linear, no copies, so a guest
@@ -1374,7 +1378,9 @@ export function richResult(text: string): Record<string, unknown> | undefined {
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   const t = text.trim();
-  if (!t.startsWith("{")) return undefined;
+  if (!t.startsWith("{") || jsonNestingExceeds(t, MAX_GUEST_JSON_DEPTH)) {
+    return undefined;
+  }
   try {
     const v = JSON.parse(t);
     return isPlainObject(v) ? v : undefined;
@@ -1404,7 +1410,10 @@ export function promptResult(
     return out;
   };
   const trimmed = text.trim();
-  if (!trimmed.startsWith("{")) return fallback();
+  if (
+    !trimmed.startsWith("{") ||
+    jsonNestingExceeds(trimmed, MAX_GUEST_JSON_DEPTH)
+  ) return fallback();
   let value: unknown;
   try {
     value = JSON.parse(trimmed);

@@ -1,0 +1,140 @@
+/**
+ * Findings of the hostile review of issue #8, each pinned by a test:
+ * deeply nested JSON from a guest or a client is never handed to
+ * `JSON.parse` on the main thread (V8 took 180-340 ms for a 1 MiB
+ * `[[[...]]]`, per call, delaying every ping), and guest stderr reaches MCP
+ * log notifications escaped as it reaches Porta's stderr.
+ */
+import assert from "node:assert/strict";
+import { McpServer, richResult } from "../../src/mcp/server.ts";
+import type { CallOptions, ToolResult } from "../../src/mcp/server.ts";
+import { type JsonRpcMessage, parseMessage } from "../../src/mcp/jsonrpc.ts";
+import { decodeResponse } from "../../src/agent/abi.ts";
+import { jsonNestingExceeds } from "../../src/agent/json_depth.ts";
+import { FakeAgent, result } from "../mcp/fake_agent.ts";
+
+const DEEP = 524_000;
+const deepText = (open = "[", close = "]") =>
+  '{"a":' + open.repeat(DEEP) + close.repeat(DEEP) + "}";
+
+class ReviewAgent extends FakeAgent {
+  constructor() {
+    super();
+    (this.manifest.tools as { name: string; inputSchema: unknown }[]).push(
+      { name: "deep", inputSchema: { type: "object" } },
+      { name: "ansi", inputSchema: { type: "object" } },
+    );
+  }
+  override callTool(
+    name: string,
+    args: unknown,
+    o?: CallOptions,
+  ): Promise<ToolResult> {
+    if (name === "deep") return Promise.resolve(result(deepText()));
+    if (name === "ansi") {
+      o?.onStderr?.("tok \x1b]0;title\x07 \x1b[2J \u202e rtl \u009b31m\n");
+      return Promise.resolve(result("ok"));
+    }
+    return super.callTool(name, args, o);
+  }
+}
+
+function server(agent: FakeAgent) {
+  const sent: any[] = [];
+  const s = new McpServer(agent, { version: "0", log: () => {} });
+  s.connect((m: JsonRpcMessage) => {
+    sent.push(m);
+  });
+  let id = 0;
+  const request = async (method: string, params?: unknown) => {
+    const my = ++id;
+    s.receive(JSON.stringify({ jsonrpc: "2.0", id: my, method, params }));
+    await s.idle();
+    return sent.find((m) => m.id === my);
+  };
+  return { s, sent, request };
+}
+
+Deno.test("review: the nesting pre-check is linear and ignores brackets in strings", () => {
+  assert.equal(jsonNestingExceeds('{"a":[1,[2]]}', 2), true);
+  assert.equal(jsonNestingExceeds('{"a":[1,[2]]}', 3), false);
+  assert.equal(jsonNestingExceeds('{"a":"[[[[\\"[["}', 1), false);
+  const t0 = performance.now();
+  assert.equal(jsonNestingExceeds(deepText(), 1024), true);
+  assert.equal(
+    jsonNestingExceeds('{"a":"' + "[".repeat(DEEP) + '"}', 1024),
+    false,
+  );
+  assert.ok(performance.now() - t0 < 100);
+});
+
+Deno.test("review: a deeply nested guest envelope is decoded without JSON.parse and keeps its text", () => {
+  const inner = "[".repeat(DEEP) + "]".repeat(DEEP);
+  const t0 = performance.now();
+  const ok = decodeResponse(`{"ok": ${inner}}\n`);
+  const err = decodeResponse(`{"err":${inner}}`);
+  const raw = decodeResponse(deepText());
+  const ms = performance.now() - t0;
+  assert.deepEqual([ok.kind, ok.isError, ok.text.length], [
+    "ok",
+    false,
+    2 * DEEP,
+  ]);
+  assert.deepEqual([err.kind, err.isError], ["err", true]);
+  assert.equal(raw.kind, "raw");
+  assert.ok(ms < 100, `${ms} ms`);
+});
+
+Deno.test("review: a deeply nested client message is refused (-32600) without being parsed", () => {
+  const line = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" })
+    .replace(
+      "}",
+      ',"params":{"x":' + "[".repeat(DEEP) + "]".repeat(DEEP) + "}}",
+    );
+  const t0 = performance.now();
+  const r = parseMessage(line);
+  const ms = performance.now() - t0;
+  assert.equal(r.kind, "invalid");
+  assert.equal((r as any).response.error.code, -32600);
+  assert.match((r as any).response.error.message, /nested more than 1024/);
+  assert.ok(ms < 100, `${ms} ms`);
+  // 1,024 levels still parse
+  const ok = parseMessage(
+    '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":' +
+      "[".repeat(1022) + "]".repeat(1022) + "}}",
+  );
+  assert.equal(ok.kind, "request");
+});
+
+Deno.test("review: a tool call returning 1 MiB of nesting is answered as text, quickly", async () => {
+  const t0 = performance.now();
+  assert.equal(richResult(deepText()), undefined);
+  const ms = performance.now() - t0;
+  assert.ok(ms < 100, `richResult took ${ms} ms`);
+  const { request } = server(new ReviewAgent());
+  await request("initialize", {
+    protocolVersion: "2025-11-25",
+    capabilities: {},
+    clientInfo: { name: "t", version: "0" },
+  });
+  const r = await request("tools/call", { name: "deep", arguments: {} });
+  assert.equal(r.result.content[0].type, "text");
+  assert.equal(r.result.content[0].text, deepText());
+});
+
+Deno.test("review: guest stderr reaches log notifications escaped", async () => {
+  const { request, sent } = server(new ReviewAgent());
+  await request("initialize", {
+    protocolVersion: "2025-11-25",
+    capabilities: {},
+    clientInfo: { name: "t", version: "0" },
+  });
+  await request("logging/setLevel", { level: "info" });
+  await request("tools/call", { name: "ansi", arguments: {} });
+  const data = sent.filter((m) =>
+    m.method === "notifications/message" && m.params.level === "info"
+  ).map((m) => m.params.data);
+  assert.deepEqual(data, [
+    "tok \\x1b]0;title\\x07 \\x1b[2J \\u202e rtl \\x9b31m",
+  ]);
+});
