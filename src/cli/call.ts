@@ -38,6 +38,7 @@ import { HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { errorLine, writeOut } from "./output.ts";
 import { AsyncWriter } from "./async_writer.ts";
+import { dirWarnings } from "./run.ts";
 import { serveLimits } from "./serve.ts";
 import { Agent, AgentError, secretRedactor } from "../agent/agent.ts";
 import { ManifestError } from "../agent/manifest.ts";
@@ -273,6 +274,8 @@ export async function callCommand(argv: string[]): Promise<number> {
     if (e instanceof ManifestError) throw new AgentError(e.message);
     throw new CliError(redact(e instanceof Error ? e.message : String(e)));
   }
+  for (const line of dirWarnings(flags.dirs, agent.grants)) log(line);
+
   const abort = new AbortController();
   let stopSignal: "SIGINT" | "SIGTERM" | undefined;
   const handlers: [Deno.Signal, () => void][] = [];

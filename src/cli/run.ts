@@ -33,6 +33,12 @@ import {
 } from "./flags.ts";
 import { errorLine } from "./output.ts";
 import { AsyncWriter } from "./async_writer.ts";
+import {
+  effectivePreopens,
+  type Preopen,
+  shadowedReadOnly,
+} from "../sandbox/permissions.ts";
+import type { Capability } from "../sandbox/capabilities.ts";
 
 const OPTIONS: OptionTable = {
   ...AGENT_OPTIONS,
@@ -53,7 +59,12 @@ export const EXIT_BROKEN_PIPE = 141;
  */
 export const SIGNAL_DRAIN_MS = 250;
 
-/** Warnings for `--dir` options the grants make useless or read-only. */
+/**
+ * Warnings about `--dir` grants that do not do what they say: the fs
+ * capability is missing (every --dir is ignored), `:rw` without `fs.write`
+ * (read-only), or a read-only directory inside a writable one (the guest can
+ * change it through the writable one).
+ */
 export function dirWarnings(
   dirs: readonly DirSpec[],
   grants: ReadonlySet<string>,
@@ -64,12 +75,24 @@ export function dirWarnings(
       "[porta] warning: --dir is ignored: the fs capability is not granted (see --profile)",
     ];
   }
+  const out: string[] = [];
   if (!grants.has("fs.write") && dirs.some((d) => d.writable)) {
-    return [
+    out.push(
       "[porta] warning: --dir ...:rw is read-only: the fs.write capability is not granted",
-    ];
+    );
   }
-  return [];
+  let effective: Preopen[];
+  try {
+    effective = effectivePreopens(dirs, grants as ReadonlySet<Capability>);
+  } catch {
+    return out; // a missing directory was already reported at load
+  }
+  for (const [ro, rw] of shadowedReadOnly(effective)) {
+    out.push(printable(
+      `[porta] warning: --dir ${ro.guestPath} is read-only but lies inside the writable ${rw.guestPath}: the guest can change it through ${rw.guestPath}`,
+    ));
+  }
+  return out;
 }
 
 /** Implements `porta run`; returns the exit code. */

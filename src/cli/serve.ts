@@ -49,6 +49,7 @@ import { HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { writeOut } from "./output.ts";
 import { AsyncWriter } from "./async_writer.ts";
+import { dirWarnings } from "./run.ts";
 import {
   Agent,
   AgentError,
@@ -202,6 +203,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       redact(e instanceof Error ? e.message : String(e)),
     );
   }
+
+  for (const line of dirWarnings(flags.dirs, agent.grants)) log(line);
 
   // Nothing but protocol messages may reach stdout: route console output of
   // this process to the (asynchronous) stderr writer.

@@ -95,6 +95,28 @@ export function effectivePreopens(
 }
 
 /**
+ * Read-only preopens that lie inside (or are) a writable one, for
+ * already-effective preopens (real host paths): the guest can change them
+ * through the writable one, whatever the read-only grant says. Each pair is
+ * `[readOnly, writable]`; callers warn about them.
+ */
+export function shadowedReadOnly(
+  preopens: readonly Preopen[],
+): [Preopen, Preopen][] {
+  const out: [Preopen, Preopen][] = [];
+  for (const ro of preopens) {
+    if (ro.writable) continue;
+    const rw = preopens.find((w) =>
+      w.writable &&
+      (ro.hostPath === w.hostPath || w.hostPath === "/" ||
+        ro.hostPath.startsWith(w.hostPath + "/"))
+    );
+    if (rw) out.push([ro, rw]);
+  }
+  return out;
+}
+
+/**
  * The Deno permissions of the guest worker for already-effective preopens
  * (see {@link effectivePreopens}): read on every preopen, write on the
  * writable ones, nothing else.

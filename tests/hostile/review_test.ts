@@ -12,6 +12,8 @@ import { type JsonRpcMessage, parseMessage } from "../../src/mcp/jsonrpc.ts";
 import { decodeResponse } from "../../src/agent/abi.ts";
 import { jsonNestingExceeds } from "../../src/agent/json_depth.ts";
 import { FakeAgent, result } from "../mcp/fake_agent.ts";
+import { shadowedReadOnly } from "../../src/sandbox/permissions.ts";
+import { dirWarnings } from "../../src/cli/run.ts";
 
 const DEEP = 524_000;
 const deepText = (open = "[", close = "]") =>
@@ -137,4 +139,36 @@ Deno.test("review: guest stderr reaches log notifications escaped", async () => 
   assert.deepEqual(data, [
     "tok \\x1b]0;title\\x07 \\x1b[2J \\u202e rtl \\x9b31m",
   ]);
+});
+
+Deno.test("review: a read-only --dir inside a writable one is warned about (it is writable through it)", () => {
+  const root = Deno.makeTempDirSync({ prefix: "porta-nest-" });
+  try {
+    Deno.mkdirSync(`${root}/secret`);
+    Deno.mkdirSync(`${root}/other`);
+    const real = Deno.realPathSync(root);
+    const dirs = [
+      { hostPath: root, guestPath: "/w", writable: true },
+      { hostPath: `${root}/secret`, guestPath: "/s", writable: false },
+      { hostPath: `${root}/other`, guestPath: "/o", writable: false },
+      { hostPath: root, guestPath: "/same", writable: false },
+    ];
+    const pairs = shadowedReadOnly(dirs.map((d) => ({
+      ...d,
+      hostPath: Deno.realPathSync(d.hostPath),
+    })));
+    assert.deepEqual(pairs.map(([ro, rw]) => [ro.guestPath, rw.hostPath]), [
+      ["/s", real],
+      ["/o", real],
+      ["/same", real],
+    ]);
+    const all = new Set(["io", "fs", "fs.write"]);
+    assert.deepEqual(dirWarnings(dirs.slice(0, 2), all), [
+      "[porta] warning: --dir /s is read-only but lies inside the writable /w: the guest can change it through /w",
+    ]);
+    // without fs.write nothing is writable: no such warning
+    assert.deepEqual(dirWarnings(dirs.slice(1, 3), new Set(["fs"])), []);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
 });
