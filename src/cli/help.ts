@@ -50,8 +50,8 @@ Run 'porta help <command>' for the options of a command.`,
 Runs the agent's entry export (default _start) in a fresh sandboxed instance.
 The guest's exit code becomes Porta's. After the run a summary line goes to stderr:
   [porta] steps=N memory=P pages restarts=R time=Xms
-Secret values are redacted from Porta's messages and from the guest's stderr; the
-guest's stdout passes through unchanged. Ctrl-C stops the guest (twice: at once).
+Secret values are redacted from Porta's messages and from the guest's stdout and
+stderr (also when split across writes). Ctrl-C stops the guest (twice: at once).
 A call refused for want of a grant prints one "[porta] denied: ..." line naming the
 flag or capability that would allow it (once per cause, at most 20).
 
