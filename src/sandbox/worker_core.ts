@@ -51,6 +51,7 @@ import {
 } from "./policy.ts";
 import type { Preopen } from "./permissions.ts";
 import { brokeredSymlink } from "./broker.ts";
+import { channelStdin } from "./stdin_channel.ts";
 
 /** Limits of one job, passed to the engine's `InstanceOptions`. */
 export interface JobLimits {
@@ -617,23 +618,8 @@ export function serveGuestJobs(
       if (
         job.stdin === "inherit" && m.stdinChannel instanceof SharedArrayBuffer
       ) {
-        const ctl = new Int32Array(m.stdinChannel, 0, 2);
-        const data = new Uint8Array(m.stdinChannel, 8);
-        stdin = (buf) => {
-          if (buf.length === 0) return 0;
-          ctl[1] = Math.min(buf.length, data.length);
-          Atomics.store(ctl, 0, 1);
-          Atomics.notify(ctl, 0);
-          while (Atomics.load(ctl, 0) === 1) {
-            // WASI turns this into an errno; the next call then unwinds
-            if (cancelled()) throw new Error("cancelled");
-            Atomics.wait(ctl, 0, 1, 100);
-          }
-          const n = Math.min(ctl[1], buf.length);
-          buf.set(data.subarray(0, n));
-          Atomics.store(ctl, 0, 0);
-          return n;
-        };
+        // with ready(ms): poll_oneoff learns whether a read would block
+        stdin = channelStdin(m.stdinChannel, cancelled);
       } else if (job.stdin === "inherit") {
         stdin = (buf) => {
           try {

@@ -16,9 +16,10 @@
  * ```
  *
  * Known limits (by design, documented for embedders):
- * - `poll_oneoff`: fd_read/fd_write subscriptions are always reported ready
- *   (stdio sources and sinks are synchronous, regular files are always ready
- *   as in POSIX); only clock subscriptions actually wait.
+ * - `poll_oneoff`: files are always ready (as in POSIX), stdout/stderr
+ *   always ready to write; stdin is ready when its `ByteSource.ready` says
+ *   so (a source without it, e.g. bytes given up front, is always ready),
+ *   and a poll with nothing ready waits for it up to its earliest clock.
  * - Path resolution walks the tree with lstat/readlink, then hands the
  *   checked host path to Deno (which has no `openat`/`O_NOFOLLOW`). Every
  *   operation that resolves a path and acts on it runs under the filesystem
@@ -32,9 +33,11 @@
  *   cancellation between them; `fd_write` to a sink with `room()` copies at
  *   most that many bytes; FIFOs, sockets and devices found in a preopen are
  *   never opened (`ENOTSUP`: a host `open()` could block forever).
- * - `PROCESS_CPUTIME_ID` / `THREAD_CPUTIME_ID` report monotonic wall time
- *   since the WASI module was loaded (Deno exposes no per-thread CPU clock;
- *   a process-wide one would leak other guests' activity).
+ * - `PROCESS_CPUTIME_ID` / `THREAD_CPUTIME_ID` both report the calling
+ *   thread's CPU time since the `Wasi` was created (`node:process`
+ *   `threadCpuUsage()`, accounted by the kernel in scheduler ticks; a
+ *   process-wide clock would leak other guests' activity); monotonic time
+ *   where the host has no thread CPU clock.
  * - File times: the host has millisecond precision; nanosecond times the
  *   guest set are remembered per (device, inode) by each `Wasi` instance,
  *   as long as the host still shows the same millisecond.

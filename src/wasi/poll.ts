@@ -1,6 +1,13 @@
 /**
- * `poll_oneoff`: clock subscriptions sleep synchronously (Atomics.wait);
- * fd_read/fd_write subscriptions on stdio and files are always ready.
+ * `poll_oneoff`: clock subscriptions sleep synchronously (Atomics.wait).
+ * Readiness: files are always ready (as in POSIX; `fd_read` reports the bytes
+ * left before the end of the file); stdout and stderr are always ready to
+ * write (a write that must wait for the reader blocks in `fd_write`); stdin
+ * is ready when its source says so (`ByteSource.ready`, e.g. the input
+ * channel of `porta run`, whose parent reads the process's stdin): a poll
+ * with nothing else ready waits for input up to the earliest clock, and
+ * without a clock until input arrives or the call is cancelled. A source
+ * without `ready` (bytes given up front) is always ready.
  * @module
  */
 import type { WasiContext } from "./context.ts";
@@ -88,6 +95,10 @@ export function pollFunctions(ctx: WasiContext): HostFunctions {
       const readable = new Map<number, bigint>();
       let clocks = 0;
       let wait = 0n;
+      // stdin: asked once per call (null: a read would block)
+      const stdinReady = ctx.stdin.ready;
+      let stdinNow: number | null | undefined;
+      let stdinPending = false;
       for (let i = 0; i < n; i++) {
         if ((i & 4095) === 4095) ctx.checkCancel();
         const s = inPtr + i * SUBSCRIPTION_SIZE;
@@ -112,7 +123,16 @@ export function pollFunctions(ctx: WasiContext): HostFunctions {
             e.kind !== "file"
           ) error = Errno.NOTCAPABLE;
           else if (e.kind === "dir") error = Errno.ISDIR;
-          else if (e.kind === "file" && tag === Eventtype.FD_READ) {
+          else if (
+            e.kind === "stdin" && tag === Eventtype.FD_READ && stdinReady
+          ) {
+            if (stdinNow === undefined) stdinNow = stdinReady(0);
+            if (stdinNow === null) {
+              stdinPending = true;
+              continue;
+            }
+            nbytes = BigInt(stdinNow);
+          } else if (e.kind === "file" && tag === Eventtype.FD_READ) {
             // once per descriptor and call: 1M subscriptions on one file
             // cost two syscalls, not two million
             let left = readable.get(fd);
@@ -129,11 +149,37 @@ export function pollFunctions(ctx: WasiContext): HostFunctions {
           emit(userdata, Errno.INVAL, tag, 0n);
         }
       }
+      let slept = 0n;
+      if (nevents === 0 && stdinPending) {
+        // Nothing ready: wait for input until the earliest clock (or, with
+        // no clock, until input arrives or the call is cancelled).
+        const t0 = performance.now();
+        const got = stdinReady!(clocks > 0 ? Number(wait) / 1e6 : Infinity);
+        slept = BigInt(Math.round((performance.now() - t0) * 1e6));
+        if (got !== null) {
+          for (let i = 0; i < n && nevents < n; i++) {
+            if ((i & 4095) === 4095) ctx.checkCancel();
+            const s = inPtr + i * SUBSCRIPTION_SIZE;
+            if (view.getUint8(s + 8) !== Eventtype.FD_READ) continue;
+            const e = ctx.fds.get(view.getUint32(s + 16, true));
+            if (e?.kind !== "stdin") continue;
+            if ((e.rightsBase & Rights.POLL_FD_READWRITE) === 0n) continue;
+            emit(
+              view.getBigUint64(s, true),
+              Errno.SUCCESS,
+              Eventtype.FD_READ,
+              BigInt(got),
+            );
+          }
+        }
+      }
       if (clocks > 0) {
         // Nothing else ready: sleep until the earliest clock. Otherwise
         // only the clocks already due fire.
         const limit = nevents === 0 ? wait : 0n;
-        if (nevents === 0 && wait > 0n) sleepSync(wait, ctx.cancel);
+        if (nevents === 0 && wait > slept) {
+          sleepSync(wait - slept, ctx.cancel);
+        }
         for (let i = 0; i < n && nevents < n; i++) {
           if ((i & 4095) === 4095) ctx.checkCancel();
           const s = inPtr + i * SUBSCRIPTION_SIZE;

@@ -4,8 +4,17 @@
  * @module
  */
 
-/** Synchronous byte source: fills `buf`, returns the number of bytes read (0 = EOF). */
-export type ByteSource = (buf: Uint8Array) => number;
+/**
+ * Synchronous byte source: fills `buf`, returns the number of bytes read
+ * (0 = EOF). A source that can block (input from another thread) may also
+ * offer `ready(timeoutMs)`: wait at most that long for input and return how
+ * many bytes a read would get at once (0 at end of input), or `null` when a
+ * read would still block; `poll_oneoff` uses it. Without it the source is
+ * always ready.
+ */
+export type ByteSource = ((buf: Uint8Array) => number) & {
+  ready?(timeoutMs: number): number | null;
+};
 
 /**
  * Synchronous byte sink: receives a chunk the callee may keep (it is a copy).

@@ -43,3 +43,24 @@ Deno.test("clock ids past 3 are INVAL", () => {
   assert.equal(d.fns.clock_res_get(1, 0), Errno.SUCCESS);
   assert.ok(d.view.getBigUint64(0, true) > 0n);
 });
+
+Deno.test("cpu clocks: this thread's CPU time from 0, not wall time (sleeping costs none)", async () => {
+  const { HAS_THREAD_CPU_CLOCK } = await import("../../src/wasi/clock.ts");
+  if (!HAS_THREAD_CPU_CLOCK) return; // documented fallback: monotonic time
+  const d = direct();
+  const read = (id: number): bigint => {
+    assert.equal(d.fns.clock_time_get(id, 0n, 0), Errno.SUCCESS);
+    return d.view.getBigUint64(0, true);
+  };
+  const t0 = read(3);
+  assert.ok(t0 < 50_000_000n, `a fresh instance starts near 0: ${t0}`);
+  // asleep 150 ms: no CPU (monotonic time would advance 150 ms)
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+  const t1 = read(3);
+  assert.ok(t1 - t0 < 60_000_000n, `sleeping used ${t1 - t0} ns of CPU`);
+  // busy 150 ms: at least some of it is counted (the machine may be shared)
+  const end = performance.now() + 150;
+  while (performance.now() < end) { /* spin */ }
+  const t2 = read(2);
+  assert.ok(t2 - t1 >= 20_000_000n, `spinning counted only ${t2 - t1} ns`);
+});
