@@ -1069,6 +1069,18 @@ export class McpServer {
     if (!out) {
       out = { content: [{ type: "text", text }], isError: result.isError };
       if (tool.outputSchema !== undefined && !result.isError) {
+        const t = text.trim();
+        if (t.startsWith("{") && jsonNestingExceeds(t, MAX_GUEST_JSON_DEPTH)) {
+          // too deep to parse here, and far too deep to send
+          const error =
+            `the result cannot be sent: structuredContent is nested more than ${
+              MAX_MESSAGE_DEPTH - 2
+            } levels deep`;
+          return {
+            value: { content: [{ type: "text", text: error }], isError: true },
+            error,
+          };
+        }
         const structured = parseObject(text);
         if (structured) out.structuredContent = structured;
       }

@@ -464,16 +464,29 @@ Deno.test("hostile manifest: arguments nested 100,000 deep are refused (limit 51
     version: "1",
     tools: [{ name: "t", inputSchema: { type: "object" } }],
   });
+  // past 1,024 levels the message itself is refused before it is parsed
   const deep = '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000);
   const t0 = performance.now();
-  const r = await h.ask(
+  await h.ask(
     `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":{"x":${deep}}}}`,
   );
+  // answered at once (before initialize's own answer), with id null
+  const refused = h.sent.find((m) => m.id === null);
+  strictEqual(refused.error.code, -32600);
   strictEqual(
-    r.result.content[0].text,
-    "invalid arguments: the arguments are nested more than 512 levels deep",
+    refused.error.message,
+    "invalid request: nested more than 1024 levels deep",
   );
   ok(performance.now() - t0 < 1000);
+  // past 512 levels of arguments the call is a tool error
+  const d600 = '{"a":'.repeat(600) + "1" + "}".repeat(600);
+  const r1 = await h.ask(
+    `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"t","arguments":{"x":${d600}}}}`,
+  );
+  strictEqual(
+    r1.result.content[0].text,
+    "invalid arguments: the arguments are nested more than 512 levels deep",
+  );
   strictEqual(h.agent.calls.length, 0);
   // 512 levels pass, and reach the agent
   const ok512 = '{"0":'.repeat(511) + "1" + "}".repeat(511);

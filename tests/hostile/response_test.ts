@@ -139,18 +139,29 @@ Deno.test("hostile response: a guest result nested 3,600 levels deep becomes an 
     a.m.result.content[0].text,
     "the result cannot be sent: structuredContent is nested more than 98 levels deep",
   );
-  // as a rich result ({"content": [...], "structuredContent": deep})
+  // as a rich result ({"content": [...], "structuredContent": deep}): past
+  // 1,024 levels it is not parsed on the main thread, and goes out as the
+  // guest's own text
   w.agent.text =
     `{"content":[{"type":"text","text":"hi"}],"structuredContent":${deep}}`;
   const b = await w.call("tools/call", { name: "plain", arguments: {} });
-  strictEqual(b.m.result.isError, true);
+  strictEqual(b.m.result.isError, false);
+  strictEqual(b.m.result.content[0].text, w.agent.text);
+  // 150 levels are parsed, and refused as a rich result that cannot be sent
+  const deep150 = deepJson(150);
+  w.agent.text =
+    `{"content":[{"type":"text","text":"hi"}],"structuredContent":${deep150}}`;
+  const c = await w.call("tools/call", { name: "plain", arguments: {} });
+  strictEqual(c.m.result.isError, true);
   strictEqual(
-    b.m.result.content[0].text,
+    c.m.result.content[0].text,
     "the result cannot be sent: structuredContent is nested more than 98 levels deep",
   );
-  // each call counts as an error, and its line says why
+  // each refused call counts as an error, and its line says why
   strictEqual(w.server.stats.errors, 2);
-  const calls = w.logs.filter((l) => l.startsWith("[porta] tool="));
+  const calls = w.logs.filter((l) =>
+    l.startsWith("[porta] tool=") && l.includes(" error ")
+  );
   strictEqual(calls.length, 2);
   for (const l of calls) {
     ok(/ error .*\(the result cannot be sent: structuredContent/.test(l), l);
