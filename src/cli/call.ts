@@ -38,7 +38,7 @@ import { HELP } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { errorLine, writeOut } from "./output.ts";
 import { AsyncWriter } from "./async_writer.ts";
-import { dirWarnings } from "./run.ts";
+import { dirWarnings, SIGNAL_DRAIN_MS, untilAborted } from "./run.ts";
 import { serveLimits } from "./serve.ts";
 import { Agent, AgentError, secretRedactor } from "../agent/agent.ts";
 import { ManifestError } from "../agent/manifest.ts";
@@ -325,18 +325,27 @@ export async function callCommand(argv: string[]): Promise<number> {
       return usage ? 2 : 1;
     }
     const result = response.result ?? {};
+    // a reader that never reads must not make Porta deaf to Ctrl-C/SIGTERM
+    const write = (b: Uint8Array) =>
+      untilAborted(stdout.write(b), abort.signal);
     if (values.json === true) {
-      await stdout.write(enc.encode(JSON.stringify(result, null, 2) + "\n"));
+      await write(enc.encode(JSON.stringify(result, null, 2) + "\n"));
     } else {
       for (const chunk of renderResult(request.method, result)) {
-        await stdout.write(chunk);
+        if (stopSignal !== undefined) break;
+        await write(chunk);
       }
+    }
+    if (stopSignal !== undefined) {
+      log("porta: interrupted");
+      return stopSignal === "SIGTERM" ? 143 : 130;
     }
     return result.isError === true ? 1 : 0;
   } finally {
     for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
     await agent.close().catch(() => {});
-    await stdout.drain(5_000);
-    await stderr.drain(5_000);
+    const limit = stopSignal !== undefined ? SIGNAL_DRAIN_MS : 5_000;
+    await stdout.drain(limit);
+    await stderr.drain(limit);
   }
 }

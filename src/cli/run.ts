@@ -242,7 +242,10 @@ export async function runCommand(argv: string[]): Promise<number> {
 }
 
 /** Resolves when `p` settles or `signal` is aborted, whichever comes first. */
-function untilAborted(p: Promise<unknown>, signal: AbortSignal): Promise<void> {
+export function untilAborted(
+  p: Promise<unknown>,
+  signal: AbortSignal,
+): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const done = () => {

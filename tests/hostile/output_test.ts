@@ -344,3 +344,26 @@ Deno.test("hostile output: 200 MiB of guest stdout through a pipe arrive whole, 
     await Deno.remove(wasm);
   }
 });
+
+Deno.test("hostile output: SIGTERM ends porta call at once while its stdout pipe is full", async () => {
+  const child = spawnPorta([
+    "call",
+    `${ROOT}testdata/cli/tool.wasm`,
+    "big",
+  ]);
+  let err = "";
+  (async () => {
+    for await (const c of child.stderr) err += new TextDecoder().decode(c);
+  })();
+  try {
+    await child.stdin.close();
+    // stdout is never read: the 1 MiB result fills the pipe
+    await sleep(1500);
+    const [got, ms] = await stop(child, "SIGTERM");
+    strictEqual(got, 143);
+    ok(ms < 1000, `exit took ${ms} ms`);
+    ok(err.includes("porta: interrupted"), err);
+  } finally {
+    await child.stdout.cancel().catch(() => {});
+  }
+});
