@@ -476,6 +476,7 @@ export class Agent {
     return new DenialLog(
       this.#denialContext,
       emit ? (r) => emit(this.#redact(r.line)) : undefined,
+      this.#redact,
     );
   }
 

@@ -17,7 +17,9 @@
  */
 
 import {
+  CAPABILITIES,
   type Capability,
+  isWasiFunction,
   type ProfileName,
   PROFILES,
 } from "../sandbox/capabilities.ts";
@@ -158,6 +160,48 @@ function explain(
   }
 }
 
+/** Longest path or preopen name accepted from the guest worker (characters). */
+export const MAX_DENIAL_FIELD_CHARS = 512;
+
+/** Distinct unlisted denials remembered for deduplication (the rest are counted). */
+const MAX_REMEMBERED_DENIALS = 1024;
+
+const REASONS: ReadonlySet<string> = new Set([
+  "capability",
+  "absolute",
+  "outside",
+  "symlink",
+  "read-only",
+]);
+
+/** A denial from the (untrusted) worker, checked; undefined when malformed. */
+function sanitizeDenial(
+  d: JobDenial,
+  redact: (t: string) => string,
+): JobDenial | undefined {
+  if (
+    typeof d !== "object" || d === null || typeof d.fn !== "string" ||
+    !isWasiFunction(d.fn) || typeof d.reason !== "string" ||
+    !REASONS.has(d.reason)
+  ) return undefined;
+  if (
+    d.capability !== undefined &&
+    !(CAPABILITIES as readonly unknown[]).includes(d.capability)
+  ) return undefined;
+  // WASI paths are at most 4,096 bytes: redacted whole, then cut
+  const field = (v: unknown) =>
+    typeof v === "string"
+      ? redact(v.slice(0, 8192)).slice(0, MAX_DENIAL_FIELD_CHARS)
+      : undefined;
+  const out: JobDenial = { fn: d.fn, reason: d.reason };
+  if (d.capability !== undefined) out.capability = d.capability;
+  const path = field(d.path);
+  if (path !== undefined) out.path = path;
+  const preopen = field(d.preopen);
+  if (preopen !== undefined) out.preopen = preopen;
+  return out;
+}
+
 /** Formats one denial as its diagnostic line (no newline). */
 export function formatDenial(d: JobDenial, ctx: DenialContext): DenialReport {
   const { cause, why } = explain(d, ctx);
@@ -183,19 +227,38 @@ export class DenialLog {
   /** The reported denials, in order. */
   readonly reports: DenialReport[] = [];
 
-  /** Creates an empty log; `emit` receives each new line (already redacted by the caller's choice). */
-  constructor(ctx: DenialContext, emit?: (r: DenialReport) => void) {
+  readonly #redact: (t: string) => string;
+
+  /**
+   * Creates an empty log; `emit` receives each new line, `redact` sees each
+   * raw path before it is cut and escaped.
+   */
+  constructor(
+    ctx: DenialContext,
+    emit?: (r: DenialReport) => void,
+    redact: (t: string) => string = (t) => t,
+  ) {
     this.#ctx = ctx;
     this.#emit = emit;
+    this.#redact = redact;
   }
 
-  /** Records one denial from the sandbox. */
-  add(d: JobDenial): void {
+  /**
+   * Records one denial from the sandbox. The message comes from the guest
+   * worker, which is not trusted: anything that is not a known function,
+   * reason or capability is dropped, and paths are passed through `redact`
+   * (secrets are looked for in the raw text, before it is cut and escaped)
+   * and cut to {@link MAX_DENIAL_FIELD_CHARS}.
+   */
+  add(denial: JobDenial): void {
+    const d = sanitizeDenial(denial, this.#redact);
+    if (d === undefined) return;
     const key = `${d.fn}\0${d.reason}\0${d.capability ?? d.preopen ?? ""}`;
     if (this.#seen.has(key)) return;
     if (this.#seen.size >= MAX_DENIAL_LINES) {
+      // distinct keys are remembered up to a bound, then only counted
       if (!this.#more.has(key)) {
-        this.#more.add(key);
+        if (this.#more.size < MAX_REMEMBERED_DENIALS) this.#more.add(key);
         this.#extra++;
       }
       return;

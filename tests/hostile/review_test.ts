@@ -14,6 +14,8 @@ import { jsonNestingExceeds } from "../../src/agent/json_depth.ts";
 import { FakeAgent, result } from "../mcp/fake_agent.ts";
 import { shadowedReadOnly } from "../../src/sandbox/permissions.ts";
 import { dirWarnings } from "../../src/cli/run.ts";
+import { DenialLog } from "../../src/agent/denials.ts";
+import { secretRedactor } from "../../src/agent/redact.ts";
 
 const DEEP = 524_000;
 const deepText = (open = "[", close = "]") =>
@@ -171,4 +173,31 @@ Deno.test("review: a read-only --dir inside a writable one is warned about (it i
   } finally {
     Deno.removeSync(root, { recursive: true });
   }
+});
+
+Deno.test("review: denials from the worker are checked, redacted before escaping, and bounded", () => {
+  const lines: string[] = [];
+  const secret = "/tok\x1bXen\u202e";
+  const log = new DenialLog(
+    { grants: new Set(["io"]), dirs: [] },
+    (r) => lines.push(r.line),
+    secretRedactor({ K: secret }),
+  );
+  // forged fields are dropped, not printed
+  log.add(
+    { fn: "random_get", reason: "capability", capability: "\x1b]0;x" } as any,
+  );
+  log.add({ fn: "f" + "x".repeat(10_000), reason: "outside" } as any);
+  log.add({ fn: "path_open", reason: "nonsense" } as any);
+  assert.deepEqual(lines, []);
+  // a secret with control characters is redacted in the raw path
+  log.add({ fn: "path_open", reason: "absolute", path: secret });
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^\[porta\] denied: path_open "\[REDACTED\]": /);
+  // 200,000 distinct unlisted denials: counted, memory bounded
+  for (let i = 0; i < 200_000; i++) {
+    log.add({ fn: "path_open", reason: "outside", preopen: `/p${i}` });
+  }
+  assert.equal(lines.length, 20);
+  assert.equal(log.more, 200_000 - 19);
 });
