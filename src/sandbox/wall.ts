@@ -113,6 +113,12 @@ export interface RunIO {
   /** Wall-clock limit; past it the job ends with `trap: "timeout after N ms"`. */
   timeoutMs?: number;
   /**
+   * `performance.now()` when the job was asked for: `timeoutMs` counts from
+   * it, so time spent waiting for a free or starting worker counts too.
+   * Default: when {@link GuestPool.run} or {@link GuestWall.run} is called.
+   */
+  startedAt?: number;
+  /**
    * Told of each distinct call the guest was refused for want of a grant
    * (at most `MAX_DENIALS_PER_JOB` per job; `JobResult.deniedMore` counts the
    * rest). The path in it is untrusted text.
@@ -525,6 +531,8 @@ export class GuestWall {
    * wall is terminated or its worker cannot be restarted.
    */
   run(job: Job, io: RunIO = {}): Promise<JobResult> {
+    // the timeout counts from now, waiting for the worker included
+    io = { ...io, startedAt: io.startedAt ?? performance.now() };
     const next = this.#queue.then(() => this.#runNow(job, io));
     this.#queue = next.catch(() => {});
     return next;
@@ -580,9 +588,10 @@ export class GuestWall {
       io.signal?.addEventListener("abort", onAbort, { once: true });
       if (io.timeoutMs !== undefined) {
         const ms = io.timeoutMs;
+        const waited = performance.now() - (io.startedAt ?? t0);
         timer = setTimeout(
           () => this.#interrupt(`timeout after ${ms} ms`),
-          ms,
+          Math.max(0, ms - waited),
         );
       }
       const msg: RunMessage = {
@@ -738,24 +747,37 @@ export class GuestPool {
   /** Run a job on the next free wall (see {@link GuestWall.run}). */
   async run(job: Job, io: RunIO = {}): Promise<JobResult> {
     if (this.#closed) throw new WallError("the guest pool is closed");
+    // the timeout counts from now, waiting for a worker included
+    io = { ...io, startedAt: io.startedAt ?? performance.now() };
     let wall = this.#idle.pop();
     if (wall === undefined) {
       const signal = io.signal;
       if (signal?.aborted) return cancelledResult();
-      const got = await new Promise<GuestWall | undefined>((resolve) => {
-        const waiter = (w: GuestWall) => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(w);
-        };
-        const onAbort = () => {
-          const i = this.#waiters.indexOf(waiter);
-          if (i >= 0) this.#waiters.splice(i, 1);
-          resolve(undefined);
-        };
-        signal?.addEventListener("abort", onAbort, { once: true });
-        this.#waiters.push(waiter);
-      });
+      const ms = io.timeoutMs;
+      const got = await new Promise<GuestWall | "timeout" | undefined>(
+        (resolve) => {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const leave = (r: GuestWall | "timeout" | undefined) => {
+            if (timer !== undefined) clearTimeout(timer);
+            signal?.removeEventListener("abort", onAbort);
+            const i = this.#waiters.indexOf(waiter);
+            if (i >= 0) this.#waiters.splice(i, 1);
+            resolve(r);
+          };
+          const waiter = (w: GuestWall) => leave(w);
+          const onAbort = () => leave(undefined);
+          signal?.addEventListener("abort", onAbort, { once: true });
+          if (ms !== undefined) {
+            const left = ms - (performance.now() - io.startedAt!);
+            timer = setTimeout(() => leave("timeout"), Math.max(0, left));
+          }
+          this.#waiters.push(waiter);
+        },
+      );
       if (got === undefined) return cancelledResult();
+      if (got === "timeout") {
+        return { ...cancelledResult(), trap: `timeout after ${ms} ms` };
+      }
       wall = got;
     }
     try {

@@ -16,6 +16,8 @@ import { shadowedReadOnly } from "../../src/sandbox/permissions.ts";
 import { dirWarnings } from "../../src/cli/run.ts";
 import { DenialLog } from "../../src/agent/denials.ts";
 import { secretRedactor } from "../../src/agent/redact.ts";
+import { GuestPool } from "../../src/sandbox/wall.ts";
+import { wat } from "../helpers/wat.ts";
 
 const DEEP = 524_000;
 const deepText = (open = "[", close = "]") =>
@@ -200,4 +202,27 @@ Deno.test("review: denials from the worker are checked, redacted before escaping
   }
   assert.equal(lines.length, 20);
   assert.equal(log.more, 200_000 - 19);
+});
+
+Deno.test("review: --timeout counts the wait for a busy worker", async () => {
+  const spin = await wat(`(module (memory (export "memory") 1)
+    (func (export "_start") (loop $l (br $l))))`);
+  const pool = await GuestPool.create(spin, {
+    grants: new Set(["io"]),
+    preopens: [],
+    size: 1,
+  });
+  try {
+    const first = pool.run({ args: ["g"], env: {} }, { timeoutMs: 1500 });
+    const t0 = performance.now();
+    const second = await pool.run({ args: ["g"], env: {} }, {
+      timeoutMs: 300,
+    });
+    const ms = performance.now() - t0;
+    assert.equal(second.trap, "timeout after 300 ms");
+    assert.ok(ms < 1000, `the queued job waited ${ms} ms`);
+    assert.equal((await first).trap, "timeout after 1500 ms");
+  } finally {
+    await pool.close();
+  }
 });
