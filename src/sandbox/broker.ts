@@ -12,9 +12,10 @@
  * message. The parent checks the request again on its own, as if the worker
  * were hostile ({@link checkSymlinkRequest}):
  *
- * - the requesting worker holds the filesystem lock at that moment (so the
- *   creation is one step with the worker's checks, for every guest of the
- *   process);
+ * - the requesting worker holds the filesystem lock at that moment (so for
+ *   a cooperating worker the creation is one step with its checks; a worker
+ *   past wall 2 can write the lock cell itself, so against it the two rules
+ *   below are what hold);
  * - the link's host path is absolute, normalised, strictly inside one of
  *   THIS worker's writable preopens, and its directory is a real directory
  *   (`realPath` of it is itself: no symlink on the way);
