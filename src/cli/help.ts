@@ -115,9 +115,10 @@ ${LIMIT_FLAGS}
   --max-output SIZE       cap on the call's output (default 1MiB)
   -h, --help              show this help
 
-Exit codes: 0 ok; 1 when the result is an error (isError), the resource or prompt
-failed, or the agent cannot load; 2 for a usage error (unknown tool, resource or
-prompt, bad JSON, arguments the server refuses); 130/143 on SIGINT/SIGTERM.`,
+Exit codes: 0 ok; 1 when the result is an error (isError, also for arguments
+that do not match the tool's inputSchema), the resource or prompt failed, or the
+agent cannot load; 2 for a usage error (unknown tool, resource or prompt, bad or
+non-object JSON, a missing prompt argument); 130/143 on SIGINT/SIGTERM.`,
   inspect: `Usage: porta inspect <agent.wasm> [options]
 
 Shows types, imports (with the capability each needs), exports, memories, tables,
