@@ -81,8 +81,13 @@ export function checkImports(
 ): DeniedImport[] {
   const denied: DeniedImport[] = [];
   const listed = options.allowlist ? new Set(options.allowlist) : undefined;
+  // one entry per imported name, however often the module imports it
+  const seen = new Set<string>();
   for (const imp of imports) {
     const { module, name, kind } = imp;
+    const key = `${module}\0${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     if (module !== WASI_MODULE) {
       denied.push({
         module,

@@ -18,6 +18,7 @@ import { DenialLog } from "../../src/agent/denials.ts";
 import { secretRedactor } from "../../src/agent/redact.ts";
 import { GuestPool } from "../../src/sandbox/wall.ts";
 import { wat } from "../helpers/wat.ts";
+import { checkImports } from "../../src/sandbox/policy.ts";
 
 const DEEP = 524_000;
 const deepText = (open = "[", close = "]") =>
@@ -225,4 +226,20 @@ Deno.test("review: --timeout counts the wait for a busy worker", async () => {
   } finally {
     await pool.close();
   }
+});
+
+Deno.test("review: a function imported twice is refused in one line", () => {
+  const imp = {
+    module: "wasi_snapshot_preview1",
+    name: "random_get",
+    kind: "function",
+  };
+  const denied = checkImports(
+    [imp, imp, { ...imp, name: "path_open" }],
+    new Set(["io"]),
+    {
+      strict: true,
+    },
+  );
+  assert.deepEqual(denied.map((d) => d.name), ["random_get", "path_open"]);
 });
