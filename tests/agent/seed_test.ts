@@ -8,9 +8,9 @@
  */
 import { assert, assertEquals, assertMatch } from "./asserts.ts";
 import { parseManifest } from "../../src/agent/manifest.ts";
+import { runPorta } from "../helpers/cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const CLI = `${ROOT}cli.ts`;
 const SEED = "testdata/agents/seed.wasm";
 const SEED_MANIFEST = "testdata/agents/seed.manifest.json";
 
@@ -21,38 +21,7 @@ const ISSUE_EXAMPLE =
   "wasi_imports": ["fd_write", "fd_read", "proc_exit"] }
 `;
 
-async function porta(
-  args: string[],
-  stdin?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--unstable-worker-options",
-      "--no-prompt",
-      CLI,
-      ...args,
-    ],
-    cwd: ROOT,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const d = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: d.decode(out.stdout),
-    stderr: d.decode(out.stderr),
-  };
-}
+const porta = (args: string[], stdin?: string) => runPorta(args, { stdin });
 
 Deno.test("seed: the committed manifest is the issue's example, only the placeholders filled", async () => {
   const text = await Deno.readTextFile(`${ROOT}${SEED_MANIFEST}`);

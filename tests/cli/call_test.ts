@@ -5,9 +5,8 @@
  * `deno run cli.ts call ...` and checks stdout, stderr and the exit code.
  */
 import { assert, assertEquals, assertMatch } from "../agent/asserts.ts";
+import { runPorta } from "../helpers/cli.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const CLI = `${ROOT}cli.ts`;
 const TOOL = "testdata/cli/tool.wasm";
 const DENY = "testdata/cli/deny.wasm";
 const SECRET = "s3cr3t-CALL-4711";
@@ -27,28 +26,14 @@ async function call(args: string[]): Promise<Out> {
   while (running >= 4) await new Promise<void>((r) => waiting.push(r));
   running++;
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--unstable-worker-options",
-        CLI,
+    return await runPorta(
+      [
         "call",
         ...args,
         ...(args.includes("--profile") ? [] : ["--profile", "full"]),
       ],
-      cwd: ROOT,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).output();
-    const dec = new TextDecoder();
-    return {
-      code: out.code,
-      stdout: dec.decode(out.stdout),
-      stderr: dec.decode(out.stderr),
-    };
+      { noPrompt: false },
+    );
   } finally {
     running--;
     waiting.shift()?.();

@@ -6,6 +6,7 @@
  */
 import { assert, assertEquals, assertMatch } from "../agent/asserts.ts";
 import denoConfig from "../../deno.json" with { type: "json" };
+import { runPorta } from "../helpers/cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CLI = `${ROOT}cli.ts`;
@@ -39,38 +40,11 @@ async function porta(
   }
   running++;
   try {
-    return await spawnPorta(args, opts);
+    return await runPorta(args, { ...opts, noPrompt: false });
   } finally {
     running--;
     waiting.shift()?.();
   }
-}
-
-async function spawnPorta(
-  args: string[],
-  opts: { stdin?: string; env?: Record<string, string> },
-): Promise<Out> {
-  const cmd = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-worker-options", CLI, ...args],
-    cwd: ROOT,
-    stdin: opts.stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", ...(opts.env ?? {}) },
-  });
-  const child = cmd.spawn();
-  if (opts.stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(opts.stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
 }
 
 /** A user error: exactly one `porta: error:` line, no stack trace. */

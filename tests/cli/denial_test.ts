@@ -12,9 +12,9 @@
  */
 import { assert, assertEquals, assertMatch } from "../agent/asserts.ts";
 import { wat } from "../helpers/wat.ts";
+import { runPorta } from "../helpers/cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const CLI = `${ROOT}cli.ts`;
 const DENY = `${ROOT}testdata/cli/deny.wasm`;
 
 interface Out {
@@ -31,26 +31,7 @@ async function porta(args: string[], stdin?: string): Promise<Out> {
   while (running >= 4) await new Promise<void>((r) => waiting.push(r));
   running++;
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--unstable-worker-options", CLI, ...args],
-      cwd: ROOT,
-      stdin: stdin === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).spawn();
-    if (stdin !== undefined) {
-      const w = child.stdin.getWriter();
-      await w.write(new TextEncoder().encode(stdin));
-      await w.close();
-    }
-    const out = await child.output();
-    const dec = new TextDecoder();
-    return {
-      code: out.code,
-      stdout: dec.decode(out.stdout),
-      stderr: dec.decode(out.stderr),
-    };
+    return await runPorta(args, { stdin, noPrompt: false });
   } finally {
     running--;
     waiting.shift()?.();

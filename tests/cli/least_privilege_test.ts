@@ -6,45 +6,14 @@
  * line per ungranted import.
  */
 import { assert, assertEquals, assertMatch } from "../agent/asserts.ts";
+import { runPorta } from "../helpers/cli.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const CLI = `${ROOT}cli.ts`;
 const RUST = "testdata/agents/rustecho.wasm";
 const PROBE = "testdata/cli/probe.wasm";
 const TEST_AGENT = "testdata/agents/testagent.wasm";
 
-async function porta(
-  args: string[],
-  stdin?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--unstable-worker-options",
-      "--no-prompt",
-      CLI,
-      ...args,
-    ],
-    cwd: ROOT,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", HOST_ONLY: "host-value" },
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const d = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: d.decode(out.stdout),
-    stderr: d.decode(out.stderr),
-  };
-}
+const porta = (args: string[], stdin?: string) =>
+  runPorta(args, { stdin, env: { HOST_ONLY: "host-value" } });
 
 const msg = (id: number, method: string, params: unknown = {}) =>
   JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n";

@@ -9,9 +9,9 @@
  */
 import { ok, strictEqual } from "node:assert/strict";
 import { wat } from "../helpers/wat.ts";
+import { runPorta } from "../helpers/cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const CLI = `${ROOT}cli.ts`;
 const DENY = `${ROOT}testdata/cli/deny.wasm`;
 const W = "wasi_snapshot_preview1";
 
@@ -70,26 +70,8 @@ async function porta(
   stdin?: string,
 ): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const t0 = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-worker-options", CLI, ...args],
-    cwd: ROOT,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-    ms: performance.now() - t0,
-  };
+  const out = await runPorta(args, { stdin, noPrompt: false, noColor: false });
+  return { ...out, ms: performance.now() - t0 };
 }
 
 const denied = (s: string) =>

@@ -10,38 +10,12 @@
  */
 import { assert, assertEquals, assertMatch } from "../agent/asserts.ts";
 import { isPrintable, printable } from "../../src/agent/printable.ts";
+import { runPorta } from "../helpers/cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const CLI = `${ROOT}cli.ts`;
 
-interface Out {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function porta(args: string[], stdin?: string): Promise<Out> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-worker-options", CLI, ...args],
-    cwd: ROOT,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
-}
+const porta = (args: string[], stdin?: string) =>
+  runPorta(args, { stdin, noPrompt: false });
 
 /** Every line of `text` is inert on a terminal. */
 function assertInert(text: string, what: string): void {

@@ -4,14 +4,8 @@
  * on EOF; one-line errors for bad command lines.
  */
 import assert from "node:assert/strict";
-import {
-  CLI,
-  DEMO,
-  ENV_AGENT,
-  ROOT,
-  serveArgs,
-  TEST_AGENT,
-} from "./e2e_helpers.ts";
+import { DEMO, ENV_AGENT, ROOT, serveArgs, TEST_AGENT } from "./e2e_helpers.ts";
+import { runPorta } from "../helpers/cli.ts";
 
 async function runRaw(
   agent: string,
@@ -222,21 +216,8 @@ Deno.test("porta serve: calls are capped at 256 MiB of memory by default", async
   );
 });
 
-async function cli(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-worker-options", CLI, ...args],
-    cwd: ROOT,
-    stdin: "null",
-  }).output();
-  const d = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: d.decode(out.stdout),
-    stderr: d.decode(out.stderr),
-  };
-}
+const cli = (args: string[]) =>
+  runPorta(args, { noPrompt: false, noColor: false });
 
 Deno.test("porta serve: bad command lines are one-line errors", async () => {
   const [missing, noAgent, badFlag, unknown, help] = await Promise.all([
