@@ -24,7 +24,6 @@
 
 import {
   AGENT_OPTIONS,
-  CliError,
   HELP_OPTION,
   LIMIT_OPTIONS,
   listFlag,
@@ -39,9 +38,8 @@ import { VERSION } from "./version.ts";
 import { errorLine, writeOut } from "./output.ts";
 import { AsyncWriter } from "./async_writer.ts";
 import { dirWarnings, SIGNAL_DRAIN_MS, untilAborted } from "./run.ts";
-import { serveLimits } from "./serve.ts";
-import { Agent, AgentError, secretRedactor } from "../agent/agent.ts";
-import { ManifestError } from "../agent/manifest.ts";
+import { loadAgent, serveLimits } from "./serve.ts";
+import { secretRedactor } from "../agent/agent.ts";
 import { printable } from "../agent/printable.ts";
 import { McpServer } from "../mcp/server.ts";
 import { ErrorCode } from "../mcp/jsonrpc.ts";
@@ -256,24 +254,7 @@ export async function callCommand(argv: string[]): Promise<number> {
   const log = (line: string) =>
     void stderr.writeLossy(printable(redact(line)) + "\n");
 
-  let agent: Agent;
-  try {
-    agent = await Agent.load(wasm, {
-      manifestPath: flags.manifestPath,
-      profile: flags.profile,
-      env: flags.env,
-      secrets: flags.secrets,
-      dirs: flags.dirs,
-      limits,
-      poolSize: 1,
-      strictImports: flags.strictImports,
-      entry: flags.entry,
-    });
-  } catch (e) {
-    if (e instanceof AgentError) throw e;
-    if (e instanceof ManifestError) throw new AgentError(e.message);
-    throw new CliError(redact(e instanceof Error ? e.message : String(e)));
-  }
+  const agent = await loadAgent(wasm, flags, limits, { poolSize: 1 });
   for (const line of dirWarnings(flags.dirs, agent.grants)) log(line);
 
   const abort = new AbortController();

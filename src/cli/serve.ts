@@ -36,6 +36,7 @@
 import {
   AGENT_OPTIONS,
   CliError,
+  type CommonFlags,
   HELP_OPTION,
   LIMIT_OPTIONS,
   parseCommandArgs,
@@ -53,6 +54,7 @@ import { dirWarnings } from "./run.ts";
 import {
   Agent,
   AgentError,
+  type AgentOptions,
   type CallLimits,
   secretRedactor,
 } from "../agent/agent.ts";
@@ -103,6 +105,45 @@ export function serveLimits(given: CallLimits): CallLimits {
   if (limits.timeoutMs === 0) delete limits.timeoutMs;
   limits.maxMemoryPages ??= DEFAULT_SERVE_MAX_MEMORY_PAGES;
   return limits;
+}
+
+/**
+ * Loads the agent of `serve` and `call` with the shared flags and the
+ * given per-call limits, plus the command's own pool options (`extra`).
+ * Errors: an {@link AgentError} passes as it is (main prints every line of
+ * it, one per denied import, in one piece); a {@link ManifestError} becomes
+ * an `AgentError` with its message; anything else becomes a one-line
+ * {@link CliError} with the `--secret` values redacted.
+ */
+export async function loadAgent(
+  wasmPath: string,
+  flags: CommonFlags,
+  limits: CallLimits,
+  extra: Pick<AgentOptions, "poolSize" | "warmInBackground" | "onWarm">,
+): Promise<Agent> {
+  try {
+    return await Agent.load(wasmPath, {
+      manifestPath: flags.manifestPath,
+      profile: flags.profile,
+      env: flags.env,
+      secrets: flags.secrets,
+      dirs: flags.dirs,
+      limits,
+      ...extra,
+      strictImports: flags.strictImports,
+      entry: flags.entry,
+    });
+  } catch (e) {
+    // main writes every line (one per denied import) in one piece, in
+    // order, before the process exits (the diagnostics writer is async)
+    if (e instanceof AgentError) throw e;
+    if (e instanceof ManifestError) throw new AgentError(e.message);
+    throw new CliError(
+      secretRedactor(flags.secrets)(
+        e instanceof Error ? e.message : String(e),
+      ),
+    );
+  }
 }
 
 function formatDuration(ms: number): string {
@@ -170,39 +211,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const log = (line: string) =>
     void stderr.writeLossy(printable(redact(line)) + "\n");
 
-  let agent: Agent;
-  try {
-    agent = await Agent.load(wasmPath, {
-      manifestPath: flags.manifestPath,
-      profile: flags.profile,
-      env: flags.env,
-      secrets: flags.secrets,
-      dirs: flags.dirs,
-      limits,
-      poolSize: concurrency,
-      // initialize is answered while the workers start; the first call
-      // waits for one of them
-      warmInBackground: true,
-      onWarm: (ready, size, ms) =>
-        log(
-          ready === size
-            ? `[porta] workers ready: ${size} in ${ms.toFixed(0)} ms`
-            : `[porta] workers ready: ${ready} of ${size} in ${
-              ms.toFixed(0)
-            } ms (the others failed to start; their calls fail)`,
-        ),
-      strictImports: flags.strictImports,
-      entry: flags.entry,
-    });
-  } catch (e) {
-    // main writes every line (one per denied import) in one piece, in
-    // order, before the process exits (the diagnostics writer is async)
-    if (e instanceof AgentError) throw e;
-    if (e instanceof ManifestError) throw new AgentError(e.message);
-    throw new CliError(
-      redact(e instanceof Error ? e.message : String(e)),
-    );
-  }
+  const agent = await loadAgent(wasmPath, flags, limits, {
+    poolSize: concurrency,
+    // initialize is answered while the workers start; the first call
+    // waits for one of them
+    warmInBackground: true,
+    onWarm: (ready, size, ms) =>
+      log(
+        ready === size
+          ? `[porta] workers ready: ${size} in ${ms.toFixed(0)} ms`
+          : `[porta] workers ready: ${ready} of ${size} in ${
+            ms.toFixed(0)
+          } ms (the others failed to start; their calls fail)`,
+      ),
+  });
 
   for (const line of dirWarnings(flags.dirs, agent.grants)) log(line);
 
