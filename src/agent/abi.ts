@@ -54,10 +54,14 @@ function valueText(v: unknown, envelope: string): string {
     const s = JSON.stringify(v);
     return s === undefined ? String(v) : s;
   } catch {
-    // `{"ok": VALUE}`: the key holds no ":" (not even escaped)
-    return envelope.slice(envelope.indexOf(":") + 1, envelope.lastIndexOf("}"))
-      .trim();
+    return ownValueText(envelope);
   }
+}
+
+/** VALUE of `{"ok": VALUE}` as written (the key holds no ":", not even escaped). */
+function ownValueText(envelope: string): string {
+  return envelope.slice(envelope.indexOf(":") + 1, envelope.lastIndexOf("}"))
+    .trim();
 }
 
 /**
@@ -66,7 +70,7 @@ function valueText(v: unknown, envelope: string): string {
  */
 export const MAX_GUEST_JSON_DEPTH = 1024;
 
-const ENVELOPE = /^\{\s*"(ok|err)"\s*:([\s\S]*)\}$/;
+const ENVELOPE_START = /^\{\s*"(ok|err)"\s*:/;
 
 /** Decodes a guest's stdout text per the ABI. */
 export function decodeResponse(stdout: string): DecodedResponse {
@@ -77,10 +81,10 @@ export function decodeResponse(stdout: string): DecodedResponse {
   ) {
     // too deep to parse on the main thread: an envelope keeps its value's
     // own JSON text, anything else is raw text
-    const m = ENVELOPE.exec(trimmed);
-    if (m) {
+    const m = ENVELOPE_START.exec(trimmed);
+    if (m && trimmed.endsWith("}")) {
       const kind = m[1] as "ok" | "err";
-      return { text: m[2].trim(), isError: kind === "err", kind };
+      return { text: ownValueText(trimmed), isError: kind === "err", kind };
     }
     return { text: stdout, isError: false, kind: "raw" };
   }
