@@ -150,6 +150,11 @@ export function readConstExpr(
   }
 }
 
+/** Refuses one more entry where `count` already stand and `max` may (an imported one). */
+function oneMore(at: number, what: string, count: number, max: number): void {
+  if (count >= max) overLimit(at, what, count + 1, max);
+}
+
 /** Reads a vector length, refusing one past `max` (the limit) or past the bytes left (each entry takes at least `minBytes`). */
 function vecLen(
   s: Reader,
@@ -284,53 +289,35 @@ export function decodeModule(bytes: Uint8Array): ModuleIR {
           const imp: Import = { module, name, kind };
           switch (kind) {
             case KIND_FUNC:
-              if (m.funcTypes.length >= LIMITS.functions) {
-                overLimit(
-                  at,
-                  "too many functions",
-                  m.funcTypes.length + 1,
-                  LIMITS.functions,
-                );
-              }
+              oneMore(
+                at,
+                "too many functions",
+                m.funcTypes.length,
+                LIMITS.functions,
+              );
               imp.typeIdx = s.u32();
               m.funcTypes.push(imp.typeIdx);
               m.numImportedFuncs++;
               break;
             case KIND_TABLE:
-              if (m.tables.length >= LIMITS.tables) {
-                overLimit(
-                  at,
-                  "too many tables",
-                  m.tables.length + 1,
-                  LIMITS.tables,
-                );
-              }
+              oneMore(at, "too many tables", m.tables.length, LIMITS.tables);
               imp.table = tableType(s);
               m.tables.push(imp.table);
               m.numImportedTables++;
               break;
             case KIND_MEMORY:
-              if (m.memories.length >= LIMITS.memories) {
-                overLimit(
-                  at,
-                  "too many memories",
-                  m.memories.length + 1,
-                  LIMITS.memories,
-                );
-              }
+              oneMore(
+                at,
+                "too many memories",
+                m.memories.length,
+                LIMITS.memories,
+              );
               imp.memory = { limits: readLimits(s, true) };
               m.memories.push(imp.memory);
               m.numImportedMemories++;
               break;
             case KIND_GLOBAL:
-              if (m.globals.length >= LIMITS.globals) {
-                overLimit(
-                  at,
-                  "too many globals",
-                  m.globals.length + 1,
-                  LIMITS.globals,
-                );
-              }
+              oneMore(at, "too many globals", m.globals.length, LIMITS.globals);
               imp.global = readGlobalType(s);
               m.globals.push(imp.global);
               m.numImportedGlobals++;
