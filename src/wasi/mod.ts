@@ -243,13 +243,13 @@ function guard(
   cancel: Int32Array | undefined,
   lock: FsLock | undefined,
 ): HostFunction {
-  const call = lock ? (args: any[]) => lock.hold(() => fn(...args)) : (
-    args: any[],
-  ) => fn(...args);
+  const call: HostFunction = lock
+    ? (...args: any[]) => lock.hold(() => fn(...args))
+    : fn;
   return (...args: any[]) => {
     if (cancel && Atomics.load(cancel, 0) !== 0) throw new WasiCancelled();
     try {
-      return call(args);
+      return call(...args);
     } catch (e) {
       if (
         e instanceof WasiExit || e instanceof WasiCancelled ||
