@@ -1069,8 +1069,8 @@ export class McpServer {
     if (!out) {
       out = { content: [{ type: "text", text }], isError: result.isError };
       if (tool.outputSchema !== undefined && !result.isError) {
-        const t = text.trim();
-        if (t.startsWith("{") && jsonNestingExceeds(t, MAX_GUEST_JSON_DEPTH)) {
+        const structured = parseObject(text);
+        if (structured === null) {
           // too deep to parse here, and far too deep to send
           const error =
             `the result cannot be sent: structuredContent is nested more than ${
@@ -1081,7 +1081,6 @@ export class McpServer {
             error,
           };
         }
-        const structured = parseObject(text);
         if (structured) out.structuredContent = structured;
       }
     }
@@ -1388,11 +1387,17 @@ export function richResult(text: string): Record<string, unknown> | undefined {
   return { ...v, isError: v.isError ?? false };
 }
 
-function parseObject(text: string): Record<string, unknown> | undefined {
+/**
+ * The JSON object `text` holds, or undefined; null when it looks like an
+ * object nested deeper than {@link MAX_GUEST_JSON_DEPTH} (never parsed here:
+ * V8 parses such text slowly, on the main thread).
+ */
+function parseObject(
+  text: string,
+): Record<string, unknown> | null | undefined {
   const t = text.trim();
-  if (!t.startsWith("{") || jsonNestingExceeds(t, MAX_GUEST_JSON_DEPTH)) {
-    return undefined;
-  }
+  if (!t.startsWith("{")) return undefined;
+  if (jsonNestingExceeds(t, MAX_GUEST_JSON_DEPTH)) return null;
   try {
     const v = JSON.parse(t);
     return isPlainObject(v) ? v : undefined;
