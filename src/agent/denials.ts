@@ -24,6 +24,7 @@ import {
   PROFILES,
 } from "../sandbox/capabilities.ts";
 import type { JobDenial } from "../sandbox/wall.ts";
+import { denialKey } from "../sandbox/worker_core.ts";
 import type { Preopen } from "../sandbox/permissions.ts";
 import { printable } from "./printable.ts";
 
@@ -253,7 +254,7 @@ export class DenialLog {
   add(denial: JobDenial): void {
     const d = sanitizeDenial(denial, this.#redact);
     if (d === undefined) return;
-    const key = `${d.fn}\0${d.reason}\0${d.capability ?? d.preopen ?? ""}`;
+    const key = denialKey(d);
     if (this.#seen.has(key)) return;
     if (this.#seen.size >= MAX_DENIAL_LINES) {
       // distinct keys are remembered up to a bound, then only counted

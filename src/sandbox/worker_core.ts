@@ -130,6 +130,11 @@ export interface JobDenial {
   preopen?: string;
 }
 
+/** What makes two denials the same cause: function, reason, and capability or preopen. */
+export function denialKey(d: JobDenial): string {
+  return `${d.fn}\0${d.reason}\0${d.capability ?? d.preopen ?? ""}`;
+}
+
 /** Distinct denials one job reports; further ones are only counted ({@link JobResult.deniedMore}). */
 export const MAX_DENIALS_PER_JOB = 20;
 
@@ -553,7 +558,7 @@ export function serveGuestJobs(
     const moreKeys = new Set<string>();
     let deniedMore = 0;
     const denied = (d: JobDenial): void => {
-      const key = `${d.fn}\0${d.reason}\0${d.capability ?? d.preopen ?? ""}`;
+      const key = denialKey(d);
       if (deniedKeys.has(key)) return;
       if (deniedKeys.size >= MAX_DENIALS_PER_JOB) {
         if (!moreKeys.has(key)) {
