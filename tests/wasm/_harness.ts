@@ -1,17 +1,34 @@
 /**
- * Shared helpers for the engine tests: every behavioural test runs twice,
- * once against the host's native WebAssembly (which proves the test itself is
- * right) and once against the Porta engine (`src/wasm/mod.ts`).
+ * Shared helpers for the engine tests: every behavioural test runs three
+ * times, once against the host's native WebAssembly (which proves the test
+ * itself is right) and once on each tier of the Porta engine
+ * (`src/wasm/mod.ts`): `[porta]` runs the interpreter (tier "interp"),
+ * `[porta-js]` the translation to JavaScript (tier "js").
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { wat } from "../helpers/wat.ts";
 
+/** A Porta execution tier the tests run on (InstanceOptions.tier). */
+export type PortaTier = "interp" | "js";
+
+/** The Porta tiers every Porta test runs on, with the test-name tag of each. */
+export const PORTA_TIERS: readonly { tier: PortaTier; tag: string }[] = [
+  { tier: "interp", tag: "porta" },
+  { tier: "js", tag: "porta-js" },
+];
+
 /** An engine under test: the namespace (JS API shape) plus its name. */
 export interface Engine {
-  /** "native" (the host's WebAssembly) or "porta". */
-  name: "native" | "porta";
+  /**
+   * "native" (the host's WebAssembly), "porta" (Porta's interpreter) or
+   * "porta-js" (Porta's JavaScript tier). Porta-specific checks test
+   * `name !== "native"`.
+   */
+  name: "native" | "porta" | "porta-js";
+  /** The Porta tier of this engine (undefined for native). */
+  tier?: PortaTier;
   /** The WebAssembly-shaped namespace. */
   wa: any;
 }
@@ -34,22 +51,84 @@ export async function porta(): Promise<any> {
   }
 }
 
-/** Registers `fn` as two tests, `[native]` and `[porta]`. */
+/**
+ * Instance options with `tier` defaulting to `tier`: an options object the
+ * test gave keeps its own tier and every other field (read through the
+ * prototype, so getters and read order stay the test's); anything that is not
+ * an object (undefined, or a bad value the test passes on purpose) is
+ * replaced by / passed on unchanged.
+ */
+export function withTier(options: unknown, tier: PortaTier): unknown {
+  if (options === undefined) return { tier };
+  if (typeof options !== "object" || options === null) return options;
+  if ((options as { tier?: unknown }).tier !== undefined) return options;
+  return Object.create(options, {
+    tier: { value: tier, enumerable: true, writable: true, configurable: true },
+  });
+}
+
+const tierNamespaces = new Map<PortaTier, any>();
+
+/**
+ * The Porta namespace whose `Instance` and `instantiate` default to the given
+ * tier; everything else (Module, Memory, errors, stepsUsed, ...) is the
+ * engine's own. `Instance` is a proxy of the engine's class, so `instanceof`,
+ * the prototype and the statics are unchanged.
+ */
+export async function portaTier(tier: PortaTier): Promise<any> {
+  const base = await porta();
+  let ns = tierNamespaces.get(tier);
+  if (ns === undefined) {
+    const Instance: any = new Proxy(base.Instance, {
+      construct(target, args, newTarget): object {
+        const a = [...args];
+        a[2] = withTier(args[2], tier);
+        return Reflect.construct(
+          target,
+          a,
+          newTarget === Instance ? target : newTarget,
+        );
+      },
+    });
+    const instantiate = (
+      source: unknown,
+      imports?: unknown,
+      options?: unknown,
+    ) => base.instantiate(source, imports, withTier(options, tier));
+    ns = Object.freeze({ ...base, Instance, instantiate, tier });
+    tierNamespaces.set(tier, ns);
+  }
+  return ns;
+}
+
+/** Registers `fn` as three tests: `[native]`, `[porta]` and `[porta-js]`. */
 export function testBoth(
   name: string,
   fn: (e: Engine) => void | Promise<void>,
 ): void {
   Deno.test(`${name} [native]`, () => fn({ name: "native", wa: WebAssembly }));
-  Deno.test(`${name} [porta]`, async () =>
-    fn({ name: "porta", wa: await porta() }));
+  for (const { tier, tag } of PORTA_TIERS) {
+    Deno.test(`${name} [${tag}]`, async () =>
+      fn({
+        name: tag as Engine["name"],
+        tier,
+        wa: await portaTier(tier),
+      }));
+  }
 }
 
-/** Registers `fn` as a Porta-only test (engine-specific behaviour: limits, messages). */
+/**
+ * Registers `fn` as Porta-only tests (engine-specific behaviour: limits,
+ * messages), one per tier: `[porta]` and `[porta-js]`. `wa` is the tier's
+ * namespace (see {@link portaTier}).
+ */
 export function testPorta(
   name: string,
-  fn: (wa: any) => void | Promise<void>,
+  fn: (wa: any, tier: PortaTier) => void | Promise<void>,
 ): void {
-  Deno.test(`${name} [porta]`, async () => fn(await porta()));
+  for (const { tier, tag } of PORTA_TIERS) {
+    Deno.test(`${name} [${tag}]`, async () => fn(await portaTier(tier), tier));
+  }
 }
 
 const watCache = new Map<string, Uint8Array>();
@@ -127,7 +206,7 @@ export function assertTrap(
       `${where}: expected RuntimeError "${text}", got ${String(threw)}`,
     );
   }
-  if (e.name === "porta") {
+  if (e.name !== "native") {
     assert.ok(
       (threw as Error).message.includes(text),
       `${where}: trap message "${
@@ -187,7 +266,7 @@ export function checkRows(e: Engine, exports: any, rows: Row[]): void {
   assert.deepEqual(problems, [], problems.join("\n"));
 }
 
-/** Registers a table-driven test of one module on both engines. */
+/** Registers a table-driven test of one module on native and both Porta tiers. */
 export function cases(
   name: string,
   src: string,

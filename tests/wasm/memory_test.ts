@@ -210,7 +210,7 @@ testBoth(
       // Porta keeps one resizable ArrayBuffer and grows it in place (engine
       // 05367fa; like the JS API's toResizableBuffer mode): it must then
       // really be resizable and already have the new size.
-      assert.equal(e.name, "porta", "the host engine replaces the buffer");
+      assert.notEqual(e.name, "native", "the host engine replaces the buffer");
       assert.equal(
         (before as ArrayBuffer & { resizable: boolean }).resizable,
         true,
