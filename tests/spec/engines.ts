@@ -191,6 +191,11 @@ interface TestingApi {
 export interface PortaOptions {
   /** Fuel given to every instance (default: unlimited). */
   fuel?: number;
+  /**
+   * Execution tier of every instance (InstanceOptions.tier: "interp", "js"
+   * or "auto"); the engine's default when absent.
+   */
+  tier?: string;
 }
 
 /** Adapter over the Porta engine, loaded dynamically from `src/wasm/`. */
@@ -200,11 +205,11 @@ export async function portaEngine(
   const base = new URL("../../src/wasm/", import.meta.url);
   const wa = (await import(new URL("mod.ts", base).href)) as WasmNamespace;
   const t = (await import(new URL("testing.ts", base).href)) as TestingApi;
-  const instOptions = options.fuel === undefined
-    ? undefined
-    : { fuel: options.fuel };
+  const instOptions: { fuel?: number; tier?: string } = {};
+  if (options.fuel !== undefined) instOptions.fuel = options.fuel;
+  if (options.tier !== undefined) instOptions.tier = options.tier;
   return {
-    name: "porta",
+    name: options.tier === undefined ? "porta" : `porta (tier ${options.tier})`,
     compile: (bytes) => new wa.Module(bytes as BufferSource),
     instantiate: (m, imports) => new wa.Instance(m, imports, instOptions),
     exportsOf: (i) => (i as { exports: Record<string, unknown> }).exports,

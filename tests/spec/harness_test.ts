@@ -274,9 +274,18 @@ async function writeScript(dir: string): Promise<string> {
   return path;
 }
 
-for (const name of ["native", "porta"] as const) {
+// [porta] runs every instance on the interpreter, [porta-js] on the JS tier.
+const ENGINES = [
+  ["native", undefined],
+  ["porta", "interp"],
+  ["porta-js", "js"],
+] as const;
+
+for (const [name, tier] of ENGINES) {
   Deno.test(`harness: runs a script and reports exactly the wrong assertions [${name}]`, async () => {
-    const engine = name === "native" ? nativeEngine() : await portaEngine();
+    const engine = tier === undefined
+      ? nativeEngine()
+      : await portaEngine({ tier });
     const dir = await Deno.makeTempDir();
     try {
       const path = await writeScript(dir);
@@ -295,6 +304,24 @@ for (const name of ["native", "porta"] as const) {
     }
   });
 }
+
+Deno.test("portaEngine passes its tier to every instance it creates", async () => {
+  const bytes = await wat(
+    `(module (func (export "f") (result i32) (i32.const 7)))`,
+  );
+  for (const tier of ["interp", "js", "auto"]) {
+    const engine = await portaEngine({ tier });
+    assert.equal(engine.name, `porta (tier ${tier})`);
+    const inst = engine.instantiate(engine.compile(bytes), {});
+    assert.deepEqual(engine.invoke(inst, "f", []), [{ type: "i32", bits: 7n }]);
+  }
+  // an unknown tier reaches the Instance constructor, which rejects it
+  const bad = await portaEngine({ tier: "turbo" });
+  assert.throws(
+    () => bad.instantiate(bad.compile(bytes), {}),
+    RangeError,
+  );
+});
 
 Deno.test("runner CLI: per-file lines, SIMD skip count, summary line last, exit code", async () => {
   const dir = await Deno.makeTempDir();
@@ -363,6 +390,80 @@ Deno.test("runner CLI: per-file lines, SIMD skip count, summary line last, exit 
       new TextDecoder().decode(ok.stdout).trim().split("\n").at(-1),
       "2 passed, 0 failed",
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runner CLI: --tier runs every instance on that tier, and rejects unknown tiers", async () => {
+  const dir = await Deno.makeTempDir();
+  const runner = new URL("./runner.ts", import.meta.url).pathname;
+  const run = async (...args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", runner, dir, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    return {
+      code: out.code,
+      lines: dec.decode(out.stdout).trim().split("\n"),
+      err: dec.decode(out.stderr),
+    };
+  };
+  try {
+    await Deno.mkdir(`${dir}/m`);
+    await Deno.writeFile(
+      `${dir}/m/m.wasm`,
+      await wat(`(module (func (export "f") (param i32) (result i32)
+        (i32.div_s (i32.const 7) (local.get 0))))`),
+    );
+    const invoke = (x: string) => ({
+      type: "invoke",
+      field: "f",
+      args: [{ type: "i32", value: x }],
+    });
+    await Deno.writeTextFile(
+      `${dir}/m/m.json`,
+      JSON.stringify({
+        commands: [
+          { type: "module", line: 1, filename: "m.wasm" },
+          {
+            type: "assert_return",
+            line: 2,
+            action: invoke("2"),
+            expected: [{ type: "i32", value: "3" }],
+          },
+          {
+            type: "assert_trap",
+            line: 3,
+            action: invoke("0"),
+            text: "integer divide by zero",
+          },
+        ],
+      }),
+    );
+    for (const tier of ["interp", "js", "auto"]) {
+      const r = await run(`--tier=${tier}`);
+      assert.equal(r.code, 0, r.lines.join("\n") + r.err);
+      assert.ok(
+        r.lines.includes(
+          `engine porta (tier ${tier}): 1 files run, 0 with failures`,
+        ),
+        r.lines.join("\n"),
+      );
+      assert.equal(r.lines.at(-1), "3 passed, 0 failed");
+    }
+    const plain = await run();
+    assert.ok(
+      plain.lines.includes("engine porta: 1 files run, 0 with failures"),
+    );
+    const bad = await run("--tier=turbo");
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /unknown tier "turbo"/);
+    const native = await run("--engine=native", "--tier=js");
+    assert.equal(native.code, 2);
+    assert.match(native.err, /--tier applies to --engine=porta only/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -9,11 +9,13 @@
  * counted as not applicable.
  *
  * Options: `--engine=porta|native` (native = the host's WebAssembly, to check
- * the runner), `--fuel=N`, `--timeout=SECONDS` per file (default 120),
- * `--jobs=N`, `--show=N` failures printed per file (default 5),
- * `--filter=TEXT`, `--json=FILE` (write all results as JSON), `--strict-traps`
- * (a trap whose message lacks the spec text, e.g. "integer divide by zero",
- * counts as a failure; otherwise such traps pass and are only counted),
+ * the runner), `--tier=interp|js|auto` (Porta's execution tier, passed to
+ * every instance; default: the engine's own default), `--fuel=N`,
+ * `--timeout=SECONDS` per file (default 120), `--jobs=N`, `--show=N` failures
+ * printed per file (default 5), `--filter=TEXT`, `--json=FILE` (write all
+ * results as JSON), `--strict-traps` (a trap whose message lacks the spec
+ * text, e.g. "integer divide by zero", counts as a failure; otherwise such
+ * traps pass and are only counted),
  * `--repeat=N` (run each file N times in its worker and keep the worst run:
  * finds engine bugs that appear only once the engine's code is JIT-optimised).
  *
@@ -44,7 +46,10 @@ export function isSimdFile(path: string): boolean {
 }
 
 const USAGE =
-  "usage: deno task spectest <dir-with-wast2json-output> [--engine=porta|native] [--filter=S] [--show=N] [--fuel=N] [--timeout=S] [--jobs=N] [--json=FILE] [--strict-traps] [--repeat=N]";
+  "usage: deno task spectest <dir-with-wast2json-output> [--engine=porta|native] [--tier=interp|js|auto] [--filter=S] [--show=N] [--fuel=N] [--timeout=S] [--jobs=N] [--json=FILE] [--strict-traps] [--repeat=N]";
+
+/** Porta's execution tiers (InstanceOptions.tier). */
+const TIERS = ["interp", "js", "auto"];
 
 function parseCommandLine(args: string[]) {
   return parseArgs({
@@ -52,6 +57,7 @@ function parseCommandLine(args: string[]) {
     allowPositionals: true,
     options: {
       engine: { type: "string", default: "porta" },
+      tier: { type: "string" },
       fuel: { type: "string" },
       timeout: { type: "string", default: "120" },
       jobs: { type: "string" },
@@ -81,6 +87,17 @@ async function main(): Promise<number> {
   const engine = values.engine as "porta" | "native";
   if (engine !== "porta" && engine !== "native") {
     console.error(`spectest: unknown engine "${engine}" (use porta or native)`);
+    return 2;
+  }
+  const tier = values.tier;
+  if (tier !== undefined && !TIERS.includes(tier)) {
+    console.error(
+      `spectest: unknown tier "${tier}" (use ${TIERS.join(", ")})`,
+    );
+    return 2;
+  }
+  if (tier !== undefined && engine !== "porta") {
+    console.error("spectest: --tier applies to --engine=porta only");
     return 2;
   }
   const root = positionals[0].replace(/\/+$/, "");
@@ -145,6 +162,7 @@ async function main(): Promise<number> {
           {
             engine,
             fuel,
+            tier,
             file,
             strictTraps: values["strict-traps"],
             repeat: Math.max(1, Number(values.repeat)),
@@ -198,7 +216,9 @@ async function main(): Promise<number> {
     Deno.writeTextFileSync(values.json, JSON.stringify(sorted, null, 1));
   }
   console.log(
-    `engine ${engine}: ${files.length} files run, ${filesFailed} with failures`,
+    `engine ${engine}${
+      tier === undefined ? "" : ` (tier ${tier})`
+    }: ${files.length} files run, ${filesFailed} with failures`,
   );
   console.log(`skipped ${simd.length} SIMD files (simd_*)`);
   console.log(

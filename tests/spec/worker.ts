@@ -13,6 +13,8 @@ export interface WorkerJob {
   engine: "porta" | "native";
   /** Fuel per instance (porta only). */
   fuel?: number;
+  /** Execution tier of every instance (porta only; engine default when absent). */
+  tier?: string;
   /** Script to run. */
   file: string;
   /** Treat trap-message mismatches as failures. */
@@ -41,7 +43,7 @@ self.onmessage = async (e: MessageEvent<WorkerJob>): Promise<void> => {
   try {
     engine ??= job.engine === "native"
       ? Promise.resolve(nativeEngine())
-      : portaEngine({ fuel: job.fuel });
+      : portaEngine({ fuel: job.fuel, tier: job.tier });
     let result = runSpecFile(job.file, await engine, {
       strictTraps: job.strictTraps,
     });
