@@ -47,9 +47,11 @@ import { NO_RESTART, type RestartPolicy, shouldRestart } from "./restart.ts";
 import type { AgentRuntime, GuestJobResult, GuestRunner } from "./runtime.ts";
 import { defaultRuntime } from "./default_runtime.ts";
 import { type DenialContext, DenialLog } from "./denials.ts";
+import { DEFAULT_TIER, isTier, type Tier, TIERS } from "./tier.ts";
 
 export type { CallLimits } from "./limits.ts";
 export type { RestartPolicy } from "./restart.ts";
+export type { Tier } from "./tier.ts";
 
 /** Options of {@link Agent.load}. */
 export interface AgentOptions {
@@ -88,6 +90,12 @@ export interface AgentOptions {
   strictImports?: boolean;
   /** Export run by every call and by {@link Agent.run}, overriding the manifest's `entry` (`--entry`). */
   entry?: string;
+  /**
+   * The engine's execution tier of every guest instance (`--tier`, see
+   * `tier.ts`): `interp`, `js` or `auto` (the default). Any other value
+   * refuses the agent with an {@link AgentError}.
+   */
+  tier?: Tier;
 }
 
 /** Result of one tool call, resource read or prompt. */
@@ -291,6 +299,8 @@ export class Agent {
   readonly wasmPath: string;
   /** Imports and exports of the module. */
   readonly module: ModuleShape;
+  /** The execution tier every guest instance is created with. */
+  readonly tier: Tier;
   readonly #runner: GuestRunner;
   readonly #env: Record<string, string>;
   readonly #limits: CallLimits;
@@ -306,6 +316,7 @@ export class Agent {
     grants: ReadonlySet<Capability>;
     wasmPath: string;
     module: ModuleShape;
+    tier: Tier;
     runner: GuestRunner;
     env: Record<string, string>;
     limits: CallLimits;
@@ -317,6 +328,7 @@ export class Agent {
     this.grants = init.grants;
     this.wasmPath = init.wasmPath;
     this.module = init.module;
+    this.tier = init.tier;
     this.#runner = init.runner;
     this.#env = init.env;
     this.#limits = init.limits;
@@ -332,6 +344,14 @@ export class Agent {
   static async load(wasmPath: string, opts: AgentOptions = {}): Promise<Agent> {
     const runtime = opts.runtime ?? defaultRuntime;
     const redact = secretRedactor(opts.secrets ?? {});
+    const tier = opts.tier ?? DEFAULT_TIER;
+    if (!isTier(tier)) {
+      throw new AgentError(
+        `invalid tier ${
+          typeof tier === "string" ? `"${printable(tier)}"` : typeof tier
+        } (expected ${TIERS.join(", ")})`,
+      );
+    }
     const bytes = await readModule(wasmPath);
     let shape: ModuleShape;
     try {
@@ -444,6 +464,7 @@ export class Agent {
           : {}),
         strictImports,
         ...(wasiImports !== undefined ? { wasiImports } : {}),
+        tier,
       });
     } catch (e) {
       throw new AgentError(redact(firstLine(e)));
@@ -454,6 +475,7 @@ export class Agent {
       grants,
       wasmPath,
       module: shape,
+      tier,
       runner,
       env,
       limits: opts.limits ?? {},

@@ -32,6 +32,7 @@ export const defaultRuntime: AgentRuntime = {
       onWarm: opts.onWarm,
       strictImports: opts.strictImports,
       wasiImports: opts.wasiImports,
+      tier: opts.tier,
     });
   },
 };

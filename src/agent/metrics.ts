@@ -1,6 +1,6 @@
 /**
  * Metrics of agent executions and their one-line renderings:
- * - `porta run` summary: `[porta] steps=N memory=P pages restarts=R time=Xms`
+ * - `porta run` summary: `[porta] steps=N memory=P pages restarts=R time=Xms tier=T`
  * - `porta serve` per-call line: `[porta] tool=NAME steps=N memory=M ok|error duration=Xms`
  * - `porta serve` exit summary: `[porta] calls=N errors=E steps=S time=Xms`
  *
@@ -23,13 +23,15 @@ export interface RunMetrics {
   restarts: number;
   /** Wall time in milliseconds. */
   durationMs: number;
+  /** The execution tier requested (`--tier`); absent: not shown. */
+  tier?: string;
 }
 
 /** The summary line of `porta run` (no trailing newline). */
 export function formatRunSummary(m: RunMetrics): string {
   return `[porta] steps=${m.steps} memory=${m.memoryPages} pages restarts=${m.restarts} time=${
     formatMs(m.durationMs)
-  }`;
+  }${m.tier !== undefined ? ` tier=${m.tier}` : ""}`;
 }
 
 /** What the per-call line needs from a call. */

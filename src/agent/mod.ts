@@ -16,6 +16,7 @@ export {
   type ToolResult,
   UnknownToolError,
 } from "./agent.ts";
+export { DEFAULT_TIER, isTier, type Tier, TIERS } from "./tier.ts";
 export {
   type CallLimits,
   DEFAULT_MAX_OUTPUT_BYTES,

@@ -10,6 +10,7 @@ import type { Capability } from "../sandbox/capabilities.ts";
 import type { Job, JobResult, RunIO } from "../sandbox/wall.ts";
 import type { Preopen } from "../sandbox/permissions.ts";
 import type { ModuleShape } from "./manifest.ts";
+import type { Tier } from "./tier.ts";
 
 /** One execution request: the sandbox's `Job`. */
 export type GuestJob = Job;
@@ -47,6 +48,8 @@ export interface RunnerOptions {
   strictImports?: boolean;
   /** The manifest's `wasi_imports`, when it lists them (an allowlist). */
   wasiImports?: readonly string[];
+  /** The engine's execution tier of every instance (default: the engine's, `auto`). */
+  tier?: Tier;
 }
 
 /** The lower layers the Agent uses; replaceable in tests. */

@@ -38,6 +38,7 @@ import {
   outputCost,
   type RunMessage,
   STDIN_CHANNEL_BYTES,
+  type Tier,
   type WorkerReply,
 } from "./worker_core.ts";
 
@@ -48,7 +49,13 @@ import {
   serveBrokerRequest,
 } from "./broker.ts";
 
-export type { Job, JobDenial, JobLimits, JobResult } from "./worker_core.ts";
+export type {
+  Job,
+  JobDenial,
+  JobLimits,
+  JobResult,
+  Tier,
+} from "./worker_core.ts";
 
 /**
  * The filesystem lock of this process, shared by every guest worker of every
@@ -81,6 +88,11 @@ export interface WallOptions {
   strictImports?: boolean;
   /** The manifest's `wasi_imports`: any other WASI import refuses the module. */
   wasiImports?: readonly string[];
+  /**
+   * The engine's execution tier of every guest instance (passed to
+   * `InstanceOptions.tier`; default: the engine's, `auto`).
+   */
+  tier?: Tier;
   /**
    * The worker script; defaults to Porta's `guest_worker.ts`. Only embedding
    * code (tests) sets it: guests cannot.
@@ -252,6 +264,7 @@ export class GuestWall {
   #url: URL | string;
   #graceMs: number;
   #importRule: { strictImports?: boolean; wasiImports?: string[] };
+  #tier: Tier | undefined;
   #worker: Worker | undefined;
   /** The current worker's owner token for {@link FS_LOCK}. */
   #lockOwner = 0;
@@ -274,8 +287,10 @@ export class GuestWall {
     url: URL | string,
     graceMs: number,
     importRule: { strictImports?: boolean; wasiImports?: string[] } = {},
+    tier?: Tier,
   ) {
     this.#importRule = importRule;
+    this.#tier = tier;
     this.#wasm = wasm;
     this.#grants = grants;
     this.#preopens = preopens;
@@ -327,6 +342,7 @@ export class GuestWall {
         strictImports: opts.strictImports === true,
         ...(opts.wasiImports ? { wasiImports: [...opts.wasiImports] } : {}),
       },
+      opts.tier,
     );
     wall.#ready.catch(() => {}); // surfaced by ready and by run()
     return wall;
@@ -462,6 +478,7 @@ export class GuestWall {
         fsLockOwner: this.#lockOwner,
         ...(broker ? { broker } : {}),
         ...this.#importRule,
+        ...(this.#tier !== undefined ? { tier: this.#tier } : {}),
       };
       worker.postMessage(init);
     });

@@ -6,7 +6,7 @@
  *
  * Protocol (structured-clone messages):
  * - parent -> worker `{t:"init", wasm, grants, preopens, progress, flow,
- *   strictImports, wasiImports}` then
+ *   strictImports, wasiImports, tier}` then
  *   worker -> parent `{t:"ready"}` or `{t:"init-error", message}`;
  * - parent -> worker `{t:"run", id, job, cancel}`; worker -> parent
  *   `{t:"out", id, fd, bytes}` while the guest writes, `{t:"denied", id,
@@ -52,6 +52,12 @@ import {
 import type { Preopen } from "./permissions.ts";
 import { brokeredSymlink } from "./broker.ts";
 import { channelStdin } from "./stdin_channel.ts";
+
+/**
+ * The engine's execution tiers (`InstanceOptions.tier` of `src/wasm`, its
+ * type `Tier`): `interp`, `js` or `auto` (the engine's default).
+ */
+export type Tier = "interp" | "js" | "auto";
 
 /** Limits of one job, passed to the engine's `InstanceOptions`. */
 export interface JobLimits {
@@ -140,6 +146,8 @@ export const MAX_DENIALS_PER_JOB = 20;
 
 /** Options the job loop passes to the engine's `Instance` constructor. */
 export interface InstanceOptionsLike extends JobLimits {
+  /** Execution tier (see {@link InitMessage.tier}). Engines without tiers ignore it. */
+  tier?: Tier;
   /**
    * Cooperative interruption flag (Int32Array over a SharedArrayBuffer): the
    * guest traps once index 0 is non-zero. Engines without it ignore it.
@@ -271,6 +279,11 @@ export interface InitMessage {
   strictImports?: boolean;
   /** The manifest's `wasi_imports`, when it lists them: any other WASI import refuses the module. */
   wasiImports?: string[];
+  /**
+   * The engine's execution tier of every instance the worker creates
+   * (`InstanceOptions.tier`). Absent: the engine's default (`auto`).
+   */
+  tier?: Tier;
 }
 
 /** parent -> worker: run one job. */
@@ -390,10 +403,12 @@ export function serveGuestJobs(
   let flow: Int32Array | undefined;
   let fsLock: { fsLock?: Int32Array; fsLockOwner?: number } = {};
   let broker: SharedArrayBuffer | undefined;
+  let tier: Tier | undefined;
 
   const init = (m: InitMessage): void => {
     try {
       grants = new Set(m.grants);
+      tier = m.tier;
       fsLock = {
         ...(m.fsLock instanceof SharedArrayBuffer
           ? { fsLock: new Int32Array(m.fsLock, 0, 1) }
@@ -702,6 +717,7 @@ export function serveGuestJobs(
       if (limits.maxCallDepth !== undefined) {
         options.maxCallDepth = limits.maxCallDepth;
       }
+      if (tier !== undefined) options.tier = tier;
       // a start function that traps or times out still reports its steps
       options.beforeStart = (i) => (instance = i);
       try {

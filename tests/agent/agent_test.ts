@@ -508,6 +508,7 @@ Deno.test("agent: ungranted imports load (denied at run time) unless strict or u
     preopens: [],
     size: 1,
     strictImports: false,
+    tier: "auto",
   });
   // --strict-imports: one line per ungranted import, then the hint
   const strict = await assertRejects(
@@ -556,6 +557,7 @@ Deno.test("agent: ungranted imports load (denied at run time) unless strict or u
     size: 1,
     strictImports: false,
     wasiImports: ["fd_write", "environ_get", "environ_sizes_get", "path_open"],
+    tier: "auto",
   });
   for (const f of [files, listed, all]) {
     await Deno.remove(f.dir, { recursive: true });
