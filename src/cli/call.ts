@@ -24,6 +24,7 @@
 
 import {
   AGENT_OPTIONS,
+  ENGINE_OPTIONS,
   HELP_OPTION,
   LIMIT_OPTIONS,
   listFlag,
@@ -47,6 +48,7 @@ import { ErrorCode } from "../mcp/jsonrpc.ts";
 const CALL_OPTIONS: OptionTable = {
   ...AGENT_OPTIONS,
   ...LIMIT_OPTIONS,
+  ...ENGINE_OPTIONS,
   entry: { type: "string" },
   resource: { type: "string" },
   prompt: { type: "string" },

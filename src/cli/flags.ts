@@ -21,6 +21,8 @@
  *   written `\:`; read-only unless `:rw` (writing also needs the
  *   `fs.write` capability). See {@link parseDirSpec}.
  * - `--restart no|on-failure|always`, `--max-restarts N` (default 3).
+ * - `--tier interp|js|auto`: the engine's execution tier (default `auto`),
+ *   passed to every guest instance (`InstanceOptions.tier`).
  *
  * The host environment never reaches the guest: the guest sees exactly the
  * variables given with these flags.
@@ -32,6 +34,7 @@ import { parseArgs } from "node:util";
 import type { CallLimits } from "../agent/limits.ts";
 import { WASM_PAGE_BYTES } from "../agent/limits.ts";
 import { isProfile, PROFILES } from "../sandbox/capabilities.ts";
+import { DEFAULT_TIER, isTier, type Tier, TIERS } from "../agent/tier.ts";
 import {
   DEFAULT_MAX_RESTARTS,
   parseRestartMode,
@@ -89,6 +92,11 @@ export const LIMIT_OPTIONS: OptionTable = {
   "max-memory": { type: "string" },
   timeout: { type: "string" },
   "max-output": { type: "string" },
+};
+
+/** Flags that choose how the engine executes the guest (`run`, `serve`, `call`). */
+export const ENGINE_OPTIONS: OptionTable = {
+  tier: { type: "string" },
 };
 
 /** Flags specific to `porta run`. */
@@ -554,6 +562,8 @@ export interface CommonFlags {
   restart: RestartPolicy;
   /** `--strict-imports`: refuse at load imports whose capability is not granted. */
   strictImports: boolean;
+  /** `--tier`: the engine's execution tier (default `auto`). */
+  tier: Tier;
 }
 
 /** Why a file could not be read: no such file, a directory, or unreadable. */
@@ -639,6 +649,8 @@ export function resolveCommonFlags(values: FlagValues): CommonFlags {
   }
   const entry = stringFlag(values, "entry");
   if (entry === "") throw new UsageError("--entry needs an export name");
+  const tierText = stringFlag(values, "tier");
+  const tier = tierText === undefined ? DEFAULT_TIER : parseTier(tierText);
   return {
     manifestPath: stringFlag(values, "manifest"),
     profile,
@@ -649,7 +661,16 @@ export function resolveCommonFlags(values: FlagValues): CommonFlags {
     entry,
     restart,
     strictImports: values["strict-imports"] === true,
+    tier,
   };
+}
+
+/** Parses `--tier`: `interp`, `js` or `auto`. */
+export function parseTier(value: string): Tier {
+  if (isTier(value)) return value;
+  throw new UsageError(
+    `invalid value for --tier: "${value}" (expected ${TIERS.join(", ")})`,
+  );
 }
 
 /** Refuses two `--dir` options mapped to the same guest path. */

@@ -23,6 +23,12 @@ const AGENT_FLAGS =
                           denied, ENOTCAPABLE; environ_* report an empty environment,
                           fd_prestat_* no preopened directory)`;
 
+const TIER_FLAG =
+  `  --tier interp|js|auto   execution tier of the engine: interp (interpreter only), js
+                          (each function translated to JavaScript before its first
+                          call) or auto (default: interpreted, translated once hot);
+                          the tiers give the same results, traps and step counts`;
+
 const LIMIT_FLAGS =
   `  --step-limit N          stop the guest after N WebAssembly instructions
   --max-memory SIZE       memory cap: pages (64KiB each) or a size such as 64MiB`;
@@ -49,7 +55,7 @@ Run 'porta help <command>' for the options of a command.`,
 
 Runs the agent's entry export (default _start) in a fresh sandboxed instance.
 The guest's exit code becomes Porta's. After the run a summary line goes to stderr:
-  [porta] steps=N memory=P pages restarts=R time=Xms
+  [porta] steps=N memory=P pages restarts=R time=Xms tier=T
 Secret values are redacted from Porta's messages and from the guest's stdout and
 stderr (also when split across writes). Ctrl-C stops the guest (twice: at once).
 A call refused for want of a grant prints one "[porta] denied: ..." line naming the
@@ -63,6 +69,7 @@ ${LIMIT_FLAGS}
   --restart MODE          no (default) | on-failure (non-zero exit, trap, limit) |
                           always; a timeout or Ctrl-C never restarts
   --max-restarts N        bound on restarts (default 3 when --restart is set)
+${TIER_FLAG}
   -h, --help              show this help
 
 Exit codes: the guest's exit code; 1 for a trap, a limit, a timeout or a runtime
@@ -88,6 +95,7 @@ ${LIMIT_FLAGS}
   --concurrency N         calls running at once, each in a warm worker (default 4)
   --drain DURATION        when stdin ends, time running calls get to finish and be
                           answered before they are cancelled (default 5s)
+${TIER_FLAG}
   -h, --help              show this help
 
 Exits 0 when stdin ends; 130/143 on SIGINT/SIGTERM and 141 when stdout is closed
@@ -113,6 +121,7 @@ ${LIMIT_FLAGS}
                           (default 256MiB per call)
   --timeout DURATION      per-call timeout (default 30s; 0 disables it)
   --max-output SIZE       cap on the call's output (default 1MiB)
+${TIER_FLAG}
   -h, --help              show this help
 
 Exit codes: 0 ok; 1 when the result is an error (isError, also for arguments

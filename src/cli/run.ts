@@ -23,6 +23,7 @@ import { printable } from "../agent/printable.ts";
 import {
   AGENT_OPTIONS,
   type DirSpec,
+  ENGINE_OPTIONS,
   HELP_OPTION,
   LIMIT_OPTIONS,
   type OptionTable,
@@ -45,6 +46,7 @@ const OPTIONS: OptionTable = {
   "step-limit": LIMIT_OPTIONS["step-limit"],
   "max-memory": LIMIT_OPTIONS["max-memory"],
   timeout: LIMIT_OPTIONS.timeout,
+  ...ENGINE_OPTIONS,
   ...RUN_OPTIONS,
   ...HELP_OPTION,
 };
@@ -176,6 +178,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       limits: flags.limits,
       poolSize: 1,
       strictImports: flags.strictImports,
+      tier: flags.tier,
     });
   } catch (e) {
     unlisten();
@@ -216,23 +219,23 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     if (stdoutError !== undefined) {
       stderrLine(errorLine(`cannot write stdout: ${stdoutError}`));
-      stderrLine(formatRunSummary(result));
+      stderrLine(formatRunSummary({ ...result, tier: flags.tier }));
       await drain();
       return 1;
     }
     if (stdoutClosed && stoppedBy === undefined) {
-      stderrLine(formatRunSummary(result));
+      stderrLine(formatRunSummary({ ...result, tier: flags.tier }));
       await drain();
       return EXIT_BROKEN_PIPE;
     }
     if (stoppedBy !== undefined || result.cancelled) {
       stderrLine("porta: interrupted");
-      stderrLine(formatRunSummary(result));
+      stderrLine(formatRunSummary({ ...result, tier: flags.tier }));
       await drain();
       return signalCode();
     }
     if (result.error !== undefined) stderrLine(errorLine(result.error));
-    stderrLine(formatRunSummary(result));
+    stderrLine(formatRunSummary({ ...result, tier: flags.tier }));
     await drain();
     return result.exitCode ?? 1;
   } finally {

@@ -7,7 +7,7 @@
  *
  * Options (shared flags, see `src/cli/flags.ts`): `--manifest --profile
  * --env --env-file --secret --dir --step-limit --max-memory --timeout
- * --max-output`, plus `--concurrency N` (calls running at once, each in its
+ * --max-output --tier`, plus `--concurrency N` (calls running at once, each in its
  * own warm worker; default 4) and `--drain DURATION` (default 5s). `--timeout`
  * defaults to 30s per call (`0` disables it), `--max-memory` to 256MiB.
  *
@@ -37,6 +37,7 @@ import {
   AGENT_OPTIONS,
   CliError,
   type CommonFlags,
+  ENGINE_OPTIONS,
   HELP_OPTION,
   LIMIT_OPTIONS,
   parseCommandArgs,
@@ -87,6 +88,7 @@ export const SIGNAL_DRAIN_MS = 250;
 const SERVE_OPTIONS = {
   ...AGENT_OPTIONS,
   ...LIMIT_OPTIONS,
+  ...ENGINE_OPTIONS,
   concurrency: { type: "string" as const },
   drain: { type: "string" as const },
   entry: { type: "string" as const },
@@ -132,6 +134,7 @@ export async function loadAgent(
       ...extra,
       strictImports: flags.strictImports,
       entry: flags.entry,
+      tier: flags.tier,
     });
   } catch (e) {
     // main writes every line (one per denied import) in one piece, in

@@ -66,7 +66,7 @@ function assertNoStack(o: Out): void {
 }
 
 const SUMMARY =
-  /^\[porta\] steps=(\d+) memory=(\d+) pages restarts=(\d+) time=[\d.]+ms$/m;
+  /^\[porta\] steps=(\d+) memory=(\d+) pages restarts=(\d+) time=[\d.]+ms tier=auto$/m;
 
 async function exists(path: string): Promise<boolean> {
   try {
