@@ -171,10 +171,11 @@ export function trap(text: string): Trap {
 /** Expected NaN (any bits; bit-level checks go through reinterpret in WAT). */
 export const NAN: unique symbol = Symbol("NaN");
 
-/** An expected result: a value, several values, a NaN or a trap. */
+/** An expected result: a value (a string stands for an externref), several values, a NaN or a trap. */
 export type Expected =
   | number
   | bigint
+  | string
   | null
   | undefined
   | typeof NAN

@@ -1,19 +1,23 @@
 // Floating-point instruction families (f32/f64): arithmetic, NaN handling,
 // min/max/nearest/copysign, conversions, reinterpret, trapping and saturating
 // truncation. Bit patterns are checked through reinterpret so NaN payloads are
-// not touched by the JS boundary.
-import { cases, funcs, NAN, trap } from "./_harness.ts";
+// not touched by the JS boundary. Every table row runs through every operand
+// shape of tests/wasm/_shapes.ts (plain handlers, the fused f64 forms, and
+// comparisons as br_if and if conditions).
+import { cases, funcs, NAN, type Row, trap } from "./_harness.ts";
+import { type NumT, op, type OpDef, shapeCases } from "./_shapes.ts";
 
-const bin = (t: string, op: string): [string, string, string] => [
-  `${t}.${op}`,
-  `(param ${t} ${t}) (result ${/^(eq|ne|lt|gt|le|ge)$/.test(op) ? "i32" : t})`,
-  `local.get 0 local.get 1 ${t}.${op}`,
-];
-const un = (t: string, op: string): [string, string, string] => [
-  `${t}.${op}`,
-  `(param ${t}) (result ${t})`,
-  `local.get 0 ${t}.${op}`,
-];
+const bin = (t: NumT, o: string): OpDef =>
+  op(
+    `${t}.${o}`,
+    `${t}.${o}`,
+    [t, t],
+    /^(eq|ne|lt|gt|le|ge)$/.test(o) ? "i32" : t,
+  );
+const un = (t: NumT, o: string): OpDef => op(`${t}.${o}`, `${t}.${o}`, [t], t);
+/** A conversion `instr` from `arg` to `res`, named as the instruction. */
+const conv = (instr: string, arg: NumT, res: NumT): OpDef =>
+  op(instr, instr, [arg], res);
 const OPS = [
   "add",
   "sub",
@@ -33,9 +37,9 @@ const UN = ["abs", "neg", "sqrt", "ceil", "floor", "trunc", "nearest"];
 
 const f32 = Math.fround;
 
-cases(
+shapeCases(
   "f32 arithmetic, min/max, copysign, compares",
-  funcs([...OPS.map((o) => bin("f32", o)), ...UN.map((o) => un("f32", o))]),
+  [...OPS.map((o) => bin("f32", o)), ...UN.map((o) => un("f32", o))],
   [
     ["f32.add", [f32(0.1), f32(0.2)], f32(f32(0.1) + f32(0.2))],
     ["f32.add", [3.4028234663852886e38, 3.4028234663852886e38], Infinity],
@@ -84,9 +88,9 @@ cases(
   ],
 );
 
-cases(
+shapeCases(
   "f64 arithmetic, min/max, copysign, compares",
-  funcs([...OPS.map((o) => bin("f64", o)), ...UN.map((o) => un("f64", o))]),
+  [...OPS.map((o) => bin("f64", o)), ...UN.map((o) => un("f64", o))],
   [
     ["f64.add", [0.1, 0.2], 0.1 + 0.2],
     ["f64.sub", [-Infinity, -Infinity], NAN],
@@ -222,67 +226,24 @@ cases(
   ],
 );
 
-cases(
+shapeCases(
   "float conversions: convert, promote, demote, reinterpret",
-  funcs([
-    [
-      "f32.convert_i32_s",
-      "(param i32) (result f32)",
-      "local.get 0 f32.convert_i32_s",
-    ],
-    [
-      "f32.convert_i32_u",
-      "(param i32) (result f32)",
-      "local.get 0 f32.convert_i32_u",
-    ],
-    [
-      "f32.convert_i64_s",
-      "(param i64) (result f32)",
-      "local.get 0 f32.convert_i64_s",
-    ],
-    [
-      "f32.convert_i64_u",
-      "(param i64) (result f32)",
-      "local.get 0 f32.convert_i64_u",
-    ],
-    [
-      "f64.convert_i32_u",
-      "(param i32) (result f64)",
-      "local.get 0 f64.convert_i32_u",
-    ],
-    [
-      "f64.convert_i64_s",
-      "(param i64) (result f64)",
-      "local.get 0 f64.convert_i64_s",
-    ],
-    [
-      "f64.convert_i64_u",
-      "(param i64) (result f64)",
-      "local.get 0 f64.convert_i64_u",
-    ],
-    ["f64.promote", "(param f32) (result f64)", "local.get 0 f64.promote_f32"],
-    ["f32.demote", "(param f64) (result f32)", "local.get 0 f32.demote_f64"],
-    [
-      "i32.reinterpret",
-      "(param f32) (result i32)",
-      "local.get 0 i32.reinterpret_f32",
-    ],
-    [
-      "i64.reinterpret",
-      "(param f64) (result i64)",
-      "local.get 0 i64.reinterpret_f64",
-    ],
-    [
-      "f32.reinterpret",
-      "(param i32) (result f32)",
-      "local.get 0 f32.reinterpret_i32",
-    ],
-    [
-      "f64.reinterpret",
-      "(param i64) (result f64)",
-      "local.get 0 f64.reinterpret_i64",
-    ],
-  ]),
+  [
+    conv("f32.convert_i32_s", "i32", "f32"),
+    conv("f32.convert_i32_u", "i32", "f32"),
+    conv("f32.convert_i64_s", "i64", "f32"),
+    conv("f32.convert_i64_u", "i64", "f32"),
+    conv("f64.convert_i32_s", "i32", "f64"),
+    conv("f64.convert_i32_u", "i32", "f64"),
+    conv("f64.convert_i64_s", "i64", "f64"),
+    conv("f64.convert_i64_u", "i64", "f64"),
+    op("f64.promote", "f64.promote_f32", ["f32"], "f64"),
+    op("f32.demote", "f32.demote_f64", ["f64"], "f32"),
+    op("i32.reinterpret", "i32.reinterpret_f32", ["f32"], "i32"),
+    op("i64.reinterpret", "i64.reinterpret_f64", ["f64"], "i64"),
+    op("f32.reinterpret", "f32.reinterpret_i32", ["i32"], "f32"),
+    op("f64.reinterpret", "f64.reinterpret_i64", ["i64"], "f64"),
+  ],
   [
     ["f32.convert_i32_s", [0x7fffffff], 2147483648],
     ["f32.convert_i32_s", [16777217], 16777216],
@@ -294,7 +255,10 @@ cases(
     ["f32.convert_i64_s", [9007199791611905n], 9007200328482816],
     ["f32.convert_i64_u", [-1n], 18446744073709551616],
     ["f32.convert_i64_u", [0x8000008000000001n], f32(9223373136366403584)],
+    ["f64.convert_i32_s", [-2147483648], -2147483648],
+    ["f64.convert_i32_s", [-1], -1],
     ["f64.convert_i32_u", [-2147483648], 2147483648],
+    ["f64.convert_i32_u", [-1], 4294967295],
     ["f64.convert_i64_s", [9007199254740993n], 9007199254740992],
     ["f64.convert_i64_s", [-9007199254740995n], -9007199254740996],
     ["f64.convert_i64_u", [-1n], 18446744073709551616],
@@ -316,65 +280,26 @@ cases(
 );
 
 const I32_MIN = -2147483648;
-cases(
+shapeCases(
   "float to int: trapping and saturating truncation",
-  funcs([
-    [
-      "i32.trunc_f32_s",
-      "(param f32) (result i32)",
-      "local.get 0 i32.trunc_f32_s",
-    ],
-    [
-      "i32.trunc_f32_u",
-      "(param f32) (result i32)",
-      "local.get 0 i32.trunc_f32_u",
-    ],
-    [
-      "i32.trunc_f64_s",
-      "(param f64) (result i32)",
-      "local.get 0 i32.trunc_f64_s",
-    ],
-    [
-      "i32.trunc_f64_u",
-      "(param f64) (result i32)",
-      "local.get 0 i32.trunc_f64_u",
-    ],
-    [
-      "i64.trunc_f32_s",
-      "(param f32) (result i64)",
-      "local.get 0 i64.trunc_f32_s",
-    ],
-    [
-      "i64.trunc_f64_s",
-      "(param f64) (result i64)",
-      "local.get 0 i64.trunc_f64_s",
-    ],
-    [
-      "i64.trunc_f64_u",
-      "(param f64) (result i64)",
-      "local.get 0 i64.trunc_f64_u",
-    ],
-    [
-      "i32.trunc_sat_f32_s",
-      "(param f32) (result i32)",
-      "local.get 0 i32.trunc_sat_f32_s",
-    ],
-    [
-      "i32.trunc_sat_f64_u",
-      "(param f64) (result i32)",
-      "local.get 0 i32.trunc_sat_f64_u",
-    ],
-    [
-      "i64.trunc_sat_f64_s",
-      "(param f64) (result i64)",
-      "local.get 0 i64.trunc_sat_f64_s",
-    ],
-    [
-      "i64.trunc_sat_f32_u",
-      "(param f32) (result i64)",
-      "local.get 0 i64.trunc_sat_f32_u",
-    ],
-  ]),
+  [
+    conv("i32.trunc_f32_s", "f32", "i32"),
+    conv("i32.trunc_f32_u", "f32", "i32"),
+    conv("i32.trunc_f64_s", "f64", "i32"),
+    conv("i32.trunc_f64_u", "f64", "i32"),
+    conv("i64.trunc_f32_s", "f32", "i64"),
+    conv("i64.trunc_f32_u", "f32", "i64"),
+    conv("i64.trunc_f64_s", "f64", "i64"),
+    conv("i64.trunc_f64_u", "f64", "i64"),
+    conv("i32.trunc_sat_f32_s", "f32", "i32"),
+    conv("i32.trunc_sat_f32_u", "f32", "i32"),
+    conv("i32.trunc_sat_f64_s", "f64", "i32"),
+    conv("i32.trunc_sat_f64_u", "f64", "i32"),
+    conv("i64.trunc_sat_f32_s", "f32", "i64"),
+    conv("i64.trunc_sat_f32_u", "f32", "i64"),
+    conv("i64.trunc_sat_f64_s", "f64", "i64"),
+    conv("i64.trunc_sat_f64_u", "f64", "i64"),
+  ],
   [
     ["i32.trunc_f32_s", [-2147483648], I32_MIN],
     ["i32.trunc_f32_s", [2147483648], trap("integer overflow")],
@@ -393,6 +318,11 @@ cases(
     ["i32.trunc_f64_u", [Infinity], trap("integer overflow")],
     ["i64.trunc_f32_s", [-9223372036854775808], -0x8000000000000000n],
     ["i64.trunc_f32_s", [9223372036854775808], trap("integer overflow")],
+    ["i64.trunc_f32_u", [18446742974197923840], -1099511627776n],
+    ["i64.trunc_f32_u", [-0.9], 0n],
+    ["i64.trunc_f32_u", [18446744073709551616], trap("integer overflow")],
+    ["i64.trunc_f32_u", [-1], trap("integer overflow")],
+    ["i64.trunc_f32_u", [NaN], trap("invalid conversion to integer")],
     ["i64.trunc_f64_s", [9223372036854774784], 9223372036854774784n],
     ["i64.trunc_f64_s", [-9223372036854777856], trap("integer overflow")],
     ["i64.trunc_f64_s", [NaN], trap("invalid conversion to integer")],
@@ -402,13 +332,83 @@ cases(
     ["i32.trunc_sat_f32_s", [NaN], 0],
     ["i32.trunc_sat_f32_s", [Infinity], 2147483647],
     ["i32.trunc_sat_f32_s", [-3e9], I32_MIN],
+    ["i32.trunc_sat_f32_u", [-1], 0],
+    ["i32.trunc_sat_f32_u", [4294967040], -256],
+    ["i32.trunc_sat_f32_u", [5e9], -1],
+    ["i32.trunc_sat_f32_u", [NaN], 0],
+    ["i32.trunc_sat_f64_s", [2147483647.9], 2147483647],
+    ["i32.trunc_sat_f64_s", [-2147483649], I32_MIN],
+    ["i32.trunc_sat_f64_s", [1e300], 2147483647],
+    ["i32.trunc_sat_f64_s", [NaN], 0],
+    ["i32.trunc_sat_f64_s", [-1.9], -1],
     ["i32.trunc_sat_f64_u", [-5], 0],
     ["i32.trunc_sat_f64_u", [5e9], -1],
     ["i32.trunc_sat_f64_u", [3e9], -1294967296],
     ["i64.trunc_sat_f64_s", [1e19], 0x7fffffffffffffffn],
     ["i64.trunc_sat_f64_s", [-1e19], -0x8000000000000000n],
     ["i64.trunc_sat_f64_s", [-NaN], 0n],
+    ["i64.trunc_sat_f32_s", [9223372036854775808], 0x7fffffffffffffffn],
+    ["i64.trunc_sat_f32_s", [-Infinity], -0x8000000000000000n],
+    ["i64.trunc_sat_f32_s", [-1.5], -1n],
+    ["i64.trunc_sat_f32_s", [NaN], 0n],
+    ["i64.trunc_sat_f64_u", [18446744073709551616], -1n],
+    ["i64.trunc_sat_f64_u", [18446744073709549568], -2048n],
+    ["i64.trunc_sat_f64_u", [-1e300], 0n],
+    ["i64.trunc_sat_f64_u", [NaN], 0n],
     ["i64.trunc_sat_f32_u", [2e19], -1n],
     ["i64.trunc_sat_f32_u", [1.5], 1n],
   ],
+);
+
+const FCMP = ["eq", "ne", "lt", "gt", "le", "ge"];
+/** Each float comparison on two operands that compare equal, less, greater or unordered. */
+const ORDER: Record<string, Record<string, number>> = {
+  equal: { eq: 1, ne: 0, lt: 0, gt: 0, le: 1, ge: 1 },
+  less: { eq: 0, ne: 1, lt: 1, gt: 0, le: 1, ge: 0 },
+  greater: { eq: 0, ne: 1, lt: 0, gt: 1, le: 0, ge: 1 },
+  unordered: { eq: 0, ne: 1, lt: 0, gt: 0, le: 0, ge: 0 },
+};
+function floatCompareRows(t: "f32" | "f64", max: number, tiny: number): Row[] {
+  const pairs: [number, number, string][] = [
+    [0, 0, "equal"],
+    [-0, -0, "equal"],
+    [0, -0, "equal"],
+    [-0, 0, "equal"],
+    [1.5, 1.5, "equal"],
+    [-2.5, -2.5, "equal"],
+    [max, max, "equal"],
+    [tiny, tiny, "equal"],
+    [Infinity, Infinity, "equal"],
+    [-Infinity, -Infinity, "equal"],
+    [NaN, NaN, "unordered"],
+    [NaN, 1, "unordered"],
+    [1, NaN, "unordered"],
+    [NaN, Infinity, "unordered"],
+    [-Infinity, NaN, "unordered"],
+    [-0, tiny, "less"],
+    [tiny, 0, "greater"],
+    [-tiny, -0, "less"],
+    [-1, 1, "less"],
+    [max, Infinity, "less"],
+    [-Infinity, -max, "less"],
+    [2, 1, "greater"],
+    [-1, -2, "greater"],
+  ];
+  const rows: Row[] = [];
+  for (const [x, y, rel] of pairs) {
+    for (const o of FCMP) rows.push([`${t}.${o}`, [x, y], ORDER[rel][o]]);
+  }
+  return rows;
+}
+
+shapeCases(
+  "f32 comparisons: equal operands, +0/-0, NaN (unordered), infinities, subnormals",
+  FCMP.map((o) => bin("f32", o)),
+  floatCompareRows("f32", 3.4028234663852886e38, 1.401298464324817e-45),
+);
+
+shapeCases(
+  "f64 comparisons: equal operands, +0/-0, NaN (unordered), infinities, subnormals",
+  FCMP.map((o) => bin("f64", o)),
+  floatCompareRows("f64", 1.7976931348623157e308, 5e-324),
 );

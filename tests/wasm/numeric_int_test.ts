@@ -1,22 +1,15 @@
-// Integer instruction families (i32 and i64), edge cases, run on native and Porta.
-import { cases, funcs, trap } from "./_harness.ts";
+// Integer instruction families (i32 and i64), edge cases, run on native and
+// both Porta tiers. Every row runs through every operand shape of
+// tests/wasm/_shapes.ts (plain handlers, each fused form, and comparisons as
+// br_if and if conditions).
+import { cases, funcs, type Row, trap } from "./_harness.ts";
+import { type NumT, op, type OpDef, shapeCases } from "./_shapes.ts";
 
-const isCompare = (op: string): boolean => /^(eq|ne|lt|gt|le|ge)/.test(op);
-const bin = (t: string, op: string): [string, string, string] => [
-  op,
-  `(param ${t} ${t}) (result ${isCompare(op) ? "i32" : t})`,
-  `local.get 0 local.get 1 ${t}.${op}`,
-];
-const un = (
-  t: string,
-  op: string,
-  res = t,
-  arg = t,
-): [string, string, string] => [
-  op,
-  `(param ${arg}) (result ${res})`,
-  `local.get 0 ${t}.${op}`,
-];
+const isCompare = (o: string): boolean => /^(eq|ne|lt|gt|le|ge)/.test(o);
+const bin = (t: NumT, o: string): OpDef =>
+  op(o, `${t}.${o}`, [t, t], isCompare(o) ? "i32" : t);
+const un = (t: NumT, o: string, res: NumT = t, arg: NumT = t): OpDef =>
+  op(o, `${t}.${o}`, [arg], res);
 
 const I32_BIN = [
   "add",
@@ -47,9 +40,9 @@ const I32_BIN = [
 ];
 const MIN32 = -0x80000000;
 
-cases(
+shapeCases(
   "i32 arithmetic, division, remainder",
-  funcs(I32_BIN.map((op) => bin("i32", op))),
+  I32_BIN.map((o) => bin("i32", o)),
   [
     ["add", [0x7fffffff, 1], MIN32],
     ["add", [-1, -1], -2],
@@ -72,9 +65,9 @@ cases(
   ],
 );
 
-cases(
+shapeCases(
   "i32 bitwise, shifts, rotates, comparisons",
-  funcs(I32_BIN.map((op) => bin("i32", op))),
+  I32_BIN.map((o) => bin("i32", o)),
   [
     ["and", [0xff00ff, 0x0ff0f0], 0x0f00f0],
     ["or", [0xf0, 0x0f], 0xff],
@@ -105,16 +98,16 @@ cases(
   ],
 );
 
-cases(
+shapeCases(
   "i32 unary: clz ctz popcnt eqz extend8/16",
-  funcs([
+  [
     un("i32", "clz"),
     un("i32", "ctz"),
     un("i32", "popcnt"),
     un("i32", "eqz"),
     un("i32", "extend8_s"),
     un("i32", "extend16_s"),
-  ]),
+  ],
   [
     ["clz", [0], 32],
     ["clz", [1], 31],
@@ -140,9 +133,9 @@ const I64_BIN = I32_BIN;
 const MIN64 = -0x8000000000000000n;
 const MAX64 = 0x7fffffffffffffffn;
 
-cases(
+shapeCases(
   "i64 arithmetic, division, remainder",
-  funcs(I64_BIN.map((op) => bin("i64", op))),
+  I64_BIN.map((o) => bin("i64", o)),
   [
     ["add", [MAX64, 1n], MIN64],
     ["add", [0xffffffffn, 1n], 0x100000000n],
@@ -175,9 +168,9 @@ cases(
   ],
 );
 
-cases(
+shapeCases(
   "i64 bitwise, shifts, rotates, comparisons",
-  funcs(I64_BIN.map((op) => bin("i64", op))),
+  I64_BIN.map((o) => bin("i64", o)),
   [
     ["and", [-1n, 0x123456789n], 0x123456789n],
     [
@@ -222,9 +215,9 @@ cases(
   ],
 );
 
-cases(
+shapeCases(
   "i64 unary: clz ctz popcnt eqz extends",
-  funcs([
+  [
     un("i64", "clz"),
     un("i64", "ctz"),
     un("i64", "popcnt"),
@@ -232,18 +225,10 @@ cases(
     un("i64", "extend8_s"),
     un("i64", "extend16_s"),
     un("i64", "extend32_s"),
-    [
-      "extend_i32_s",
-      "(param i32) (result i64)",
-      "local.get 0 i64.extend_i32_s",
-    ],
-    [
-      "extend_i32_u",
-      "(param i32) (result i64)",
-      "local.get 0 i64.extend_i32_u",
-    ],
-    ["wrap", "(param i64) (result i32)", "local.get 0 i32.wrap_i64"],
-  ]),
+    op("extend_i32_s", "i64.extend_i32_s", ["i32"], "i64"),
+    op("extend_i32_u", "i64.extend_i32_u", ["i32"], "i64"),
+    op("wrap", "i32.wrap_i64", ["i64"], "i32"),
+  ],
   [
     ["clz", [0n], 64n],
     ["clz", [1n], 63n],
@@ -285,4 +270,113 @@ cases(
     ["id", [0x0123_4567_89ab_cdefn], 0x0123_4567_89ab_cdefn],
     ["id", [MIN64 + 1n], MIN64 + 1n],
   ],
+);
+
+const CMP = [
+  "eq",
+  "ne",
+  "lt_s",
+  "lt_u",
+  "gt_s",
+  "gt_u",
+  "le_s",
+  "le_u",
+  "ge_s",
+  "ge_u",
+];
+/** Result of each comparison when both operands are equal. */
+const WHEN_EQUAL: Record<string, number> = {
+  eq: 1,
+  ne: 0,
+  lt_s: 0,
+  lt_u: 0,
+  gt_s: 0,
+  gt_u: 0,
+  le_s: 1,
+  le_u: 1,
+  ge_s: 1,
+  ge_u: 1,
+};
+/** Every comparison on x == y, and on neighbours whose signed and unsigned order differ. */
+function compareRows<V>(values: V[], pairs: [V, V, Record<string, number>][]) {
+  const rows: Row[] = [];
+  for (const v of values) {
+    for (const o of CMP) rows.push([o, [v, v], WHEN_EQUAL[o]]);
+  }
+  for (const [x, y, want] of pairs) {
+    for (const o of CMP) rows.push([o, [x, y], want[o]]);
+  }
+  return rows;
+}
+/** x < y both signed and unsigned. */
+const LESS = {
+  eq: 0,
+  ne: 1,
+  lt_s: 1,
+  lt_u: 1,
+  gt_s: 0,
+  gt_u: 0,
+  le_s: 1,
+  le_u: 1,
+  ge_s: 0,
+  ge_u: 0,
+};
+/** x < y signed but x > y unsigned (x negative, y non-negative). */
+const SIGN_SPLIT = {
+  eq: 0,
+  ne: 1,
+  lt_s: 1,
+  lt_u: 0,
+  gt_s: 0,
+  gt_u: 1,
+  le_s: 1,
+  le_u: 0,
+  ge_s: 0,
+  ge_u: 1,
+};
+const flip = (w: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(w).map(([o, v]) => [
+      o,
+      o === "eq" || o === "ne" ? v : w[
+        o.replace(
+          /^(lt|gt|le|ge)/,
+          (m) => ({ lt: "gt", gt: "lt", le: "ge", ge: "le" })[m]!,
+        )
+      ],
+    ]),
+  );
+
+shapeCases(
+  "i32 comparisons: equal operands, signed/unsigned splits, both orders",
+  CMP.map((o) => bin("i32", o)),
+  compareRows([0, 1, -1, 5, MIN32, 0x7fffffff], [
+    [0, 1, LESS],
+    [1, 0, flip(LESS)],
+    [0x7ffffffe, 0x7fffffff, LESS],
+    [-1, 0, SIGN_SPLIT],
+    [0, -1, flip(SIGN_SPLIT)],
+    [MIN32, 0x7fffffff, SIGN_SPLIT],
+    [0x7fffffff, MIN32, flip(SIGN_SPLIT)],
+    [-2, -1, LESS],
+  ]),
+);
+
+shapeCases(
+  "i64 comparisons: equal operands, signed/unsigned splits, high/low words",
+  CMP.map((o) => bin("i64", o)),
+  compareRows([0n, 1n, -1n, 0x100000000n, 0xffffffffn, MIN64, MAX64], [
+    [0n, 1n, LESS],
+    [1n, 0n, flip(LESS)],
+    // equal low words, different high words (and the reverse)
+    [0x1_00000005n, 0x2_00000005n, LESS],
+    [0x2_00000005n, 0x1_00000005n, flip(LESS)],
+    [0x1_00000000n, 0x1_ffffffffn, LESS],
+    [0xffffffffn, 0x100000000n, LESS],
+    [-1n, 0n, SIGN_SPLIT],
+    [0n, -1n, flip(SIGN_SPLIT)],
+    [MIN64, MAX64, SIGN_SPLIT],
+    [-0x100000000n, 0xffffffffn, SIGN_SPLIT],
+    [-2n, -1n, LESS],
+  ]),
 );
