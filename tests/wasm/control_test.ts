@@ -271,3 +271,64 @@ testBoth(
     ]);
   },
 );
+
+// Handlers the compiler uses only for some stack shapes: a branch that must
+// move its values down past other operands (BR_IF_COPY, BR_R), and the
+// reference forms of local.set/tee, global.get/set and select.
+cases(
+  "value-carrying branches over extra operands; references through locals, globals, select",
+  `(module
+    (global $g (mut externref) (ref.null extern))
+    (global $fg (mut funcref) (ref.null func))
+    (func $five (result i32) (i32.const 5))
+    (elem declare func $five)
+    (func (export "br_if_copy") (param i32 i32) (result i32)
+      (block $b (result i32) (i32.const 100)
+        (br_if $b (i32.add (local.get 0) (i32.const 1)) (local.get 1))
+        (drop) (i32.const 7) (i32.add)))
+    (func (export "br_if_copy64") (param i64 i32) (result i64)
+      (block $b (result i64) (i64.const 100)
+        (br_if $b (i64.add (local.get 0) (i64.const 1)) (local.get 1))
+        (drop) (i64.const 7) (i64.add)))
+    (func (export "br_if_copy2") (param f64 i32) (result i32 f64)
+      (block $b (result i32 f64) (i32.const 3)
+        (br_if $b (i32.const 4) (local.get 0) (local.get 1))
+        (drop) (drop) (drop) (i32.const 2) (f64.const 1.5)))
+    (func (export "br_if_ref") (param externref i32) (result externref)
+      (block $b (result externref) (ref.null extern)
+        (br_if $b (local.get 0) (local.get 1)) (drop)))
+    (func (export "br_ref") (param externref) (result externref)
+      (block $b (result externref) (i32.const 9) (br $b (local.get 0))))
+    (func (export "local_ref") (param externref) (result externref) (local $r externref)
+      (local.set $r (local.get 0)) (local.get $r))
+    (func (export "tee_ref") (param externref) (result externref) (local $r externref)
+      (drop (local.tee $r (local.get 0))) (local.get $r))
+    (func (export "global_ref") (param externref) (result externref)
+      (global.set $g (local.get 0)) (global.get $g))
+    (func (export "global_funcref") (result i32)
+      (global.set $fg (ref.func $five)) (ref.is_null (global.get $fg)))
+    (func (export "select_ref") (param externref externref i32) (result externref)
+      (select (result externref) (local.get 0) (local.get 1) (local.get 2))))`,
+  [
+    ["br_if_copy", [5, 1], 6],
+    ["br_if_copy", [5, 0], 107],
+    ["br_if_copy64", [0x1_00000005n, 1], 0x1_00000006n],
+    ["br_if_copy64", [-1n, 1], 0n],
+    ["br_if_copy64", [-2n, 1], -1n],
+    ["br_if_copy64", [-1n, 0], 107n],
+    ["br_if_copy2", [-2.5, 1], [4, -2.5]],
+    ["br_if_copy2", [1e300, 1], [4, 1e300]],
+    ["br_if_copy2", [2.5, 0], [2, 1.5]],
+    ["br_if_ref", ["q", 1], "q"],
+    ["br_if_ref", ["q", 0], null],
+    ["br_ref", ["z"], "z"],
+    ["local_ref", ["a"], "a"],
+    ["local_ref", [null], null],
+    ["tee_ref", ["b"], "b"],
+    ["global_ref", ["c"], "c"],
+    ["global_ref", [null], null],
+    ["global_funcref", [], 0],
+    ["select_ref", ["x", "y", 1], "x"],
+    ["select_ref", ["x", "y", 0], "y"],
+  ],
+);
