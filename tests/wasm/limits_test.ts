@@ -219,3 +219,248 @@ testPorta(
     assert.equal(i.exports.one(), 1);
   },
 );
+
+/** Instantiates `src` with `options` and returns [instance, steps of calling export `f` with args]. */
+async function stepsOf(
+  wa: any,
+  src: string,
+  args: unknown[] = [],
+  options?: object,
+  imports: object = {},
+): Promise<[unknown, number]> {
+  const i = new wa.Instance(
+    new wa.Module(await bytesOf(src)),
+    imports,
+    options,
+  );
+  const r = i.exports.f(...args);
+  return [r, wa.stepsUsed(i)];
+}
+
+testPorta(
+  "fuel: nop costs 1: fuel N runs a function of N nops, N-1 traps with stepsUsed N-1",
+  async (wa) => {
+    // 140000: one basic block larger than an execution slice (2^17)
+    for (const n of [1, 2, 3, 17, 1000, 140_000]) {
+      const src = `(module (func (export "f") ${"nop ".repeat(n)}))`;
+      const bytes = await bytesOf(src);
+      const [, free] = await stepsOf(wa, src);
+      assert.equal(free, n, `${n} nops without a limit`);
+      const ok = new wa.Instance(new wa.Module(bytes), {}, { fuel: n });
+      ok.exports.f();
+      assert.equal(wa.stepsUsed(ok), n, `${n} nops with fuel ${n}`);
+      const short = new wa.Instance(new wa.Module(bytes), {}, { fuel: n - 1 });
+      assert.match(trapMessage(() => short.exports.f(), wa), /fuel exhausted/);
+      assert.equal(wa.stepsUsed(short), n - 1, `${n} nops with fuel ${n - 1}`);
+      // the budget is spent: every later call traps too
+      assert.match(trapMessage(() => short.exports.f(), wa), /fuel exhausted/);
+      assert.equal(wa.stepsUsed(short), n - 1);
+    }
+  },
+);
+
+testPorta(
+  "fuel: an empty function costs 0 and runs with fuel 0",
+  async (wa) => {
+    const [r, steps] = await stepsOf(wa, `(module (func (export "f")))`, [], {
+      fuel: 0,
+    });
+    assert.equal(r, undefined);
+    assert.equal(steps, 0);
+    const [, one] = await stepsOf(
+      wa,
+      `(module (func (export "f") (result i32) (i32.const 1)))`,
+      [],
+      { fuel: 1 },
+    );
+    assert.equal(one, 1);
+  },
+);
+
+testPorta("fuel: block, loop, else and end cost 0", async (wa) => {
+  const nest = (open: string, depth: number, inner: string) =>
+    `${`(${open} `.repeat(depth)}${inner}${")".repeat(depth)}`;
+  const cases: [string, string, unknown[], number][] = [
+    ["empty blocks", `(func (export "f") ${nest("block", 50, "")})`, [], 0],
+    ["empty loops", `(func (export "f") ${nest("loop", 50, "")})`, [], 0],
+    [
+      "nop in 50 blocks",
+      `(func (export "f") ${nest("block", 50, "nop")})`,
+      [],
+      1,
+    ],
+    [
+      "nop in 50 loops",
+      `(func (export "f") ${nest("loop", 50, "nop")})`,
+      [],
+      1,
+    ],
+    [
+      "blocks with results",
+      `(func (export "f") (result i32) (block (result i32) (block (result i32) (i32.const 4))))`,
+      [],
+      1,
+    ],
+    // if = 1 (+ local.get 1); then/else arms: nop = 1 each; else/end free
+    [
+      "if, then arm",
+      `(func (export "f") (param i32) (if (local.get 0) (then nop nop) (else nop)))`,
+      [1],
+      4,
+    ],
+    [
+      "if, else arm",
+      `(func (export "f") (param i32) (if (local.get 0) (then nop nop) (else nop)))`,
+      [0],
+      3,
+    ],
+    [
+      "if without else, not taken",
+      `(func (export "f") (param i32) (if (local.get 0) (then nop nop)))`,
+      [0],
+      2,
+    ],
+  ];
+  for (const [what, func, args, want] of cases) {
+    const [, steps] = await stepsOf(wa, `(module ${func})`, args);
+    assert.equal(steps, want, what);
+    if (want > 0) {
+      const i = new wa.Instance(
+        new wa.Module(await bytesOf(`(module ${func})`)),
+        {},
+        { fuel: want - 1 },
+      );
+      assert.match(
+        trapMessage(() => i.exports.f(...args), wa),
+        /fuel exhausted/,
+        what,
+      );
+    }
+  }
+});
+
+testPorta(
+  "stepsUsed: exact costs of calls, branches, return, select, memory and host calls",
+  async (wa) => {
+    const host = { env: { h: (x: number) => x + 1 } };
+    const cases: [string, string, unknown[], number, unknown][] = [
+      // call 1 + callee's nop 1
+      ["call", `(func $g nop) (func (export "f") (call $g))`, [], 2, undefined],
+      // two i32.const + call_indirect + callee (local.get, i32.const, i32.add)
+      [
+        "call_indirect",
+        `(type $t (func (param i32) (result i32))) (table 1 funcref) (elem (i32.const 0) $g)
+        (func $g (type $t) (i32.add (local.get 0) (i32.const 1)))
+        (func (export "f") (result i32) (call_indirect (type $t) (i32.const 41) (i32.const 0)))`,
+        [],
+        6,
+        42,
+      ],
+      // local.get 1 + call of a host function 1 (the host runs for free)
+      [
+        "host call",
+        `(import "env" "h" (func $h (param i32) (result i32)))
+        (func (export "f") (param i32) (result i32) (call $h (local.get 0)))`,
+        [6],
+        2,
+        7,
+      ],
+      // return_call 1 + i32.const 1 + callee 1
+      [
+        "return_call",
+        `(func $g (param i32) (result i32) (local.get 0))
+        (func (export "f") (result i32) (return_call $g (i32.const 3)))`,
+        [],
+        3,
+        3,
+      ],
+      // i32.const 1 + return 1; the code after return never runs
+      [
+        "return",
+        `(func (export "f") (result i32) (return (i32.const 1)) (drop (i32.const 2)) (i32.const 3))`,
+        [],
+        2,
+        1,
+      ],
+      // local.get + br_table + i32.const (arm 1)
+      [
+        "br_table",
+        `(func (export "f") (param i32) (result i32)
+          (block $a (block $b (br_table $a $b (local.get 0))) (return (i32.const 10)))
+          (i32.const 20))`,
+        [0],
+        3,
+        20,
+      ],
+      // 3 operands + select + drop... : i32.const x3, select, i32.const, drop
+      [
+        "select, drop",
+        `(func (export "f") (result i32) (drop (i32.const 9))
+          (select (i32.const 1) (i32.const 2) (i32.const 0)))`,
+        [],
+        6,
+        2,
+      ],
+      // per iteration: local.get, i32.const, i32.sub, local.tee, br_if = 5
+      [
+        "loop of 10 iterations",
+        `(func (export "f") (param i32) (loop $l
+          (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))`,
+        [10],
+        50,
+        undefined,
+      ],
+      // memory.size, memory.grow, and a 64 KiB memory.fill each cost 1 (+ operands)
+      [
+        "memory.size, memory.grow, memory.fill",
+        `(memory 1)
+        (func (export "f") (result i32)
+          (memory.fill (i32.const 0) (i32.const 7) (i32.const 65536))
+          (drop (memory.grow (i32.const 1)))
+          (memory.size))`,
+        [],
+        8,
+        2,
+      ],
+      // loads and stores: address + value operands + the access
+      [
+        "load, store",
+        `(memory 1)
+        (func (export "f") (result i64)
+          (i64.store offset=8 (i32.const 0) (i64.const 5))
+          (i64.load offset=8 (i32.const 0)))`,
+        [],
+        5,
+        5n,
+      ],
+      // global.get, i32.const, i32.add, global.set, global.get
+      [
+        "globals",
+        `(global $g (mut i32) (i32.const 1))
+        (func (export "f") (result i32)
+          (global.set $g (i32.add (global.get $g) (i32.const 1))) (global.get $g))`,
+        [],
+        5,
+        2,
+      ],
+    ];
+    for (const [what, body, args, want, result] of cases) {
+      const src = `(module ${body})`;
+      const [r, steps] = await stepsOf(wa, src, args, undefined, host);
+      assert.equal(r, result, `${what}: result`);
+      assert.equal(steps, want, `${what}: stepsUsed`);
+      // exactly enough fuel completes, one less traps with stepsUsed = the limit
+      const [, exact] = await stepsOf(wa, src, args, { fuel: want }, host);
+      assert.equal(exact, want, `${what}: with fuel ${want}`);
+      const i = new wa.Instance(new wa.Module(await bytesOf(src)), host, {
+        fuel: want - 1,
+      });
+      assert.match(
+        trapMessage(() => i.exports.f(...args), wa),
+        /fuel exhausted/,
+        what,
+      );
+      assert.equal(wa.stepsUsed(i), want - 1, `${what}: with fuel ${want - 1}`);
+    }
+  },
+);
