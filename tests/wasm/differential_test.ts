@@ -2,6 +2,9 @@
 // i32/i64/f32/f64 operator, conversions, select, constants) evaluated on edge
 // values by Porta and by the host engine must give identical results (floats
 // compared bit-exactly except that any NaN matches any NaN) and identical traps.
+// Every module runs on the host engine and on both Porta tiers (interp and js),
+// each with and without a fuel limit; all four Porta instances must also report
+// the same stepsUsed after every call.
 import assert from "node:assert/strict";
 import { wat } from "../helpers/wat.ts";
 import { porta } from "./_harness.ts";
@@ -296,10 +299,106 @@ function call(
   }
 }
 
+/** The Porta instances every module gets: both tiers, without and with a fuel limit. */
+const PORTA_RUNS: { label: string; options: object }[] = [
+  { label: "interp", options: { tier: "interp" } },
+  { label: "interp+fuel", options: { tier: "interp", fuel: 1e12 } },
+  { label: "js", options: { tier: "js" } },
+  { label: "js+fuel", options: { tier: "js", fuel: 1e12 } },
+];
+
+/** One module instantiated on the host engine and in every {@link PORTA_RUNS} configuration. */
+interface Runs {
+  native: any;
+  porta: { label: string; inst: any }[];
+}
+
+function instantiateAll(
+  wa: any,
+  bytes: Uint8Array,
+  configs = PORTA_RUNS,
+): Runs {
+  const mod = new wa.Module(bytes);
+  return {
+    native: new WebAssembly.Instance(
+      new WebAssembly.Module(bytes as BufferSource),
+    ),
+    porta: configs.map(({ label, options }) => ({
+      label,
+      inst: new wa.Instance(mod, {}, options),
+    })),
+  };
+}
+
+/**
+ * Calls export `name` everywhere. Returns the host engine's outcome and, when
+ * a Porta run disagrees with it or the runs' stepsUsed differ, a description.
+ */
+function callAll(
+  wa: any,
+  runs: Runs,
+  name: string,
+  args: unknown[],
+): { outcome: string; problem: string | null } {
+  const outcome = call(WebAssembly, runs.native.exports[name], args);
+  const bad: string[] = [];
+  for (const p of runs.porta) {
+    const got = call(wa, p.inst.exports[name], args);
+    if (got !== outcome) bad.push(`${p.label}=${got}`);
+  }
+  const steps = runs.porta.map((p) => wa.stepsUsed(p.inst));
+  if (steps.some((n) => n !== steps[0])) {
+    bad.push(
+      `stepsUsed differ: ${
+        runs.porta.map((p, i) => `${p.label} ${steps[i]}`).join(", ")
+      }`,
+    );
+  }
+  const where = `${name}(${args.map(show).join(", ")})`;
+  return {
+    outcome,
+    problem: bad.length
+      ? `${where}: native=${outcome} but ${bad.join(", ")}`
+      : null,
+  };
+}
+
+/**
+ * Fuel exactness on both tiers: with exactly the steps one call needs (as
+ * counted by the interpreter) it completes with the same result; with one
+ * step less it traps, and stepsUsed is then exactly the limit.
+ */
+function fuelExact(
+  wa: any,
+  mod: any,
+  name: string,
+  args: unknown[],
+): string | null {
+  const probe = new wa.Instance(mod, {}, { tier: "interp" });
+  const want = call(wa, probe.exports[name], args);
+  const need = wa.stepsUsed(probe);
+  if (want === "trap") return null;
+  for (const tier of ["interp", "js"]) {
+    const enough = new wa.Instance(mod, {}, { tier, fuel: need });
+    const got = call(wa, enough.exports[name], args);
+    const short = new wa.Instance(mod, {}, { tier, fuel: need - 1 });
+    const cut = call(wa, short.exports[name], args);
+    if (
+      got !== want || cut !== "trap" || wa.stepsUsed(enough) !== need ||
+      wa.stepsUsed(short) !== need - 1
+    ) {
+      return `${tier} ${name}: need ${need}: with it ${got} (want ${want}, stepsUsed ${
+        wa.stepsUsed(enough)
+      }), one less ${cut} (stepsUsed ${wa.stepsUsed(short)})`;
+    }
+  }
+  return null;
+}
+
 const FUNCS = 1500;
 const CALLS = 12;
 
-Deno.test(`differential: ${FUNCS} random expression trees x ${CALLS} edge inputs [porta]`, async () => {
+Deno.test(`differential: ${FUNCS} random expression trees x ${CALLS} edge inputs [porta, porta-js]`, async () => {
   const wa = await porta();
   const rnd = prng(20261125);
   const types: T[] = [];
@@ -315,13 +414,7 @@ Deno.test(`differential: ${FUNCS} random expression trees x ${CALLS} edge inputs
   }
   const src = `(module ${defs.join("\n")})`;
   const bytes = await wat(src);
-  const ours = new wa.Instance(new wa.Module(bytes)).exports;
-  // the same module with fuel accounting on (a different execution path)
-  const oursFuel =
-    new wa.Instance(new wa.Module(bytes), {}, { fuel: 1e12 }).exports;
-  const theirs = new WebAssembly.Instance(
-    new WebAssembly.Module(bytes as BufferSource),
-  ).exports as any;
+  const runs = instantiateAll(wa, bytes);
   const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
   const problems: string[] = [];
   let traps = 0;
@@ -333,24 +426,10 @@ Deno.test(`differential: ${FUNCS} random expression trees x ${CALLS} edge inputs
         pick(EDGE.f32),
         pick(EDGE.f64),
       ];
-      const a = call(wa, ours[`f${k}`], args),
-        b = call(WebAssembly, theirs[`f${k}`], args);
-      const withFuel = call(wa, oursFuel[`f${k}`], args);
-      if (withFuel !== a) {
-        problems.push(
-          `f${k}(${
-            args.map(show).join(", ")
-          }) porta=${a} but ${withFuel} with fuel on`,
-        );
-        break;
-      }
-      if (b === "trap") traps++;
-      if (a !== b) {
-        problems.push(
-          `f${k}(${args.map(show).join(", ")}) porta=${a} native=${b}\n   ${
-            defs[k]
-          }`,
-        );
+      const { outcome, problem } = callAll(wa, runs, `f${k}`, args);
+      if (outcome === "trap") traps++;
+      if (problem) {
+        problems.push(`${problem}\n   ${defs[k]}`);
         break;
       }
     }
@@ -380,7 +459,7 @@ function memoryDifferential(memories: 1 | 2, seed: number): void {
   Deno.test(
     `differential: ${MEM_FUNCS} random load/store/bulk-memory programs, ${memories} memor${
       memories === 1 ? "y" : "ies"
-    } [porta]`,
+    } [porta, porta-js]`,
     async () => {
       const wa = await porta();
       const rnd = prng(seed);
@@ -441,17 +520,22 @@ function memoryDifferential(memories: 1 | 2, seed: number): void {
         (data (i32.const 0) "\\01\\ff\\7f\\80abcdefgh") (data (i32.const 65520) "0123456789abcdef")
         ${defs.join("\n")})`;
       const bytes = await wat(src);
-      const ours = new wa.Instance(new wa.Module(bytes)).exports;
-      const theirs = new WebAssembly.Instance(
-        new WebAssembly.Module(bytes as BufferSource),
-      )
-        .exports as any;
+      // both tiers under the same fuel limit (comparing memories after every
+      // call is the cost here, so the unlimited runs are left to the other tests)
+      const runs = instantiateAll(
+        wa,
+        bytes,
+        PORTA_RUNS.filter((r) => r.label.endsWith("+fuel")),
+      );
+      const theirs = runs.native.exports;
       const names = memories === 1 ? ["m0"] : ["m0", "m1"];
       const problems: string[] = [];
       let traps = 0;
       const edgeAddr = [0, 4, 65530, 65535, 65536, 131070, -1, 0x7fffffff];
       const nonZero = (m: string) =>
-        new Uint8Array(ours[m].buffer).filter((v) => v !== 0).length;
+        new Uint8Array(runs.porta[0].inst.exports[m].buffer).filter((v) =>
+          v !== 0
+        ).length;
       const mostWritten: Record<string, number> = {};
       for (let k = 0; k < MEM_FUNCS && problems.length === 0; k++) {
         if (k % 50 === 49) {
@@ -466,16 +550,19 @@ function memoryDifferential(memories: 1 | 2, seed: number): void {
             pick(EDGE.f32),
             pick(EDGE.f64),
           ];
-          const a = call(wa, ours[`f${k}`], args),
-            b = call(WebAssembly, theirs[`f${k}`], args);
-          if (b === "trap") traps++;
-          const differs = names.filter((m) =>
-            !sameBytes(ours[m].buffer, theirs[m].buffer)
+          const { outcome, problem } = callAll(wa, runs, `f${k}`, args);
+          if (outcome === "trap") traps++;
+          const differs = runs.porta.flatMap((p) =>
+            names.filter((m) =>
+              !sameBytes(p.inst.exports[m].buffer, theirs[m].buffer)
+            ).map((m) => `${p.label} ${m}`)
           );
-          if (a !== b || differs.length > 0) {
+          if (problem || differs.length > 0) {
             problems.push(
-              `f${k}(${args.map(show).join(", ")}) porta=${a} native=${b}` +
-                (differs.length ? ` memory ${differs.join(",")} differs` : "") +
+              `${problem ?? `f${k}(${args.map(show).join(", ")})`}` +
+                (differs.length
+                  ? ` memory differs: ${differs.join(", ")}`
+                  : "") +
                 `\n   ${defs[k]}`,
             );
             break; // later calls would diverge anyway
@@ -593,7 +680,7 @@ function stmts(
   return out.join(" ");
 }
 
-Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [porta]`, async () => {
+Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [porta, porta-js]`, async () => {
   const wa = await porta();
   const rnd = prng(0xc0f);
   const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
@@ -608,13 +695,7 @@ Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [po
     );
   }
   const bytes = await wat(`(module ${defs.join("\n")})`);
-  const ours = new wa.Instance(new wa.Module(bytes)).exports;
-  // the same module with fuel accounting on (a different execution path)
-  const oursFuel =
-    new wa.Instance(new wa.Module(bytes), {}, { fuel: 1e12 }).exports;
-  const theirs = new WebAssembly.Instance(
-    new WebAssembly.Module(bytes as BufferSource),
-  ).exports as any;
+  const runs = instantiateAll(wa, bytes);
   const problems: string[] = [];
   const seen = new Set<string>();
   for (let k = 0; k < CF_FUNCS && problems.length < 5; k++) {
@@ -625,24 +706,10 @@ Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [po
         pick(EDGE.f32),
         pick(EDGE.f64),
       ];
-      const a = call(wa, ours[`f${k}`], args),
-        b = call(WebAssembly, theirs[`f${k}`], args);
-      const withFuel = call(wa, oursFuel[`f${k}`], args);
-      if (withFuel !== a) {
-        problems.push(
-          `f${k}(${
-            args.map(show).join(", ")
-          }) porta=${a} but ${withFuel} with fuel on`,
-        );
-        break;
-      }
-      seen.add(b);
-      if (a !== b) {
-        problems.push(
-          `f${k}(${args.map(show).join(", ")}) porta=${a} native=${b}\n   ${
-            defs[k]
-          }`,
-        );
+      const { outcome, problem } = callAll(wa, runs, `f${k}`, args);
+      seen.add(outcome);
+      if (problem) {
+        problems.push(`${problem}\n   ${defs[k]}`);
         break;
       }
     }
@@ -653,8 +720,7 @@ Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [po
     `results should vary (${seen.size} distinct)`,
   );
 
-  // Fuel exactness on the same random programs: with exactly the steps one
-  // call needs it completes with the same result; with one step less it traps.
+  // Fuel exactness on the same random programs, on both tiers.
   const mod = new wa.Module(bytes);
   const fuelProblems: string[] = [];
   for (let k = 0; k < 150 && fuelProblems.length < 5; k++) {
@@ -664,26 +730,15 @@ Deno.test(`differential: ${CF_FUNCS} random structured control-flow programs [po
       pick(EDGE.f32),
       pick(EDGE.f64),
     ];
-    const probe = new wa.Instance(mod);
-    const want = call(wa, probe.exports[`f${k}`], args);
-    const need = wa.stepsUsed(probe);
-    if (want === "trap") continue;
-    const enough = new wa.Instance(mod, {}, { fuel: need });
-    const got = call(wa, enough.exports[`f${k}`], args);
-    const short = new wa.Instance(mod, {}, { fuel: need - 1 });
-    const cut = call(wa, short.exports[`f${k}`], args);
-    if (got !== want || cut !== "trap" || wa.stepsUsed(enough) !== need) {
-      fuelProblems.push(
-        `f${k}: need ${need}: with it ${got} (want ${want}), one less ${cut}`,
-      );
-    }
+    const p = fuelExact(wa, mod, `f${k}`, args);
+    if (p) fuelProblems.push(p);
   }
   assert.deepEqual(fuelProblems, []);
 });
 
 const CALL_FUNCS = 240;
 
-Deno.test(`differential: ${CALL_FUNCS} random call graphs (call, call_indirect, return_call) [porta]`, async () => {
+Deno.test(`differential: ${CALL_FUNCS} random call graphs (call, call_indirect, return_call) [porta, porta-js]`, async () => {
   const wa = await porta();
   const rnd = prng(0xca11);
   const pick = <X>(xs: X[]): X => xs[Math.floor(rnd() * xs.length)];
@@ -722,12 +777,7 @@ Deno.test(`differential: ${CALL_FUNCS} random call graphs (call, call_indirect, 
   })
     ${defs.join("\n")})`;
   const bytes = await wat(src);
-  const ours = new wa.Instance(new wa.Module(bytes)).exports;
-  const oursFuel =
-    new wa.Instance(new wa.Module(bytes), {}, { fuel: 1e12 }).exports;
-  const theirs = new WebAssembly.Instance(
-    new WebAssembly.Module(bytes as BufferSource),
-  ).exports as any;
+  const runs = instantiateAll(wa, bytes);
   const problems: string[] = [];
   let traps = 0;
   for (let k = 0; k < CALL_FUNCS && problems.length < 5; k++) {
@@ -738,16 +788,10 @@ Deno.test(`differential: ${CALL_FUNCS} random call graphs (call, call_indirect, 
         pick(EDGE.f32),
         pick(EDGE.f64),
       ];
-      const a = call(wa, ours[`h${k}`], args),
-        b = call(WebAssembly, theirs[`h${k}`], args);
-      const f = call(wa, oursFuel[`h${k}`], args);
-      if (b === "trap") traps++;
-      if (a !== b || f !== a) {
-        problems.push(
-          `h${k}(${
-            args.map(show).join(", ")
-          }) porta=${a} (fuel: ${f}) native=${b}\n   ${defs[k]}`,
-        );
+      const { outcome, problem } = callAll(wa, runs, `h${k}`, args);
+      if (outcome === "trap") traps++;
+      if (problem) {
+        problems.push(`${problem}\n   ${defs[k]}`);
         break;
       }
     }
@@ -758,7 +802,7 @@ Deno.test(`differential: ${CALL_FUNCS} random call graphs (call, call_indirect, 
     "some calls should trap (indirect type mismatch, division, ...)",
   );
 
-  // Fuel exactness across calls, indirect calls and tail calls.
+  // Fuel exactness across calls, indirect calls and tail calls, on both tiers.
   const mod = new wa.Module(bytes);
   const fuelProblems: string[] = [];
   for (let k = 0; k < CALL_FUNCS && fuelProblems.length < 5; k += 2) {
@@ -768,25 +812,8 @@ Deno.test(`differential: ${CALL_FUNCS} random call graphs (call, call_indirect, 
       pick(EDGE.f32),
       pick(EDGE.f64),
     ];
-    const probe = new wa.Instance(mod);
-    const want = call(wa, probe.exports[`h${k}`], args);
-    const need = wa.stepsUsed(probe);
-    if (want === "trap") continue;
-    const got = call(
-      wa,
-      new wa.Instance(mod, {}, { fuel: need }).exports[`h${k}`],
-      args,
-    );
-    const cut = call(
-      wa,
-      new wa.Instance(mod, {}, { fuel: need - 1 }).exports[`h${k}`],
-      args,
-    );
-    if (got !== want || cut !== "trap") {
-      fuelProblems.push(
-        `h${k}: need ${need}: with it ${got} (want ${want}), one less ${cut}`,
-      );
-    }
+    const p = fuelExact(wa, mod, `h${k}`, args);
+    if (p) fuelProblems.push(p);
   }
   assert.deepEqual(fuelProblems, []);
 });
