@@ -85,6 +85,27 @@ export interface InstanceOptions {
    * instructions (checked at entry of every export call and between execution slices).
    */
   interrupt?: Int32Array;
+  /**
+   * Execution tier: `"interp"` runs every function in the interpreter; `"js"` translates every
+   * function to JavaScript before its first call; `"auto"` (the default) starts in the
+   * interpreter and translates a function once it is hot (calls and loop iterations counted).
+   * Both tiers give identical results, traps and fuel counts. Any other value is a RangeError.
+   */
+  tier?: Tier;
+}
+
+/** The engine's execution tiers (see InstanceOptions.tier). */
+export type Tier = "interp" | "js" | "auto";
+
+/** Checks an InstanceOptions.tier value (RangeError for anything but the three tiers). */
+export function tierOf(t: unknown): Tier {
+  if (t === undefined) return "auto";
+  if (t === "interp" || t === "js" || t === "auto") return t;
+  throw new RangeError(
+    `tier must be "interp", "js" or "auto", got ${
+      typeof t === "string" ? JSON.stringify(t.slice(0, 40)) : typeof t
+    }`,
+  );
 }
 
 /** Import descriptor as returned by Module.imports. */
@@ -556,6 +577,7 @@ export class Instance {
     // that only compiles and inspects modules (porta inspect/validate/build,
     // Agent.load in the parent) never pays for it. Hosts that want it off the
     // first instantiation call warmUp() after compiling.
+    const tier = tierOf(options?.tier);
     ensureWarm();
     const ir = cm.ir;
     const fuel = options?.fuel;
@@ -576,6 +598,8 @@ export class Instance {
       fuelLimit: unlimited ? null : Math.max(0, Math.floor(fuel!)),
       maxCallDepth: options?.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH,
       interrupt: options?.interrupt ?? null,
+      tier,
+      cm,
     };
     ctx.fuelStart = ctx.fuel;
     // ---- imports (spec 4.5.4 instantiation; JS API "read the imports") ----

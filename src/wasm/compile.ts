@@ -71,6 +71,8 @@ export interface CompiledModule {
   refs: Int32Array;
   /** the interpreter's view of each defined function, built on first use */
   funcs: CompiledFunc[] | null;
+  /** functions the module declares references to (for compiling a function again) */
+  declared: Set<number>;
 }
 
 /** Shared block types (never mutated): no values, and one value of each type. */
@@ -481,7 +483,35 @@ export function compileModule(ir: ModuleIR): CompiledModule {
     meta,
     refs: c.refs.done(),
     funcs: null,
+    declared,
   };
+}
+
+/** Positions of the FUEL ops recorded while compileFunc runs (fuelOpsOf), else null. */
+let fuelRecord: number[] | null = null;
+
+/**
+ * Where the FUEL ops of defined function `funcIdx` sit in its compiled code, relative to the
+ * function's start, in code order: the k-th is the start of the function's k-th basic block, the
+ * same ordinal the JS tier gives its blocks (used to enter translated code at a block, OSR).
+ * Compiles the function again into a scratch buffer (deterministic, linear in its size).
+ */
+export function fuelOpsOf(cm: CompiledModule, funcIdx: number): number[] {
+  const c: ModCtx = {
+    ir: cm.ir,
+    declaredFuncs: cm.declared,
+    out: new Buf(),
+    refs: new Buf(),
+    localTypes: new Uint8Array(LIMITS.locals),
+  };
+  const rec: number[] = [];
+  fuelRecord = rec;
+  try {
+    compileFunc(c, funcIdx);
+  } finally {
+    fuelRecord = null;
+  }
+  return rec;
 }
 
 /**
@@ -536,6 +566,7 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
     if (fuelPos < 0) {
       code.push(O.FUEL, 0);
       fuelPos = code.length - 1;
+      if (fuelRecord !== null) fuelRecord.push(fuelPos - 1);
     }
     code[fuelPos]++;
   };

@@ -24,6 +24,33 @@ import {
   type ValType,
 } from "./types.ts";
 import { warmUp } from "./warmup.ts";
+import { fuelOpsOf } from "./compile.ts";
+import {
+  ACT,
+  DS,
+  fuelTrap as activationFuelTrap,
+  pollInterrupt,
+  setDepthLimit,
+  setFuel,
+  U,
+} from "./jit/rt.ts";
+import {
+  bindMachine,
+  invoker,
+  osrEntry,
+  promote,
+  writeResults,
+} from "./jit/tier.ts";
+import {
+  satS32,
+  satS64,
+  satU32,
+  satU64,
+  truncS32,
+  truncS64,
+  truncU32,
+  truncU64,
+} from "./convert.ts";
 import {
   ctz32,
   divS64,
@@ -56,7 +83,7 @@ const F = new Float64Array(buffer);
 const R: unknown[] = new Array(STACK_WORDS / 2).fill(null);
 
 let SP = 0; // first free Int32 index of the shared stack
-let DEPTH = 0; // frames in use
+// frames in use: DS[0] (shared with the JS tier, jit/rt.ts); the frame limits: DS[1], DS[2]
 let NEST = 0;
 const frPc: number[] = [];
 const frFp: number[] = [];
@@ -215,37 +242,131 @@ function callFromHost(f: FuncInst): void {
   if (NEST >= MAX_NEST) {
     trap("call stack exhausted: too many nested host calls");
   }
-  const baseDepth = DEPTH;
+  const baseDepth = DS[0], outerJs = DS[1], outerLimit = DS[2];
+  if (f.host) {
+    NEST++;
+    try {
+      callHost(f, SP);
+    } finally {
+      NEST--;
+      DS[0] = baseDepth;
+    }
+    return;
+  }
+  const outer = ACT.ctx;
+  const ctx = f.ctx!;
+  if (outer !== null) outer.fuel = U[0] + U[1];
+  ACT.ctx = ctx;
+  setFuel(ctx.fuel);
+  setDepthLimit(baseDepth, ctx.maxCallDepth);
   NEST++;
   try {
-    if (f.host) {
-      callHost(f, SP);
-      return;
-    }
-    const intr = f.ctx!.interrupt;
-    if (intr !== null && Atomics.load(intr, 0) !== 0) {
-      throw new RuntimeError("interrupted");
-    }
-    // run() returns false at the end of each fuel slice (2^17 instructions): poll the interrupt
-    // flag and re-enter, which also picks up newer optimized code for the dispatch loop
-    if (!run(f, baseDepth)) {
-      for (;;) {
-        if (intr !== null && Atomics.load(intr, 0) !== 0) {
-          throw new RuntimeError("interrupted");
-        }
-        if (run(f, baseDepth, true)) break;
-      }
-    }
+    pollInterrupt();
+    if (
+      !f.jit &&
+      (ctx.tier === "js" || (ctx.tier === "auto" && ++f.calls >= HOT_CALLS))
+    ) promote(f);
+    if (f.jit) {
+      const b = SP - 2 * f.type.params.length;
+      invoker(f.type)(f, b);
+    } else runToEnd(f, baseDepth);
   } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new RuntimeError("call stack exhausted: host stack overflow");
+    if (e instanceof RangeError && e !== HOST_ERROR) {
+      // the JS stack overflowed, or translated code indexed a DataView out of bounds
+      throw new RuntimeError(
+        /call stack/i.test(e.message)
+          ? "call stack exhausted: host stack overflow"
+          : "out of bounds memory access",
+      );
     }
     throw e;
   } finally {
     NEST--;
-    DEPTH = baseDepth;
+    ctx.fuel = U[0] + U[1];
+    ACT.ctx = outer;
+    if (outer !== null) setFuel(outer.fuel);
+    DS[0] = baseDepth;
+    DS[1] = outerJs;
+    DS[2] = outerLimit;
   }
 }
+
+/** Calls from the host into one wasm function before the auto tier translates it. */
+const HOT_CALLS = 1000;
+
+/** The host error being thrown through the engine (never turned into a trap). */
+let HOST_ERROR: unknown = null;
+
+/**
+ * Runs wasm function f in the interpreter to its end (arguments at [SP - 2 np, SP)): re-enters
+ * run() after each execution slice, polling the interrupt flag; in the auto tier, the function
+ * running at a slice's end is translated and its frame goes on in translated code (OSR).
+ */
+function runToEnd(f: FuncInst, baseDepth: number): void {
+  if (run(f, baseDepth)) return;
+  for (;;) {
+    pollInterrupt();
+    if (RS_CUR!.ctx!.tier === "auto" && osr(baseDepth)) return;
+    if (run(f, baseDepth, true)) return;
+  }
+}
+
+/**
+ * Continues the frame that ended the last slice (RS_*) in translated code, from the basic block
+ * it stopped at, then returns from it into its caller's frame as RETURN does. True when that
+ * frame was the activation's first (the activation is over).
+ */
+function osr(baseDepth: number): boolean {
+  const f = RS_CUR!;
+  let ops = fuelOps.get(f.cf!);
+  if (ops === undefined) {
+    ops = fuelOpsOf(f.ctx!.cm!, f.index);
+    fuelOps.set(f.cf!, ops);
+  }
+  const k = ops.indexOf(RS_PC - f.cf!.start);
+  if (k < 0 || RS_DEPTH >= DS[1] || !promote(f)) return false;
+  const entry = osrEntry(f, k);
+  if (entry === null) return false;
+  const fp = RS_FP;
+  DS[0] = RS_DEPTH;
+  SP = RS_SP;
+  const r = entry(fp);
+  writeResults(f.type, r, fp);
+  const nr = f.type.results.length;
+  if (RS_DEPTH === baseDepth) {
+    SP = fp + 2 * nr;
+    return true;
+  }
+  const depth = RS_DEPTH - 1;
+  RS_PC = frPc[depth];
+  RS_FP = frFp[depth];
+  RS_CUR = frFn[depth];
+  RS_SP = fp + 2 * nr;
+  RS_DEPTH = depth;
+  return false;
+}
+
+/** Where each function's basic blocks start in its compiled code (OSR), once computed. */
+const fuelOps = new WeakMap<object, number[]>();
+
+/** Room check for an adapter's arguments; returns the interpreter stack's first free word. */
+function stubBase(np: number): number {
+  if (SP + 2 * np + 64 > STACK_LIMIT) trap("call stack exhausted");
+  return SP;
+}
+
+/** Runs f (host or interpreter) on the arguments at [b, b + 2 np); results left at b. */
+function stubCall(f: FuncInst, b: number): void {
+  SP = b + 2 * f.type.params.length;
+  try {
+    if (f.host) callHost(f, SP);
+    else runToEnd(f, DS[0]);
+  } finally {
+    SP = b;
+  }
+}
+
+bindMachine({ I, F, R, base: stubBase, stubCall });
 
 /** Calls host function f with args at [sp - 2*np, sp); writes results from sp - 2*np. Returns new sp. */
 function callHost(f: FuncInst, sp: number): number {
@@ -255,7 +376,13 @@ function callHost(f: FuncInst, sp: number): number {
   const args: unknown[] = new Array(np);
   for (let k = 0; k < np; k++) args[k] = readJS(t.params[k], base + 2 * k);
   SP = sp;
-  const ret = f.host!(...args);
+  let ret: unknown;
+  try {
+    ret = f.host!(...args);
+  } catch (e) {
+    HOST_ERROR = e;
+    throw e;
+  }
   SP = base;
   const nr = t.results.length;
   if (base + 2 * nr > STACK_LIMIT) trap("call stack exhausted");
@@ -283,13 +410,8 @@ export function stepsOf(ctx: Ctx): number {
   return ctx.fuelStart - ctx.fuel;
 }
 
-function fuelTrap(ctx: Ctx): never {
-  ctx.fuel = 0;
-  throw new RuntimeError(
-    `fuel exhausted: step limit of ${
-      ctx.fuelLimit ?? ctx.fuelStart
-    } instructions reached`,
-  );
+function fuelTrap(_ctx: Ctx): never {
+  return activationFuelTrap(ACT.ctx!);
 }
 
 function oobMem(): never {
@@ -397,72 +519,6 @@ function memN(op: number, off: number, mem: MemInst, sp: number): number {
   return sp;
 }
 
-function truncS32(x: number): number {
-  if (x !== x) trap("invalid conversion to integer");
-  if (!(x > -2147483649 && x < 2147483648)) trap("integer overflow");
-  return Math.trunc(x) | 0;
-}
-function truncU32(x: number): number {
-  if (x !== x) trap("invalid conversion to integer");
-  if (!(x > -1 && x < 4294967296)) trap("integer overflow");
-  return Math.trunc(x) | 0;
-}
-function truncS64(x: number): number {
-  if (x !== x) trap("invalid conversion to integer");
-  if (!(x >= -9223372036854775808 && x < 9223372036854775808)) {
-    trap("integer overflow");
-  }
-  const t = Math.trunc(x);
-  const hi = Math.floor(t / 4294967296);
-  R64.hi = hi | 0;
-  return (t - hi * 4294967296) | 0;
-}
-function truncU64(x: number): number {
-  if (x !== x) trap("invalid conversion to integer");
-  if (!(x > -1 && x < 18446744073709551616)) trap("integer overflow");
-  const t = Math.trunc(x);
-  const hi = Math.floor(t / 4294967296);
-  R64.hi = hi | 0;
-  return (t - hi * 4294967296) | 0;
-}
-function satS32(x: number): number {
-  if (x !== x) return 0;
-  if (x <= -2147483648) return -2147483648;
-  if (x >= 2147483647) return 2147483647;
-  return Math.trunc(x) | 0;
-}
-function satU32(x: number): number {
-  if (x !== x || x <= 0) return 0;
-  if (x >= 4294967295) return -1;
-  return Math.trunc(x) | 0;
-}
-function satS64(x: number): number {
-  if (x !== x) {
-    R64.hi = 0;
-    return 0;
-  }
-  if (x < -9223372036854775808) {
-    R64.hi = -2147483648;
-    return 0;
-  }
-  if (x >= 9223372036854775808) {
-    R64.hi = 2147483647;
-    return -1;
-  }
-  return truncS64(x);
-}
-function satU64(x: number): number {
-  if (x !== x || x <= -1) {
-    R64.hi = 0;
-    return 0;
-  }
-  if (x >= 18446744073709551616) {
-    R64.hi = -1;
-    return -1;
-  }
-  return truncU64(x);
-}
-
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY: unknown[] = [];
 
@@ -493,10 +549,11 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
     }
   }
   let pc = cf.start;
-  let depth = DEPTH;
+  let depth = DS[0];
   // fuel is split into a Smi-range counter (fast) and a reserve; total = fuel + reserve
-  let fuel = entryCtx.fuel > SLICE ? SLICE : entryCtx.fuel;
-  let reserve = entryCtx.fuel - fuel;
+  let fuel = U[0] + U[1];
+  let reserve = fuel > SLICE ? fuel - SLICE : 0;
+  fuel -= reserve;
   let funcs = ctx.funcs;
   let globals = ctx.globals;
   let mem0: MemInst = ctx.mems[0];
@@ -542,7 +599,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
               fuel += x;
             }
             if (fuel < 0) {
-              entryCtx.fuel = fuel = reserve = 0;
+              fuel = reserve = 0;
               fuelTrap(entryCtx);
             }
           }
@@ -670,14 +727,25 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             callee = e;
           }
           const tail = op === O.RETURN_CALL || op === O.RETURN_CALL_INDIRECT;
-          if (callee.host) {
-            entryCtx.fuel = fuel + reserve;
-            DEPTH = depth;
+          if (callee.host || (callee.jit && depth < DS[1])) {
+            U[0] = fuel;
+            U[1] = reserve;
+            DS[0] = depth;
             inHost = true;
-            sp = callHost(callee, sp);
+            if (callee.host) sp = callHost(callee, sp);
+            else {
+              // translated code: one more frame, as a call in this tier
+              DS[0] = tail ? depth : depth + 1;
+              SP = sp;
+              n = 2 * callee.type.params.length;
+              invoker(callee.type)(callee, sp - n);
+              sp = sp - n + 2 * callee.type.results.length;
+              DS[0] = depth;
+            }
             inHost = false;
-            fuel = entryCtx.fuel > SLICE ? SLICE : entryCtx.fuel;
-            reserve = entryCtx.fuel - fuel;
+            fuel = U[0] + U[1];
+            reserve = fuel > SLICE ? fuel - SLICE : 0;
+            fuel -= reserve;
             if (mem0) {
               dv = mem0.dv;
               memLen = dv.byteLength;
@@ -727,7 +795,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             }
             sp = fp + np2;
           } else {
-            if (depth - baseDepth >= ctx.maxCallDepth || depth >= 1000000) {
+            if (depth >= DS[2]) {
               trap("call stack exhausted");
             }
             frPc[depth] = pc;
@@ -765,7 +833,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
               fuel += x;
             }
             if (fuel < 0) {
-              entryCtx.fuel = fuel = reserve = 0;
+              fuel = reserve = 0;
               fuelTrap(entryCtx);
             }
           }
@@ -1793,7 +1861,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
               fuel += x;
             }
             if (fuel < 0) {
-              entryCtx.fuel = fuel = reserve = 0;
+              fuel = reserve = 0;
               fuelTrap(entryCtx);
             }
           }
@@ -2481,16 +2549,29 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
       }
     }
   } finally {
-    if (!inHost) entryCtx.fuel = fuel + reserve;
+    if (!inHost) {
+      U[0] = fuel;
+      U[1] = reserve;
+    }
   }
 }
 
 function warmCall(f: FuncInst): void {
   const base = SP;
+  const outer = ACT.ctx, d0 = DS[0], js = DS[1], lim = DS[2];
+  if (outer !== null) outer.fuel = U[0] + U[1];
+  ACT.ctx = f.ctx;
+  setFuel(f.ctx!.fuel);
+  setDepthLimit(d0, 1000);
   try {
-    const d0 = DEPTH;
     if (!run(f, d0)) { while (!run(f, d0, true)); }
   } finally {
+    f.ctx!.fuel = U[0] + U[1];
+    ACT.ctx = outer;
+    if (outer !== null) setFuel(outer.fuel);
+    DS[0] = d0;
+    DS[1] = js;
+    DS[2] = lim;
     SP = base;
   }
 }
@@ -2851,7 +2932,7 @@ export function ensureWarm(): void {
 /** Resets the shared machine (used after a catastrophic host error); normally never needed. */
 export function resetMachine(): void {
   SP = 0;
-  DEPTH = 0;
+  DS[0] = 0;
   NEST = 0;
 }
 

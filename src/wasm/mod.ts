@@ -25,6 +25,7 @@ export {
   type ModuleImportDescriptor,
   stepsUsed,
   Table,
+  type Tier,
   validate,
   type WebAssemblyInstantiatedSource,
 } from "./api.ts";

@@ -3,7 +3,7 @@
  * context the interpreter switches between.
  * @module
  */
-import type { CompiledFunc } from "./compile.ts";
+import type { CompiledFunc, CompiledModule } from "./compile.ts";
 import type { FuncType, ValType } from "./types.ts";
 
 const typeIds = new Map<string, number>();
@@ -37,6 +37,29 @@ export interface Ctx {
   maxCallDepth: number;
   /** cooperative interrupt flag (index 0 non-zero: trap "interrupted"), or null */
   interrupt: Int32Array | null;
+  /** execution tier of this instance's functions */
+  tier: "interp" | "js" | "auto";
+  /** the instance's module (the JS tier translates its functions), or null */
+  cm: CompiledModule | null;
+}
+
+// deno-lint-ignore no-explicit-any
+type Entry = (...args: any[]) => any;
+
+/** Late-bound entry points of the JS tier (jit/tier.ts sets them; runtime.ts cannot import it). */
+export const HOOKS: {
+  enter: ((f: FuncInst, args: unknown[]) => unknown) | null;
+  tail: ((f: FuncInst) => unknown) | null;
+} = { enter: null, tail: null };
+
+/** A FuncInst's entry before its first call through it: the JS tier picks the real one. */
+function enterFirst(this: FuncInst, ...args: unknown[]): unknown {
+  return HOOKS.enter!(this, args);
+}
+
+/** A FuncInst's tail-call entry: arguments in the multi-value registers. */
+function tailEntry(this: FuncInst): unknown {
+  return HOOKS.tail!(this);
 }
 
 /** A function instance: either compiled wasm code with its context, or a host function. */
@@ -55,6 +78,19 @@ export class FuncInst {
   js: ((...args: unknown[]) => unknown) | null = null;
   /** Function index in its defining module (for names). */
   index: number;
+  /**
+   * Entry with the JS tier's calling convention (jit/translate.ts): the translated code, or an
+   * adapter into the interpreter or the host function.
+   */
+  jf: Entry = enterFirst;
+  /** Body of a translated function that makes tail calls (jf is then its trampoline), or null. */
+  ji: Entry | null = null;
+  /** Tail-call entry (arguments in the multi-value registers). */
+  tc: Entry = tailEntry;
+  /** True once the function runs translated code. */
+  jit = false;
+  /** Calls from the host so far (the auto tier promotes hot entry points). */
+  calls = 0;
 
   /** Creates a function instance. */
   constructor(

@@ -280,6 +280,8 @@ export function warmUp(call: (f: FuncInst) => void): void {
     fuelLimit: null,
     maxCallDepth: 100,
     interrupt: null,
+    tier: "interp",
+    cm: null,
   };
   const fm = new FuncInst(t, ctx, main, null, 0);
   const fl = new FuncInst(t, ctx, leaf, null, 1);

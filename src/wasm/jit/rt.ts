@@ -1,0 +1,123 @@
+/**
+ * Machine state shared by the interpreter and the JS tier: the fuel counters, the call depth,
+ * the return registers of translated functions and the scratch views their float code uses.
+ *
+ * Translated functions see these through the `rt` object handed to every factory (see
+ * translate.ts); the interpreter (exec.ts) reads and writes the same arrays, so fuel and call
+ * depth stay one count across both tiers.
+ * @module
+ */
+import { RuntimeError } from "../errors.ts";
+import * as O from "../ops.ts";
+import type { Ctx } from "../runtime.ts";
+
+/**
+ * Fuel of the running activation: [0] the current slice (at most SLICE, may go negative by the
+ * cost of the block being charged), [1] the reserve. Their sum is the instructions left.
+ */
+export const U: Float64Array = new Float64Array(2);
+
+/**
+ * Call depth: [0] frames in use; [2] the frame limit of the running activation (maxCallDepth);
+ * [1] the depth up to which translated code calls translated code (JS_DEPTH frames into the
+ * activation, at most [2]): deeper frames run in the interpreter, whose frames do not use the
+ * JS stack, so the limit stays exact however small the host's stack is.
+ */
+export const DS: Int32Array = new Int32Array(3);
+
+/** Frames of one activation that may run as JS frames (see DS). */
+export const JS_DEPTH = 1000;
+
+/** Sets the frame limits of an activation starting at depth `base` with `max` frames. */
+export function setDepthLimit(base: number, max: number): void {
+  DS[2] = Math.min(base + max, 1000000);
+  DS[1] = Math.min(DS[2], base + JS_DEPTH);
+}
+
+/** Multi-value results of translated functions: slot k at MI[2k..2k+1], MF[k], MR[k]. */
+const MV_SLOTS = 1024;
+const mvBuf = new ArrayBuffer(MV_SLOTS * 8);
+/** Multi-value results, 32-bit words. */
+export const MI: Int32Array = new Int32Array(mvBuf);
+/** Multi-value results, f64 view. */
+export const MF: Float64Array = new Float64Array(mvBuf);
+/** Multi-value results, references. */
+export const MR: unknown[] = new Array(MV_SLOTS).fill(null);
+/** High word of an i64 returned by a translated function. */
+export const RH: Int32Array = new Int32Array(1);
+
+const scratch = new ArrayBuffer(16);
+/** f32 scratch: bits in SI[0], value in SF[0]. */
+export const SI: Int32Array = new Int32Array(scratch, 0, 1);
+/** f32 scratch view of SI[0]. */
+export const SF: Float32Array = new Float32Array(scratch, 0, 1);
+const scratch64 = new ArrayBuffer(16);
+/** f64 scratch words: CF[k] is CI[2k] (low), CI[2k+1] (high). */
+export const CI: Int32Array = new Int32Array(scratch64);
+/** f64 scratch view of CI. */
+export const CF: Float64Array = new Float64Array(scratch64);
+
+/** The activation that owns U: its context (fuel and interrupt flag), or null. */
+export const ACT: { ctx: Ctx | null } = { ctx: null };
+
+/** Splits `total` instructions into the slice and the reserve. */
+export function setFuel(total: number): void {
+  const s = total > O.SLICE ? O.SLICE : total;
+  U[0] = s;
+  U[1] = total - s;
+}
+
+/** Instructions left in the running activation. */
+export function fuelLeft(): number {
+  return U[0] + U[1];
+}
+
+/** Throws the fuel trap of the running activation (its count is set to exactly the limit). */
+export function fuelTrap(ctx: Ctx): never {
+  U[0] = U[1] = 0;
+  ctx.fuel = 0;
+  throw new RuntimeError(
+    `fuel exhausted: step limit of ${
+      ctx.fuelLimit ?? ctx.fuelStart
+    } instructions reached`,
+  );
+}
+
+/** Throws RuntimeError("interrupted") when the running activation's interrupt flag is set. */
+export function pollInterrupt(): void {
+  const intr = ACT.ctx?.interrupt;
+  if (intr && Atomics.load(intr, 0) !== 0) {
+    throw new RuntimeError("interrupted");
+  }
+}
+
+/**
+ * Slow path of a translated block's fuel charge: the slice ran out. `n` was already taken from
+ * U[0]. Polls the interrupt flag, then charges n from the whole remaining fuel (slice and
+ * reserve) or traps exactly at the limit, as the interpreter does.
+ */
+export function fuelSlow(n: number): void {
+  U[0] += n;
+  pollInterrupt();
+  const total = U[0] + U[1];
+  if (total < n) fuelTrap(ACT.ctx!);
+  setFuel(total - n);
+}
+
+/** Trap messages of the JS tier, indexed by the codes the translator emits. */
+const TRAPS = [
+  "unreachable",
+  "integer divide by zero",
+  "integer overflow",
+  "undefined element",
+  "uninitialized element",
+  "indirect call type mismatch",
+  "call stack exhausted",
+  "out of bounds memory access",
+  "out of bounds table access",
+];
+
+/** Throws the trap with the given code (see TRAPS). */
+export function trapCode(code: number): never {
+  throw new RuntimeError(TRAPS[code]);
+}

@@ -1,0 +1,667 @@
+/**
+ * The JS tier at run time: translating a function instance (translate.ts) and binding it to its
+ * instance, the helpers its code calls, and the adapters between the tiers.
+ *
+ * Every FuncInst has an entry `jf` with the translated calling convention (translate.ts). For a
+ * translated function it is its code; otherwise an adapter that writes the arguments to the
+ * interpreter's stack and runs the interpreter or the host function (`stub`). The interpreter
+ * calls translated functions through `invoker`, the reverse adapter.
+ * @module
+ */
+import { trap } from "../errors.ts";
+import {
+  ctz32,
+  divS64,
+  divU64,
+  mul64,
+  nearest,
+  popcnt32,
+  R64,
+  remS64,
+  remU64,
+  rotl64,
+  rotr64,
+  s64ToF32,
+  shl64,
+  shrS64,
+  shrU64,
+  u64ToF32,
+} from "../i64.ts";
+import {
+  satS32,
+  satS64,
+  satU32,
+  satU64,
+  truncS32,
+  truncS64,
+  truncU32,
+  truncU64,
+} from "../convert.ts";
+import type { CompiledModule } from "../compile.ts";
+import {
+  type Ctx,
+  FuncInst,
+  HOOKS,
+  type MemInst,
+  type TableInst,
+} from "../runtime.ts";
+import { F32, F64, type FuncType, I32, I64, type ValType } from "../types.ts";
+import { translate } from "./translate.ts";
+import {
+  CF,
+  CI,
+  DS,
+  fuelSlow,
+  MF,
+  MI,
+  MR,
+  RH,
+  SF,
+  SI,
+  trapCode,
+  U,
+} from "./rt.ts";
+
+/** The interpreter's machine, as the adapters need it (set by exec.ts). */
+export interface Machine {
+  I: Int32Array;
+  F: Float64Array;
+  R: unknown[];
+  /** the interpreter stack's first free word, after checking room for np arguments */
+  base(np: number): number;
+  /** runs f (interpreter or host) on the arguments at [b, b + 2 np); results left at b */
+  stubCall(f: FuncInst, b: number): void;
+}
+
+let M: Machine;
+
+/** Pending tail call of translated code: the callee; its arguments are in MI/MF/MR. */
+export const TAIL: { f: FuncInst | null } = { f: null };
+
+const EMPTY: unknown[] = [];
+const EMPTY8 = new Uint8Array(0);
+
+function fb(x: number): number {
+  SI[0] = x;
+  return SF[0];
+}
+/**
+ * A signalling NaN f64 in translated code. V8's optimizing tiers may quiet a signalling NaN
+ * whenever a double goes through a typed array or DataView, so translated code never holds one
+ * as a number: it holds this box of its bits (moves copy the reference; arithmetic sees its quiet
+ * form through valueOf; stores, reinterpret, abs, neg, copysign use the bits).
+ */
+export class NaNBox {
+  /** low word */
+  lo: number;
+  /** high word */
+  hi: number;
+  /** Boxes the bits of a signalling NaN. */
+  constructor(lo: number, hi: number) {
+    this.lo = lo;
+    this.hi = hi;
+  }
+  /** Arithmetic sees the quiet NaN with the same payload (what x86 and V8's wasm compute). */
+  valueOf(): number {
+    CI[0] = this.lo;
+    CI[1] = this.hi | 0x80000;
+    return CF[0];
+  }
+}
+
+/** True when (lo, hi) is a signalling NaN (exponent all ones, quiet bit clear, payload not 0). */
+function signalling(lo: number, hi: number): boolean {
+  return (hi & 0x7ff80000) === 0x7ff00000 && ((hi & 0x7ffff) | lo) !== 0;
+}
+
+/** The f64 with bits (lo, hi): a number, or a NaNBox for a signalling NaN. */
+function f64of(lo: number, hi: number): number {
+  if (signalling(lo, hi)) return new NaNBox(lo, hi) as unknown as number;
+  CI[0] = lo;
+  CI[1] = hi;
+  return CF[0];
+}
+
+/** The low word of f64 x (high word in R64.hi). */
+function f64lo(x: number | NaNBox): number {
+  if (typeof x === "number") {
+    CF[0] = x;
+    R64.hi = CI[1];
+    return CI[0];
+  }
+  R64.hi = x.hi;
+  return x.lo;
+}
+
+/** An f64 load that read a NaN: its exact value from the bits. */
+function nanAt(dv: DataView, at: number): number {
+  return f64of(dv.getInt32(at, true), dv.getInt32(at + 4, true));
+}
+
+/** Stores a NaNBox's bits (high word first: an out-of-bounds store writes nothing). */
+function nanTo(dv: DataView, at: number, x: NaNBox): void {
+  dv.setInt32(at + 4, x.hi, true);
+  dv.setInt32(at, x.lo, true);
+}
+function quiet(y: number): number {
+  if (y === y) return y;
+  CF[0] = y;
+  CI[1] |= 0x80000; // quiet a signalling NaN, as the interpreter does
+  return CF[0];
+}
+function fabs(x: number): number {
+  if (typeof x === "number" && x === x) return Math.abs(x);
+  const lo = f64lo(x);
+  return f64of(lo, R64.hi & 0x7fffffff);
+}
+function fneg(x: number): number {
+  if (typeof x === "number" && x === x) return -x;
+  const lo = f64lo(x);
+  return f64of(lo, R64.hi ^ -2147483648);
+}
+function fcopysign(x: number, y: number): number {
+  const ylo = f64lo(y);
+  const sign = R64.hi & -2147483648;
+  void ylo;
+  const lo = f64lo(x);
+  return f64of(lo, (R64.hi & 0x7fffffff) | sign);
+}
+function fmin32(a: number, b: number): number {
+  const y = Math.min(fb(a), fb(b));
+  if (y !== y) return -4194304; // 0xffc00000, as V8 and x86 produce
+  SF[0] = y;
+  return SI[0];
+}
+function fmax32(a: number, b: number): number {
+  const y = Math.max(fb(a), fb(b));
+  if (y !== y) return -4194304;
+  SF[0] = y;
+  return SI[0];
+}
+const NAN64 = f64of(0, -524288); // 0xfff8000000000000
+function fmin64(a: number, b: number): number {
+  const y = Math.min(a, b);
+  return y !== y ? NAN64 : y;
+}
+function fmax64(a: number, b: number): number {
+  const y = Math.max(a, b);
+  return y !== y ? NAN64 : y;
+}
+function oobMem(): never {
+  return trapCode(7);
+}
+function oobTable(): never {
+  return trapCode(8);
+}
+function tget(t: TableInst, i: number): unknown {
+  i >>>= 0;
+  if (i >= t.elems.length) oobTable();
+  return t.elems[i];
+}
+function tset(t: TableInst, i: number, v: unknown): void {
+  i >>>= 0;
+  if (i >= t.elems.length) oobTable();
+  t.elems[i] = v;
+}
+function tfill(t: TableInst, a: number, v: unknown, n: number): void {
+  a >>>= 0;
+  n >>>= 0;
+  if (a + n > t.elems.length) oobTable();
+  for (let k = 0; k < n; k++) t.elems[a + k] = v;
+}
+function tcopy(
+  td: TableInst,
+  ts: TableInst,
+  a: number,
+  b: number,
+  n: number,
+): void {
+  a >>>= 0;
+  b >>>= 0;
+  n >>>= 0;
+  if (a + n > td.elems.length || b + n > ts.elems.length) oobTable();
+  if (td === ts) td.elems.copyWithin(a, b, b + n);
+  else for (let k = 0; k < n; k++) td.elems[a + k] = ts.elems[b + k];
+}
+function tinit(
+  ctx: Ctx,
+  e: number,
+  t: TableInst,
+  a: number,
+  b: number,
+  n: number,
+): void {
+  const seg = ctx.elems[e];
+  a >>>= 0;
+  b >>>= 0;
+  n >>>= 0;
+  if (b + n > seg.length || a + n > t.elems.length) oobTable();
+  for (let k = 0; k < n; k++) t.elems[a + k] = seg[b + k];
+}
+function meminit(
+  ctx: Ctx,
+  d: number,
+  m: MemInst,
+  a: number,
+  b: number,
+  n: number,
+): void {
+  const seg = ctx.datas[d];
+  a >>>= 0;
+  b >>>= 0;
+  n >>>= 0;
+  if (b + n > seg.length || a + n > m.buf.byteLength) oobMem();
+  m.u8.set(seg.subarray(b, b + n), a);
+}
+function memcopy(
+  md: MemInst,
+  ms: MemInst,
+  a: number,
+  b: number,
+  n: number,
+): void {
+  a >>>= 0;
+  b >>>= 0;
+  n >>>= 0;
+  if (a + n > md.buf.byteLength || b + n > ms.buf.byteLength) oobMem();
+  if (md === ms) md.u8.copyWithin(a, b, b + n);
+  else md.u8.set(ms.u8.subarray(b, b + n), a);
+}
+function memfill(m: MemInst, a: number, v: number, n: number): void {
+  a >>>= 0;
+  n >>>= 0;
+  if (a + n > m.buf.byteLength) oobMem();
+  m.u8.fill(v & 255, a, a + n);
+}
+
+/** What translated code reaches through `env.rt`. */
+function runtimeObject(): Record<string, unknown> {
+  return {
+    U,
+    DS,
+    MI,
+    MF,
+    MR,
+    RH,
+    SI,
+    SF,
+    CI,
+    CF,
+    R64,
+    TAIL,
+    I: M.I,
+    F: M.F,
+    R: M.R,
+    fuel: fuelSlow,
+    trap: trapCode,
+    deep,
+    fb,
+    f64of,
+    f64lo,
+    nanAt,
+    nanTo,
+    ctz32,
+    popcnt32,
+    mul64,
+    divS64,
+    divU64,
+    remS64,
+    remU64,
+    shl64,
+    shrS64,
+    shrU64,
+    rotl64,
+    rotr64,
+    nearest,
+    quiet,
+    fabs,
+    fneg,
+    fcopysign,
+    fmin32,
+    fmax32,
+    fmin64,
+    fmax64,
+    truncS32,
+    truncU32,
+    truncS64,
+    truncU64,
+    satS32,
+    satU32,
+    satS64,
+    satU64,
+    s64ToF32,
+    u64ToF32,
+    tget,
+    tset,
+    tfill,
+    tcopy,
+    tinit,
+    meminit,
+    memcopy,
+    memfill,
+    EMPTY,
+    EMPTY8,
+  };
+}
+
+let RT: Record<string, unknown> | null = null;
+
+/** Connects the tier to the interpreter's machine (called once by exec.ts). */
+export function bindMachine(m: Machine): void {
+  M = m;
+  HOOKS.enter = enterGeneric;
+  HOOKS.tail = tailGeneric;
+}
+
+type Factory = (env: unknown) => [Fn, Fn];
+
+/**
+ * Functions the JS tier does not translate: too deeply nested for V8's parser (the generated
+ * source nests as deep as the wasm blocks). They run in the interpreter at every tier.
+ */
+const MAX_NESTING = 1000;
+// deno-lint-ignore no-explicit-any
+type Fn = (...args: any[]) => any;
+
+const factories = new WeakMap<CompiledModule, Map<number, Factory | null>>();
+const envs = new WeakMap<Ctx, unknown>();
+
+function envOf(ctx: Ctx): unknown {
+  let e = envs.get(ctx);
+  if (e === undefined) {
+    RT ??= runtimeObject();
+    e = {
+      rt: RT,
+      funcs: ctx.funcs,
+      globals: ctx.globals,
+      mems: ctx.mems,
+      tables: ctx.tables,
+      typeIds: ctx.typeIds,
+      ctx,
+    };
+    envs.set(ctx, e);
+  }
+  return e;
+}
+
+/**
+ * The factory of function `index` (or of its OSR entry at block `osr`), translated and compiled
+ * once per module; null when the function cannot be translated (it stays interpreted).
+ */
+function factoryOf(
+  cm: CompiledModule,
+  index: number,
+  osr: number,
+): Factory | null {
+  let m = factories.get(cm);
+  if (m === undefined) {
+    m = new Map();
+    factories.set(cm, m);
+  }
+  const key = osr < 0 ? index : -(index * 65536 + osr + 1);
+  let fac = m.get(key);
+  if (fac === undefined) {
+    try {
+      const t = translate(cm.ir, index, osr, MAX_NESTING);
+      fac = t === null ? null : new Function("env", t.src) as Factory;
+    } catch (e) {
+      // V8 could not compile the source (a parser or size limit): stay interpreted
+      if (!(e instanceof RangeError || e instanceof SyntaxError)) throw e;
+      fac = null;
+    }
+    m.set(key, fac);
+  }
+  return fac;
+}
+
+/**
+ * Translates wasm function f (once) and makes translated code its entry; false when it cannot
+ * be translated (it stays interpreted).
+ */
+export function promote(f: FuncInst): boolean {
+  if (f.jit) return true;
+  if (f.host || f.ctx!.cm === null) return false;
+  const ctx = f.ctx!;
+  const fac = factoryOf(ctx.cm!, f.index, -1);
+  if (fac === null) return false;
+  const [outer, inner] = fac(envOf(ctx));
+  f.jf = outer;
+  f.ji = inner === outer ? null : inner;
+  f.jit = true;
+  return true;
+}
+
+/**
+ * The entry of f at basic block k, for an interpreter frame at fp: returns its results by the
+ * translated convention. Runs the tail calls it hands back.
+ */
+export function osrEntry(
+  f: FuncInst,
+  k: number,
+): ((fp: number) => unknown) | null {
+  const ctx = f.ctx!;
+  const fac = factoryOf(ctx.cm!, f.index, k);
+  if (fac === null) return null;
+  const [fn] = fac(envOf(ctx));
+  return (fp: number) => {
+    let r = fn(1, fp);
+    while (TAIL.f !== null) {
+      const g = TAIL.f;
+      TAIL.f = null;
+      r = g.tc();
+    }
+    return r;
+  };
+}
+
+const interpreted = new WeakMap<FuncInst, FuncInst>();
+
+/**
+ * The callee of a call made DS[1] frames deep: the same function run by the interpreter (its
+ * frames do not use the JS stack), or the trap when the activation's frame limit is reached.
+ */
+function deep(f: FuncInst): FuncInst {
+  if (DS[0] >= DS[2]) trapCode(6);
+  if (!f.jit) return f;
+  let g = interpreted.get(f);
+  if (g === undefined) {
+    g = new FuncInst(f.type, f.ctx, f.cf, null, f.index);
+    g.jf = stubFor(f.type);
+    interpreted.set(f, g);
+  }
+  return g;
+}
+
+/** First call through a FuncInst's default entry: pick its entry for good, then call it. */
+function enterGeneric(f: FuncInst, args: unknown[]): unknown {
+  if (f.host !== null || f.ctx!.tier !== "js" || !promote(f)) {
+    f.jf = stubFor(f.type);
+  }
+  return f.jf.apply(f, args);
+}
+
+/** A pending tail call to f: arguments from the multi-value registers. */
+function tailGeneric(f: FuncInst): unknown {
+  const args: unknown[] = [];
+  const ps = f.type.params;
+  for (let k = 0; k < ps.length; k++) {
+    switch (ps[k]) {
+      case I32:
+      case F32:
+        args.push(MI[2 * k]);
+        break;
+      case I64:
+        args.push(MI[2 * k], MI[2 * k + 1]);
+        break;
+      case F64:
+        args.push(MF[k]);
+        break;
+      default:
+        args.push(MR[k]);
+    }
+  }
+  return (f.ji ?? f.jf).apply(f, args);
+}
+
+/** Translated-convention parameter names for type t (p0, p1, p1h ...). */
+function paramNames(t: FuncType): string[] {
+  const ps: string[] = [];
+  for (let k = 0; k < t.params.length; k++) {
+    ps.push("p" + k);
+    if (t.params[k] === I64) ps.push("q" + k);
+  }
+  return ps;
+}
+
+function slotWrite(t: ValType, at: string, v: string, hi: string): string {
+  switch (t) {
+    case I32:
+    case F32:
+      return `I[${at}] = ${v}; `;
+    case I64:
+      return `I[${at}] = ${v}; I[${at} + 1] = ${hi}; `;
+    case F64:
+      return `I[${at}] = f64lo(${v}); I[${at} + 1] = R64.hi; `;
+    default:
+      return `R[(${at}) >> 1] = ${v}; `;
+  }
+}
+
+const MACHINE_HEAD =
+  '"use strict"; const I = m.I, R = m.R, MI = m.MI, MR = m.MR, RH = m.RH, R64 = m.R64, f64of = m.f64of, f64lo = m.f64lo, base = m.base, call = m.call;\n';
+
+const stubs = new Map<string, Fn>();
+
+/** The adapter entry for a function run by the interpreter or a host: one per type. */
+function stubFor(t: FuncType): Fn {
+  let s = stubs.get(t.key);
+  if (s !== undefined) return s;
+  const np = t.params.length;
+  let body = `const b = base(${np}); `;
+  for (let k = 0; k < np; k++) {
+    body += slotWrite(t.params[k], `b + ${2 * k}`, "p" + k, "q" + k);
+  }
+  body += "call(this, b); ";
+  const rs = t.results;
+  if (rs.length === 1) {
+    switch (rs[0]) {
+      case I32:
+      case F32:
+        body += "return I[b];";
+        break;
+      case I64:
+        body += "RH[0] = I[b + 1]; return I[b];";
+        break;
+      case F64:
+        body += "return f64of(I[b], I[b + 1]);";
+        break;
+      default:
+        body += "return R[b >> 1];";
+    }
+  } else {
+    for (let k = 0; k < rs.length; k++) {
+      body += `MI[${2 * k}] = I[b + ${2 * k}]; MI[${2 * k + 1}] = I[b + ${
+        2 * k + 1
+      }]; `;
+      if (rs[k] !== I32 && rs[k] !== I64 && rs[k] !== F32 && rs[k] !== F64) {
+        body += `MR[${k}] = R[(b >> 1) + ${k}]; `;
+      }
+    }
+  }
+  s = new Function(
+    "m",
+    MACHINE_HEAD +
+      `return function (${paramNames(t).join(", ")}) { ${body} };`,
+  )({ ...M, MI, MR, RH, R64, f64of, f64lo, call: M.stubCall }) as Fn;
+  stubs.set(t.key, s);
+  return s;
+}
+
+const invokers = new Map<string, (f: FuncInst, b: number) => void>();
+
+/**
+ * The reverse adapter: calls f's entry with the arguments at [b, b + 2 np) of the interpreter's
+ * stack and leaves its results at b. One per type.
+ */
+export function invoker(t: FuncType): (f: FuncInst, b: number) => void {
+  let v = invokers.get(t.key);
+  if (v !== undefined) return v;
+  const args: string[] = [];
+  for (let k = 0; k < t.params.length; k++) {
+    const at = `b + ${2 * k}`;
+    switch (t.params[k]) {
+      case I32:
+      case F32:
+        args.push(`I[${at}]`);
+        break;
+      case I64:
+        args.push(`I[${at}]`, `I[${at} + 1]`);
+        break;
+      case F64:
+        args.push(`f64of(I[${at}], I[${at} + 1])`);
+        break;
+      default:
+        args.push(`R[(${at}) >> 1]`);
+    }
+  }
+  const rs = t.results;
+  let body = `const r = f.jf(${args.join(", ")}); `;
+  if (rs.length === 1) {
+    body += rs[0] === I64
+      ? "I[b] = r; I[b + 1] = RH[0];"
+      : slotWrite(rs[0], "b", "r", "");
+  } else {
+    for (let k = 0; k < rs.length; k++) {
+      body += `I[b + ${2 * k}] = MI[${2 * k}]; I[b + ${2 * k + 1}] = MI[${
+        2 * k + 1
+      }]; `;
+      if (rs[k] !== I32 && rs[k] !== I64 && rs[k] !== F32 && rs[k] !== F64) {
+        body += `R[(b >> 1) + ${k}] = MR[${k}]; `;
+      }
+    }
+  }
+  v = new Function(
+    "m",
+    MACHINE_HEAD + `return function (f, b) { ${body} };`,
+  )({ ...M, MI, MR, RH, R64, f64of, f64lo, call: M.stubCall }) as (
+    f: FuncInst,
+    b: number,
+  ) => void;
+  invokers.set(t.key, v);
+  return v;
+}
+
+/**
+ * Writes results returned by the translated convention (r, RH, MI/MF/MR) to the interpreter
+ * stack at b (after an OSR entry returns).
+ */
+export function writeResults(t: FuncType, r: unknown, b: number): void {
+  const rs = t.results;
+  const { I, R } = M;
+  if (rs.length === 1) {
+    switch (rs[0]) {
+      case I32:
+      case F32:
+        I[b] = r as number;
+        return;
+      case I64:
+        I[b] = r as number;
+        I[b + 1] = RH[0];
+        return;
+      case F64:
+        I[b] = f64lo(r as number);
+        I[b + 1] = R64.hi;
+        return;
+      default:
+        R[b >> 1] = r;
+        return;
+    }
+  }
+  for (let k = 0; k < rs.length; k++) {
+    I[b + 2 * k] = MI[2 * k];
+    I[b + 2 * k + 1] = MI[2 * k + 1];
+    R[(b >> 1) + k] = MR[k];
+  }
+}
+
+void trap;

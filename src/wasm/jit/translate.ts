@@ -1,0 +1,1537 @@
+/**
+ * The JS tier's translator: one validated function body (the module bytes the interpreter's
+ * compiler also reads) becomes the source of a JavaScript factory, `new Function("env", src)`,
+ * which returns the function bound to one instance.
+ *
+ * The source holds only numbers, operators and identifiers the translator chose: no byte of the
+ * module (names, custom sections, data) is ever spliced into it.
+ *
+ * Values: every operand stack slot and local is a JS variable named by its height (or index) and
+ * type: i32 `aN`, f32 `bN` (raw bits, so NaN payloads survive moves), f64 `dN` (a number), i64
+ * `jN` low and `kN` high word (no BigInt), references `rN`. Locals are `lN` (i64 high word `hN`).
+ * Control flow keeps its structure: `block` is a labelled block, `loop` a labelled `for(;;)`,
+ * `br` a labelled break or continue, `br_table` a `switch`.
+ *
+ * Calling convention: parameters flattened (an i64 is two arguments, low word first); one result
+ * is returned (an i64 returns its low word, the high word in `RH[0]`); several results go to the
+ * multi-value registers MI/MF/MR (slot k: words MI[2k], MI[2k+1], f64 MF[k], reference MR[k]).
+ *
+ * Fuel: the same basic blocks as the interpreter's compiler (compile.ts `count`/`newBlock`): each
+ * block starts with `if ((U[0] -= n) < 0) fuel(n);`, so stepsUsed is identical in both tiers.
+ * Calls count frames in DS[0]; past DS[1] frames a callee runs in the interpreter (`deep`).
+ *
+ * OSR: `translate(ir, f, k)` makes a variant entered at the k-th basic block with the locals and
+ * operand stack of an interpreter frame: the code on the way to that block is guarded by
+ * `if (osr === 0)` and the branches of enclosing `if`s are forced, until the block clears `osr`.
+ * @module
+ */
+import { Reader } from "../reader.ts";
+import { readValType } from "../decode.ts";
+import {
+  EXTERNREF,
+  F32,
+  F64,
+  FUNCREF,
+  type FuncType,
+  I32,
+  I64,
+  isRef,
+  type ModuleIR,
+  type ValType,
+} from "../types.ts";
+
+const NO_TYPES: ValType[] = [];
+
+/** Trap codes (rt.ts TRAPS). */
+const T_UNREACHABLE = 0, T_DIV0 = 1, T_OVF = 2, T_UNDEF = 3, T_UNINIT = 4;
+const T_SIG = 5;
+
+interface Ctl {
+  /** 0 function, 1 block, 2 loop, 3 if, 4 else */
+  kind: number;
+  id: number;
+  params: ValType[];
+  results: ValType[];
+  /** stack height below the params */
+  height: number;
+  /** the rest of this construct is unreachable (after br, return, ...) */
+  unreachable: boolean;
+  /** the whole construct was entered in unreachable code: nothing is emitted */
+  dead: boolean;
+}
+
+/** Where the OSR entry block sits: the ids of its enclosing constructs (if: in its else arm?). */
+type OsrPath = Map<number, boolean>;
+
+/** The result of a translation. */
+export interface Translated {
+  /** body of `new Function("env", src)` */
+  src: string;
+  /** number of basic blocks (fuel charges) */
+  blocks: number;
+  /** the body makes tail calls (its outer entry is a trampoline; OSR callers run one) */
+  tail: boolean;
+}
+
+/** Translates defined function `funcIdx` (a module function index) of a validated module. */
+export function translate(
+  ir: ModuleIR,
+  funcIdx: number,
+  osrBlock = -1,
+  maxNesting = Infinity,
+): Translated | null {
+  if (osrBlock < 0) return run(ir, funcIdx, -1, null, null, maxNesting);
+  const paths: OsrPath[] = [];
+  if (run(ir, funcIdx, -1, null, paths, maxNesting) === null) return null;
+  const path = paths[osrBlock];
+  if (!path) throw new Error(`no basic block ${osrBlock} in function`);
+  return run(ir, funcIdx, osrBlock, path, null, maxNesting);
+}
+
+function vname(t: ValType, h: number): string {
+  switch (t) {
+    case I32:
+      return "a" + h;
+    case F32:
+      return "b" + h;
+    case F64:
+      return "d" + h;
+    case I64:
+      return "j" + h;
+    default:
+      return "r" + h;
+  }
+}
+
+/** f64 literal (exact: shortest round-trip form), or null for NaN. */
+function f64Lit(v: number): string | null {
+  if (v !== v) return null;
+  if (v === Infinity) return "Infinity";
+  if (v === -Infinity) return "-Infinity";
+  if (Object.is(v, -0)) return "-0";
+  return v < 0 ? `(${v})` : String(v);
+}
+
+const LOADS: Record<number, [string, ValType, number]> = {
+  0x28: ["getInt32", I32, 4],
+  0x29: ["", I64, 8],
+  0x2a: ["getInt32", F32, 4],
+  0x2b: ["getFloat64", F64, 8],
+  0x2c: ["getInt8", I32, 1],
+  0x2d: ["getUint8", I32, 1],
+  0x2e: ["getInt16", I32, 2],
+  0x2f: ["getUint16", I32, 2],
+  0x30: ["getInt8", I64, 1],
+  0x31: ["getUint8", I64, 1],
+  0x32: ["getInt16", I64, 2],
+  0x33: ["getUint16", I64, 2],
+  0x34: ["getInt32", I64, 4],
+  0x35: ["getInt32", I64, 4],
+};
+const STORES: Record<number, [string, ValType]> = {
+  0x36: ["setInt32", I32],
+  0x37: ["", I64],
+  0x38: ["setInt32", F32],
+  0x39: ["setFloat64", F64],
+  0x3a: ["setInt8", I32],
+  0x3b: ["setInt16", I32],
+  0x3c: ["setInt8", I64],
+  0x3d: ["setInt16", I64],
+  0x3e: ["setInt32", I64],
+};
+
+function run(
+  ir: ModuleIR,
+  funcIdx: number,
+  osrBlock: number,
+  osrPath: OsrPath | null,
+  paths: OsrPath[] | null,
+  maxNesting: number,
+): Translated | null {
+  const bi = funcIdx - ir.numImportedFuncs;
+  const type = ir.types[ir.funcTypes[funcIdx]];
+  const localTypes: ValType[] = type.params.slice();
+  {
+    const lr = new Reader(ir.bytes, ir.codes.localsAt[bi]);
+    const ngroups = lr.u32();
+    for (let g = 0; g < ngroups; g++) {
+      const count = lr.u32();
+      const t = readValType(lr);
+      for (let k = 0; k < count; k++) localTypes.push(t);
+    }
+  }
+  const r = new Reader(ir.bytes, ir.codes.start[bi], ir.codes.end[bi]);
+  const out: string[] = [];
+  const vals: ValType[] = [];
+  const ctls: Ctl[] = [];
+  const declared = new Set<string>();
+  const usedFuncs = new Set<number>();
+  const usedGlobals = new Set<number>();
+  const usedMems = new Set<number>();
+  const usedTables = new Set<number>();
+  const usedTypes = new Set<number>();
+  const consts: string[] = [];
+  let nextId = 0;
+  let fuelAt = -1; // index in `out` of the open block's fuel charge, or -1
+  let fuelN = 0;
+  let blocks = 0;
+  let guardOpen = false;
+  let osrTypes: ValType[] | null = null;
+  let hasTail = false;
+  let maxNest = 0;
+
+  const emit = (s: string) => out.push(s);
+  const V = (t: ValType, h: number) => {
+    const n = vname(t, h);
+    declared.add(n);
+    if (t === I64) declared.add("k" + h);
+    return n;
+  };
+  const K = (h: number) => "k" + h;
+  const top = () => ctls[ctls.length - 1];
+  const live = () => {
+    const c = top();
+    return !c.unreachable && !c.dead;
+  };
+  const count = () => {
+    if (!live()) return;
+    if (fuelAt < 0) {
+      if (osrBlock === blocks) {
+        if (guardOpen) emit("}");
+        guardOpen = false;
+        emit("osr = 0;");
+        osrTypes = vals.slice();
+      }
+      if (paths !== null) {
+        const p: OsrPath = new Map();
+        for (const c of ctls) p.set(c.id, c.kind === 4);
+        paths.push(p);
+      }
+      blocks++;
+      out.push("");
+      fuelAt = out.length - 1;
+      fuelN = 0;
+    }
+    fuelN++;
+  };
+  const closeFuel = () => {
+    if (fuelAt >= 0) {
+      out[fuelAt] = `if ((U[0] -= ${fuelN}) < 0) fuel(${fuelN});`;
+    }
+    fuelAt = -1;
+  };
+  const newBlock = closeFuel;
+  const push = (t: ValType): number => {
+    vals.push(t);
+    return vals.length - 1;
+  };
+  const pop = (): number => {
+    vals.pop();
+    return vals.length;
+  };
+  const onPath = (c: Ctl) => osrPath !== null && osrPath.has(c.id);
+  const openGuard = () => {
+    emit("if (osr === 0) {");
+    guardOpen = true;
+  };
+  const closeGuardForChild = () => {
+    if (guardOpen) {
+      emit("}");
+      guardOpen = false;
+    }
+  };
+  const readBlockType = (): [ValType[], ValType[]] => {
+    const b = r.bytes[r.pos];
+    if (b === 0x40) {
+      r.pos++;
+      return [NO_TYPES, NO_TYPES];
+    }
+    if (b >= 0x6f && b <= 0x7f) return [NO_TYPES, [readValType(r)]];
+    const t = ir.types[r.s33()];
+    return [t.params, t.results];
+  };
+  const memarg = (): [number, number] => {
+    let align = r.u32();
+    let mem = 0;
+    if (align & 0x40) {
+      align &= ~0x40;
+      mem = r.u32();
+    }
+    return [mem, r.u32()];
+  };
+  const mem = (m: number) => {
+    usedMems.add(m);
+    return "v" + m;
+  };
+  const refreshMems = () => {
+    // a callee may have grown any memory (detaching its old buffer)
+    for (const m of usedMemsAll) emit(`v${m} = m${m}.dv;`);
+  };
+  // every memory this function touches (first pass over the body, so refreshes after calls
+  // emitted before the first access are not missed)
+  const usedMemsAll = scanMems(ir, r.pos, r.end);
+  /** the branch moves to label c, values on top of the stack. */
+  const moves = (c: Ctl): string => {
+    const lt = c.kind === 2 ? c.params : c.results;
+    const n = lt.length;
+    const src = vals.length - n;
+    let s = "";
+    if (c.kind === 0) return ret(src);
+    for (let k = 0; k < n; k++) {
+      if (c.height + k === src + k) continue;
+      s += assign(lt[k], c.height + k, src + k);
+    }
+    return s;
+  };
+  const assign = (t: ValType, dst: number, src: number): string => {
+    if (t === I64) {
+      return `${V(t, dst)} = j${src}; ${K(dst)} = k${src}; `;
+    }
+    return `${V(t, dst)} = ${vname(t, src)}; `;
+  };
+  const jump = (c: Ctl): string => {
+    if (c.kind === 0) return moves(c);
+    return moves(c) + (c.kind === 2 ? `continue L${c.id};` : `break L${c.id};`);
+  };
+  /** return statement with the values at heights src.. */
+  const ret = (src: number): string => {
+    const rs = type.results;
+    if (rs.length === 0) return "return;";
+    if (rs.length === 1) {
+      if (rs[0] === I64) return `RH[0] = k${src}; return j${src};`;
+      return `return ${vname(rs[0], src)};`;
+    }
+    let s = "";
+    for (let k = 0; k < rs.length; k++) s += storeMV(rs[k], k, src + k);
+    return s + "return;";
+  };
+  const storeMV = (t: ValType, k: number, h: number): string => {
+    switch (t) {
+      case I32:
+      case F32:
+        return `MI[${2 * k}] = ${vname(t, h)}; `;
+      case I64:
+        return `MI[${2 * k}] = j${h}; MI[${2 * k + 1}] = k${h}; `;
+      case F64:
+        return `MI[${2 * k}] = f64lo(d${h}); MI[${2 * k + 1}] = R64.hi; `;
+      default:
+        return `MR[${k}] = r${h}; `;
+    }
+  };
+  const loadMV = (t: ValType, k: number, h: number): string => {
+    switch (t) {
+      case I32:
+      case F32:
+        return `${V(t, h)} = MI[${2 * k}]; `;
+      case I64:
+        return `${V(t, h)} = MI[${2 * k}]; k${h} = MI[${2 * k + 1}]; `;
+      case F64:
+        return `${V(t, h)} = f64of(MI[${2 * k}], MI[${2 * k + 1}]); `;
+      default:
+        return `${V(t, h)} = MR[${k}]; `;
+    }
+  };
+  /**
+   * Emits a call to the function instance `fi` (an expression) of type t: arguments on the stack,
+   * results pushed. A tail call hands the callee and its arguments (in the multi-value
+   * registers) to the trampoline of the function's outer entry, so the JS stack does not grow.
+   */
+  const emitCall = (fi: string, t: FuncType, tail: boolean) => {
+    const np = t.params.length;
+    const base = vals.length - np;
+    if (tail) {
+      hasTail = true;
+      let s = "";
+      for (let k = 0; k < np; k++) s += storeMV(t.params[k], k, base + k);
+      emit(`${s}TAIL.f = ${fi}; return 0;`);
+      unreachableNow();
+      return;
+    }
+    const args: string[] = [];
+    for (let k = 0; k < np; k++) {
+      const pt = t.params[k];
+      args.push(vname(pt, base + k));
+      if (pt === I64) args.push("k" + (base + k));
+    }
+    vals.length = base;
+    const call = `e.jf(${args.join(", ")})`;
+    const rs = t.results;
+    let s = `e = DS[0] < DS[1] ? ${fi} : deep(${fi}); DS[0]++; `;
+    if (rs.length === 1) {
+      const h = push(rs[0]);
+      s += `${V(rs[0], h)} = ${call}; `;
+      if (rs[0] === I64) s += `k${h} = RH[0]; `;
+    } else {
+      s += call + "; ";
+      for (let k = 0; k < rs.length; k++) s += loadMV(rs[k], k, push(rs[k]));
+    }
+    s += "DS[0]--;";
+    emit(s);
+    refreshMems();
+  };
+  const unreachableNow = () => {
+    const c = top();
+    vals.length = c.height;
+    c.unreachable = true;
+  };
+  const pushCtl = (kind: number, params: ValType[], results: ValType[]) => {
+    const parent = ctls.length ? top() : null;
+    const c: Ctl = {
+      kind,
+      id: nextId++,
+      params,
+      results,
+      height: vals.length - params.length,
+      unreachable: false,
+      dead: parent !== null && (parent.dead || parent.unreachable),
+    };
+    ctls.push(c);
+    if (ctls.length > maxNest) maxNest = ctls.length;
+    return c;
+  };
+
+  // ---- body ----
+  const fn = pushCtl(0, NO_TYPES, type.results);
+  if (osrPath !== null) openGuard();
+  while (ctls.length > 0) {
+    const op = r.u8();
+    // instructions in unreachable code are skipped (only nesting is tracked)
+    if (!live() && op !== 0x05 && op !== 0x0b) {
+      if (op === 0x02 || op === 0x03 || op === 0x04) {
+        const [ps, rs] = readBlockType();
+        const c = pushCtl(op === 0x02 ? 1 : op === 0x03 ? 2 : 3, ps, rs);
+        c.dead = true;
+        c.height = vals.length;
+      } else skipImmediates(op, r);
+      continue;
+    }
+    switch (op) {
+      case 0x00:
+        count();
+        emit(`trap(${T_UNREACHABLE});`);
+        unreachableNow();
+        newBlock();
+        break;
+      case 0x01:
+        count();
+        break;
+      case 0x02:
+      case 0x03: {
+        const [ps, rs] = readBlockType();
+        if (op === 0x03) newBlock();
+        const c = pushCtl(op === 0x02 ? 1 : 2, ps, rs);
+        if (onPath(c)) closeGuardForChild();
+        emit(op === 0x02 ? `L${c.id}: {` : `L${c.id}: for (;;) {`);
+        if (onPath(c)) openGuard();
+        break;
+      }
+      case 0x04: {
+        const [ps, rs] = readBlockType();
+        count();
+        const h = pop();
+        const c = pushCtl(3, ps, rs);
+        if (onPath(c)) {
+          closeGuardForChild();
+          if (osrPath!.get(c.id)) {
+            emit(`L${c.id}: if (osr === 0 && a${h} !== 0) {`);
+          } else {
+            emit(`L${c.id}: if (osr !== 0 || a${h} !== 0) {`);
+            openGuard();
+          }
+        } else emit(`L${c.id}: if (a${h} !== 0) {`);
+        newBlock();
+        break;
+      }
+      case 0x05: {
+        const c = top();
+        c.kind = 4;
+        c.unreachable = false;
+        vals.length = c.height;
+        for (const t of c.params) push(t);
+        if (!c.dead) {
+          emit("} else {");
+          if (onPath(c) && osrPath!.get(c.id)) openGuard();
+        }
+        newBlock();
+        break;
+      }
+      case 0x0b: {
+        const c = ctls.pop()!;
+        if (c.dead) break;
+        vals.length = c.height;
+        for (const t of c.results) push(t);
+        if (c.kind === 0) {
+          if (!c.unreachable) emit(ret(c.height));
+          newBlock();
+          break;
+        }
+        if (c.kind === 2) emit(`break L${c.id}; }`);
+        else emit("}");
+        newBlock();
+        break;
+      }
+      case 0x0c: {
+        const c = ctls[ctls.length - 1 - r.u32()];
+        count();
+        emit(jump(c));
+        unreachableNow();
+        newBlock();
+        break;
+      }
+      case 0x0d: {
+        const c = ctls[ctls.length - 1 - r.u32()];
+        count();
+        const h = pop();
+        emit(`if (a${h} !== 0) { ${jump(c)} }`);
+        newBlock();
+        break;
+      }
+      case 0x0e: {
+        const n = r.u32();
+        const depths: number[] = [];
+        for (let i = 0; i <= n; i++) depths.push(r.u32());
+        count();
+        const h = pop();
+        // one case group per distinct target
+        const groups = new Map<number, number[]>();
+        for (let i = 0; i < n; i++) {
+          const g = groups.get(depths[i]);
+          if (g) g.push(i);
+          else groups.set(depths[i], [i]);
+        }
+        let s = `switch (a${h}) { `;
+        for (const [d, idx] of groups) {
+          if (d === depths[n]) continue;
+          for (const i of idx) s += `case ${i}: `;
+          s += `{ ${jump(ctls[ctls.length - 1 - d])} } `;
+        }
+        s += `default: { ${jump(ctls[ctls.length - 1 - depths[n]])} } }`;
+        emit(s);
+        unreachableNow();
+        newBlock();
+        break;
+      }
+      case 0x0f:
+        count();
+        emit(ret(vals.length - type.results.length));
+        unreachableNow();
+        newBlock();
+        break;
+      case 0x10:
+      case 0x12: {
+        const f = r.u32();
+        count();
+        usedFuncs.add(f);
+        emitCall(`f${f}`, ir.types[ir.funcTypes[f]], op === 0x12);
+        newBlock();
+        break;
+      }
+      case 0x11:
+      case 0x13: {
+        const ti = r.u32();
+        const tab = r.u32();
+        count();
+        usedTables.add(tab);
+        usedTypes.add(ti);
+        const h = pop();
+        emit(
+          `t = a${h} >>> 0; if (t >= T${tab}.elems.length) trap(${T_UNDEF}); ` +
+            `e = T${tab}.elems[t]; if (e === null) trap(${T_UNINIT}); ` +
+            `if (e.typeId !== y${ti}) trap(${T_SIG});`,
+        );
+        emitCall("e", ir.types[ti], op === 0x13);
+        newBlock();
+        break;
+      }
+      case 0x1a:
+        count();
+        pop();
+        break;
+      case 0x1b:
+      case 0x1c: {
+        if (op === 0x1c) {
+          const n = r.u32();
+          for (let i = 0; i < n; i++) readValType(r);
+        }
+        count();
+        const c = pop();
+        const b = pop();
+        const a = vals.length - 1;
+        const t = vals[a];
+        if (t === I64) {
+          emit(`if (a${c} === 0) { j${a} = j${b}; k${a} = k${b}; }`);
+        } else {
+          emit(`if (a${c} === 0) ${vname(t, a)} = ${vname(t, b)};`);
+        }
+        break;
+      }
+      case 0x20: {
+        const i = r.u32();
+        count();
+        const t = localTypes[i];
+        const h = push(t);
+        emit(
+          t === I64
+            ? `${V(t, h)} = l${i}; k${h} = h${i};`
+            : `${V(t, h)} = l${i};`,
+        );
+        break;
+      }
+      case 0x21:
+      case 0x22: {
+        const i = r.u32();
+        count();
+        const t = localTypes[i];
+        const h = op === 0x21 ? pop() : vals.length - 1;
+        emit(
+          t === I64
+            ? `l${i} = j${h}; h${i} = k${h};`
+            : `l${i} = ${vname(t, h)};`,
+        );
+        break;
+      }
+      case 0x23: {
+        const g = r.u32();
+        count();
+        usedGlobals.add(g);
+        const t = ir.globals[g].type;
+        const h = push(t);
+        const n = V(t, h);
+        switch (t) {
+          case I32:
+          case F32:
+            emit(`${n} = g${g}.lo;`);
+            break;
+          case I64:
+            emit(`${n} = g${g}.lo; k${h} = g${g}.hi;`);
+            break;
+          case F64:
+            emit(`${n} = f64of(g${g}.lo, g${g}.hi);`);
+            break;
+          default:
+            emit(`${n} = g${g}.ref;`);
+        }
+        break;
+      }
+      case 0x24: {
+        const g = r.u32();
+        count();
+        usedGlobals.add(g);
+        const t = ir.globals[g].type;
+        const h = pop();
+        const n = vname(t, h);
+        switch (t) {
+          case I32:
+          case F32:
+            emit(`g${g}.lo = ${n};`);
+            break;
+          case I64:
+            emit(`g${g}.lo = ${n}; g${g}.hi = k${h};`);
+            break;
+          case F64:
+            emit(`g${g}.lo = f64lo(${n}); g${g}.hi = R64.hi;`);
+            break;
+          default:
+            emit(`g${g}.ref = ${n};`);
+        }
+        break;
+      }
+      case 0x25:
+      case 0x26: {
+        const tab = r.u32();
+        count();
+        usedTables.add(tab);
+        if (op === 0x25) {
+          const h = vals.length - 1;
+          const t = ir.tables[tab].elem;
+          vals[h] = t;
+          emit(`${V(t, h)} = tget(T${tab}, a${h});`);
+        } else {
+          const v = pop();
+          const i = pop();
+          emit(`tset(T${tab}, a${i}, r${v});`);
+        }
+        break;
+      }
+      case 0x3f: {
+        const m = r.u32();
+        count();
+        usedMems.add(m);
+        const h = push(I32);
+        emit(`${V(I32, h)} = m${m}.buf.byteLength / 65536;`);
+        break;
+      }
+      case 0x40: {
+        const m = r.u32();
+        count();
+        usedMems.add(m);
+        const h = vals.length - 1;
+        emit(`a${h} = m${m}.grow(a${h} >>> 0);`);
+        refreshMems();
+        break;
+      }
+      case 0x41: {
+        const v = r.i32();
+        count();
+        emit(`${V(I32, push(I32))} = ${v};`);
+        break;
+      }
+      case 0x42: {
+        const lo = r.i64();
+        const hi = r.hi;
+        count();
+        const h = push(I64);
+        emit(`${V(I64, h)} = ${lo}; k${h} = ${hi};`);
+        break;
+      }
+      case 0x43: {
+        const v = r.f32bits();
+        count();
+        emit(`${V(F32, push(F32))} = ${v};`);
+        break;
+      }
+      case 0x44: {
+        const lo = r.f64bits();
+        const hi = r.hi;
+        count();
+        const h = push(F64);
+        CI64[0] = lo;
+        CI64[1] = hi;
+        const lit = f64Lit(CF64[0]);
+        if (lit !== null) emit(`${V(F64, h)} = ${lit};`);
+        else {
+          consts.push(`const K${consts.length} = f64of(${lo}, ${hi});`);
+          emit(`${V(F64, h)} = K${consts.length - 1};`);
+        }
+        break;
+      }
+      case 0xd0:
+        r.u8();
+        count();
+        emit(`${V(FUNCREF, push(FUNCREF))} = null;`);
+        break;
+      case 0xd1: {
+        count();
+        const h = pop();
+        emit(`${V(I32, push(I32))} = r${h} === null ? 1 : 0;`);
+        break;
+      }
+      case 0xd2: {
+        const f = r.u32();
+        count();
+        usedFuncs.add(f);
+        emit(`${V(FUNCREF, push(FUNCREF))} = f${f};`);
+        break;
+      }
+      case 0xfc:
+        prefixed(r.u32());
+        break;
+      default:
+        if (op >= 0x28 && op <= 0x35) {
+          const [m, off] = memarg();
+          count();
+          const [get, t, _w] = LOADS[op];
+          const h = pop();
+          const at = off === 0 ? `a${h} >>> 0` : `(a${h} >>> 0) + ${off}`;
+          const d = mem(m);
+          push(t);
+          const n = V(t, h);
+          if (op === 0x29) {
+            emit(
+              `t = ${at}; ${n} = ${d}.getInt32(t, true); k${h} = ${d}.getInt32(t + 4, true);`,
+            );
+          } else if (op === 0x2b) {
+            // a NaN is re-read as bits: a signalling one becomes a NaNBox (rt.ts)
+            emit(
+              `t = ${at}; ${n} = ${d}.getFloat64(t, true); if (${n} !== ${n}) ${n} = nanAt(${d}, t);`,
+            );
+          } else {
+            const le = get.endsWith("8") ? "" : ", true";
+            if (t === I64) {
+              const wide = get === "getInt8" || get === "getInt16" ||
+                op === 0x34;
+              emit(
+                `${n} = ${d}.${get}(${at}${le}); k${h} = ${
+                  wide ? `${n} >> 31` : "0"
+                };`,
+              );
+            } else emit(`${n} = ${d}.${get}(${at}${le});`);
+          }
+        } else if (op >= 0x36 && op <= 0x3e) {
+          const [m, off] = memarg();
+          count();
+          const [set, t] = STORES[op];
+          const v = pop();
+          const h = pop();
+          const at = off === 0 ? `a${h} >>> 0` : `(a${h} >>> 0) + ${off}`;
+          const d = mem(m);
+          if (op === 0x37) {
+            // high word first: a store that is partly out of bounds writes nothing
+            emit(
+              `t = ${at}; ${d}.setInt32(t + 4, k${v}, true); ${d}.setInt32(t, j${v}, true);`,
+            );
+          } else if (op === 0x39) {
+            emit(
+              `if (typeof d${v} === "number") ${d}.setFloat64(${at}, d${v}, true); else nanTo(${d}, ${at}, d${v});`,
+            );
+          } else {
+            emit(
+              `${d}.${set}(${at}, ${vname(t, v)}${
+                set === "setInt8" ? "" : ", true"
+              });`,
+            );
+          }
+        } else {
+          count();
+          numeric(op);
+        }
+    }
+  }
+  closeFuel();
+  void fn;
+  if (maxNest > maxNesting) return null;
+
+  /** 0xFC-prefixed instructions. */
+  function prefixed(sub: number): void {
+    count();
+    if (sub <= 7) {
+      const h = vals.length - 1;
+      const src = vals[h];
+      const from = src === F32 ? `fb(b${h})` : `+d${h}`;
+      const to64 = sub >= 4;
+      vals[h] = to64 ? I64 : I32;
+      const n = V(vals[h], h);
+      const fnName = [
+        "satS32",
+        "satU32",
+        "satS32",
+        "satU32",
+        "satS64",
+        "satU64",
+        "satS64",
+        "satU64",
+      ][sub];
+      emit(
+        to64
+          ? `${n} = ${fnName}(${from}); k${h} = R64.hi;`
+          : `${n} = ${fnName}(${from});`,
+      );
+      return;
+    }
+    switch (sub) {
+      case 8: {
+        const d = r.u32();
+        const m = r.u32();
+        usedMems.add(m);
+        const n = pop(), s = pop(), a = pop();
+        emit(`meminit(env.ctx, ${d}, m${m}, a${a}, a${s}, a${n});`);
+        return;
+      }
+      case 9:
+        emit(`env.ctx.datas[${r.u32()}] = EMPTY8;`);
+        return;
+      case 10: {
+        const md = r.u32();
+        const ms = r.u32();
+        usedMems.add(md);
+        usedMems.add(ms);
+        const n = pop(), s = pop(), a = pop();
+        emit(`memcopy(m${md}, m${ms}, a${a}, a${s}, a${n});`);
+        return;
+      }
+      case 11: {
+        const m = r.u32();
+        usedMems.add(m);
+        const n = pop(), v = pop(), a = pop();
+        emit(`memfill(m${m}, a${a}, a${v}, a${n});`);
+        return;
+      }
+      case 12: {
+        const e = r.u32();
+        const tab = r.u32();
+        usedTables.add(tab);
+        const n = pop(), s = pop(), a = pop();
+        emit(`tinit(env.ctx, ${e}, T${tab}, a${a}, a${s}, a${n});`);
+        return;
+      }
+      case 13:
+        emit(`env.ctx.elems[${r.u32()}] = EMPTY;`);
+        return;
+      case 14: {
+        const td = r.u32();
+        const ts = r.u32();
+        usedTables.add(td);
+        usedTables.add(ts);
+        const n = pop(), s = pop(), a = pop();
+        emit(`tcopy(T${td}, T${ts}, a${a}, a${s}, a${n});`);
+        return;
+      }
+      case 15: {
+        const tab = r.u32();
+        usedTables.add(tab);
+        const n = pop();
+        const v = pop();
+        const h = push(I32);
+        emit(`${V(I32, h)} = T${tab}.grow(a${n} >>> 0, r${v});`);
+        return;
+      }
+      case 16: {
+        const tab = r.u32();
+        usedTables.add(tab);
+        emit(`${V(I32, push(I32))} = T${tab}.elems.length;`);
+        return;
+      }
+      case 17: {
+        const tab = r.u32();
+        usedTables.add(tab);
+        const n = pop(), v = pop(), a = pop();
+        emit(`tfill(T${tab}, a${a}, r${v}, a${n});`);
+        return;
+      }
+    }
+  }
+
+  /** Numeric instructions 0x45..0xc4. */
+  function numeric(op: number): void {
+    // binary i32: x = a op b; unary: x = op a
+    const bin32 = (f: (a: string, b: string) => string) => {
+      const b = pop();
+      const a = vals.length - 1;
+      vals[a] = I32;
+      emit(`a${a} = ${f("a" + a, "a" + b)};`);
+    };
+    const un32 = (f: (a: string) => string) => {
+      const a = vals.length - 1;
+      emit(`a${a} = ${f("a" + a)};`);
+    };
+    const cmp = (t: ValType, f: (a: string, b: string) => string) => {
+      const b = pop();
+      const a = vals.length - 1;
+      vals[a] = I32;
+      emit(`${V(I32, a)} = ${f(vname(t, a), vname(t, b))} ? 1 : 0;`);
+    };
+    const cmp64 = (
+      f: (al: string, ah: string, bl: string, bh: string) => string,
+    ) => {
+      const b = pop();
+      const a = vals.length - 1;
+      vals[a] = I32;
+      emit(`${V(I32, a)} = ${f("j" + a, "k" + a, "j" + b, "k" + b)} ? 1 : 0;`);
+    };
+    const bin64 = (helper: string) => {
+      const b = pop();
+      const a = vals.length - 1;
+      emit(`j${a} = ${helper}(j${a}, k${a}, j${b}, k${b}); k${a} = R64.hi;`);
+    };
+    const sh64 = (helper: string) => {
+      const b = pop();
+      const a = vals.length - 1;
+      emit(`j${a} = ${helper}(j${a}, k${a}, j${b}); k${a} = R64.hi;`);
+    };
+    const binF32 = (f: (a: string, b: string) => string) => {
+      const b = pop();
+      const a = vals.length - 1;
+      emit(`SF[0] = ${f(`fb(b${a})`, `fb(b${b})`)}; b${a} = SI[0];`);
+    };
+    const unF32 = (f: (a: string) => string) => {
+      const a = vals.length - 1;
+      emit(`SF[0] = ${f(`fb(b${a})`)}; b${a} = SI[0];`);
+    };
+    const binF64 = (f: (a: string, b: string) => string) => {
+      const b = pop();
+      const a = vals.length - 1;
+      emit(`d${a} = ${f("d" + a, "d" + b)};`);
+    };
+    const unF64 = (f: (a: string) => string) => {
+      const a = vals.length - 1;
+      emit(`d${a} = ${f("d" + a)};`);
+    };
+    /** conversion of the top value from type `from` to `to`, with code using x (the source) */
+    const conv = (to: ValType, code: (x: string, h: number) => string) => {
+      const h = vals.length - 1;
+      const from = vals[h];
+      vals[h] = to;
+      V(to, h);
+      emit(code(vname(from, h), h));
+    };
+    switch (op) {
+      case 0x45:
+        return un32((a) => `${a} === 0 ? 1 : 0`);
+      case 0x46:
+        return cmp(I32, (a, b) => `${a} === ${b}`);
+      case 0x47:
+        return cmp(I32, (a, b) => `${a} !== ${b}`);
+      case 0x48:
+        return cmp(I32, (a, b) => `${a} < ${b}`);
+      case 0x49:
+        return cmp(I32, (a, b) => `(${a} >>> 0) < (${b} >>> 0)`);
+      case 0x4a:
+        return cmp(I32, (a, b) => `${a} > ${b}`);
+      case 0x4b:
+        return cmp(I32, (a, b) => `(${a} >>> 0) > (${b} >>> 0)`);
+      case 0x4c:
+        return cmp(I32, (a, b) => `${a} <= ${b}`);
+      case 0x4d:
+        return cmp(I32, (a, b) => `(${a} >>> 0) <= (${b} >>> 0)`);
+      case 0x4e:
+        return cmp(I32, (a, b) => `${a} >= ${b}`);
+      case 0x4f:
+        return cmp(I32, (a, b) => `(${a} >>> 0) >= (${b} >>> 0)`);
+      case 0x50: {
+        const h = vals.length - 1;
+        vals[h] = I32;
+        emit(`${V(I32, h)} = (j${h} | k${h}) === 0 ? 1 : 0;`);
+        return;
+      }
+      case 0x51:
+        return cmp64((al, ah, bl, bh) => `${al} === ${bl} && ${ah} === ${bh}`);
+      case 0x52:
+        return cmp64((al, ah, bl, bh) =>
+          `(${al} !== ${bl} || ${ah} !== ${bh})`
+        );
+      case 0x53:
+        return cmp64((al, ah, bl, bh) =>
+          `(${ah} < ${bh} || (${ah} === ${bh} && (${al} >>> 0) < (${bl} >>> 0)))`
+        );
+      case 0x54:
+        return cmp64((al, ah, bl, bh) =>
+          `((${ah} >>> 0) < (${bh} >>> 0) || (${ah} === ${bh} && (${al} >>> 0) < (${bl} >>> 0)))`
+        );
+      case 0x55:
+        return cmp64((al, ah, bl, bh) =>
+          `(${ah} > ${bh} || (${ah} === ${bh} && (${al} >>> 0) > (${bl} >>> 0)))`
+        );
+      case 0x56:
+        return cmp64((al, ah, bl, bh) =>
+          `((${ah} >>> 0) > (${bh} >>> 0) || (${ah} === ${bh} && (${al} >>> 0) > (${bl} >>> 0)))`
+        );
+      case 0x57:
+        return cmp64((al, ah, bl, bh) =>
+          `(${ah} < ${bh} || (${ah} === ${bh} && (${al} >>> 0) <= (${bl} >>> 0)))`
+        );
+      case 0x58:
+        return cmp64((al, ah, bl, bh) =>
+          `((${ah} >>> 0) < (${bh} >>> 0) || (${ah} === ${bh} && (${al} >>> 0) <= (${bl} >>> 0)))`
+        );
+      case 0x59:
+        return cmp64((al, ah, bl, bh) =>
+          `(${ah} > ${bh} || (${ah} === ${bh} && (${al} >>> 0) >= (${bl} >>> 0)))`
+        );
+      case 0x5a:
+        return cmp64((al, ah, bl, bh) =>
+          `((${ah} >>> 0) > (${bh} >>> 0) || (${ah} === ${bh} && (${al} >>> 0) >= (${bl} >>> 0)))`
+        );
+      case 0x5b:
+        return cmp(F32, (a, b) => `fb(${a}) === fb(${b})`);
+      case 0x5c:
+        return cmp(F32, (a, b) => `fb(${a}) !== fb(${b})`);
+      case 0x5d:
+        return cmp(F32, (a, b) => `fb(${a}) < fb(${b})`);
+      case 0x5e:
+        return cmp(F32, (a, b) => `fb(${a}) > fb(${b})`);
+      case 0x5f:
+        return cmp(F32, (a, b) => `fb(${a}) <= fb(${b})`);
+      case 0x60:
+        return cmp(F32, (a, b) => `fb(${a}) >= fb(${b})`);
+      case 0x61:
+        return cmp(F64, (a, b) => `+${a} === +${b}`);
+      case 0x62:
+        return cmp(F64, (a, b) => `+${a} !== +${b}`);
+      case 0x63:
+        return cmp(F64, (a, b) => `${a} < ${b}`);
+      case 0x64:
+        return cmp(F64, (a, b) => `${a} > ${b}`);
+      case 0x65:
+        return cmp(F64, (a, b) => `${a} <= ${b}`);
+      case 0x66:
+        return cmp(F64, (a, b) => `${a} >= ${b}`);
+      case 0x67:
+        return un32((a) => `Math.clz32(${a})`);
+      case 0x68:
+        return un32((a) => `ctz32(${a})`);
+      case 0x69:
+        return un32((a) => `popcnt32(${a})`);
+      case 0x6a:
+        return bin32((a, b) => `(${a} + ${b}) | 0`);
+      case 0x6b:
+        return bin32((a, b) => `(${a} - ${b}) | 0`);
+      case 0x6c:
+        return bin32((a, b) => `Math.imul(${a}, ${b})`);
+      case 0x6d: {
+        const b = pop();
+        const a = vals.length - 1;
+        emit(
+          `if (a${b} === 0) trap(${T_DIV0}); if (a${a} === -2147483648 && a${b} === -1) trap(${T_OVF}); a${a} = (a${a} / a${b}) | 0;`,
+        );
+        return;
+      }
+      case 0x6e: {
+        const b = pop();
+        const a = vals.length - 1;
+        emit(
+          `if (a${b} === 0) trap(${T_DIV0}); a${a} = ((a${a} >>> 0) / (a${b} >>> 0)) | 0;`,
+        );
+        return;
+      }
+      case 0x6f: {
+        const b = pop();
+        const a = vals.length - 1;
+        emit(`if (a${b} === 0) trap(${T_DIV0}); a${a} = (a${a} % a${b}) | 0;`);
+        return;
+      }
+      case 0x70: {
+        const b = pop();
+        const a = vals.length - 1;
+        emit(
+          `if (a${b} === 0) trap(${T_DIV0}); a${a} = ((a${a} >>> 0) % (a${b} >>> 0)) | 0;`,
+        );
+        return;
+      }
+      case 0x71:
+        return bin32((a, b) => `${a} & ${b}`);
+      case 0x72:
+        return bin32((a, b) => `${a} | ${b}`);
+      case 0x73:
+        return bin32((a, b) => `${a} ^ ${b}`);
+      case 0x74:
+        return bin32((a, b) => `${a} << ${b}`);
+      case 0x75:
+        return bin32((a, b) => `${a} >> ${b}`);
+      case 0x76:
+        return bin32((a, b) => `(${a} >>> ${b}) | 0`);
+      case 0x77:
+        return bin32((a, b) => `(${a} << ${b}) | (${a} >>> (32 - ${b}))`);
+      case 0x78:
+        return bin32((a, b) => `(${a} >>> ${b}) | (${a} << (32 - ${b}))`);
+      case 0x79: {
+        const h = vals.length - 1;
+        emit(
+          `j${h} = k${h} !== 0 ? Math.clz32(k${h}) : 32 + Math.clz32(j${h}); k${h} = 0;`,
+        );
+        return;
+      }
+      case 0x7a: {
+        const h = vals.length - 1;
+        emit(
+          `j${h} = j${h} !== 0 ? ctz32(j${h}) : 32 + ctz32(k${h}); k${h} = 0;`,
+        );
+        return;
+      }
+      case 0x7b: {
+        const h = vals.length - 1;
+        emit(`j${h} = popcnt32(j${h}) + popcnt32(k${h}); k${h} = 0;`);
+        return;
+      }
+      case 0x7c: {
+        const b = pop();
+        const a = vals.length - 1;
+        emit(
+          `t = (j${a} + j${b}) | 0; k${a} = (k${a} + k${b} + ((t >>> 0) < (j${a} >>> 0) ? 1 : 0)) | 0; j${a} = t;`,
+        );
+        return;
+      }
+      case 0x7d: {
+        const b = pop();
+        const a = vals.length - 1;
+        emit(
+          `t = (j${a} - j${b}) | 0; k${a} = (k${a} - k${b} - ((j${a} >>> 0) < (j${b} >>> 0) ? 1 : 0)) | 0; j${a} = t;`,
+        );
+        return;
+      }
+      case 0x7e:
+        return bin64("mul64");
+      case 0x7f:
+        return bin64("divS64");
+      case 0x80:
+        return bin64("divU64");
+      case 0x81:
+        return bin64("remS64");
+      case 0x82:
+        return bin64("remU64");
+      case 0x83:
+      case 0x84:
+      case 0x85: {
+        const b = pop();
+        const a = vals.length - 1;
+        const o = op === 0x83 ? "&" : op === 0x84 ? "|" : "^";
+        emit(`j${a} = j${a} ${o} j${b}; k${a} = k${a} ${o} k${b};`);
+        return;
+      }
+      case 0x86:
+        return sh64("shl64");
+      case 0x87:
+        return sh64("shrS64");
+      case 0x88:
+        return sh64("shrU64");
+      case 0x89:
+        return sh64("rotl64");
+      case 0x8a:
+        return sh64("rotr64");
+      // f32 (values as raw bits)
+      case 0x8b: {
+        const h = vals.length - 1;
+        emit(`b${h} = b${h} & 2147483647;`);
+        return;
+      }
+      case 0x8c: {
+        const h = vals.length - 1;
+        emit(`b${h} = b${h} ^ -2147483648;`);
+        return;
+      }
+      case 0x8d:
+        return unF32((a) => `Math.ceil(${a})`);
+      case 0x8e:
+        return unF32((a) => `Math.floor(${a})`);
+      case 0x8f:
+        return unF32((a) => `Math.trunc(${a})`);
+      case 0x90:
+        return unF32((a) => `nearest(${a})`);
+      case 0x91:
+        return unF32((a) => `Math.sqrt(${a})`);
+      case 0x92:
+        return binF32((a, b) => `${a} + ${b}`);
+      case 0x93:
+        return binF32((a, b) => `${a} - ${b}`);
+      case 0x94:
+        return binF32((a, b) => `${a} * ${b}`);
+      case 0x95:
+        return binF32((a, b) => `${a} / ${b}`);
+      case 0x96:
+      case 0x97: {
+        const b = pop();
+        const a = vals.length - 1;
+        emit(`b${a} = ${op === 0x96 ? "fmin32" : "fmax32"}(b${a}, b${b});`);
+        return;
+      }
+      case 0x98: {
+        const b = pop();
+        const a = vals.length - 1;
+        emit(`b${a} = (b${a} & 2147483647) | (b${b} & -2147483648);`);
+        return;
+      }
+      // f64
+      case 0x99:
+        return unF64((a) => `fabs(${a})`);
+      case 0x9a:
+        return unF64((a) => `fneg(${a})`);
+      case 0x9b:
+        return unF64((a) => `quiet(Math.ceil(${a}))`);
+      case 0x9c:
+        return unF64((a) => `quiet(Math.floor(${a}))`);
+      case 0x9d:
+        return unF64((a) => `quiet(Math.trunc(${a}))`);
+      case 0x9e:
+        return unF64((a) => `quiet(nearest(+${a}))`);
+      case 0x9f:
+        return unF64((a) => `Math.sqrt(${a})`);
+      case 0xa0:
+        return binF64((a, b) => `${a} + ${b}`);
+      case 0xa1:
+        return binF64((a, b) => `${a} - ${b}`);
+      case 0xa2:
+        return binF64((a, b) => `${a} * ${b}`);
+      case 0xa3:
+        return binF64((a, b) => `${a} / ${b}`);
+      case 0xa4:
+        return binF64((a, b) => `fmin64(${a}, ${b})`);
+      case 0xa5:
+        return binF64((a, b) => `fmax64(${a}, ${b})`);
+      case 0xa6:
+        return binF64((a, b) => `fcopysign(${a}, ${b})`);
+      // conversions
+      case 0xa7:
+        return conv(I32, (x, h) => `a${h} = ${x};`);
+      case 0xa8:
+        return conv(I32, (x, h) => `a${h} = truncS32(fb(${x}));`);
+      case 0xa9:
+        return conv(I32, (x, h) => `a${h} = truncU32(fb(${x}));`);
+      case 0xaa:
+        return conv(I32, (x, h) => `a${h} = truncS32(+${x});`);
+      case 0xab:
+        return conv(I32, (x, h) => `a${h} = truncU32(+${x});`);
+      case 0xac:
+        return conv(I64, (x, h) => `j${h} = ${x}; k${h} = j${h} >> 31;`);
+      case 0xad:
+        return conv(I64, (x, h) => `j${h} = ${x}; k${h} = 0;`);
+      case 0xae:
+        return conv(
+          I64,
+          (x, h) => `j${h} = truncS64(fb(${x})); k${h} = R64.hi;`,
+        );
+      case 0xaf:
+        return conv(
+          I64,
+          (x, h) => `j${h} = truncU64(fb(${x})); k${h} = R64.hi;`,
+        );
+      case 0xb0:
+        return conv(I64, (x, h) => `j${h} = truncS64(+${x}); k${h} = R64.hi;`);
+      case 0xb1:
+        return conv(I64, (x, h) => `j${h} = truncU64(+${x}); k${h} = R64.hi;`);
+      case 0xb2:
+        return conv(F32, (x, h) => `SF[0] = ${x}; b${h} = SI[0];`);
+      case 0xb3:
+        return conv(F32, (x, h) => `SF[0] = ${x} >>> 0; b${h} = SI[0];`);
+      case 0xb4:
+        return conv(
+          F32,
+          (x, h) => `SF[0] = s64ToF32(${x}, k${h}); b${h} = SI[0];`,
+        );
+      case 0xb5:
+        return conv(
+          F32,
+          (x, h) => `SF[0] = u64ToF32(${x}, k${h}); b${h} = SI[0];`,
+        );
+      case 0xb6:
+        return conv(F32, (x, h) => `SF[0] = ${x}; b${h} = SI[0];`);
+      case 0xb7:
+        return conv(F64, (x, h) => `d${h} = ${x};`);
+      case 0xb8:
+        return conv(F64, (x, h) => `d${h} = ${x} >>> 0;`);
+      case 0xb9:
+        return conv(
+          F64,
+          (x, h) => `d${h} = k${h} * 4294967296 + (${x} >>> 0);`,
+        );
+      case 0xba:
+        return conv(
+          F64,
+          (x, h) => `d${h} = (k${h} >>> 0) * 4294967296 + (${x} >>> 0);`,
+        );
+      case 0xbb:
+        return conv(F64, (x, h) => `d${h} = fb(${x});`);
+      case 0xbc:
+        return conv(I32, (x, h) => `a${h} = ${x};`);
+      case 0xbd:
+        return conv(I64, (x, h) => `j${h} = f64lo(${x}); k${h} = R64.hi;`);
+      case 0xbe:
+        return conv(F32, (x, h) => `b${h} = ${x};`);
+      case 0xbf:
+        return conv(F64, (x, h) => `d${h} = f64of(${x}, k${h});`);
+      case 0xc0:
+        return un32((a) => `(${a} << 24) >> 24`);
+      case 0xc1:
+        return un32((a) => `(${a} << 16) >> 16`);
+      case 0xc2:
+      case 0xc3:
+      case 0xc4: {
+        const h = vals.length - 1;
+        const sh = op === 0xc2 ? 24 : op === 0xc3 ? 16 : 0;
+        emit(
+          sh
+            ? `j${h} = (j${h} << ${sh}) >> ${sh}; k${h} = j${h} >> 31;`
+            : `k${h} = j${h} >> 31;`,
+        );
+        return;
+      }
+    }
+    throw new Error(`translate: opcode 0x${op.toString(16)}`);
+  }
+
+  // ---- assemble ----
+  const params: string[] = [];
+  const decl: string[] = [];
+  const np = type.params.length;
+  const localInit = (t: ValType) => (isRef(t) ? "null" : "0");
+  for (let i = 0; i < localTypes.length; i++) {
+    const t = localTypes[i];
+    if (osrPath === null && i < np) {
+      params.push("l" + i);
+      if (t === I64) params.push("h" + i);
+    } else {
+      decl.push(`l${i} = ${localInit(t)}`);
+      if (t === I64) decl.push(`h${i} = 0`);
+    }
+  }
+  for (const n of declared) {
+    decl.push(`${n} = ${n[0] === "r" ? "null" : "0"}`);
+  }
+  decl.push("t = 0", "e = null");
+  for (const m of usedMemsAll) decl.push(`v${m} = m${m}.dv`);
+  const head: string[] = ['"use strict";', "const rt = env.rt;"];
+  head.push(
+    "const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;",
+    "const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;",
+    "const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;",
+    "const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;",
+    "const nearest = rt.nearest, quiet = rt.quiet, fabs = rt.fabs, fneg = rt.fneg, fcopysign = rt.fcopysign, fmin32 = rt.fmin32, fmax32 = rt.fmax32, fmin64 = rt.fmin64, fmax64 = rt.fmax64;",
+    "const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, truncU64 = rt.truncU64, satS32 = rt.satS32, satU32 = rt.satU32, satS64 = rt.satS64, satU64 = rt.satU64;",
+    "const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;",
+    "const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;",
+    "const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;",
+  );
+  for (const f of usedFuncs) head.push(`const f${f} = env.funcs[${f}];`);
+  for (const g of usedGlobals) head.push(`const g${g} = env.globals[${g}];`);
+  for (const m of new Set([...usedMems, ...usedMemsAll])) {
+    head.push(`const m${m} = env.mems[${m}];`);
+  }
+  for (const t of usedTables) head.push(`const T${t} = env.tables[${t}];`);
+  for (const t of usedTypes) head.push(`const y${t} = env.typeIds[${t}];`);
+  head.push(...consts);
+  let prologue = "";
+  if (osrPath !== null) {
+    // enter with the interpreter frame at fp: locals, then the operand stack
+    params.push("osr", "fp");
+    const load = (t: ValType, at: number, lo: string, hi: string) => {
+      switch (t) {
+        case I32:
+        case F32:
+          return `${lo} = I[fp + ${at}]; `;
+        case I64:
+          return `${lo} = I[fp + ${at}]; ${hi} = I[fp + ${at + 1}]; `;
+        case F64:
+          return `${lo} = f64of(I[fp + ${at}], I[fp + ${at + 1}]); `;
+        default:
+          return `${lo} = R[(fp + ${at}) >> 1]; `;
+      }
+    };
+    for (let i = 0; i < localTypes.length; i++) {
+      prologue += load(localTypes[i], 2 * i, "l" + i, "h" + i);
+    }
+    const st = osrTypes ?? [];
+    for (let h = 0; h < st.length; h++) {
+      const n = vname(st[h], h);
+      if (!declared.has(n)) decl.push(`${n} = ${n[0] === "r" ? "null" : "0"}`);
+      if (st[h] === I64 && !declared.has("k" + h)) decl.push(`k${h} = 0`);
+      prologue += load(st[h], 2 * (localTypes.length + h), n, "k" + h);
+    }
+  }
+  const body = `function (${params.join(", ")}) {\nlet ${
+    decl.join(", ")
+  };\n${prologue}\n${out.join("\n")}\n}`;
+  let src = head.join("\n") + `\nconst inner = ${body};\n`;
+  if (hasTail && osrPath === null) {
+    // the outer entry runs the tail calls the body hands back (a trampoline)
+    src += `return [function (${params.join(", ")}) {\nlet r = inner(${
+      params.join(", ")
+    });\nwhile (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(); }\nreturn r;\n}, inner];\n`;
+  } else src += "return [inner, inner];\n";
+  return { src, blocks, tail: hasTail };
+}
+
+const CI64 = new Int32Array(2);
+const CF64 = new Float64Array(CI64.buffer);
+
+/** The memories a body's instructions name (loads, stores, size, grow, bulk ops). */
+function scanMems(ir: ModuleIR, from: number, to: number): Set<number> {
+  const s = new Set<number>();
+  if (ir.memories.length === 0) return s;
+  if (ir.memories.length === 1) {
+    s.add(0);
+    return s;
+  }
+  const r = new Reader(ir.bytes, from, to);
+  while (r.pos < r.end) {
+    const op = r.u8();
+    if (op >= 0x28 && op <= 0x3e) {
+      const align = r.u32();
+      s.add(align & 0x40 ? r.u32() : 0);
+      r.u32();
+    } else if (op === 0x3f || op === 0x40) s.add(r.u32());
+    else if (op === 0xfc) {
+      const sub = r.u32();
+      if (sub === 8) {
+        r.u32();
+        s.add(r.u32());
+      } else if (sub === 10) {
+        s.add(r.u32());
+        s.add(r.u32());
+      } else if (sub === 11) s.add(r.u32());
+      else skipFC(sub, r);
+    } else if (op === 0x02 || op === 0x03 || op === 0x04) {
+      const b = r.bytes[r.pos];
+      if (b === 0x40 || (b >= 0x6f && b <= 0x7f)) r.pos++;
+      else r.s33();
+    } else skipImmediates(op, r);
+  }
+  return s;
+}
+
+function skipFC(sub: number, r: Reader): void {
+  switch (sub) {
+    case 8:
+    case 10:
+    case 12:
+    case 14:
+      r.u32();
+      r.u32();
+      return;
+    case 9:
+    case 11:
+    case 13:
+    case 15:
+    case 16:
+    case 17:
+      r.u32();
+      return;
+  }
+}
+
+/** Skips the immediates of `op` (structured ops' block types included). */
+function skipImmediates(op: number, r: Reader): void {
+  switch (op) {
+    case 0x02:
+    case 0x03:
+    case 0x04: {
+      const b = r.bytes[r.pos];
+      if (b === 0x40 || (b >= 0x6f && b <= 0x7f)) r.pos++;
+      else r.s33();
+      return;
+    }
+    case 0x0c:
+    case 0x0d:
+    case 0x10:
+    case 0x12:
+    case 0x20:
+    case 0x21:
+    case 0x22:
+    case 0x23:
+    case 0x24:
+    case 0x25:
+    case 0x26:
+    case 0x3f:
+    case 0x40:
+    case 0xd2:
+      r.u32();
+      return;
+    case 0x0e: {
+      const n = r.u32();
+      for (let i = 0; i <= n; i++) r.u32();
+      return;
+    }
+    case 0x11:
+    case 0x13:
+      r.u32();
+      r.u32();
+      return;
+    case 0x1c: {
+      const n = r.u32();
+      for (let i = 0; i < n; i++) readValType(r);
+      return;
+    }
+    case 0x41:
+      r.i32();
+      return;
+    case 0x42:
+      r.i64();
+      return;
+    case 0x43:
+      r.pos += 4;
+      return;
+    case 0x44:
+      r.pos += 8;
+      return;
+    case 0xd0:
+      r.u8();
+      return;
+    case 0xfc:
+      skipFC(r.u32(), r);
+      return;
+  }
+  if (op >= 0x28 && op <= 0x3e) {
+    const align = r.u32();
+    if (align & 0x40) r.u32();
+    r.u32();
+  }
+}
+
+void EXTERNREF;
