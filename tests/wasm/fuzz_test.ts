@@ -4,7 +4,11 @@
 // must also be accepted by the host engine (a superset of Porta's features),
 // and instantiating and running what compiles, under fuel and memory limits,
 // may only throw RuntimeError or LinkError (TypeError only for JS argument
-// conversion of reference parameters). Seeded, bounded: 2000 cases.
+// conversion of reference parameters). Seeded, bounded: 2000 cases. What runs,
+// runs on both Porta tiers (interp and js) under the same limits, which must
+// agree on every outcome (value, error class and message) and on stepsUsed.
+// Random modules from binaryen's translate-to-fuzz (wasm-opt -ttf, when
+// installed) run on the host engine and on both tiers.
 import assert from "node:assert/strict";
 import { wat } from "../helpers/wat.ts";
 import { porta } from "./_harness.ts";
@@ -218,6 +222,24 @@ function mutate(m: Uint8Array, rnd: () => number): [Uint8Array, string] {
   }
 }
 
+/** A value as text (NaN and -0 spelled out, any NaN the same; arrays element by element). */
+function valueText(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(valueText).join(",")}]`;
+  if (typeof v === "number") {
+    return Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v);
+  }
+  if (typeof v === "bigint") return `${v}n`;
+  if (v === null || v === undefined) return String(v);
+  return typeof v;
+}
+
+/** An error as its class and first line (to compare the tiers exactly). */
+function errorText(e: unknown): string {
+  return e instanceof Error
+    ? `${e.constructor.name}: ${e.message.split("\n")[0]}`
+    : `threw ${String(e)}`;
+}
+
 /** Imports for any module: every field of every module name is a host function. */
 function anyImports(wa: any): object {
   const mem = new wa.Memory({ initial: 1, maximum: 2 });
@@ -229,7 +251,7 @@ function anyImports(wa: any): object {
   });
 }
 
-Deno.test(`fuzz: ${CASES} mutated modules never crash the engine [porta]`, async () => {
+Deno.test(`fuzz: ${CASES} mutated modules never crash the engine [porta, porta-js]`, async () => {
   const wa = await porta();
   const corpus = await Promise.all(CORPUS.map((s) => wat(s)));
   for (const c of corpus) {
@@ -262,35 +284,66 @@ Deno.test(`fuzz: ${CASES} mutated modules never crash the engine [porta]`, async
       failures.push(`${tag}: Porta accepted a module the host engine rejects`);
       continue;
     }
-    let inst: any;
-    try {
-      inst = new wa.Instance(mod, anyImports(wa), {
-        fuel: FUEL,
-        maxMemoryPages: 8,
-        maxCallDepth: 500,
-      });
-    } catch (e) {
-      if (!(e instanceof wa.RuntimeError || e instanceof wa.LinkError)) {
-        failures.push(`${tag}: instantiate threw ${String(e)}`);
+    // the same mutant on both tiers, under the same limits
+    const insts: any[] = [];
+    const made: string[] = [];
+    for (const tier of ["interp", "js"]) {
+      try {
+        insts.push(
+          new wa.Instance(mod, anyImports(wa), {
+            fuel: FUEL,
+            maxMemoryPages: 8,
+            maxCallDepth: 500,
+            tier,
+          }),
+        );
+        made.push("ok");
+      } catch (e) {
+        if (!(e instanceof wa.RuntimeError || e instanceof wa.LinkError)) {
+          failures.push(`${tag}: instantiate (${tier}) threw ${String(e)}`);
+        }
+        made.push(errorText(e));
       }
+    }
+    if (made[0] !== made[1]) {
+      failures.push(
+        `${tag}: instantiation differs: interp ${made[0]}, js ${made[1]}`,
+      );
       continue;
     }
-    for (const [name, f] of Object.entries(inst.exports)) {
+    if (insts.length < 2) continue;
+    const [interp, js] = insts;
+    for (const [name, f] of Object.entries(interp.exports)) {
       if (typeof f !== "function") continue;
-      try {
-        // "1" converts to every numeric type (ToNumber and ToBigInt both accept it)
-        (f as (...a: unknown[]) => unknown)("1", "1", "1");
-        ran++;
-      } catch (e) {
-        if (e instanceof wa.RuntimeError) {
-          ran++;
-          continue;
+      const outs: string[] = [];
+      for (const inst of [interp, js]) {
+        try {
+          // "1" converts to every numeric type (ToNumber and ToBigInt both accept it)
+          outs.push(valueText(inst.exports[name]("1", "1", "1")));
+          if (inst === interp) ran++;
+        } catch (e) {
+          outs.push(errorText(e));
+          if (e instanceof wa.RuntimeError) {
+            if (inst === interp) ran++;
+            continue;
+          }
+          if (
+            e instanceof TypeError &&
+            /ref|func|convert|BigInt|type/i.test(e.message)
+          ) continue;
+          failures.push(`${tag}: calling ${name} threw ${String(e)}`);
         }
-        if (
-          e instanceof TypeError &&
-          /ref|func|convert|BigInt|type/i.test(e.message)
-        ) continue;
-        failures.push(`${tag}: calling ${name} threw ${String(e)}`);
+      }
+      if (outs[0] !== outs[1]) {
+        failures.push(
+          `${tag}: ${name}: interp ${outs[0]}, js ${outs[1]}`,
+        );
+      }
+      const steps = [wa.stepsUsed(interp), wa.stepsUsed(js)];
+      if (steps[0] !== steps[1]) {
+        failures.push(
+          `${tag}: after ${name}: stepsUsed interp ${steps[0]}, js ${steps[1]}`,
+        );
       }
     }
   }
@@ -325,7 +378,7 @@ function outcome(wa: any, f: (...a: unknown[]) => unknown): string {
   }
 }
 
-Deno.test("fuzz: Porta agrees with the host engine on 1000 semantic mutants [porta]", async () => {
+Deno.test("fuzz: Porta agrees with the host engine on 1000 semantic mutants [porta, porta-js]", async () => {
   const wa = await porta();
   const corpus = await Promise.all(CORPUS.map((s) => wat(s)));
   const rnd = prng(SEED ^ 0xd1ff);
@@ -365,8 +418,17 @@ Deno.test("fuzz: Porta agrees with the host engine on 1000 semantic mutants [por
           : `threw ${(e as Error)?.constructor?.name}`;
       }
     };
-    const a = mk(wa, { fuel: 200_000 });
-    if (typeof a === "string") {
+    const a = mk(wa, { fuel: 200_000, tier: "interp" });
+    const j = mk(wa, { fuel: 200_000, tier: "js" });
+    if (typeof a === "string" || typeof j === "string") {
+      if (a !== j) {
+        problems.push(
+          `${tag}: instantiate interp=${typeof a === "string" ? a : "ok"} js=${
+            typeof j === "string" ? j : "ok"
+          }`,
+        );
+        continue;
+      }
       if (/fuel/.test(String(a))) continue;
       const b = mk(WebAssembly);
       if (typeof b !== "string" || a !== b) {
@@ -379,10 +441,18 @@ Deno.test("fuzz: Porta agrees with the host engine on 1000 semantic mutants [por
     for (const name of Object.keys(a.exports)) {
       if (typeof a.exports[name] !== "function") continue;
       const ra = outcome(wa, a.exports[name]);
-      // Porta stopped a (possibly very long) loop: the instances diverge from here
-      if (ra === "trap: fuel") {
-        fuelOut = true;
+      const rj = outcome(wa, j.exports[name]);
+      const sa = wa.stepsUsed(a), sj = wa.stepsUsed(j);
+      if (ra !== rj || sa !== sj) {
+        problems.push(
+          `${tag}: ${name}("1","1","1") interp=${ra} (stepsUsed ${sa}) js=${rj} (stepsUsed ${sj})`,
+        );
         break;
+      }
+      // Porta stopped a (possibly very long) loop: native diverges from here
+      if (fuelOut || ra === "trap: fuel") {
+        fuelOut = true;
+        continue;
       }
       const rb = outcome(WebAssembly, b.exports[name]);
       compared++;
@@ -390,13 +460,16 @@ Deno.test("fuzz: Porta agrees with the host engine on 1000 semantic mutants [por
         problems.push(`${tag}: ${name}("1","1","1") porta=${ra} native=${rb}`);
       }
     }
-    if (fuelOut) continue;
-    const ma = a.exports.m, mb = b.exports.m;
-    if (ma && mb) {
-      const x = new Uint8Array(ma.buffer), y = new Uint8Array(mb.buffer);
-      if (x.length !== y.length || x.some((v, i) => v !== y[i])) {
-        problems.push(`${tag}: exported memory differs after the calls`);
-      }
+    const ma = a.exports.m, mj = j.exports.m, mb = b.exports.m;
+    const same = (p: ArrayBuffer, q: ArrayBuffer) => {
+      const x = new Uint8Array(p), y = new Uint8Array(q);
+      return x.length === y.length && x.every((v, i) => v === y[i]);
+    };
+    if (ma && mj && !same(ma.buffer, mj.buffer)) {
+      problems.push(`${tag}: exported memory differs between interp and js`);
+    }
+    if (!fuelOut && ma && mb && !same(ma.buffer, mb.buffer)) {
+      problems.push(`${tag}: exported memory differs after the calls`);
     }
   }
   assert.deepEqual(problems, [], problems.join("\n"));
@@ -555,4 +628,275 @@ Deno.test("fuzz: validator agrees with the host on 5000 random instruction seque
   }
   assert.deepEqual(problems, [], problems.join("\n"));
   assert.ok(valid > 100, `only ${valid} valid sequences`);
+});
+
+// ---- binaryen translate-to-fuzz modules ----
+
+/** wasm-opt features the generated modules may use (all implemented by Porta). */
+const TTF_FEATURES = [
+  "--enable-sign-ext",
+  "--enable-mutable-globals",
+  "--enable-nontrapping-float-to-int",
+  "--enable-bulk-memory",
+  "--enable-multivalue",
+  "--enable-tail-call",
+];
+const TTF_MODULES = 40;
+const TTF_FUEL = 5_000_000;
+
+function wasmOptVersion(): string | null {
+  try {
+    const out = new Deno.Command("wasm-opt", {
+      args: ["--version"],
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
+    return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
+  } catch {
+    return null;
+  }
+}
+const WASM_OPT = wasmOptVersion();
+
+/**
+ * `wasm-opt -ttf` turns seed bytes into a valid module that logs values
+ * through `fuzzing-support` imports and bounds its loops and recursion with a
+ * hang limit (reset by the export `hangLimitInitializer`); `--denan` keeps
+ * NaNs (whose bits engines may choose) out of the results.
+ */
+async function ttfModule(dir: string, k: number): Promise<Uint8Array> {
+  const rnd = prng(SEED ^ (0x77f0000 + k));
+  const seed = new Uint8Array(1024 + Math.floor(rnd() * 15 * 1024));
+  for (let i = 0; i < seed.length; i++) seed[i] = Math.floor(rnd() * 256);
+  const input = `${dir}/seed${k}.bin`, output = `${dir}/m${k}.wasm`;
+  await Deno.writeFile(input, seed);
+  const out = await new Deno.Command("wasm-opt", {
+    args: ["-ttf", input, "--denan", ...TTF_FEATURES, "-o", output],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(
+      `wasm-opt -ttf failed: ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+  return await Deno.readFile(output);
+}
+
+/** One engine's run of a ttf module: its outcome per step and its log. */
+interface TtfRun {
+  steps: string[];
+  log: string[];
+  inst: any;
+}
+
+/** Argument values for the calls of a ttf module's exports, per type. */
+const TTF_ARGS: Record<string, unknown[]> = {
+  i32: [0, 1, -1, 7, 0x7fffffff, -0x80000000, 65535, 1024],
+  i64: [0n, 1n, -1n, 0x7fffffffffffffffn, -0x8000000000000000n, 0x100000000n],
+  f32: [0, -0, 1, -1.5, 3.4028234663852886e38, Infinity, 0.1],
+  f64: [0, -0, 1, -2.5, 1e300, -Infinity, 5e-324, 0.1],
+};
+
+/** One call: export name and arguments. */
+type TtfCall = [string, unknown[]];
+
+/**
+ * The calls made on every engine: each exported function (in export order)
+ * once with zero-like arguments and twice with arguments drawn from
+ * {@link TTF_ARGS} (parameter types from Porta's describeModule).
+ */
+function ttfPlan(wa: any, bytes: Uint8Array, rnd: () => number): TtfCall[] {
+  const plan: TtfCall[] = [];
+  for (const e of wa.describeModule(new wa.Module(bytes)).exports) {
+    if (e.kind !== "function" || e.name === "hangLimitInitializer") continue;
+    const params = (/^\(([^)]*)\)/.exec(e.type)?.[1] ?? "").split(/[ ,]+/)
+      .filter((t) => t !== "");
+    if (!params.every((t) => t in TTF_ARGS)) continue;
+    for (let c = 0; c < 3; c++) {
+      plan.push([
+        e.name,
+        params.map((t) => {
+          const vs = TTF_ARGS[t];
+          return vs[c === 0 ? 0 : Math.floor(rnd() * vs.length)];
+        }),
+      ]);
+    }
+  }
+  return plan;
+}
+
+/** Instantiates `bytes` and makes the planned calls, each after resetting the hang limit. */
+function runTtf(
+  ns: any,
+  bytes: Uint8Array,
+  plan: TtfCall[],
+  options?: object,
+): TtfRun {
+  const log: string[] = [];
+  const imports = new Proxy({}, {
+    get: (_t, mod) =>
+      new Proxy({}, {
+        get: (_u, name) => (...args: unknown[]) => {
+          log.push(`${String(mod)}.${String(name)}(${args.map(valueText)})`);
+        },
+      }),
+  });
+  const fate = (e: unknown): string => {
+    if (e instanceof ns.RuntimeError) {
+      return ns === WebAssembly ? "trap" : `trap (${errorText(e)})`;
+    }
+    if (e instanceof RangeError && ns === WebAssembly) return "trap"; // stack overflow
+    return errorText(e);
+  };
+  const steps: string[] = [];
+  let inst: any = null;
+  try {
+    const m = new ns.Module(bytes);
+    inst = options
+      ? new ns.Instance(m, imports, options)
+      : new ns.Instance(m, imports);
+    steps.push("instantiated");
+  } catch (e) {
+    steps.push(`instantiate: ${fate(e)}`);
+    return { steps, log, inst };
+  }
+  const reset = inst.exports.hangLimitInitializer;
+  for (const [name, args] of plan) {
+    const call = `${name}(${args.map(valueText)})`;
+    try {
+      if (typeof reset === "function") reset();
+      steps.push(`${call}: ${valueText(inst.exports[name](...args))}`);
+    } catch (e) {
+      steps.push(`${call}: ${fate(e)}`);
+    }
+    if (ns !== WebAssembly) steps.push(`  stepsUsed ${ns.stepsUsed(inst)}`);
+    steps.push(`  log ${log.length}`);
+  }
+  return { steps, log, inst };
+}
+
+function memoryOf(r: TtfRun): Uint8Array | null {
+  const m = r.inst?.exports.memory;
+  return m ? new Uint8Array(m.buffer) : null;
+}
+
+Deno.test({
+  name:
+    `fuzz: ${TTF_MODULES} binaryen translate-to-fuzz modules agree on native, interp and js (results, traps, logs, memory, stepsUsed) [porta, porta-js]`,
+  ignore: WASM_OPT === null,
+  fn: async () => {
+    const wa = await porta();
+    const dir = await Deno.makeTempDir({ prefix: "porta-ttf-" });
+    const problems: string[] = [];
+    let calls = 0, traps = 0, logged = 0, compared = 0;
+    try {
+      const modules: Uint8Array[] = [];
+      // wasm-opt runs two at a time (one per core)
+      for (let k = 0; k < TTF_MODULES; k += 2) {
+        modules.push(
+          ...await Promise.all(
+            [k, k + 1].filter((i) => i < TTF_MODULES).map((i) =>
+              ttfModule(dir, i)
+            ),
+          ),
+        );
+      }
+      for (let k = 0; k < modules.length && problems.length < 10; k++) {
+        const bytes = modules[k];
+        const tag = `module ${k} (${dir}/m${k}.wasm, ${WASM_OPT})`;
+        if (!wa.validate(bytes)) {
+          let why = "";
+          try {
+            new wa.Module(bytes);
+          } catch (e) {
+            why = errorText(e);
+          }
+          problems.push(`${tag}: Porta rejects it: ${why}`);
+          continue;
+        }
+        const plan = ttfPlan(wa, bytes, prng(SEED ^ k));
+        const native = runTtf(WebAssembly, bytes, plan);
+        const interp = runTtf(wa, bytes, plan, {
+          fuel: TTF_FUEL,
+          tier: "interp",
+        });
+        const js = runTtf(wa, bytes, plan, { fuel: TTF_FUEL, tier: "js" });
+        // the tiers agree exactly: outcomes, error messages, stepsUsed, logs
+        const i = interp.steps.findIndex((s, n) => s !== js.steps[n]);
+        if (i >= 0 || interp.steps.length !== js.steps.length) {
+          const n = i >= 0 ? i : Math.min(interp.steps.length, js.steps.length);
+          problems.push(
+            `${tag}: interp and js differ at step ${n}: interp "${
+              interp.steps[n]
+            }", js "${js.steps[n]}"`,
+          );
+          continue;
+        }
+        if (interp.log.join("\n") !== js.log.join("\n")) {
+          problems.push(`${tag}: interp and js log differently`);
+          continue;
+        }
+        const mi = memoryOf(interp), mj = memoryOf(js);
+        if (
+          mi && mj &&
+          (mi.length !== mj.length || mi.some((v, n) => v !== mj[n]))
+        ) {
+          problems.push(`${tag}: interp and js memories differ`);
+          continue;
+        }
+        // the host engine: the same outcomes (trap messages aside) and logs,
+        // up to the first call Porta stopped for fuel (the runs diverge there)
+        const ours = interp.steps.filter((s) => !s.startsWith("  stepsUsed"))
+          .map((s) => s.replace(/^(.*: trap) \(.*\)$/, "$1"));
+        const fuelAt = ours.findIndex((s) => /fuel exhausted/.test(s));
+        const upTo = fuelAt < 0 ? ours.length : fuelAt;
+        const theirs = native.steps;
+        const d = ours.slice(0, upTo).findIndex((s, n) => s !== theirs[n]);
+        if (d >= 0) {
+          problems.push(
+            `${tag}: differs from native at step ${d}: porta "${
+              ours[d]
+            }", native "${theirs[d]}"`,
+          );
+          continue;
+        }
+        const logsUpTo = fuelAt < 0
+          ? interp.log.length
+          : Number(ours[fuelAt - 1]?.replace(/^ {2}log /, "") ?? 0);
+        const ln = interp.log.slice(0, logsUpTo).findIndex((s, n) =>
+          s !== native.log[n]
+        );
+        if (ln >= 0) {
+          problems.push(
+            `${tag}: log entry ${ln}: porta ${interp.log[ln]}, native ${
+              native.log[ln]
+            }`,
+          );
+          continue;
+        }
+        const mn = memoryOf(native);
+        if (
+          fuelAt < 0 && mi && mn &&
+          (mi.length !== mn.length || mi.some((v, n) => v !== mn[n]))
+        ) {
+          problems.push(`${tag}: memory differs from native after the calls`);
+          continue;
+        }
+        compared++;
+        const results = ours.filter((s) => !s.startsWith("  "));
+        calls += results.length - 1;
+        traps += results.filter((s) => s.endsWith(": trap")).length;
+        logged += interp.log.length;
+      }
+      assert.deepEqual(problems, [], problems.join("\n"));
+      assert.ok(compared >= TTF_MODULES * 0.9, `only ${compared} compared`);
+      assert.ok(calls > TTF_MODULES * 5, `only ${calls} calls`);
+      assert.ok(logged > 100, `only ${logged} values logged`);
+      assert.ok(traps > 0, "no call trapped");
+    } finally {
+      // a failing module stays on disk for reproduction
+      if (problems.length === 0) await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
