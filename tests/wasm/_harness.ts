@@ -90,11 +90,19 @@ export async function portaTier(tier: PortaTier): Promise<any> {
         );
       },
     });
-    const instantiate = (
+    // the engine's instantiate takes no options: the wrapper compiles and
+    // instantiates through the tier's Instance (same results and rejections)
+    const instantiate = async (
       source: unknown,
       imports?: unknown,
       options?: unknown,
-    ) => base.instantiate(source, imports, withTier(options, tier));
+    ) => {
+      if (source instanceof base.Module) {
+        return new Instance(source, imports, options);
+      }
+      const module = await base.compile(source);
+      return { module, instance: new Instance(module, imports, options) };
+    };
     ns = Object.freeze({ ...base, Instance, instantiate, tier });
     tierNamespaces.set(tier, ns);
   }
