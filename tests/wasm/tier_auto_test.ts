@@ -1,0 +1,108 @@
+// The "auto" tier (the engine's default) starts every function in the
+// interpreter and translates it once it is hot (HOT_CALLS calls, or a loop
+// still running when an execution slice ends: OSR). Functions that change
+// tier mid-run must give the interpreter's results, traps and stepsUsed.
+import assert from "node:assert/strict";
+import { bytesOf, porta } from "./_harness.ts";
+
+const SRC = `(module
+  (memory 1)
+  (global $acc (mut i64) (i64.const 0))
+  ;; a loop long enough to outlast several execution slices (2^17 steps)
+  (func (export "spin") (param i32) (result i64) (local i64)
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get 0)))
+      (local.set 1 (i64.add (i64.mul (local.get 1) (i64.const 6364136223846793005))
+        (i64.extend_i32_u (local.get 0))))
+      (i64.store (i32.and (i32.mul (local.get 0) (i32.const 8)) (i32.const 0xfff8))
+        (local.get 1))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br $l)))
+    (local.get 1))
+  ;; a small function called often enough to become hot
+  (func (export "mix") (param i64 f64) (result i64)
+    (global.set $acc (i64.xor (global.get $acc)
+      (i64.add (local.get 0) (i64.trunc_sat_f64_s (f64.mul (local.get 1) (f64.const 1.5))))))
+    (i64.rotl (global.get $acc) (i64.const 13)))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "sum") (result i64) (local i32 i64)
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get 0) (i32.const 65536)))
+      (local.set 1 (i64.add (local.get 1) (i64.load8_u (local.get 0))))
+      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+      (br $l)))
+    (local.get 1)))`;
+
+/** Runs the same call sequence on tiers interp and auto; results and stepsUsed must agree after every call. */
+async function compare(fuel: number | undefined): Promise<string[]> {
+  const wa = await porta();
+  const m = new wa.Module(await bytesOf(SRC));
+  const opts = (tier: string) => fuel === undefined ? { tier } : { tier, fuel };
+  const interp = new wa.Instance(m, {}, opts("interp"));
+  const auto = new wa.Instance(m, {}, opts("auto"));
+  const calls: [string, unknown[]][] = [
+    ["spin", [300_000]],
+    ...Array.from(
+      { length: 2500 },
+      (_, k): [string, unknown[]] => ["mix", [BigInt(k) * 7919n, k / 3]],
+    ),
+    ["fib", [22]],
+    ["fib", [23]],
+    ["sum", []],
+    ["spin", [50_000]],
+  ];
+  const problems: string[] = [];
+  const run = (i: any, name: string, args: unknown[]): string => {
+    try {
+      return String(i.exports[name](...args));
+    } catch (e) {
+      return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+    }
+  };
+  let trapped = false;
+  for (const [name, args] of calls) {
+    const a = run(interp, name, args), b = run(auto, name, args);
+    if (a.includes("fuel exhausted")) trapped = true;
+    const sa = wa.stepsUsed(interp), sb = wa.stepsUsed(auto);
+    if (a !== b || sa !== sb) {
+      problems.push(
+        `${name}(${
+          args.join(", ")
+        }): interp ${a} (stepsUsed ${sa}), auto ${b} (stepsUsed ${sb})`,
+      );
+      break;
+    }
+  }
+  if (fuel !== undefined && !trapped) {
+    problems.push(`fuel ${fuel} never ran out`);
+  }
+  if (fuel === undefined && wa.stepsUsed(interp) < 9_000_000) {
+    problems.push(`only ${wa.stepsUsed(interp)} steps ran`);
+  }
+  return problems;
+}
+
+Deno.test("tier auto: functions that turn hot mid-run agree with the interpreter (results, stepsUsed)", async () => {
+  assert.deepEqual(await compare(undefined), []);
+});
+
+Deno.test("tier auto: fuel running out in translated code stops at the same step", async () => {
+  // the calls need about 6.60M (spin), 0.03M (mix), 0.52M + 0.83M (fib),
+  // 0.92M (sum) and 1.10M (spin) steps: budgets that end inside each of them
+  for (
+    const fuel of [
+      200_000,
+      3_000_000,
+      6_615_000,
+      6_900_000,
+      7_500_000,
+      8_500_000,
+      9_500_000,
+    ]
+  ) {
+    assert.deepEqual(await compare(fuel), [], `fuel ${fuel}`);
+  }
+});
