@@ -29,6 +29,8 @@ import {
   ACT,
   DS,
   fuelTrap as activationFuelTrap,
+  MI,
+  MR,
   pollInterrupt,
   setDepthLimit,
   setFuel,
@@ -39,6 +41,8 @@ import {
   invoker,
   osrEntry,
   promote,
+  TAIL,
+  trampoline,
   writeResults,
 } from "./jit/tier.ts";
 import {
@@ -266,10 +270,12 @@ function callFromHost(f: FuncInst): void {
       !f.jit &&
       (ctx.tier === "js" || (ctx.tier === "auto" && ++f.calls >= HOT_CALLS))
     ) promote(f);
-    if (f.jit) {
-      const b = SP - 2 * f.type.params.length;
-      invoker(f.type)(f, b);
-    } else runToEnd(f, baseDepth);
+    const b = SP - 2 * f.type.params.length;
+    if (f.jit) invoker(f.type)(f, b);
+    else {
+      runToEnd(f, baseDepth);
+      if (TAIL.f !== null) writeResults(f.type, trampoline(), b);
+    }
   } catch (e) {
     if (e instanceof RangeError && e !== HOST_ERROR) {
       // the JS stack overflowed, or translated code indexed a DataView out of bounds
@@ -304,9 +310,18 @@ let HOST_ERROR: unknown = null;
  */
 function runToEnd(f: FuncInst, baseDepth: number): void {
   if (run(f, baseDepth)) return;
+  let last: FuncInst | null = null;
   for (;;) {
     pollInterrupt();
-    if (RS_CUR!.ctx!.tier === "auto" && osr(baseDepth)) return;
+    const cur = RS_CUR!;
+    if (cur.ctx!.tier === "auto") {
+      // a function sampled once is translated for its next calls; its frame goes on in
+      // translated code only if it is still the one running at the next slice's end (a long
+      // loop): each entry point translated costs a compilation
+      if (!cur.jit) promote(cur);
+      else if (last === cur && osr(baseDepth)) return;
+      last = cur;
+    }
     if (run(f, baseDepth, true)) return;
   }
 }
@@ -551,9 +566,13 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
   let pc = cf.start;
   let depth = DS[0];
   // fuel is split into a Smi-range counter (fast) and a reserve; total = fuel + reserve
-  let fuel = U[0] + U[1];
-  let reserve = fuel > SLICE ? fuel - SLICE : 0;
-  fuel -= reserve;
+  // a resumed run starts a new slice; a new one goes on with the caller's
+  let fuel = U[0], reserve = U[1];
+  if (resume) {
+    fuel += reserve;
+    reserve = fuel > SLICE ? fuel - SLICE : 0;
+    fuel -= reserve;
+  }
   let funcs = ctx.funcs;
   let globals = ctx.globals;
   let mem0: MemInst = ctx.mems[0];
@@ -727,6 +746,18 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             callee = e;
           }
           const tail = op === O.RETURN_CALL || op === O.RETURN_CALL_INDIRECT;
+          if (tail && callee.jit && depth === baseDepth) {
+            // the activation's first frame tail-calls translated code: hand the call to the
+            // trampoline of whoever entered this run (stubCall, callFromHost), so chains of
+            // tail calls across the tiers do not grow the JS stack
+            n = callee.type.params.length;
+            const src = sp - 2 * n;
+            for (let k = 0; k < 2 * n; k++) MI[k] = i32[src + k];
+            for (let k = 0; k < n; k++) MR[k] = rf[(src >> 1) + k];
+            TAIL.f = callee;
+            SP = fp;
+            return true;
+          }
           if (callee.host || (callee.jit && depth < DS[1])) {
             U[0] = fuel;
             U[1] = reserve;
@@ -743,9 +774,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
               DS[0] = depth;
             }
             inHost = false;
-            fuel = U[0] + U[1];
-            reserve = fuel > SLICE ? fuel - SLICE : 0;
-            fuel -= reserve;
+            // the slice goes on (not a fresh one): slices must end for the auto tier to sample
+            fuel = U[0];
+            reserve = U[1];
             if (mem0) {
               dv = mem0.dv;
               memLen = dv.byteLength;

@@ -53,7 +53,7 @@ export const HOOKS: {
 } = { enter: null, tail: null };
 
 /** A FuncInst's entry before its first call through it: the JS tier picks the real one. */
-function enterFirst(this: FuncInst, ...args: unknown[]): unknown {
+export function enterFirst(this: FuncInst, ...args: unknown[]): unknown {
   return HOOKS.enter!(this, args);
 }
 

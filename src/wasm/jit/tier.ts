@@ -40,6 +40,7 @@ import {
 import type { CompiledModule } from "../compile.ts";
 import {
   type Ctx,
+  enterFirst,
   FuncInst,
   HOOKS,
   type MemInst,
@@ -274,6 +275,16 @@ function memfill(m: MemInst, a: number, v: number, n: number): void {
   m.u8.fill(v & 255, a, a + n);
 }
 
+/**
+ * Slow path of a translated block's fuel charge, which keeps the slice in a local: `fu` is the
+ * local after taking n (negative). Returns the local's new value.
+ */
+function fuelLocal(fu: number, n: number): number {
+  U[0] = fu;
+  fuelSlow(n);
+  return U[0];
+}
+
 /** What translated code reaches through `env.rt`. */
 function runtimeObject(): Record<string, unknown> {
   return {
@@ -292,7 +303,7 @@ function runtimeObject(): Record<string, unknown> {
     I: M.I,
     F: M.F,
     R: M.R,
-    fuel: fuelSlow,
+    fuel: fuelLocal,
     trap: trapCode,
     deep,
     fb,
@@ -466,7 +477,8 @@ function deep(f: FuncInst): FuncInst {
   let g = interpreted.get(f);
   if (g === undefined) {
     g = new FuncInst(f.type, f.ctx, f.cf, null, f.index);
-    g.jf = stubFor(f.type);
+    g.jf = stubFor(f.type, true);
+    g.ji = stubFor(f.type, false);
     interpreted.set(f, g);
   }
   return g;
@@ -474,14 +486,23 @@ function deep(f: FuncInst): FuncInst {
 
 /** First call through a FuncInst's default entry: pick its entry for good, then call it. */
 function enterGeneric(f: FuncInst, args: unknown[]): unknown {
-  if (f.host !== null || f.ctx!.tier !== "js" || !promote(f)) {
-    f.jf = stubFor(f.type);
-  }
+  resolve(f);
   return f.jf.apply(f, args);
+}
+
+/** Picks f's entries for good: translated code (tier js) or the adapters. */
+function resolve(f: FuncInst): void {
+  if (f.jf !== enterFirst) return;
+  if (f.host !== null || f.ctx!.tier !== "js" || !promote(f)) {
+    f.jf = stubFor(f.type, true);
+    // a tail call into an adapter leaves a tail call it makes to the trampoline running it
+    f.ji = stubFor(f.type, false);
+  }
 }
 
 /** A pending tail call to f: arguments from the multi-value registers. */
 function tailGeneric(f: FuncInst): unknown {
+  resolve(f);
   const args: unknown[] = [];
   const ps = f.type.params;
   for (let k = 0; k < ps.length; k++) {
@@ -494,13 +515,27 @@ function tailGeneric(f: FuncInst): unknown {
         args.push(MI[2 * k], MI[2 * k + 1]);
         break;
       case F64:
-        args.push(MF[k]);
+        args.push(f64of(MI[2 * k], MI[2 * k + 1]));
         break;
       default:
         args.push(MR[k]);
     }
   }
   return (f.ji ?? f.jf).apply(f, args);
+}
+
+/**
+ * Runs the pending tail calls (TAIL) to the end and returns the last one's result by the
+ * translated convention: the caller of a run whose first frame handed it a tail call.
+ */
+export function trampoline(): unknown {
+  let r: unknown;
+  while (TAIL.f !== null) {
+    const g = TAIL.f;
+    TAIL.f = null;
+    r = g.tc();
+  }
+  return r;
 }
 
 /** Translated-convention parameter names for type t (p0, p1, p1h ...). */
@@ -528,20 +563,23 @@ function slotWrite(t: ValType, at: string, v: string, hi: string): string {
 }
 
 const MACHINE_HEAD =
-  '"use strict"; const I = m.I, R = m.R, MI = m.MI, MR = m.MR, RH = m.RH, R64 = m.R64, f64of = m.f64of, f64lo = m.f64lo, base = m.base, call = m.call;\n';
+  '"use strict"; const I = m.I, R = m.R, MI = m.MI, MR = m.MR, RH = m.RH, R64 = m.R64, f64of = m.f64of, f64lo = m.f64lo, base = m.base, call = m.call, TAIL = m.TAIL, tramp = m.tramp;\n';
 
 const stubs = new Map<string, Fn>();
 
 /** The adapter entry for a function run by the interpreter or a host: one per type. */
-function stubFor(t: FuncType): Fn {
-  let s = stubs.get(t.key);
+function stubFor(t: FuncType, tramp: boolean): Fn {
+  const key = (tramp ? "T" : "N") + t.key;
+  let s = stubs.get(key);
   if (s !== undefined) return s;
   const np = t.params.length;
   let body = `const b = base(${np}); `;
   for (let k = 0; k < np; k++) {
     body += slotWrite(t.params[k], `b + ${2 * k}`, "p" + k, "q" + k);
   }
-  body += "call(this, b); ";
+  body += tramp
+    ? "call(this, b); if (TAIL.f !== null) return tramp(); "
+    : "call(this, b); if (TAIL.f !== null) return 0; ";
   const rs = t.results;
   if (rs.length === 1) {
     switch (rs[0]) {
@@ -572,8 +610,19 @@ function stubFor(t: FuncType): Fn {
     "m",
     MACHINE_HEAD +
       `return function (${paramNames(t).join(", ")}) { ${body} };`,
-  )({ ...M, MI, MR, RH, R64, f64of, f64lo, call: M.stubCall }) as Fn;
-  stubs.set(t.key, s);
+  )({
+    ...M,
+    MI,
+    MR,
+    RH,
+    R64,
+    f64of,
+    f64lo,
+    TAIL,
+    tramp: trampoline,
+    call: M.stubCall,
+  }) as Fn;
+  stubs.set(key, s);
   return s;
 }
 
@@ -623,7 +672,18 @@ export function invoker(t: FuncType): (f: FuncInst, b: number) => void {
   v = new Function(
     "m",
     MACHINE_HEAD + `return function (f, b) { ${body} };`,
-  )({ ...M, MI, MR, RH, R64, f64of, f64lo, call: M.stubCall }) as (
+  )({
+    ...M,
+    MI,
+    MR,
+    RH,
+    R64,
+    f64of,
+    f64lo,
+    TAIL,
+    tramp: trampoline,
+    call: M.stubCall,
+  }) as (
     f: FuncInst,
     b: number,
   ) => void;
