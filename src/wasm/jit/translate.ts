@@ -224,11 +224,74 @@ function run(
   const newBlock = closeFuel;
   const push = (t: ValType): number => {
     vals.push(t);
-    return vals.length - 1;
+    const h = vals.length - 1;
+    pend[h] = null;
+    return h;
   };
+  const popped: ValType[] = []; // the type of a slot when it was last popped
   const pop = (): number => {
-    vals.pop();
+    popped[vals.length - 1] = vals.pop()!;
     return vals.length;
+  };
+  const typeAt = (h: number) => (h < vals.length ? vals[h] : popped[h]);
+  // Pending values: a slot whose value is a pure expression over locals and constants is not
+  // assigned to its variable until something needs it there (a branch, a call, a local it
+  // reads being assigned): `(l0 + (l1 << 2)) | 0` instead of four assignments. Comparisons also
+  // keep their condition, so `br_if`/`if`/`select` test it directly.
+  const pend: (string | null)[] = [];
+  const pendHi: (string | null)[] = [];
+  const pendCond: (string | null)[] = [];
+  // the variables a pending expression reads (locals, and slots' variables)
+  const pendDeps: string[][] = [];
+  const NO_DEPS: string[] = [];
+  const setPend = (
+    h: number,
+    e: string,
+    deps: string[],
+    cond: string | null = null,
+    hi: string | null = null,
+  ) => {
+    pend[h] = e;
+    pendHi[h] = hi;
+    pendCond[h] = cond;
+    pendDeps[h] = deps;
+    if (e.length > 160) mat(h);
+  };
+  /** The value of slot h (type t) as an expression. */
+  const x = (t: ValType, h: number): string => pend[h] ?? vname(t, h);
+  const xhi = (h: number): string => pend[h] !== null ? pendHi[h]! : "k" + h;
+  /** The variables read by the values of slots a (and b). */
+  const deps = (a: number, b = -1): string[] => {
+    const da = pend[a] === null ? [vname(typeAt(a), a)] : pendDeps[a];
+    if (b < 0) return da;
+    const db = pend[b] === null ? [vname(typeAt(b), b)] : pendDeps[b];
+    return da.length === 0 ? db : db.length === 0 ? da : da.concat(db);
+  };
+  /** The condition `slot h is not 0` (h an i32). */
+  const cond = (h: number): string =>
+    pend[h] !== null && pendCond[h] !== null
+      ? pendCond[h]!
+      : `${x(I32, h)} !== 0`;
+  const mat = (h: number) => {
+    const e = pend[h];
+    if (e === null) return;
+    pend[h] = null;
+    const t = vals[h];
+    matName(vname(t, h), h);
+    emit(
+      t === I64
+        ? `${V(t, h)} = ${e}; k${h} = ${pendHi[h]};`
+        : `${V(t, h)} = ${e};`,
+    );
+  };
+  const matAll = () => {
+    for (let h = 0; h < vals.length; h++) mat(h);
+  };
+  /** Materializes the pending values that read variable `name` (about to change), but slot `keep`. */
+  const matName = (name: string, keep: number) => {
+    for (let h = 0; h < vals.length; h++) {
+      if (h !== keep && pend[h] !== null && pendDeps[h].includes(name)) mat(h);
+    }
   };
   const onPath = (c: Ctl) => osrPath !== null && osrPath.has(c.id);
   const openGuard = () => {
@@ -407,6 +470,7 @@ function run(
       } else skipImmediates(op, r);
       continue;
     }
+    if (!AWARE[op] && op !== 0x04 && op !== 0x0d && op !== 0x0e) matAll();
     switch (op) {
       case 0x00:
         count();
@@ -431,16 +495,18 @@ function run(
         const [ps, rs] = readBlockType();
         count();
         const h = pop();
+        const cd = cond(h);
+        matAll();
         const c = pushCtl(3, ps, rs);
         if (onPath(c)) {
           closeGuardForChild();
           if (osrPath!.get(c.id)) {
-            emit(`L${c.id}: if (osr === 0 && a${h} !== 0) {`);
+            emit(`L${c.id}: if (osr === 0 && (${cd})) {`);
           } else {
-            emit(`L${c.id}: if (osr !== 0 || a${h} !== 0) {`);
+            emit(`L${c.id}: if (osr !== 0 || (${cd})) {`);
             openGuard();
           }
-        } else emit(`L${c.id}: if (a${h} !== 0) {`);
+        } else emit(`L${c.id}: if (${cd}) {`);
         newBlock();
         break;
       }
@@ -484,7 +550,9 @@ function run(
         const c = ctls[ctls.length - 1 - r.u32()];
         count();
         const h = pop();
-        emit(`if (a${h} !== 0) { ${jump(c)} }`);
+        const cd = cond(h);
+        matAll();
+        emit(`if (${cd}) { ${jump(c)} }`);
         newBlock();
         break;
       }
@@ -494,6 +562,8 @@ function run(
         for (let i = 0; i <= n; i++) depths.push(r.u32());
         count();
         const h = pop();
+        const ix = x(I32, h);
+        matAll();
         // one case group per distinct target
         const groups = new Map<number, number[]>();
         for (let i = 0; i < n; i++) {
@@ -501,7 +571,7 @@ function run(
           if (g) g.push(i);
           else groups.set(depths[i], [i]);
         }
-        let s = `switch (a${h}) { `;
+        let s = `switch (${ix}) { `;
         for (const [d, idx] of groups) {
           if (d === depths[n]) continue;
           for (const i of idx) s += `case ${i}: `;
@@ -556,10 +626,21 @@ function run(
           for (let i = 0; i < n; i++) readValType(r);
         }
         count();
+        const t = vals[vals.length - 3];
+        if (t !== I32 && t !== F64) matAll();
         const c = pop();
         const b = pop();
         const a = vals.length - 1;
-        const t = vals[a];
+        if (t === I32 || t === F64) {
+          const d = deps(a, b);
+          const cd = cond(c);
+          setPend(
+            a,
+            `(${cd} ? ${x(t, a)} : ${x(t, b)})`,
+            d.concat(pend[c] === null ? ["a" + c] : pendDeps[c]),
+          );
+          break;
+        }
         if (t === I64) {
           emit(`if (a${c} === 0) { j${a} = j${b}; k${a} = k${b}; }`);
         } else {
@@ -572,11 +653,7 @@ function run(
         count();
         const t = localTypes[i];
         const h = push(t);
-        emit(
-          t === I64
-            ? `${V(t, h)} = l${i}; k${h} = h${i};`
-            : `${V(t, h)} = l${i};`,
-        );
+        setPend(h, "l" + i, ["l" + i], null, t === I64 ? "h" + i : null);
         break;
       }
       case 0x21:
@@ -585,11 +662,20 @@ function run(
         count();
         const t = localTypes[i];
         const h = op === 0x21 ? pop() : vals.length - 1;
-        emit(
-          t === I64
-            ? `l${i} = j${h}; h${i} = k${h};`
-            : `l${i} = ${vname(t, h)};`,
-        );
+        matName("l" + i, h);
+        if (t === I64) {
+          const lo = x(t, h), hi = xhi(h);
+          if (lo === "l" + i) break; // local.set i of local.get i
+          // both words read before either is written (the value may be this local's)
+          emit(
+            hi === "h" + i || lo === "h" + i
+              ? `t = ${lo}; h${i} = ${hi}; l${i} = t;`
+              : `l${i} = ${lo}; h${i} = ${hi};`,
+          );
+        } else emit(`l${i} = ${x(t, h)};`);
+        if (op === 0x22) {
+          setPend(h, "l" + i, ["l" + i], null, t === I64 ? "h" + i : null);
+        }
         break;
       }
       case 0x23: {
@@ -599,6 +685,7 @@ function run(
         const t = ir.globals[g].type;
         const h = push(t);
         const n = V(t, h);
+        matName(n, h);
         switch (t) {
           case I32:
           case F32:
@@ -621,14 +708,14 @@ function run(
         usedGlobals.add(g);
         const t = ir.globals[g].type;
         const h = pop();
-        const n = vname(t, h);
+        const n = x(t, h);
         switch (t) {
           case I32:
           case F32:
             emit(`g${g}.lo = ${n};`);
             break;
           case I64:
-            emit(`g${g}.lo = ${n}; g${g}.hi = k${h};`);
+            emit(`g${g}.lo = ${n}; g${g}.hi = ${xhi(h)};`);
             break;
           case F64:
             emit(`g${g}.lo = f64lo(${n}); g${g}.hi = R64.hi;`);
@@ -675,21 +762,20 @@ function run(
       case 0x41: {
         const v = r.i32();
         count();
-        emit(`${V(I32, push(I32))} = ${v};`);
+        setPend(push(I32), String(v), NO_DEPS);
         break;
       }
       case 0x42: {
         const lo = r.i64();
         const hi = r.hi;
         count();
-        const h = push(I64);
-        emit(`${V(I64, h)} = ${lo}; k${h} = ${hi};`);
+        setPend(push(I64), String(lo), NO_DEPS, null, String(hi));
         break;
       }
       case 0x43: {
         const v = r.f32bits();
         count();
-        emit(`${V(F32, push(F32))} = ${v};`);
+        setPend(push(F32), String(v), NO_DEPS);
         break;
       }
       case 0x44: {
@@ -700,10 +786,10 @@ function run(
         CI64[0] = lo;
         CI64[1] = hi;
         const lit = f64Lit(CF64[0]);
-        if (lit !== null) emit(`${V(F64, h)} = ${lit};`);
+        if (lit !== null) setPend(h, lit, NO_DEPS);
         else {
           consts.push(`const K${consts.length} = f64of(${lo}, ${hi});`);
-          emit(`${V(F64, h)} = K${consts.length - 1};`);
+          setPend(h, `K${consts.length - 1}`, NO_DEPS);
         }
         break;
       }
@@ -734,10 +820,12 @@ function run(
           count();
           const [get, t, _w] = LOADS[op];
           const h = pop();
-          const at = off === 0 ? `a${h} >>> 0` : `(a${h} >>> 0) + ${off}`;
+          const ax = x(I32, h);
+          const at = off === 0 ? `${ax} >>> 0` : `(${ax} >>> 0) + ${off}`;
           const d = mem(m);
           push(t);
           const n = V(t, h);
+          matName(n, h);
           if (op === 0x29) {
             emit(
               `t = ${at}; ${n} = ${d}.getInt32(t, true); k${h} = ${d}.getInt32(t + 4, true);`,
@@ -765,22 +853,24 @@ function run(
           const [set, t] = STORES[op];
           const v = pop();
           const h = pop();
-          const at = off === 0 ? `a${h} >>> 0` : `(a${h} >>> 0) + ${off}`;
+          const ax = x(I32, h);
+          const at = off === 0 ? `${ax} >>> 0` : `(${ax} >>> 0) + ${off}`;
           const d = mem(m);
+          const vx = x(t, v);
           if (op === 0x37) {
             // high word first: a store that is partly out of bounds writes nothing
             emit(
-              `t = ${at}; ${d}.setInt32(t + 4, k${v}, true); ${d}.setInt32(t, j${v}, true);`,
+              `t = ${at}; ${d}.setInt32(t + 4, ${
+                xhi(v)
+              }, true); ${d}.setInt32(t, ${vx}, true);`,
             );
           } else if (op === 0x39) {
             emit(
-              `if (typeof d${v} === "number") ${d}.setFloat64(${at}, d${v}, true); else nanTo(${d}, ${at}, d${v});`,
+              `t = ${at}; w = ${vx}; if (typeof w === "number") ${d}.setFloat64(t, w, true); else nanTo(${d}, t, w);`,
             );
           } else {
             emit(
-              `${d}.${set}(${at}, ${vname(t, v)}${
-                set === "setInt8" ? "" : ", true"
-              });`,
+              `${d}.${set}(${at}, ${vx}${set === "setInt8" ? "" : ", true"});`,
             );
           }
         } else {
@@ -899,26 +989,29 @@ function run(
     const bin32 = (f: (a: string, b: string) => string) => {
       const b = pop();
       const a = vals.length - 1;
-      vals[a] = I32;
-      emit(`a${a} = ${f("a" + a, "a" + b)};`);
+      setPend(a, `(${f(x(I32, a), x(I32, b))})`, deps(a, b));
     };
     const un32 = (f: (a: string) => string) => {
       const a = vals.length - 1;
-      emit(`a${a} = ${f("a" + a)};`);
+      setPend(a, `(${f(x(I32, a))})`, deps(a));
     };
     const cmp = (t: ValType, f: (a: string, b: string) => string) => {
       const b = pop();
       const a = vals.length - 1;
+      const cd = `(${f(x(t, a), x(t, b))})`;
+      const d = deps(a, b);
       vals[a] = I32;
-      emit(`${V(I32, a)} = ${f(vname(t, a), vname(t, b))} ? 1 : 0;`);
+      setPend(a, `(${cd} ? 1 : 0)`, d, cd);
     };
     const cmp64 = (
       f: (al: string, ah: string, bl: string, bh: string) => string,
     ) => {
       const b = pop();
       const a = vals.length - 1;
+      const cd = `(${f(x(I64, a), xhi(a), x(I64, b), xhi(b))})`;
+      const d = deps(a, b);
       vals[a] = I32;
-      emit(`${V(I32, a)} = ${f("j" + a, "k" + a, "j" + b, "k" + b)} ? 1 : 0;`);
+      setPend(a, `(${cd} ? 1 : 0)`, d, cd);
     };
     const bin64 = (helper: string) => {
       const b = pop();
@@ -942,11 +1035,11 @@ function run(
     const binF64 = (f: (a: string, b: string) => string) => {
       const b = pop();
       const a = vals.length - 1;
-      emit(`d${a} = ${f("d" + a, "d" + b)};`);
+      setPend(a, `(${f(x(F64, a), x(F64, b))})`, deps(a, b));
     };
     const unF64 = (f: (a: string) => string) => {
       const a = vals.length - 1;
-      emit(`d${a} = ${f("d" + a)};`);
+      setPend(a, `(${f(x(F64, a))})`, deps(a));
     };
     /** conversion of the top value from type `from` to `to`, with code using x (the source) */
     const conv = (to: ValType, code: (x: string, h: number) => string) => {
@@ -957,8 +1050,14 @@ function run(
       emit(code(vname(from, h), h));
     };
     switch (op) {
-      case 0x45:
-        return un32((a) => `${a} === 0 ? 1 : 0`);
+      case 0x45: {
+        const h = vals.length - 1;
+        const cd = pend[h] !== null && pendCond[h] !== null
+          ? `(!${pendCond[h]})`
+          : `(${x(I32, h)} === 0)`;
+        setPend(h, `(${cd} ? 1 : 0)`, deps(h), cd);
+        return;
+      }
       case 0x46:
         return cmp(I32, (a, b) => `${a} === ${b}`);
       case 0x47:
@@ -981,8 +1080,10 @@ function run(
         return cmp(I32, (a, b) => `(${a} >>> 0) >= (${b} >>> 0)`);
       case 0x50: {
         const h = vals.length - 1;
+        const cd = `((${x(I64, h)} | ${xhi(h)}) === 0)`;
+        const d = deps(h);
         vals[h] = I32;
-        emit(`${V(I32, h)} = (j${h} | k${h}) === 0 ? 1 : 0;`);
+        setPend(h, `(${cd} ? 1 : 0)`, d, cd);
         return;
       }
       case 0x51:
@@ -1060,30 +1161,42 @@ function run(
       case 0x6c:
         return bin32((a, b) => `Math.imul(${a}, ${b})`);
       case 0x6d: {
+        mat(vals.length - 1);
+        mat(vals.length - 2);
         const b = pop();
         const a = vals.length - 1;
+        matName("a" + a, a);
         emit(
           `if (a${b} === 0) trap(${T_DIV0}); if (a${a} === -2147483648 && a${b} === -1) trap(${T_OVF}); a${a} = (a${a} / a${b}) | 0;`,
         );
         return;
       }
       case 0x6e: {
+        mat(vals.length - 1);
+        mat(vals.length - 2);
         const b = pop();
         const a = vals.length - 1;
+        matName("a" + a, a);
         emit(
           `if (a${b} === 0) trap(${T_DIV0}); a${a} = ((a${a} >>> 0) / (a${b} >>> 0)) | 0;`,
         );
         return;
       }
       case 0x6f: {
+        mat(vals.length - 1);
+        mat(vals.length - 2);
         const b = pop();
         const a = vals.length - 1;
+        matName("a" + a, a);
         emit(`if (a${b} === 0) trap(${T_DIV0}); a${a} = (a${a} % a${b}) | 0;`);
         return;
       }
       case 0x70: {
+        mat(vals.length - 1);
+        mat(vals.length - 2);
         const b = pop();
         const a = vals.length - 1;
+        matName("a" + a, a);
         emit(
           `if (a${b} === 0) trap(${T_DIV0}); a${a} = ((a${a} >>> 0) % (a${b} >>> 0)) | 0;`,
         );
@@ -1241,8 +1354,13 @@ function run(
       case 0xa6:
         return binF64((a, b) => `fcopysign(${a}, ${b})`);
       // conversions
-      case 0xa7:
-        return conv(I32, (x, h) => `a${h} = ${x};`);
+      case 0xa7: {
+        const h = vals.length - 1;
+        const lo = x(I64, h), d = deps(h);
+        vals[h] = I32;
+        setPend(h, lo, d);
+        return;
+      }
       case 0xa8:
         return conv(I32, (x, h) => `a${h} = truncS32(fb(${x}));`);
       case 0xa9:
@@ -1286,9 +1404,14 @@ function run(
       case 0xb6:
         return conv(F32, (x, h) => `SF[0] = ${x}; b${h} = SI[0];`);
       case 0xb7:
-        return conv(F64, (x, h) => `d${h} = ${x};`);
-      case 0xb8:
-        return conv(F64, (x, h) => `d${h} = ${x} >>> 0;`);
+      case 0xb8: {
+        const h = vals.length - 1;
+        const e = op === 0xb7 ? x(I32, h) : `(${x(I32, h)} >>> 0)`;
+        const d = deps(h);
+        vals[h] = F64;
+        setPend(h, e, d);
+        return;
+      }
       case 0xb9:
         return conv(
           F64,
@@ -1347,7 +1470,7 @@ function run(
   for (const n of declared) {
     decl.push(`${n} = ${n[0] === "r" ? "null" : "0"}`);
   }
-  decl.push("t = 0", "e = null", "fu = U[0] | 0", "fl = 1");
+  decl.push("t = 0", "w = 0", "e = null", "fu = U[0] | 0", "fl = 1");
   for (const m of usedMemsAll) decl.push(`v${m} = m${m}.dv`);
   const head: string[] = ['"use strict";', "const rt = env.rt;"];
   head.push(
@@ -1413,6 +1536,34 @@ function run(
   } else src += "return [inner, inner];\n";
   return { src, blocks, tail: hasTail };
 }
+
+/**
+ * Opcodes that read their operands as expressions (pending values stay pending across them);
+ * before any other instruction every pending value is assigned to its variable.
+ */
+const AWARE: boolean[] = [];
+for (
+  const op of [
+    0x1a,
+    0x1b,
+    0x1c,
+    0x20,
+    0x21,
+    0x22,
+    0x23,
+    0x24,
+    0x41,
+    0x42,
+    0x43,
+    0x44,
+  ]
+) {
+  AWARE[op] = true;
+}
+for (let op = 0x28; op <= 0x3e; op++) AWARE[op] = true;
+for (let op = 0x45; op <= 0x78; op++) AWARE[op] = true;
+for (let op = 0x99; op <= 0xa6; op++) AWARE[op] = true;
+for (const op of [0xa7, 0xb7, 0xb8, 0xc0, 0xc1]) AWARE[op] = true;
 
 const CI64 = new Int32Array(2);
 const CF64 = new Float64Array(CI64.buffer);
