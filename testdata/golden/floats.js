@@ -1,0 +1,117 @@
+// Golden JS-tier translations of testdata/golden/floats.wat (src/wasm/jit/translate.ts), checked by tests/wasm/jit_golden_test.ts.
+// Regenerate after an intended change: UPDATE_GOLDEN=1 deno test -A tests/wasm/jit_golden_test.ts
+
+// ==== function 0: translate(ir, 0) blocks=1 tail=false ====
+"use strict";
+const rt = env.rt;
+const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
+const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
+const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
+const nearest = rt.nearest, quiet = rt.quiet, fabs = rt.fabs, fneg = rt.fneg, fcopysign = rt.fcopysign, fmin32 = rt.fmin32, fmax32 = rt.fmax32, fmin64 = rt.fmin64, fmax64 = rt.fmax64;
+const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, truncU64 = rt.truncU64, satS32 = rt.satS32, satU32 = rt.satU32, satS64 = rt.satS64, satU64 = rt.satU64;
+const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
+const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
+const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
+const inner = function (l0, l1) {
+let b0 = 0, b1 = 0, b2 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+
+try {
+if ((fu -= 14) < 0) { fl = 0; fu = fuel(fu, 14); fl = 1; }
+b0 = l0;
+b1 = 1069547520;
+b2 = l1;
+b1 = (b1 & 2147483647) | (b2 & -2147483648);
+SF[0] = fb(b0) * fb(b1); b0 = SI[0];
+b1 = l0;
+b1 = b1 & 2147483647;
+SF[0] = Math.sqrt(fb(b1)); b1 = SI[0];
+b2 = l1;
+SF[0] = Math.ceil(fb(b2)); b2 = SI[0];
+b2 = b2 ^ -2147483648;
+SF[0] = nearest(fb(b2)); b2 = SI[0];
+b1 = fmin32(b1, b2);
+SF[0] = fb(b0) + fb(b1); b0 = SI[0];
+return b0;
+} finally { if (fl === 1) U[0] = fu; }
+};
+return [inner, inner];
+
+// ==== function 1: translate(ir, 1) blocks=1 tail=false ====
+"use strict";
+const rt = env.rt;
+const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
+const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
+const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
+const nearest = rt.nearest, quiet = rt.quiet, fabs = rt.fabs, fneg = rt.fneg, fcopysign = rt.fcopysign, fmin32 = rt.fmin32, fmax32 = rt.fmax32, fmin64 = rt.fmin64, fmax64 = rt.fmax64;
+const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, truncU64 = rt.truncU64, satS32 = rt.satS32, satU32 = rt.satU32, satS64 = rt.satS64, satU64 = rt.satU64;
+const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
+const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
+const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
+const inner = function (l0, l1) {
+let d0 = 0, d1 = 0, b1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+
+try {
+if ((fu -= 11) < 0) { fl = 0; fu = fuel(fu, 11); fl = 1; }
+d0 = (fmax64((l0 / l1), (quiet(Math.floor(l1)))));
+d1 = (quiet(Math.trunc(l0)));
+SF[0] = d1; b1 = SI[0];
+d1 = fb(b1);
+d0 = (d0 + d1);
+return d0;
+} finally { if (fl === 1) U[0] = fu; }
+};
+return [inner, inner];
+
+// ==== function 2: translate(ir, 2) blocks=1 tail=false ====
+"use strict";
+const rt = env.rt;
+const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
+const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
+const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
+const nearest = rt.nearest, quiet = rt.quiet, fabs = rt.fabs, fneg = rt.fneg, fcopysign = rt.fcopysign, fmin32 = rt.fmin32, fmax32 = rt.fmax32, fmin64 = rt.fmin64, fmax64 = rt.fmax64;
+const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, truncU64 = rt.truncU64, satS32 = rt.satS32, satU32 = rt.satU32, satS64 = rt.satS64, satU64 = rt.satU64;
+const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
+const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
+const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
+const inner = function (l0) {
+let d0 = 0, a0 = 0, d1 = 0, b1 = 0, a1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+
+try {
+if ((fu -= 11) < 0) { fl = 0; fu = fuel(fu, 11); fl = 1; }
+d0 = l0;
+a0 = satS32(+d0);
+d1 = l0;
+SF[0] = d1; b1 = SI[0];
+a1 = b1;
+a0 = ((a0 + ((a1 + ((l0 < (-1 >>> 0)) ? 1 : 0)) | 0)) | 0);
+return a0;
+} finally { if (fl === 1) U[0] = fu; }
+};
+return [inner, inner];
+
+// ==== function 3: translate(ir, 3) blocks=1 tail=false ====
+"use strict";
+const rt = env.rt;
+const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
+const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
+const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
+const nearest = rt.nearest, quiet = rt.quiet, fabs = rt.fabs, fneg = rt.fneg, fcopysign = rt.fcopysign, fmin32 = rt.fmin32, fmax32 = rt.fmax32, fmin64 = rt.fmin64, fmax64 = rt.fmax64;
+const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, truncU64 = rt.truncU64, satS32 = rt.satS32, satU32 = rt.satU32, satS64 = rt.satS64, satU64 = rt.satU64;
+const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
+const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
+const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
+const inner = function (l0) {
+let d0 = 0, a0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+
+try {
+if ((fu -= 2) < 0) { fl = 0; fu = fuel(fu, 2); fl = 1; }
+d0 = l0;
+a0 = truncU32(+d0);
+return a0;
+} finally { if (fl === 1) U[0] = fu; }
+};
+return [inner, inner];
