@@ -39,7 +39,8 @@
 /**
  * The WebAssembly engine: `wasm.Module`, `wasm.Instance`, `wasm.Memory`,
  * `wasm.Table`, `wasm.Global`, `wasm.validate`, the error classes
- * `wasm.CompileError`, `wasm.LinkError` and `wasm.RuntimeError`, plus
+ * `wasm.CompileError`, `wasm.LinkError` and `wasm.RuntimeError` (whose
+ * `kind`, a `wasm.RuntimeErrorKind`, says what stopped the guest), plus
  * `wasm.stepsUsed` and `wasm.describeModule`. Code written for the global
  * `WebAssembly` object works unchanged against it.
  */

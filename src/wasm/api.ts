@@ -749,11 +749,13 @@ export class Instance {
               ? `maxMemoryPages ${options.maxMemoryPages}`
               : `maxMemoryBytes ${options?.maxMemoryBytes}`
           }`,
+          "memory",
         );
       }
       if (tableElems > DEFAULT_TABLE_ELEMENTS && budgets.length > 1) {
         throw new RuntimeError(
           `tables of ${tableElems} elements in total exceed the ${DEFAULT_TABLE_ELEMENTS} allowed without a memory budget`,
+          "memory",
         );
       }
     }
@@ -775,6 +777,7 @@ export class Instance {
       } catch {
         throw new RuntimeError(
           `memory limit exceeded: could not allocate ${l.min} pages`,
+          "memory",
         );
       }
       ctx.mems.push(mi);

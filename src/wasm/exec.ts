@@ -188,7 +188,9 @@ export interface RawSlot {
 /** Calls a function with raw arguments (bit patterns) and returns raw results. */
 export function invokeRawSlots(f: FuncInst, args: RawSlot[]): RawSlot[] {
   const base = SP;
-  if (base + 2 * args.length + 64 > STACK_LIMIT) trap("call stack exhausted");
+  if (base + 2 * args.length + 64 > STACK_LIMIT) {
+    trap("call stack exhausted", "call-depth");
+  }
   for (let k = 0; k < args.length; k++) {
     I[base + 2 * k] = args[k].lo;
     I[base + 2 * k + 1] = args[k].hi;
@@ -222,7 +224,7 @@ export function invokeJS(f: FuncInst, args: unknown[]): unknown {
   }
   const base = SP;
   if (base + 2 * t.params.length + 64 > STACK_LIMIT) {
-    trap("call stack exhausted");
+    trap("call stack exhausted", "call-depth");
   }
   try {
     for (let k = 0; k < t.params.length; k++) {
@@ -244,7 +246,7 @@ export function invokeJS(f: FuncInst, args: unknown[]): unknown {
 function callFromHost(f: FuncInst): void {
   warmUp(warmCall);
   if (NEST >= MAX_NEST) {
-    trap("call stack exhausted: too many nested host calls");
+    trap("call stack exhausted: too many nested host calls", "call-depth");
   }
   const baseDepth = DS[0], outerJs = DS[1], outerLimit = DS[2];
   if (f.host) {
@@ -279,10 +281,12 @@ function callFromHost(f: FuncInst): void {
   } catch (e) {
     if (e instanceof RangeError && e !== HOST_ERROR) {
       // the JS stack overflowed, or translated code indexed a DataView out of bounds
+      const deep = e.message.includes("call stack");
       throw new RuntimeError(
-        /call stack/i.test(e.message)
+        deep
           ? "call stack exhausted: host stack overflow"
           : "out of bounds memory access",
+        deep ? "call-depth" : "trap",
       );
     }
     throw e;
@@ -366,7 +370,9 @@ const fuelOps = new WeakMap<object, number[]>();
 
 /** Room check for an adapter's arguments; returns the interpreter stack's first free word. */
 function stubBase(np: number): number {
-  if (SP + 2 * np + 64 > STACK_LIMIT) trap("call stack exhausted");
+  if (SP + 2 * np + 64 > STACK_LIMIT) {
+    trap("call stack exhausted", "call-depth");
+  }
   return SP;
 }
 
@@ -400,7 +406,7 @@ function callHost(f: FuncInst, sp: number): number {
   }
   SP = base;
   const nr = t.results.length;
-  if (base + 2 * nr > STACK_LIMIT) trap("call stack exhausted");
+  if (base + 2 * nr > STACK_LIMIT) trap("call stack exhausted", "call-depth");
   if (nr === 1) writeJS(t.results[0], ret, base);
   else if (nr > 1) {
     if (
@@ -556,7 +562,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
   let code = cf.code;
   let fp = SP - 2 * cf.nparams;
   let sp = fp + 2 * cf.nlocals;
-  if (sp + 2 * cf.maxHeight > STACK_LIMIT) trap("call stack exhausted");
+  if (sp + 2 * cf.maxHeight > STACK_LIMIT) {
+    trap("call stack exhausted", "call-depth");
+  }
   for (let k = SP; k < sp; k++) i32[k] = 0;
   for (let k = 0; k < cf.refLocals.length; k += 2) {
     for (let j = fp + cf.refLocals[k]; j < fp + cf.refLocals[k + 1]; j += 2) {
@@ -827,7 +835,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             sp = fp + np2;
           } else {
             if (depth >= DS[2]) {
-              trap("call stack exhausted");
+              trap("call stack exhausted", "call-depth");
             }
             frPc[depth] = pc;
             frFp[depth] = fp;
@@ -837,7 +845,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           }
           const nsp = fp + 2 * ncf.nlocals;
           if (nsp + 2 * ncf.maxHeight > STACK_LIMIT) {
-            trap("call stack exhausted");
+            trap("call stack exhausted", "call-depth");
           }
           for (let k = sp; k < nsp; k++) i32[k] = 0;
           sp = nsp;
@@ -856,7 +864,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
               Atomics.load(entryCtx.interrupt, 0) !== 0
             ) {
               fuel += ncf.entryFuel;
-              throw new RuntimeError("interrupted");
+              throw new RuntimeError("interrupted", "interrupted");
             }
             if (reserve > 0) {
               x = reserve > SLICE ? SLICE : reserve;

@@ -29,7 +29,12 @@ export {
   validate,
   type WebAssemblyInstantiatedSource,
 } from "./api.ts";
-export { CompileError, LinkError, RuntimeError } from "./errors.ts";
+export {
+  CompileError,
+  LinkError,
+  RuntimeError,
+  type RuntimeErrorKind,
+} from "./errors.ts";
 export { LIMITS } from "./limits.ts";
 export { ensureWarm as warmUp } from "./exec.ts";
 export {

@@ -80,6 +80,7 @@ export function fuelTrap(ctx: Ctx): never {
     `fuel exhausted: step limit of ${
       ctx.fuelLimit ?? ctx.fuelStart
     } instructions reached`,
+    "fuel",
   );
 }
 
@@ -87,7 +88,7 @@ export function fuelTrap(ctx: Ctx): never {
 export function pollInterrupt(): void {
   const intr = ACT.ctx?.interrupt;
   if (intr && Atomics.load(intr, 0) !== 0) {
-    throw new RuntimeError("interrupted");
+    throw new RuntimeError("interrupted", "interrupted");
   }
 }
 
@@ -119,5 +120,5 @@ const TRAPS = [
 
 /** Throws the trap with the given code (see TRAPS). */
 export function trapCode(code: number): never {
-  throw new RuntimeError(TRAPS[code]);
+  throw new RuntimeError(TRAPS[code], code === 6 ? "call-depth" : "trap");
 }
