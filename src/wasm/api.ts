@@ -924,29 +924,35 @@ export interface WebAssemblyInstantiatedSource {
   instance: Instance;
 }
 
-/** JS API compatible instantiate: with bytes resolves {module, instance}; with a Module, the Instance. */
+/**
+ * JS API compatible instantiate: with bytes resolves {module, instance}; with a Module, the
+ * Instance. `options` are those of `new Instance` (a native engine ignores the extra argument).
+ */
 export function instantiate(
   source: Bytes,
   importObject?: object,
+  options?: InstanceOptions,
 ): Promise<WebAssemblyInstantiatedSource>;
-/** Instantiates a compiled Module. */
+/** Instantiates a compiled Module (with the options of `new Instance`). */
 export function instantiate(
   source: Module,
   importObject?: object,
+  options?: InstanceOptions,
 ): Promise<Instance>;
 /** Implementation. */
 export function instantiate(
   source: Bytes | Module,
   importObject?: object,
+  options?: InstanceOptions,
 ): Promise<WebAssemblyInstantiatedSource | Instance> {
   try {
     if (source instanceof Module) {
-      return Promise.resolve(new Instance(source, importObject));
+      return Promise.resolve(new Instance(source, importObject, options));
     }
     const module = new Module(source);
     return Promise.resolve({
       module,
-      instance: new Instance(module, importObject),
+      instance: new Instance(module, importObject, options),
     });
   } catch (e) {
     return Promise.reject(e);

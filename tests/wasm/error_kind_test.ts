@@ -1,9 +1,9 @@
 // RuntimeError.kind: every way a Porta instance stops says what stopped it
 // ("trap", "fuel", "memory", "call-depth", "interrupted"), on both tiers, the
-// messages unchanged.
+// messages unchanged; and the engine's instantiate(source, imports, options).
 import assert from "node:assert/strict";
 import * as engine from "../../src/wasm/mod.ts";
-import { bytesOf, testPorta } from "./_harness.ts";
+import { bytesOf, PORTA_TIERS, testPorta } from "./_harness.ts";
 
 /** Runs `fn`, which must throw the engine's RuntimeError; returns [kind, message]. */
 function caught(wa: any, fn: () => unknown): [string, string] {
@@ -277,6 +277,48 @@ testPorta('kind "interrupted": at entry, in a loop, at calls', async (wa) => {
   });
   assert.equal(caught(wa, () => f.exports.calls())[0], "interrupted");
 });
+
+for (const { tier, tag } of PORTA_TIERS) {
+  Deno.test(`instantiate(source, imports, options) passes the options to the Instance [${tag}]`, async () => {
+    const bytes = await bytesOf(
+      `(module (memory 2) (func (export "spin") (loop $l (br $l))))`,
+    );
+    const { module, instance } = await engine.instantiate(bytes, {}, {
+      fuel: 100,
+      tier,
+    });
+    assert.ok(module instanceof engine.Module);
+    const spin = (i: engine.Instance) => (i.exports.spin as () => void)();
+    assert.deepEqual(caught(engine, () => spin(instance)), [
+      "fuel",
+      "fuel exhausted: step limit of 100 instructions reached",
+    ]);
+    assert.equal(engine.stepsUsed(instance), 100);
+    const again = await engine.instantiate(module, {}, { fuel: 7, tier });
+    assert.ok(again instanceof engine.Instance);
+    assert.equal(caught(engine, () => spin(again))[0], "fuel");
+    assert.equal(engine.stepsUsed(again), 7);
+    // refusals reject, with their kind
+    for (const source of [bytes, module]) {
+      await assert.rejects(
+        engine.instantiate(source as Uint8Array, {}, {
+          maxMemoryPages: 1,
+          tier,
+        }),
+        (e: unknown) => e instanceof engine.RuntimeError && e.kind === "memory",
+      );
+      await assert.rejects(
+        engine.instantiate(source as Uint8Array, {}, {
+          tier: "fast" as engine.Tier,
+        }),
+        RangeError,
+      );
+    }
+    // without options: no limits, as before
+    const plain = await engine.instantiate(module, {});
+    assert.equal(engine.stepsUsed(plain), 0);
+  });
+}
 
 Deno.test("RuntimeErrorKind is exported as a type", () => {
   const kinds: engine.RuntimeErrorKind[] = [
