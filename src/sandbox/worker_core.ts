@@ -356,16 +356,20 @@ export function oneLine(e: unknown): string {
   return msg.split("\n")[0].trim();
 }
 
-/** Which limit a trap message names, if any. */
+/**
+ * Which limit stopped the guest, from the `kind` of the engine's
+ * `RuntimeError` (`"fuel"`, `"memory"` or `"call-depth"`; the message is never
+ * parsed). Anything else, including errors of engines without a `kind`, names
+ * no limit.
+ */
 export function classifyLimit(
-  message: string,
+  e: unknown,
 ): "fuel" | "memory" | "call-depth" | undefined {
-  if (/fuel|step limit/i.test(message)) return "fuel";
-  if (/call stack|call depth|recursion/i.test(message)) return "call-depth";
-  if (/memory/i.test(message) && /limit|exceed|maximum/i.test(message)) {
-    return "memory";
-  }
-  return undefined;
+  if (!(e instanceof Error) || e.name !== "RuntimeError") return undefined;
+  const kind = (e as Error & { kind?: unknown }).kind;
+  return kind === "fuel" || kind === "memory" || kind === "call-depth"
+    ? kind
+    : undefined;
 }
 
 /** The memory budget in use, in pages (rounded up: tables count 8 bytes an element). */
@@ -622,7 +626,7 @@ export function serveGuestJobs(
       // else the unwinding caused once the flag is up: the job was cancelled
       if (cancelled()) return finish({ exitCode: null, trap: "cancelled" });
       const trap = oneLine(e);
-      const limit = classifyLimit(trap);
+      const limit = classifyLimit(e);
       finish(
         limit ? { exitCode: null, trap, limit } : { exitCode: null, trap },
       );

@@ -10,8 +10,11 @@ import {
 } from "node:assert/strict";
 import { GuestPool, GuestWall } from "../../src/sandbox/wall.ts";
 import { type Capability, PROFILES } from "../../src/sandbox/capabilities.ts";
+import { classifyLimit } from "../../src/sandbox/worker_core.ts";
+import { RuntimeError } from "../../src/wasm/mod.ts";
 import { ECHO, ENDLESS, GROW, HELLO, RECURSE } from "./guests.ts";
 import { READ_ONLY_EXPECTED, runEscape } from "./escape_helpers.ts";
+import { wat } from "../helpers/wat.ts";
 
 const dec = new TextDecoder();
 const none = new Set<Capability>();
@@ -111,6 +114,53 @@ Deno.test("engine wall: call-depth limit", async () => {
   } finally {
     wall.terminate();
   }
+});
+
+Deno.test("engine wall: a memory limit below the module's initial size refuses the instance", async () => {
+  const wall = await GuestWall.create(
+    await wat(`(module (memory (export "memory") 3) (func (export "_start")))`),
+    { grants: none, preopens: [] },
+  );
+  try {
+    const r = await wall.run({
+      args: [],
+      env: {},
+      limits: { maxMemoryPages: 2 },
+    });
+    assertEquals([r.exitCode, r.limit, r.trap], [
+      null,
+      "memory",
+      "memory limit exceeded: initial size of 3 pages (1 memories of 3 pages, 0 tables of 0 elements) is above maxMemoryPages 2",
+    ]);
+  } finally {
+    wall.terminate();
+  }
+});
+
+Deno.test("classifyLimit: the engine error's kind names the limit, never its message", () => {
+  for (const kind of ["fuel", "memory", "call-depth"] as const) {
+    assertEquals(classifyLimit(new RuntimeError("x", kind)), kind);
+  }
+  assertEquals(
+    classifyLimit(new RuntimeError("interrupted", "interrupted")),
+    undefined,
+  );
+  assertEquals(
+    classifyLimit(new RuntimeError("out of bounds memory access")),
+    undefined,
+  );
+  // messages that name a limit are not limits without the kind
+  for (
+    const e of [
+      new Error("fuel exhausted: step limit of 5 instructions reached"),
+      new RangeError("Maximum call stack size exceeded"),
+      new WebAssembly.RuntimeError("memory limit exceeded"),
+      Object.assign(new Error("x"), { kind: "fuel" }),
+      "fuel exhausted",
+      null,
+      undefined,
+    ]
+  ) assertEquals(classifyLimit(e), undefined, String(e));
 });
 
 Deno.test("engine wall: concurrent endless guests time out in a pool", async () => {
