@@ -5,7 +5,14 @@
  * compiled once and calls run in warm workers, each in a fresh instance.
  *
  * Usage: deno run -A bench/mcp_latency.ts [--calls N] [--warmup N] [--agent PATH]
- *        [--tool NAME] [--args JSON] [--json]
+ *        [--tool NAME] [--args JSON] [--tier interp|js|auto] [--json]
+ *
+ * `--tier` is passed to `porta serve` (the engine's execution tier of the
+ * guest; without it, serve's default). For example, the demo agent's `fib`
+ * at each tier:
+ *
+ *     for t in interp js auto; do deno run -A bench/mcp_latency.ts \
+ *       --agent testdata/agents/demo.wasm --tool fib --args '{"n":90}' --tier $t; done
  * Target: median < 5 ms.
  *
  * @module
@@ -28,9 +35,15 @@ const { values } = parseArgs({
     },
     tool: { type: "string", default: "ping" },
     args: { type: "string", default: "{}" },
+    tier: { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
+const tier = values.tier;
+if (tier !== undefined && !["interp", "js", "auto"].includes(tier)) {
+  console.error("mcp_latency: --tier takes interp, js or auto");
+  Deno.exit(2);
+}
 const calls = Number(values.calls);
 const warmup = Number(values.warmup);
 if (!Number.isInteger(calls) || calls < 1 || !Number.isInteger(warmup)) {
@@ -57,6 +70,7 @@ const transport = new StdioClientTransport({
     values.agent,
     "--concurrency",
     "1",
+    ...(tier === undefined ? [] : ["--tier", tier]),
   ],
   cwd: root,
   stderr: "pipe",
@@ -114,6 +128,7 @@ const steps = /steps=(\d+)/.exec(
 )?.[1];
 const result = {
   tool: values.tool,
+  tier: tier ?? "default",
   calls,
   connectMs: +connectMs.toFixed(2),
   firstCallMs: +firstMs.toFixed(2),
@@ -129,7 +144,7 @@ if (values.json) {
   console.log(JSON.stringify(result));
 } else {
   console.log(
-    `porta serve: MCP tool-call latency (${values.tool}, ${calls} calls after ${
+    `porta serve: MCP tool-call latency (${values.tool}, tier ${result.tier}, ${calls} calls after ${
       warmup + 1
     } warm-up)`,
   );
