@@ -28,13 +28,14 @@ import { fuelOpsOf } from "./compile.ts";
 import {
   ACT,
   DS,
+  FR,
+  FS,
   fuelTrap as activationFuelTrap,
   MI,
   MR,
   pollInterrupt,
   setDepthLimit,
   setFuel,
-  U,
 } from "./jit/rt.ts";
 import {
   bindMachine,
@@ -261,7 +262,7 @@ function callFromHost(f: FuncInst): void {
   }
   const outer = ACT.ctx;
   const ctx = f.ctx!;
-  if (outer !== null) outer.fuel = U[0] + U[1];
+  if (outer !== null) outer.fuel = FS[0] + FR[0];
   ACT.ctx = ctx;
   setFuel(ctx.fuel);
   setDepthLimit(baseDepth, ctx.maxCallDepth);
@@ -292,7 +293,7 @@ function callFromHost(f: FuncInst): void {
     throw e;
   } finally {
     NEST--;
-    ctx.fuel = U[0] + U[1];
+    ctx.fuel = FS[0] + FR[0];
     ACT.ctx = outer;
     if (outer !== null) setFuel(outer.fuel);
     DS[0] = baseDepth;
@@ -575,7 +576,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
   let depth = DS[0];
   // fuel is split into a Smi-range counter (fast) and a reserve; total = fuel + reserve
   // a resumed run starts a new slice; a new one goes on with the caller's
-  let fuel = U[0], reserve = U[1];
+  let fuel = FS[0], reserve = FR[0];
   if (resume) {
     fuel += reserve;
     reserve = fuel > SLICE ? fuel - SLICE : 0;
@@ -767,8 +768,8 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             return true;
           }
           if (callee.host || (callee.jit && depth < DS[1])) {
-            U[0] = fuel;
-            U[1] = reserve;
+            FS[0] = fuel;
+            FR[0] = reserve;
             DS[0] = depth;
             inHost = true;
             if (callee.host) sp = callHost(callee, sp);
@@ -783,8 +784,8 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             }
             inHost = false;
             // the slice goes on (not a fresh one): slices must end for the auto tier to sample
-            fuel = U[0];
-            reserve = U[1];
+            fuel = FS[0];
+            reserve = FR[0];
             if (mem0) {
               dv = mem0.dv;
               memLen = dv.byteLength;
@@ -2589,8 +2590,8 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
     }
   } finally {
     if (!inHost) {
-      U[0] = fuel;
-      U[1] = reserve;
+      FS[0] = fuel;
+      FR[0] = reserve;
     }
   }
 }
@@ -2598,14 +2599,14 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
 function warmCall(f: FuncInst): void {
   const base = SP;
   const outer = ACT.ctx, d0 = DS[0], js = DS[1], lim = DS[2];
-  if (outer !== null) outer.fuel = U[0] + U[1];
+  if (outer !== null) outer.fuel = FS[0] + FR[0];
   ACT.ctx = f.ctx;
   setFuel(f.ctx!.fuel);
   setDepthLimit(d0, 1000);
   try {
     if (!run(f, d0)) { while (!run(f, d0, true)); }
   } finally {
-    f.ctx!.fuel = U[0] + U[1];
+    f.ctx!.fuel = FS[0] + FR[0];
     ACT.ctx = outer;
     if (outer !== null) setFuel(outer.fuel);
     DS[0] = d0;

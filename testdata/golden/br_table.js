@@ -4,7 +4,7 @@
 // ==== function 0: translate(ir, 0) blocks=5 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -14,39 +14,37 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0) {
-let a0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, t = 0, w = 0, e = null;
 
-try {
 L1: {
 L2: {
 L3: {
 L4: {
-if ((fu -= 2) < 0) { fl = 0; fu = fuel(fu, 2); fl = 1; }
+if ((FS[0] -= 2) < 0) fuel(2);
 switch (l0) { case 0: case 3: { break L4; } case 1: { break L3; } case 2: { break L2; } default: { break L1; } }
 }
-if ((fu -= 2) < 0) { fl = 0; fu = fuel(fu, 2); fl = 1; }
+if ((FS[0] -= 2) < 0) fuel(2);
 a0 = 10;
 return a0;
 }
-if ((fu -= 2) < 0) { fl = 0; fu = fuel(fu, 2); fl = 1; }
+if ((FS[0] -= 2) < 0) fuel(2);
 a0 = 20;
 return a0;
 }
-if ((fu -= 2) < 0) { fl = 0; fu = fuel(fu, 2); fl = 1; }
+if ((FS[0] -= 2) < 0) fuel(2);
 a0 = 30;
 return a0;
 }
-if ((fu -= 1) < 0) { fl = 0; fu = fuel(fu, 1); fl = 1; }
+if ((FS[0] -= 1) < 0) fuel(1);
 a0 = 99;
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=2 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -56,19 +54,17 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0) {
-let a0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, t = 0, w = 0, e = null;
 
-try {
 L1: {
 L2: {
-if ((fu -= 3) < 0) { fl = 0; fu = fuel(fu, 3); fl = 1; }
+if ((FS[0] -= 3) < 0) fuel(3);
 a0 = 5;
 switch (l0) { case 1: { break L2; } default: { break L1; } }
 }
-if ((fu -= 2) < 0) { fl = 0; fu = fuel(fu, 2); fl = 1; }
+if ((FS[0] -= 2) < 0) fuel(2);
 a0 = ((a0 + 100) | 0);
 }
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];

@@ -4,7 +4,7 @@
 // ==== function 1: translate(ir, 1) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -14,20 +14,18 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0, l1) {
-let a0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 3) < 0) { fl = 0; fu = fuel(fu, 3); fl = 1; }
+if ((FS[0] -= 3) < 0) fuel(3);
 a0 = ((l0 + l1) | 0);
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -37,20 +35,18 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0, l1) {
-let a0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 3) < 0) { fl = 0; fu = fuel(fu, 3); fl = 1; }
+if ((FS[0] -= 3) < 0) fuel(3);
 a0 = ((l0 - l1) | 0);
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -60,20 +56,18 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0) {
-let a0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 3) < 0) { fl = 0; fu = fuel(fu, 3); fl = 1; }
+if ((FS[0] -= 3) < 0) fuel(3);
 a0 = ((0 - l0) | 0);
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 4: translate(ir, 4) blocks=2 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -86,27 +80,25 @@ const f0 = env.funcs[0];
 const T0 = env.tables[0];
 const y0 = env.typeIds[0];
 const inner = function (l0, l1, l2) {
-let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 2) < 0) { fl = 0; fu = fuel(fu, 2); fl = 1; }
+if ((FS[0] -= 2) < 0) fuel(2);
 a0 = l0;
-U[0] = fu; fl = 0; e = DS[0] < DS[1] ? f0 : deep(f0); DS[0]++; e.jf(a0); DS[0]--; fu = U[0] | 0; fl = 1;
-if ((fu -= 4) < 0) { fl = 0; fu = fuel(fu, 4); fl = 1; }
+e = DS[0] < DS[1] ? f0 : deep(f0); DS[0]++; e.jf(a0); DS[0]--;
+if ((FS[0] -= 4) < 0) fuel(4);
 a0 = l1;
 a1 = l2;
 a2 = l0;
 t = a2 >>> 0; if (t >= T0.elems.length) trap(3); e = T0.elems[t]; if (e === null) trap(4); if (e.typeId !== y0) trap(5);
-U[0] = fu; fl = 0; e = DS[0] < DS[1] ? e : deep(e); DS[0]++; a0 = e.jf(a0, a1); DS[0]--; fu = U[0] | 0; fl = 1;
+e = DS[0] < DS[1] ? e : deep(e); DS[0]++; a0 = e.jf(a0, a1); DS[0]--;
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 5: translate(ir, 5) blocks=3 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -118,18 +110,16 @@ const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f3 = env.funcs[3];
 const f1 = env.funcs[1];
 const inner = function (l0) {
-let a0 = 0, a1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 3) < 0) { fl = 0; fu = fuel(fu, 3); fl = 1; }
+if ((FS[0] -= 3) < 0) fuel(3);
 a0 = l0;
 a1 = l0;
-U[0] = fu; fl = 0; e = DS[0] < DS[1] ? f3 : deep(f3); DS[0]++; a1 = e.jf(a1); DS[0]--; fu = U[0] | 0; fl = 1;
-if ((fu -= 1) < 0) { fl = 0; fu = fuel(fu, 1); fl = 1; }
-U[0] = fu; fl = 0; e = DS[0] < DS[1] ? f3 : deep(f3); DS[0]++; a1 = e.jf(a1); DS[0]--; fu = U[0] | 0; fl = 1;
-if ((fu -= 1) < 0) { fl = 0; fu = fuel(fu, 1); fl = 1; }
-U[0] = fu; fl = 0; e = DS[0] < DS[1] ? f1 : deep(f1); DS[0]++; a0 = e.jf(a0, a1); DS[0]--; fu = U[0] | 0; fl = 1;
+e = DS[0] < DS[1] ? f3 : deep(f3); DS[0]++; a1 = e.jf(a1); DS[0]--;
+if ((FS[0] -= 1) < 0) fuel(1);
+e = DS[0] < DS[1] ? f3 : deep(f3); DS[0]++; a1 = e.jf(a1); DS[0]--;
+if ((FS[0] -= 1) < 0) fuel(1);
+e = DS[0] < DS[1] ? f1 : deep(f1); DS[0]++; a0 = e.jf(a0, a1); DS[0]--;
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];

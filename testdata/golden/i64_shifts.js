@@ -4,7 +4,7 @@
 // ==== function 0: translate(ir, 0) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -14,10 +14,9 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0, h0, l1, h1, l2, h2) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, j3 = 0, k3 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, j3 = 0, k3 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 17) < 0) { fl = 0; fu = fuel(fu, 17); fl = 1; }
+if ((FS[0] -= 17) < 0) fuel(17);
 j0 = l0; k0 = h0;
 j1 = l2; k1 = h2;
 j0 = shl64(j0, k0, j1); k0 = R64.hi;
@@ -36,14 +35,13 @@ j2 = shrS64(j2, k2, j3); k2 = R64.hi;
 t = (j1 - j2) | 0; k1 = (k1 - k2 - ((j1 >>> 0) < (j2 >>> 0) ? 1 : 0)) | 0; j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; return j0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -53,10 +51,9 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0) {
-let a0 = 0, j0 = 0, k0 = 0, a1 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, j0 = 0, k0 = 0, a1 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 7) < 0) { fl = 0; fu = fuel(fu, 7); fl = 1; }
+if ((FS[0] -= 7) < 0) fuel(7);
 a0 = l0;
 j0 = a0; k0 = j0 >> 31;
 a1 = l0;
@@ -65,14 +62,13 @@ j2 = 33; k2 = 0;
 j1 = rotr64(j1, k1, j2); k1 = R64.hi;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; return j0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -82,10 +78,9 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0, h0, l1, h1) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, a1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, a1 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 16) < 0) { fl = 0; fu = fuel(fu, 16); fl = 1; }
+if ((FS[0] -= 16) < 0) fuel(16);
 j0 = l0; k0 = h0;
 j1 = l1; k1 = h1;
 j0 = divS64(j0, k0, j1, k1); k0 = R64.hi;
@@ -100,6 +95,5 @@ a1 = ((a1 + j2) | 0);
 j1 = a1; k1 = 0;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; return j0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];

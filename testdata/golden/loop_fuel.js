@@ -4,7 +4,7 @@
 // ==== function 0: translate(ir, 0) blocks=3 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -14,30 +14,28 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0) {
-let l1 = 0, a0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
-try {
 L1: {
 L2: for (;;) {
-if ((fu -= 3) < 0) { fl = 0; fu = fuel(fu, 3); fl = 1; }
+if ((FS[0] -= 3) < 0) fuel(3);
 if ((l0 === 0)) { break L1; }
-if ((fu -= 9) < 0) { fl = 0; fu = fuel(fu, 9); fl = 1; }
+if ((FS[0] -= 9) < 0) fuel(9);
 l1 = ((l1 + l0) | 0);
 l0 = ((l0 - 1) | 0);
 continue L2;
 break L2; }
 }
-if ((fu -= 1) < 0) { fl = 0; fu = fuel(fu, 1); fl = 1; }
+if ((FS[0] -= 1) < 0) fuel(1);
 a0 = l1;
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 0: translate(ir, 0, 1) (OSR entry at basic block 1) blocks=3 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -47,9 +45,8 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (osr, fp) {
-let l0 = 0, l1 = 0, a0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let l0 = 0, l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 l0 = I[fp + 0]; l1 = I[fp + 2]; 
-try {
 if (osr === 0) {
 }
 L1: {
@@ -57,27 +54,26 @@ if (osr === 0) {
 }
 L2: for (;;) {
 if (osr === 0) {
-if ((fu -= 3) < 0) { fl = 0; fu = fuel(fu, 3); fl = 1; }
+if ((FS[0] -= 3) < 0) fuel(3);
 if ((l0 === 0)) { break L1; }
 }
 osr = 0;
-if ((fu -= 9) < 0) { fl = 0; fu = fuel(fu, 9); fl = 1; }
+if ((FS[0] -= 9) < 0) fuel(9);
 l1 = ((l1 + l0) | 0);
 l0 = ((l0 - 1) | 0);
 continue L2;
 break L2; }
 }
-if ((fu -= 1) < 0) { fl = 0; fu = fuel(fu, 1); fl = 1; }
+if ((FS[0] -= 1) < 0) fuel(1);
 a0 = l1;
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=4 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -87,24 +83,22 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0) {
-let l1 = 0, a0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
-try {
 L1: {
-if ((fu -= 4) < 0) { fl = 0; fu = fuel(fu, 4); fl = 1; }
+if ((FS[0] -= 4) < 0) fuel(4);
 a0 = -1;
 if ((l0 === 0)) { break L1; }
-if ((fu -= 1) < 0) { fl = 0; fu = fuel(fu, 1); fl = 1; }
+if ((FS[0] -= 1) < 0) fuel(1);
 L2: for (;;) {
-if ((fu -= 13) < 0) { fl = 0; fu = fuel(fu, 13); fl = 1; }
+if ((FS[0] -= 13) < 0) fuel(13);
 l1 = ((l1 + (l0 & 1)) | 0);
 l0 = ((l0 >>> 1) | 0);
 if (l0 !== 0) { continue L2; }
 break L2; }
-if ((fu -= 1) < 0) { fl = 0; fu = fuel(fu, 1); fl = 1; }
+if ((FS[0] -= 1) < 0) fuel(1);
 a0 = l1;
 }
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];

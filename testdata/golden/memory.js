@@ -4,7 +4,7 @@
 // ==== function 0: translate(ir, 0) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -15,10 +15,9 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const m0 = env.mems[0];
 const inner = function (l0, l1) {
-let a0 = 0, a1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1, v0 = m0.dv;
+let a0 = 0, a1 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
-try {
-if ((fu -= 14) < 0) { fl = 0; fu = fuel(fu, 14); fl = 1; }
+if ((FS[0] -= 14) < 0) fuel(14);
 v0.setInt32((l0 >>> 0) + 4, l1, true);
 v0.setInt8((l0 >>> 0) + 9, l1);
 a0 = v0.getUint8((l0 >>> 0) + 4);
@@ -27,14 +26,13 @@ a0 = ((a0 + a1) | 0);
 a1 = v0.getInt8((l0 >>> 0) + 9);
 a0 = ((a0 + a1) | 0);
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -45,10 +43,9 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const m0 = env.mems[0];
 const inner = function (l0, l1, h1) {
-let a0 = 0, j1 = 0, k1 = 0, d1 = 0, j0 = 0, k0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1, v0 = m0.dv;
+let a0 = 0, j1 = 0, k1 = 0, d1 = 0, j0 = 0, k0 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
-try {
-if ((fu -= 17) < 0) { fl = 0; fu = fuel(fu, 17); fl = 1; }
+if ((FS[0] -= 17) < 0) fuel(17);
 t = l0 >>> 0; v0.setInt32(t + 4, h1, true); v0.setInt32(t, l1, true);
 a0 = (l0 & 65520);
 j1 = l1; k1 = h1;
@@ -59,14 +56,13 @@ d1 = v0.getFloat64(((l0 & 65520) >>> 0) + 8, true);
 j1 = truncS64(+d1); k1 = R64.hi;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; return j0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -77,10 +73,9 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const m0 = env.mems[0];
 const inner = function (l0) {
-let l1 = 0, a0 = 0, a1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1, v0 = m0.dv;
+let l1 = 0, a0 = 0, a1 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
-try {
-if ((fu -= 12) < 0) { fl = 0; fu = fuel(fu, 12); fl = 1; }
+if ((FS[0] -= 12) < 0) fuel(12);
 a0 = l0;
 a0 = m0.grow(a0 >>> 0);
 v0 = m0.dv;
@@ -91,14 +86,13 @@ v0.setInt32(a0 >>> 0, a1, true);
 a1 = v0.getInt32(0 >>> 0, true);
 a0 = (((Math.imul(l1, 100)) + a1) | 0);
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -109,10 +103,9 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const m0 = env.mems[0];
 const inner = function (l0, l1) {
-let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1, v0 = m0.dv;
+let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
-try {
-if ((fu -= 12) < 0) { fl = 0; fu = fuel(fu, 12); fl = 1; }
+if ((FS[0] -= 12) < 0) fuel(12);
 a0 = l0;
 a1 = l1;
 a2 = 8;
@@ -123,6 +116,5 @@ a2 = 6;
 memcopy(m0, m0, a0, a1, a2);
 a0 = v0.getInt32((l0 >>> 0) + 4, true);
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];

@@ -4,7 +4,7 @@
 // ==== function 0: translate(ir, 0) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -14,10 +14,9 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0, l1) {
-let a1 = 0, a0 = 0, a2 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a1 = 0, a0 = 0, a2 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 6) < 0) { fl = 0; fu = fuel(fu, 6); fl = 1; }
+if ((FS[0] -= 6) < 0) fuel(6);
 a1 = l1;
 a0 = l0;
 if (a1 === 0) trap(1); a0 = ((a0 >>> 0) / (a1 >>> 0)) | 0;
@@ -25,14 +24,13 @@ a2 = l1;
 a1 = l0;
 if (a2 === 0) trap(1); a1 = ((a1 >>> 0) % (a2 >>> 0)) | 0;
 MI[0] = a0; MI[2] = a1; return;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=2 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -42,10 +40,9 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0, l1, h1) {
-let l2 = 0, l3 = 0, h3 = 0, a0 = 0, j1 = 0, k1 = 0, j0 = 0, k0 = 0, a1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let l2 = 0, l3 = 0, h3 = 0, a0 = 0, j1 = 0, k1 = 0, j0 = 0, k0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 8) < 0) { fl = 0; fu = fuel(fu, 8); fl = 1; }
+if ((FS[0] -= 8) < 0) fuel(8);
 a0 = l0;
 j1 = l1; k1 = h1;
 L1: {
@@ -54,19 +51,18 @@ l2 = a0;
 j0 = l3; k0 = h3;
 a1 = l2;
 if (l0 !== 0) { break L1; }
-if ((fu -= 4) < 0) { fl = 0; fu = fuel(fu, 4); fl = 1; }
+if ((FS[0] -= 4) < 0) fuel(4);
 j0 = -1; k0 = -1;
 a1 = -1;
 }
 MI[0] = j0; MI[1] = k0; MI[2] = a1; return;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=2 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -77,24 +73,22 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f0 = env.funcs[0];
 const inner = function (l0, l1) {
-let a0 = 0, a1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 3) < 0) { fl = 0; fu = fuel(fu, 3); fl = 1; }
+if ((FS[0] -= 3) < 0) fuel(3);
 a0 = l0;
 a1 = l1;
-U[0] = fu; fl = 0; e = DS[0] < DS[1] ? f0 : deep(f0); DS[0]++; e.jf(a0, a1); a0 = MI[0]; a1 = MI[2]; DS[0]--; fu = U[0] | 0; fl = 1;
-if ((fu -= 1) < 0) { fl = 0; fu = fuel(fu, 1); fl = 1; }
+e = DS[0] < DS[1] ? f0 : deep(f0); DS[0]++; e.jf(a0, a1); a0 = MI[0]; a1 = MI[2]; DS[0]--;
+if ((FS[0] -= 1) < 0) fuel(1);
 a0 = ((a0 + a1) | 0);
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=3 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -104,21 +98,19 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0) {
-let l1 = 0, a0 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 1) < 0) { fl = 0; fu = fuel(fu, 1); fl = 1; }
+if ((FS[0] -= 1) < 0) fuel(1);
 a0 = l0;
 L1: for (;;) {
-if ((fu -= 10) < 0) { fl = 0; fu = fuel(fu, 10); fl = 1; }
+if ((FS[0] -= 10) < 0) fuel(10);
 l1 = ((a0 + l1) | 0);
 l0 = ((l0 - 1) | 0);
 a0 = l0;
 if (l0 !== 0) { continue L1; }
 break L1; }
-if ((fu -= 2) < 0) { fl = 0; fu = fuel(fu, 2); fl = 1; }
+if ((FS[0] -= 2) < 0) fuel(2);
 a0 = ((a0 + l1) | 0);
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];

@@ -4,7 +4,7 @@
 // ==== function 0: translate(ir, 0) blocks=3 tail=true ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -15,21 +15,19 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f0 = env.funcs[0];
 const inner = function (l0, l1) {
-let a0 = 0, a1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 3) < 0) { fl = 0; fu = fuel(fu, 3); fl = 1; }
+if ((FS[0] -= 3) < 0) fuel(3);
 L1: if ((l0 === 0)) {
-if ((fu -= 1) < 0) { fl = 0; fu = fuel(fu, 1); fl = 1; }
+if ((FS[0] -= 1) < 0) fuel(1);
 a0 = l1;
 } else {
-if ((fu -= 7) < 0) { fl = 0; fu = fuel(fu, 7); fl = 1; }
+if ((FS[0] -= 7) < 0) fuel(7);
 a0 = ((l0 - 1) | 0);
 a1 = ((l1 + l0) | 0);
 MI[0] = a0; MI[2] = a1; TAIL.f = f0; return 0;
 }
 return a0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [function (l0, l1) {
 let r = inner(l0, l1);
@@ -40,7 +38,7 @@ return r;
 // ==== function 1: translate(ir, 1) blocks=1 tail=true ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -52,16 +50,14 @@ const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const T0 = env.tables[0];
 const y0 = env.typeIds[0];
 const inner = function (l0) {
-let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 4) < 0) { fl = 0; fu = fuel(fu, 4); fl = 1; }
+if ((FS[0] -= 4) < 0) fuel(4);
 a0 = l0;
 a1 = 1;
 a2 = 0;
 t = a2 >>> 0; if (t >= T0.elems.length) trap(3); e = T0.elems[t]; if (e === null) trap(4); if (e.typeId !== y0) trap(5);
 MI[0] = a0; MI[2] = a1; TAIL.f = e; return 0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [function (l0) {
 let r = inner(l0);
@@ -72,7 +68,7 @@ return r;
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -82,22 +78,20 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0, h0) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 3) < 0) { fl = 0; fu = fuel(fu, 3); fl = 1; }
+if ((FS[0] -= 3) < 0) fuel(3);
 j0 = l0; k0 = h0;
 j1 = 3; k1 = 0;
 j0 = mul64(j0, k0, j1, k1); k0 = R64.hi;
 RH[0] = k0; return j0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=1 tail=true ====
 "use strict";
 const rt = env.rt;
-const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
+const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;
 const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;
 const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;
 const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;
@@ -108,15 +102,13 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f2 = env.funcs[2];
 const inner = function (l0, h0) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null, fu = U[0] | 0, fl = 1;
+let j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
 
-try {
-if ((fu -= 4) < 0) { fl = 0; fu = fuel(fu, 4); fl = 1; }
+if ((FS[0] -= 4) < 0) fuel(4);
 j0 = l0; k0 = h0;
 j1 = 0; k1 = 1;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 MI[0] = j0; MI[1] = k0; TAIL.f = f2; return 0;
-} finally { if (fl === 1) U[0] = fu; }
 };
 return [function (l0, h0) {
 let r = inner(l0, h0);

@@ -53,7 +53,7 @@ const UPDATE_HINT =
  * only place that knows how a charge is spelled: adjust it when the
  * translator spells charges differently (the slow path still gets the amount).
  */
-const FUEL_CHARGE = /\bfuel\([^,()]*,\s*(\d+)\s*\)/g;
+const FUEL_CHARGE = /\bfuel\((?:[^,()]*,\s*)?(\d+)\s*\)/g;
 
 /** Fuel of an unbounded run (ends a runaway translation rather than hanging). */
 const MAX_FUEL = 50_000_000;

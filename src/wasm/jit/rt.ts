@@ -12,10 +12,15 @@ import * as O from "../ops.ts";
 import type { Ctx } from "../runtime.ts";
 
 /**
- * Fuel of the running activation: [0] the current slice (at most SLICE, may go negative by the
- * cost of the block being charged), [1] the reserve. Their sum is the instructions left.
+ * Fuel of the running activation: FS[0] is what is left of the current slice (at most SLICE; it
+ * goes negative by the cost of the block whose charge does not fit), FR[0] the reserve. Their sum
+ * is the instructions left. The slice is an Int32Array element: translated code charges it in
+ * place at every basic block (`if ((FS[0] -= n) < 0) fuel(n);`), which V8 compiles to a few
+ * integer instructions.
  */
-export const U: Float64Array = new Float64Array(2);
+export const FS: Int32Array = new Int32Array(1);
+/** The reserve of the running activation's fuel (see FS). */
+export const FR: Float64Array = new Float64Array(1);
 
 /**
  * Call depth: [0] frames in use; [2] the frame limit of the running activation (maxCallDepth);
@@ -57,24 +62,25 @@ export const CI: Int32Array = new Int32Array(scratch64);
 /** f64 scratch view of CI. */
 export const CF: Float64Array = new Float64Array(scratch64);
 
-/** The activation that owns U: its context (fuel and interrupt flag), or null. */
+/** The activation that owns FS and FR: its context (fuel and interrupt flag), or null. */
 export const ACT: { ctx: Ctx | null } = { ctx: null };
 
 /** Splits `total` instructions into the slice and the reserve. */
 export function setFuel(total: number): void {
   const s = total > O.SLICE ? O.SLICE : total;
-  U[0] = s;
-  U[1] = total - s;
+  FS[0] = s;
+  FR[0] = total - s;
 }
 
 /** Instructions left in the running activation. */
 export function fuelLeft(): number {
-  return U[0] + U[1];
+  return FS[0] + FR[0];
 }
 
 /** Throws the fuel trap of the running activation (its count is set to exactly the limit). */
 export function fuelTrap(ctx: Ctx): never {
-  U[0] = U[1] = 0;
+  FS[0] = 0;
+  FR[0] = 0;
   ctx.fuel = 0;
   throw new RuntimeError(
     `fuel exhausted: step limit of ${
@@ -94,13 +100,13 @@ export function pollInterrupt(): void {
 
 /**
  * Slow path of a translated block's fuel charge: the slice ran out. `n` was already taken from
- * U[0]. Polls the interrupt flag, then charges n from the whole remaining fuel (slice and
+ * FS[0]. Polls the interrupt flag, then charges n from the whole remaining fuel (slice and
  * reserve) or traps exactly at the limit, as the interpreter does.
  */
 export function fuelSlow(n: number): void {
-  U[0] += n;
+  FS[0] += n;
   pollInterrupt();
-  const total = U[0] + U[1];
+  const total = FS[0] + FR[0];
   if (total < n) fuelTrap(ACT.ctx!);
   setFuel(total - n);
 }

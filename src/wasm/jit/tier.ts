@@ -52,6 +52,7 @@ import {
   CF,
   CI,
   DS,
+  FS,
   fuelSlow,
   MF,
   MI,
@@ -60,7 +61,6 @@ import {
   SF,
   SI,
   trapCode,
-  U,
 } from "./rt.ts";
 
 /** The interpreter's machine, as the adapters need it (set by exec.ts). */
@@ -275,20 +275,10 @@ function memfill(m: MemInst, a: number, v: number, n: number): void {
   m.u8.fill(v & 255, a, a + n);
 }
 
-/**
- * Slow path of a translated block's fuel charge, which keeps the slice in a local: `fu` is the
- * local after taking n (negative). Returns the local's new value.
- */
-function fuelLocal(fu: number, n: number): number {
-  U[0] = fu;
-  fuelSlow(n);
-  return U[0];
-}
-
 /** What translated code reaches through `env.rt`. */
 function runtimeObject(): Record<string, unknown> {
   return {
-    U,
+    FS,
     DS,
     MI,
     MF,
@@ -303,7 +293,7 @@ function runtimeObject(): Record<string, unknown> {
     I: M.I,
     F: M.F,
     R: M.R,
-    fuel: fuelLocal,
+    fuel: fuelSlow,
     trap: trapCode,
     deep,
     fb,

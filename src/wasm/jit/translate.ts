@@ -17,7 +17,7 @@
  * multi-value registers MI/MF/MR (slot k: words MI[2k], MI[2k+1], f64 MF[k], reference MR[k]).
  *
  * Fuel: the same basic blocks as the interpreter's compiler (compile.ts `count`/`newBlock`): each
- * block starts with `if ((U[0] -= n) < 0) fuel(n);`, so stepsUsed is identical in both tiers.
+ * block starts with `if ((FS[0] -= n) < 0) fuel(n);`, so stepsUsed is identical in both tiers.
  * Calls count frames in DS[0]; past DS[1] frames a callee runs in the interpreter (`deep`).
  *
  * OSR: `translate(ir, f, k)` makes a variant entered at the k-th basic block with the locals and
@@ -216,8 +216,7 @@ function run(
   };
   const closeFuel = () => {
     if (fuelAt >= 0) {
-      out[fuelAt] =
-        `if ((fu -= ${fuelN}) < 0) { fl = 0; fu = fuel(fu, ${fuelN}); fl = 1; }`;
+      out[fuelAt] = `if ((FS[0] -= ${fuelN}) < 0) fuel(${fuelN});`;
     }
     fuelAt = -1;
   };
@@ -420,8 +419,7 @@ function run(
     vals.length = base;
     const call = `e.jf(${args.join(", ")})`;
     const rs = t.results;
-    let s =
-      `U[0] = fu; fl = 0; e = DS[0] < DS[1] ? ${fi} : deep(${fi}); DS[0]++; `;
+    let s = `e = DS[0] < DS[1] ? ${fi} : deep(${fi}); DS[0]++; `;
     if (rs.length === 1) {
       const h = push(rs[0]);
       s += `${V(rs[0], h)} = ${call}; `;
@@ -430,7 +428,7 @@ function run(
       s += call + "; ";
       for (let k = 0; k < rs.length; k++) s += loadMV(rs[k], k, push(rs[k]));
     }
-    s += "DS[0]--; fu = U[0] | 0; fl = 1;";
+    s += "DS[0]--;";
     emit(s);
     refreshMems();
   };
@@ -1470,11 +1468,11 @@ function run(
   for (const n of declared) {
     decl.push(`${n} = ${n[0] === "r" ? "null" : "0"}`);
   }
-  decl.push("t = 0", "w = 0", "e = null", "fu = U[0] | 0", "fl = 1");
+  decl.push("t = 0", "w = 0", "e = null");
   for (const m of usedMemsAll) decl.push(`v${m} = m${m}.dv`);
   const head: string[] = ['"use strict";', "const rt = env.rt;"];
   head.push(
-    "const U = rt.U, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;",
+    "const FS = rt.FS, DS = rt.DS, MI = rt.MI, MF = rt.MF, MR = rt.MR, RH = rt.RH, SI = rt.SI, SF = rt.SF, CI = rt.CI, CF = rt.CF, R64 = rt.R64;",
     "const fuel = rt.fuel, trap = rt.trap, deep = rt.deep, fb = rt.fb, f64of = rt.f64of, f64lo = rt.f64lo, nanAt = rt.nanAt, nanTo = rt.nanTo;",
     "const ctz32 = rt.ctz32, popcnt32 = rt.popcnt32, mul64 = rt.mul64, divS64 = rt.divS64, divU64 = rt.divU64, remS64 = rt.remS64, remU64 = rt.remU64;",
     "const shl64 = rt.shl64, shrS64 = rt.shrS64, shrU64 = rt.shrU64, rotl64 = rt.rotl64, rotr64 = rt.rotr64;",
@@ -1520,13 +1518,9 @@ function run(
       prologue += load(st[h], 2 * (localTypes.length + h), n, "k" + h);
     }
   }
-  // the slice's fuel lives in fu while the body runs (U[0] while it calls out); fl is 0 while
-  // U[0] is the current count, so an exception thrown then leaves U[0] alone
   const body = `function (${params.join(", ")}) {\nlet ${
     decl.join(", ")
-  };\n${prologue}\ntry {\n${
-    out.join("\n")
-  }\n} finally { if (fl === 1) U[0] = fu; }\n}`;
+  };\n${prologue}\n${out.join("\n")}\n}`;
   let src = head.join("\n") + `\nconst inner = ${body};\n`;
   if (hasTail && osrPath === null) {
     // the outer entry runs the tail calls the body hands back (a trampoline)
@@ -1572,10 +1566,6 @@ const CF64 = new Float64Array(CI64.buffer);
 function scanMems(ir: ModuleIR, from: number, to: number): Set<number> {
   const s = new Set<number>();
   if (ir.memories.length === 0) return s;
-  if (ir.memories.length === 1) {
-    s.add(0);
-    return s;
-  }
   const r = new Reader(ir.bytes, from, to);
   while (r.pos < r.end) {
     const op = r.u8();
