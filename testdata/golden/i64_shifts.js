@@ -14,24 +14,15 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0, h0, l1, h1, l2, h2) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, j3 = 0, k3 = 0, t = 0, w = 0, e = null;
+let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 17) < 0) fuel(17);
-j0 = l0; k0 = h0;
-j1 = l2; k1 = h2;
-j0 = shl64(j0, k0, j1); k0 = R64.hi;
-j1 = l1; k1 = h1;
-j2 = 3; k2 = 0;
-j1 = shrU64(j1, k1, j2); k1 = R64.hi;
-j0 = j0 ^ j1; k0 = k0 ^ k1;
-j1 = l0; k1 = h0;
-j2 = l1; k2 = h1;
-j1 = mul64(j1, k1, j2, k2); k1 = R64.hi;
-j2 = l2; k2 = h2;
-j1 = rotl64(j1, k1, j2); k1 = R64.hi;
-j2 = l1; k2 = h1;
-j3 = l2; k3 = h2;
-j2 = shrS64(j2, k2, j3); k2 = R64.hi;
+t = shl64(l0, h0, l2); k0 = R64.hi; j0 = t;
+t = (l1 >>> 3) | (h1 << 29); k1 = (h1 >>> 3) | 0; j1 = t;
+t = j0 ^ j1; k0 = k0 ^ k1; j0 = t;
+t = mul64(l0, h0, l1, h1); k1 = R64.hi; j1 = t;
+t = rotl64(j1, k1, l2); k1 = R64.hi; j1 = t;
+t = shrS64(l1, h1, l2); k2 = R64.hi; j2 = t;
 t = (j1 - j2) | 0; k1 = (k1 - k2 - ((j1 >>> 0) < (j2 >>> 0) ? 1 : 0)) | 0; j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; return j0;
@@ -51,15 +42,12 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0) {
-let a0 = 0, j0 = 0, k0 = 0, a1 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
+let j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 7) < 0) fuel(7);
-a0 = l0;
-j0 = a0; k0 = j0 >> 31;
-a1 = l0;
-j1 = a1; k1 = 0;
-j2 = 33; k2 = 0;
-j1 = rotr64(j1, k1, j2); k1 = R64.hi;
+t = l0; k0 = t >> 31; j0 = t;
+t = l0; k1 = 0; j1 = t;
+t = (j1 << 31) | (k1 >>> 1); k1 = (k1 << 31) | (j1 >>> 1); j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; return j0;
 };
@@ -78,21 +66,14 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0, h0, l1, h1) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, a1 = 0, t = 0, w = 0, e = null;
+let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 16) < 0) fuel(16);
-j0 = l0; k0 = h0;
-j1 = l1; k1 = h1;
-j0 = divS64(j0, k0, j1, k1); k0 = R64.hi;
-j1 = l0; k1 = h0;
-j2 = l1; k2 = h1;
-j1 = remU64(j1, k1, j2, k2); k1 = R64.hi;
+t = divS64(l0, h0, l1, h1); k0 = R64.hi; j0 = t;
+t = remU64(l0, h0, l1, h1); k1 = R64.hi; j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
-a1 = (((h0 < h1 || (h0 === h1 && (l0 >>> 0) < (l1 >>> 0)))) ? 1 : 0);
-j2 = l0; k2 = h0;
-j2 = popcnt32(j2) + popcnt32(k2); k2 = 0;
-a1 = ((a1 + j2) | 0);
-j1 = a1; k1 = 0;
+t = popcnt32(l0) + popcnt32(h0); k2 = 0; j2 = t;
+t = (((((h0 < h1 || (h0 === h1 && (l0 >>> 0) < (l1 >>> 0)))) ? 1 : 0) + j2) | 0); k1 = 0; j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; return j0;
 };

@@ -78,12 +78,10 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function (l0, h0) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
+let j0 = 0, k0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
-j0 = l0; k0 = h0;
-j1 = 3; k1 = 0;
-j0 = mul64(j0, k0, j1, k1); k0 = R64.hi;
+t = mul64(l0, h0, 3, 0); k0 = R64.hi; j0 = t;
 RH[0] = k0; return j0;
 };
 return [inner, inner];
@@ -102,12 +100,10 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f2 = env.funcs[2];
 const inner = function (l0, h0) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
+let j0 = 0, k0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 4) < 0) fuel(4);
-j0 = l0; k0 = h0;
-j1 = 0; k1 = 1;
-t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
+t = (l0 + 0) | 0; k0 = (h0 + 1 + ((t >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 MI[0] = j0; MI[1] = k0; TAIL.f = f2; return 0;
 };
 return [function (l0, h0) {

@@ -1011,15 +1011,74 @@ function run(
       vals[a] = I32;
       setPend(a, `(${cd} ? 1 : 0)`, d, cd);
     };
+    /**
+     * Writes an i64 result to slot a: `lo` is computed first (into t), then `hi`, both from the
+     * operands' old values (atomic expressions: locals, constants, variables).
+     */
+    const set64 = (a: number, lo: string, hi: string) => {
+      matName("j" + a, a);
+      pend[a] = null;
+      V(I64, a);
+      emit(`t = ${lo}; k${a} = ${hi}; j${a} = t;`);
+    };
     const bin64 = (helper: string) => {
       const b = pop();
       const a = vals.length - 1;
-      emit(`j${a} = ${helper}(j${a}, k${a}, j${b}, k${b}); k${a} = R64.hi;`);
+      const args = `${x(I64, a)}, ${xhi(a)}, ${x(I64, b)}, ${xhi(b)}`;
+      set64(a, `${helper}(${args})`, "R64.hi");
     };
-    const sh64 = (helper: string) => {
+    /** The shift count of slot b when it is a constant (mod 64), else -1. */
+    const constShift = (b: number): number =>
+      pend[b] !== null && /^-?\d+$/.test(pend[b]!) ? +pend[b]! & 63 : -1;
+    const sh64 = (helper: string, op: number) => {
       const b = pop();
       const a = vals.length - 1;
-      emit(`j${a} = ${helper}(j${a}, k${a}, j${b}); k${a} = R64.hi;`);
+      const lo = x(I64, a), hi = xhi(a);
+      let n = constShift(b);
+      if (n < 0) {
+        set64(a, `${helper}(${lo}, ${hi}, ${x(I64, b)})`, "R64.hi");
+        return;
+      }
+      if (n === 0) return;
+      if (op === 0x8a) n = 64 - n; // rotr n = rotl 64 - n
+      const m = 32 - (n & 31);
+      switch (op) {
+        case 0x86: // shl
+          if (n < 32) {
+            set64(a, `${lo} << ${n}`, `(${hi} << ${n}) | (${lo} >>> ${m})`);
+          } else set64(a, "0", `${lo} << ${n - 32}`);
+          return;
+        case 0x87: // shr_s
+          if (n < 32) {
+            set64(a, `(${lo} >>> ${n}) | (${hi} << ${m})`, `${hi} >> ${n}`);
+          } else set64(a, `${hi} >> ${n - 32}`, `${hi} >> 31`);
+          return;
+        case 0x88: // shr_u
+          if (n < 32) {
+            set64(
+              a,
+              `(${lo} >>> ${n}) | (${hi} << ${m})`,
+              `(${hi} >>> ${n}) | 0`,
+            );
+          } else set64(a, `(${hi} >>> ${n - 32}) | 0`, "0");
+          return;
+        default: // rotl (and rotr)
+          if (n === 32) set64(a, hi, lo);
+          else if (n < 32) {
+            set64(
+              a,
+              `(${lo} << ${n}) | (${hi} >>> ${m})`,
+              `(${hi} << ${n}) | (${lo} >>> ${m})`,
+            );
+          } else {
+            const k = n - 32;
+            set64(
+              a,
+              `(${hi} << ${k}) | (${lo} >>> ${32 - k})`,
+              `(${lo} << ${k}) | (${hi} >>> ${32 - k})`,
+            );
+          }
+      }
     };
     const binF32 = (f: (a: string, b: string) => string) => {
       const b = pop();
@@ -1218,36 +1277,45 @@ function run(
         return bin32((a, b) => `(${a} >>> ${b}) | (${a} << (32 - ${b}))`);
       case 0x79: {
         const h = vals.length - 1;
-        emit(
-          `j${h} = k${h} !== 0 ? Math.clz32(k${h}) : 32 + Math.clz32(j${h}); k${h} = 0;`,
+        const lo = x(I64, h), hi = xhi(h);
+        set64(
+          h,
+          `${hi} !== 0 ? Math.clz32(${hi}) : 32 + Math.clz32(${lo})`,
+          "0",
         );
         return;
       }
       case 0x7a: {
         const h = vals.length - 1;
-        emit(
-          `j${h} = j${h} !== 0 ? ctz32(j${h}) : 32 + ctz32(k${h}); k${h} = 0;`,
-        );
+        const lo = x(I64, h), hi = xhi(h);
+        set64(h, `${lo} !== 0 ? ctz32(${lo}) : 32 + ctz32(${hi})`, "0");
         return;
       }
       case 0x7b: {
         const h = vals.length - 1;
-        emit(`j${h} = popcnt32(j${h}) + popcnt32(k${h}); k${h} = 0;`);
+        set64(h, `popcnt32(${x(I64, h)}) + popcnt32(${xhi(h)})`, "0");
         return;
       }
       case 0x7c: {
         const b = pop();
         const a = vals.length - 1;
-        emit(
-          `t = (j${a} + j${b}) | 0; k${a} = (k${a} + k${b} + ((t >>> 0) < (j${a} >>> 0) ? 1 : 0)) | 0; j${a} = t;`,
+        const al = x(I64, a), ah = xhi(a), bl = x(I64, b), bh = xhi(b);
+        // the carry reads t (the new low word) before set64 writes j
+        set64(
+          a,
+          `(${al} + ${bl}) | 0`,
+          `(${ah} + ${bh} + ((t >>> 0) < (${al} >>> 0) ? 1 : 0)) | 0`,
         );
         return;
       }
       case 0x7d: {
         const b = pop();
         const a = vals.length - 1;
-        emit(
-          `t = (j${a} - j${b}) | 0; k${a} = (k${a} - k${b} - ((j${a} >>> 0) < (j${b} >>> 0) ? 1 : 0)) | 0; j${a} = t;`,
+        const al = x(I64, a), ah = xhi(a), bl = x(I64, b), bh = xhi(b);
+        set64(
+          a,
+          `(${al} - ${bl}) | 0`,
+          `(${ah} - ${bh} - ((${al} >>> 0) < (${bl} >>> 0) ? 1 : 0)) | 0`,
         );
         return;
       }
@@ -1267,19 +1335,19 @@ function run(
         const b = pop();
         const a = vals.length - 1;
         const o = op === 0x83 ? "&" : op === 0x84 ? "|" : "^";
-        emit(`j${a} = j${a} ${o} j${b}; k${a} = k${a} ${o} k${b};`);
+        set64(a, `${x(I64, a)} ${o} ${x(I64, b)}`, `${xhi(a)} ${o} ${xhi(b)}`);
         return;
       }
       case 0x86:
-        return sh64("shl64");
+        return sh64("shl64", op);
       case 0x87:
-        return sh64("shrS64");
+        return sh64("shrS64", op);
       case 0x88:
-        return sh64("shrU64");
+        return sh64("shrU64", op);
       case 0x89:
-        return sh64("rotl64");
+        return sh64("rotl64", op);
       case 0x8a:
-        return sh64("rotr64");
+        return sh64("rotr64", op);
       // f32 (values as raw bits)
       case 0x8b: {
         const h = vals.length - 1;
@@ -1368,9 +1436,13 @@ function run(
       case 0xab:
         return conv(I32, (x, h) => `a${h} = truncU32(+${x});`);
       case 0xac:
-        return conv(I64, (x, h) => `j${h} = ${x}; k${h} = j${h} >> 31;`);
-      case 0xad:
-        return conv(I64, (x, h) => `j${h} = ${x}; k${h} = 0;`);
+      case 0xad: {
+        const h = vals.length - 1;
+        const v = x(I32, h);
+        vals[h] = I64;
+        set64(h, v, op === 0xac ? "t >> 31" : "0");
+        return;
+      }
       case 0xae:
         return conv(
           I64,
@@ -1439,11 +1511,8 @@ function run(
       case 0xc4: {
         const h = vals.length - 1;
         const sh = op === 0xc2 ? 24 : op === 0xc3 ? 16 : 0;
-        emit(
-          sh
-            ? `j${h} = (j${h} << ${sh}) >> ${sh}; k${h} = j${h} >> 31;`
-            : `k${h} = j${h} >> 31;`,
-        );
+        const lo = x(I64, h);
+        set64(h, sh ? `(${lo} << ${sh}) >> ${sh}` : lo, "t >> 31");
         return;
       }
     }
@@ -1555,9 +1624,11 @@ for (
   AWARE[op] = true;
 }
 for (let op = 0x28; op <= 0x3e; op++) AWARE[op] = true;
-for (let op = 0x45; op <= 0x78; op++) AWARE[op] = true;
+for (let op = 0x45; op <= 0x8a; op++) AWARE[op] = true;
 for (let op = 0x99; op <= 0xa6; op++) AWARE[op] = true;
-for (const op of [0xa7, 0xb7, 0xb8, 0xc0, 0xc1]) AWARE[op] = true;
+for (const op of [0xa7, 0xac, 0xad, 0xb7, 0xb8, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4]) {
+  AWARE[op] = true;
+}
 
 const CI64 = new Int32Array(2);
 const CF64 = new Float64Array(CI64.buffer);
