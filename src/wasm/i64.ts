@@ -48,6 +48,24 @@ let REM = 0;
  */
 function udiv64by32(alo: number, ahi: number, b: number): number {
   const ah = ahi >>> 0, al = alo >>> 0;
+  if (b < 2097152) {
+    // r < b < 2^21, so r * 2^32 + al < 2^53 is exact: one division for the low word, then a
+    // correction of the rounded quotient by at most one
+    const qh = Math.floor(ah / b);
+    const t = (ah - qh * b) * 4294967296 + al;
+    let q = Math.floor(t / b);
+    let r = t - q * b;
+    if (r < 0) {
+      q--;
+      r += b;
+    } else if (r >= b) {
+      q++;
+      r -= b;
+    }
+    REM = r;
+    R64.hi = qh | 0;
+    return q | 0;
+  }
   const qh = Math.floor(ah / b);
   let r = ah - qh * b;
   let t = r * 65536 + (al >>> 16);

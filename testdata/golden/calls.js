@@ -13,7 +13,7 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function (l0, l1) {
+const inner = function $1(l0, l1) {
 let a0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
@@ -34,7 +34,7 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function (l0, l1) {
+const inner = function $2(l0, l1) {
 let a0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
@@ -55,7 +55,7 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function (l0) {
+const inner = function $3(l0) {
 let a0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
@@ -79,7 +79,7 @@ const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f0 = env.funcs[0];
 const T0 = env.tables[0];
 const y0 = env.typeIds[0];
-const inner = function (l0, l1, l2) {
+const inner = function $4(l0, l1, l2) {
 let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 2) < 0) fuel(2);
@@ -109,7 +109,7 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f3 = env.funcs[3];
 const f1 = env.funcs[1];
-const inner = function (l0) {
+const inner = function $5(l0) {
 let a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);

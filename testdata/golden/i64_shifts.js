@@ -13,14 +13,15 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function (l0, h0, l1, h1, l2, h2) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
+const inner = function $0(l0, h0, l1, h1, l2, h2) {
+let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
 
 if ((FS[0] -= 17) < 0) fuel(17);
 t = shl64(l0, h0, l2); k0 = R64.hi; j0 = t;
 t = (l1 >>> 3) | (h1 << 29); k1 = (h1 >>> 3) | 0; j1 = t;
 t = j0 ^ j1; k0 = k0 ^ k1; j0 = t;
-t = mul64(l0, h0, l1, h1); k1 = R64.hi; j1 = t;
+mu = (l0 >>> 16) * (l1 & 65535) + (((l0 & 65535) * (l1 & 65535)) >>> 16); mv = (mu & 65535) + (l0 & 65535) * (l1 >>> 16);
+t = Math.imul(l0, l1); k1 = ((l0 >>> 16) * (l1 >>> 16) + (mu >>> 16) + (mv >>> 16) + Math.imul(l0, h1) + Math.imul(h0, l1)) | 0; j1 = t;
 t = rotl64(j1, k1, l2); k1 = R64.hi; j1 = t;
 t = shrS64(l1, h1, l2); k2 = R64.hi; j2 = t;
 t = (j1 - j2) | 0; k1 = (k1 - k2 - ((j1 >>> 0) < (j2 >>> 0) ? 1 : 0)) | 0; j1 = t;
@@ -41,7 +42,7 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function (l0) {
+const inner = function $1(l0) {
 let j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 7) < 0) fuel(7);
@@ -65,7 +66,7 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function (l0, h0, l1, h1) {
+const inner = function $2(l0, h0, l1, h1) {
 let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 16) < 0) fuel(16);

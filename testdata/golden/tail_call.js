@@ -14,7 +14,7 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f0 = env.funcs[0];
-const inner = function (l0, l1) {
+const inner = function $0(l0, l1) {
 let a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
@@ -49,7 +49,7 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const T0 = env.tables[0];
 const y0 = env.typeIds[0];
-const inner = function (l0) {
+const inner = function $1(l0) {
 let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 4) < 0) fuel(4);
@@ -77,11 +77,12 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function (l0, h0) {
-let j0 = 0, k0 = 0, t = 0, w = 0, e = null;
+const inner = function $2(l0, h0) {
+let j0 = 0, k0 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
 
 if ((FS[0] -= 3) < 0) fuel(3);
-t = mul64(l0, h0, 3, 0); k0 = R64.hi; j0 = t;
+mu = (l0 >>> 16) * 3 + (((l0 & 65535) * 3) >>> 16); mv = (mu & 65535) + (l0 & 65535) * 0;
+t = Math.imul(l0, 3); k0 = ((l0 >>> 16) * 0 + (mu >>> 16) + (mv >>> 16) + Math.imul(l0, 0) + Math.imul(h0, 3)) | 0; j0 = t;
 RH[0] = k0; return j0;
 };
 return [inner, inner];
@@ -99,7 +100,7 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f2 = env.funcs[2];
-const inner = function (l0, h0) {
+const inner = function $3(l0, h0) {
 let j0 = 0, k0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 4) < 0) fuel(4);

@@ -178,6 +178,7 @@ function run(
   let guardOpen = false;
   let osrTypes: ValType[] | null = null;
   let hasTail = false;
+  let useMulTemps = false;
   let maxNest = 0;
 
   const emit = (s: string) => out.push(s);
@@ -1319,8 +1320,31 @@ function run(
         );
         return;
       }
-      case 0x7e:
-        return bin64("mul64");
+      case 0x7e: {
+        // 64-bit product on 32-bit words, inline (i64.ts mul64): the high word is the 32x32
+        // high product of the low words (16-bit pieces, all exact) plus the cross products
+        const b = pop();
+        const a = vals.length - 1;
+        const al = x(I64, a), ah = xhi(a), bl = x(I64, b), bh = xhi(b);
+        const piece = (v: string, lowHalf: boolean) =>
+          /^-?\d+$/.test(v)
+            ? String(lowHalf ? +v & 0xffff : (+v >>> 16))
+            : lowHalf
+            ? `(${v} & 65535)`
+            : `(${v} >>> 16)`;
+        const a0 = piece(al, true), a1 = piece(al, false);
+        const b0 = piece(bl, true), b1 = piece(bl, false);
+        useMulTemps = true;
+        emit(
+          `mu = ${a1} * ${b0} + ((${a0} * ${b0}) >>> 16); mv = (mu & 65535) + ${a0} * ${b1};`,
+        );
+        set64(
+          a,
+          `Math.imul(${al}, ${bl})`,
+          `(${a1} * ${b1} + (mu >>> 16) + (mv >>> 16) + Math.imul(${al}, ${bh}) + Math.imul(${ah}, ${bl})) | 0`,
+        );
+        return;
+      }
       case 0x7f:
         return bin64("divS64");
       case 0x80:
@@ -1538,6 +1562,7 @@ function run(
     decl.push(`${n} = ${n[0] === "r" ? "null" : "0"}`);
   }
   decl.push("t = 0", "w = 0", "e = null");
+  if (useMulTemps) decl.push("mu = 0", "mv = 0");
   for (const m of usedMemsAll) decl.push(`v${m} = m${m}.dv`);
   const head: string[] = ['"use strict";', "const rt = env.rt;"];
   head.push(
@@ -1587,7 +1612,7 @@ function run(
       prologue += load(st[h], 2 * (localTypes.length + h), n, "k" + h);
     }
   }
-  const body = `function (${params.join(", ")}) {\nlet ${
+  const body = `function $${funcIdx}(${params.join(", ")}) {\nlet ${
     decl.join(", ")
   };\n${prologue}\n${out.join("\n")}\n}`;
   let src = head.join("\n") + `\nconst inner = ${body};\n`;
