@@ -277,7 +277,7 @@ function callFromHost(f: FuncInst): void {
     if (f.jit) invoker(f.type)(f, b);
     else {
       runToEnd(f, baseDepth);
-      if (TAIL.f !== null) writeResults(f.type, trampoline(), b);
+      if (TAIL.f !== null) writeResults(f.type, trampoline(baseDepth), b);
     }
   } catch (e) {
     if (e instanceof RangeError && e !== HOST_ERROR) {
@@ -350,7 +350,7 @@ function osr(baseDepth: number): boolean {
   const fp = RS_FP;
   DS[0] = RS_DEPTH;
   SP = RS_SP;
-  const r = entry(fp);
+  const r = entry(fp, RS_DEPTH);
   writeResults(f.type, r, fp);
   const nr = f.type.results.length;
   if (RS_DEPTH === baseDepth) {

@@ -49,7 +49,7 @@ type Entry = (...args: any[]) => any;
 /** Late-bound entry points of the JS tier (jit/tier.ts sets them; runtime.ts cannot import it). */
 export const HOOKS: {
   enter: ((f: FuncInst, args: unknown[]) => unknown) | null;
-  tail: ((f: FuncInst) => unknown) | null;
+  tail: ((f: FuncInst, dp: number) => unknown) | null;
 } = { enter: null, tail: null };
 
 /** A FuncInst's entry before its first call through it: the JS tier picks the real one. */
@@ -58,8 +58,8 @@ export function enterFirst(this: FuncInst, ...args: unknown[]): unknown {
 }
 
 /** A FuncInst's tail-call entry: arguments in the multi-value registers. */
-function tailEntry(this: FuncInst): unknown {
-  return HOOKS.tail!(this);
+function tailEntry(this: FuncInst, dp: number): unknown {
+  return HOOKS.tail!(this, dp);
 }
 
 /** A function instance: either compiled wasm code with its context, or a host function. */

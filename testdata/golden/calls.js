@@ -13,8 +13,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $1(l0, l1) {
-let a0 = 0, t = 0, w = 0, e = null;
+const inner = function $1(dp, l0, l1) {
+let dl = DS[1], a0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
 a0 = ((l0 + l1) | 0);
@@ -34,8 +34,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $2(l0, l1) {
-let a0 = 0, t = 0, w = 0, e = null;
+const inner = function $2(dp, l0, l1) {
+let dl = DS[1], a0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
 a0 = ((l0 - l1) | 0);
@@ -55,8 +55,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $3(l0) {
-let a0 = 0, t = 0, w = 0, e = null;
+const inner = function $3(dp, l0) {
+let dl = DS[1], a0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
 a0 = ((0 - l0) | 0);
@@ -79,18 +79,18 @@ const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f0 = env.funcs[0];
 const T0 = env.tables[0];
 const y0 = env.typeIds[0];
-const inner = function $4(l0, l1, l2) {
-let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
+const inner = function $4(dp, l0, l1, l2) {
+let dl = DS[1], a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 2) < 0) fuel(2);
 a0 = l0;
-e = DS[0] < DS[1] ? f0 : deep(f0); DS[0]++; e.jf(a0); DS[0]--;
+e = dp < dl ? f0 : deep(f0, dp); e.jf(dp + 1, a0); 
 if ((FS[0] -= 4) < 0) fuel(4);
 a0 = l1;
 a1 = l2;
 a2 = l0;
 t = a2 >>> 0; if (t >= T0.elems.length) trap(3); e = T0.elems[t]; if (e === null) trap(4); if (e.typeId !== y0) trap(5);
-e = DS[0] < DS[1] ? e : deep(e); DS[0]++; a0 = e.jf(a0, a1); DS[0]--;
+e = dp < dl ? e : deep(e, dp); a0 = e.jf(dp + 1, a0, a1); 
 return a0;
 };
 return [inner, inner];
@@ -109,17 +109,17 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f3 = env.funcs[3];
 const f1 = env.funcs[1];
-const inner = function $5(l0) {
-let a0 = 0, a1 = 0, t = 0, w = 0, e = null;
+const inner = function $5(dp, l0) {
+let dl = DS[1], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
 a0 = l0;
 a1 = l0;
-e = DS[0] < DS[1] ? f3 : deep(f3); DS[0]++; a1 = e.jf(a1); DS[0]--;
+e = dp < dl ? f3 : deep(f3, dp); a1 = e.jf(dp + 1, a1); 
 if ((FS[0] -= 1) < 0) fuel(1);
-e = DS[0] < DS[1] ? f3 : deep(f3); DS[0]++; a1 = e.jf(a1); DS[0]--;
+e = dp < dl ? f3 : deep(f3, dp); a1 = e.jf(dp + 1, a1); 
 if ((FS[0] -= 1) < 0) fuel(1);
-e = DS[0] < DS[1] ? f1 : deep(f1); DS[0]++; a0 = e.jf(a0, a1); DS[0]--;
+e = dp < dl ? f1 : deep(f1, dp); a0 = e.jf(dp + 1, a0, a1); 
 return a0;
 };
 return [inner, inner];

@@ -13,8 +13,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $0(l0, l1) {
-let b0 = 0, b1 = 0, b2 = 0, t = 0, w = 0, e = null;
+const inner = function $0(dp, l0, l1) {
+let dl = DS[1], b0 = 0, b1 = 0, b2 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 14) < 0) fuel(14);
 b0 = l0;
@@ -47,8 +47,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $1(l0, l1) {
-let d0 = 0, d1 = 0, b1 = 0, t = 0, w = 0, e = null;
+const inner = function $1(dp, l0, l1) {
+let dl = DS[1], d0 = 0, d1 = 0, b1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 11) < 0) fuel(11);
 d0 = (fmax64((l0 / l1), (quiet(Math.floor(l1)))));
@@ -72,8 +72,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $2(l0) {
-let d0 = 0, a0 = 0, d1 = 0, b1 = 0, a1 = 0, t = 0, w = 0, e = null;
+const inner = function $2(dp, l0) {
+let dl = DS[1], d0 = 0, a0 = 0, d1 = 0, b1 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 11) < 0) fuel(11);
 d0 = l0;
@@ -98,8 +98,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $3(l0) {
-let d0 = 0, a0 = 0, t = 0, w = 0, e = null;
+const inner = function $3(dp, l0) {
+let dl = DS[1], d0 = 0, a0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 2) < 0) fuel(2);
 d0 = l0;

@@ -13,8 +13,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $0(l0, l1) {
-let l2 = 0, a2 = 0, a1 = 0, a0 = 0, t = 0, w = 0, e = null;
+const inner = function $0(dp, l0, l1) {
+let dl = DS[1], l2 = 0, a2 = 0, a1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 34) < 0) fuel(34);
 l2 = ((((Math.imul(l0, 3)) + l1) | 0) ^ (((l0 >> 1) << (l1 & 31)) | ((l0 >> 1) >>> (32 - (l1 & 31)))));

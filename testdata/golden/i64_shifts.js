@@ -13,8 +13,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $0(l0, h0, l1, h1, l2, h2) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
+const inner = function $0(dp, l0, h0, l1, h1, l2, h2) {
+let dl = DS[1], j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
 
 if ((FS[0] -= 17) < 0) fuel(17);
 t = shl64(l0, h0, l2); k0 = R64.hi; j0 = t;
@@ -42,8 +42,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $1(l0) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
+const inner = function $1(dp, l0) {
+let dl = DS[1], j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 7) < 0) fuel(7);
 t = l0; k0 = t >> 31; j0 = t;
@@ -66,8 +66,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $2(l0, h0, l1, h1) {
-let j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
+const inner = function $2(dp, l0, h0, l1, h1) {
+let dl = DS[1], j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 16) < 0) fuel(16);
 t = divS64(l0, h0, l1, h1); k0 = R64.hi; j0 = t;

@@ -13,8 +13,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $0(l0) {
-let l1 = 0, a0 = 0, t = 0, w = 0, e = null;
+const inner = function $0(dp, l0) {
+let dl = DS[1], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
 L1: {
 L2: for (;;) {
@@ -44,8 +44,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $0(osr, fp) {
-let l0 = 0, l1 = 0, a0 = 0, t = 0, w = 0, e = null;
+const inner = function $0(dp, osr, fp) {
+let dl = DS[1], l0 = 0, l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 l0 = I[fp + 0]; l1 = I[fp + 2]; 
 if (osr === 0) {
 }
@@ -82,8 +82,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $1(l0) {
-let l1 = 0, a0 = 0, t = 0, w = 0, e = null;
+const inner = function $1(dp, l0) {
+let dl = DS[1], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
 L1: {
 if ((FS[0] -= 4) < 0) fuel(4);

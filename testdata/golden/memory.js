@@ -14,8 +14,8 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const m0 = env.mems[0];
-const inner = function $0(l0, l1) {
-let a0 = 0, a1 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
+const inner = function $0(dp, l0, l1) {
+let dl = DS[1], a0 = 0, a1 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
 if ((FS[0] -= 14) < 0) fuel(14);
 v0.setInt32((l0 >>> 0) + 4, l1, true);
@@ -42,8 +42,8 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const m0 = env.mems[0];
-const inner = function $1(l0, l1, h1) {
-let a0 = 0, j1 = 0, k1 = 0, d1 = 0, j0 = 0, k0 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
+const inner = function $1(dp, l0, l1, h1) {
+let dl = DS[1], a0 = 0, j1 = 0, k1 = 0, d1 = 0, j0 = 0, k0 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
 if ((FS[0] -= 17) < 0) fuel(17);
 t = l0 >>> 0; v0.setInt32(t + 4, h1, true); v0.setInt32(t, l1, true);
@@ -72,8 +72,8 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const m0 = env.mems[0];
-const inner = function $2(l0) {
-let l1 = 0, a0 = 0, a1 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
+const inner = function $2(dp, l0) {
+let dl = DS[1], l1 = 0, a0 = 0, a1 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
 if ((FS[0] -= 12) < 0) fuel(12);
 a0 = l0;
@@ -102,8 +102,8 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const m0 = env.mems[0];
-const inner = function $3(l0, l1) {
-let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
+const inner = function $3(dp, l0, l1) {
+let dl = DS[1], a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
 if ((FS[0] -= 12) < 0) fuel(12);
 a0 = l0;

@@ -13,8 +13,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $0(l0, l1) {
-let a1 = 0, a0 = 0, a2 = 0, t = 0, w = 0, e = null;
+const inner = function $0(dp, l0, l1) {
+let dl = DS[1], a1 = 0, a0 = 0, a2 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 6) < 0) fuel(6);
 a1 = l1;
@@ -39,8 +39,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $1(l0, l1, h1) {
-let l2 = 0, l3 = 0, h3 = 0, a0 = 0, j1 = 0, k1 = 0, j0 = 0, k0 = 0, a1 = 0, t = 0, w = 0, e = null;
+const inner = function $1(dp, l0, l1, h1) {
+let dl = DS[1], l2 = 0, l3 = 0, h3 = 0, a0 = 0, j1 = 0, k1 = 0, j0 = 0, k0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 8) < 0) fuel(8);
 a0 = l0;
@@ -72,13 +72,13 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f0 = env.funcs[0];
-const inner = function $2(l0, l1) {
-let a0 = 0, a1 = 0, t = 0, w = 0, e = null;
+const inner = function $2(dp, l0, l1) {
+let dl = DS[1], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
 a0 = l0;
 a1 = l1;
-e = DS[0] < DS[1] ? f0 : deep(f0); DS[0]++; e.jf(a0, a1); a0 = MI[0]; a1 = MI[2]; DS[0]--;
+e = dp < dl ? f0 : deep(f0, dp); e.jf(dp + 1, a0, a1); a0 = MI[0]; a1 = MI[2]; 
 if ((FS[0] -= 1) < 0) fuel(1);
 a0 = ((a0 + a1) | 0);
 return a0;
@@ -97,8 +97,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $3(l0) {
-let l1 = 0, a0 = 0, t = 0, w = 0, e = null;
+const inner = function $3(dp, l0) {
+let dl = DS[1], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 1) < 0) fuel(1);
 a0 = l0;

@@ -14,8 +14,8 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f0 = env.funcs[0];
-const inner = function $0(l0, l1) {
-let a0 = 0, a1 = 0, t = 0, w = 0, e = null;
+const inner = function $0(dp, l0, l1) {
+let dl = DS[1], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 3) < 0) fuel(3);
 L1: if ((l0 === 0)) {
@@ -29,9 +29,9 @@ MI[0] = a0; MI[2] = a1; TAIL.f = f0; return 0;
 }
 return a0;
 };
-return [function (l0, l1) {
-let r = inner(l0, l1);
-while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(); }
+return [function (dp, l0, l1) {
+let r = inner(dp, l0, l1);
+while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }
 return r;
 }, inner];
 
@@ -49,8 +49,8 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const T0 = env.tables[0];
 const y0 = env.typeIds[0];
-const inner = function $1(l0) {
-let a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
+const inner = function $1(dp, l0) {
+let dl = DS[1], a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 4) < 0) fuel(4);
 a0 = l0;
@@ -59,9 +59,9 @@ a2 = 0;
 t = a2 >>> 0; if (t >= T0.elems.length) trap(3); e = T0.elems[t]; if (e === null) trap(4); if (e.typeId !== y0) trap(5);
 MI[0] = a0; MI[2] = a1; TAIL.f = e; return 0;
 };
-return [function (l0) {
-let r = inner(l0);
-while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(); }
+return [function (dp, l0) {
+let r = inner(dp, l0);
+while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }
 return r;
 }, inner];
 
@@ -77,8 +77,8 @@ const truncS32 = rt.truncS32, truncU32 = rt.truncU32, truncS64 = rt.truncS64, tr
 const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.tset, tfill = rt.tfill, tcopy = rt.tcopy, tinit = rt.tinit;
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
-const inner = function $2(l0, h0) {
-let j0 = 0, k0 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
+const inner = function $2(dp, l0, h0) {
+let dl = DS[1], j0 = 0, k0 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
 
 if ((FS[0] -= 3) < 0) fuel(3);
 mu = (l0 >>> 16) * 3 + (((l0 & 65535) * 3) >>> 16); mv = (mu & 65535) + (l0 & 65535) * 0;
@@ -100,15 +100,15 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f2 = env.funcs[2];
-const inner = function $3(l0, h0) {
-let j0 = 0, k0 = 0, t = 0, w = 0, e = null;
+const inner = function $3(dp, l0, h0) {
+let dl = DS[1], j0 = 0, k0 = 0, t = 0, w = 0, e = null;
 
 if ((FS[0] -= 4) < 0) fuel(4);
 t = (l0 + 0) | 0; k0 = (h0 + 1 + ((t >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 MI[0] = j0; MI[1] = k0; TAIL.f = f2; return 0;
 };
-return [function (l0, h0) {
-let r = inner(l0, h0);
-while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(); }
+return [function (dp, l0, h0) {
+let r = inner(dp, l0, h0);
+while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }
 return r;
 }, inner];

@@ -439,19 +439,14 @@ export function promote(f: FuncInst): boolean {
 export function osrEntry(
   f: FuncInst,
   k: number,
-): ((fp: number) => unknown) | null {
+): ((fp: number, dp: number) => unknown) | null {
   const ctx = f.ctx!;
   const fac = factoryOf(ctx.cm!, f.index, k);
   if (fac === null) return null;
   const [fn] = fac(envOf(ctx));
-  return (fp: number) => {
-    let r = fn(1, fp);
-    while (TAIL.f !== null) {
-      const g = TAIL.f;
-      TAIL.f = null;
-      r = g.tc();
-    }
-    return r;
+  return (fp: number, dp: number) => {
+    const r = fn(dp, 1, fp);
+    return TAIL.f === null ? r : trampoline(dp);
   };
 }
 
@@ -461,8 +456,8 @@ const interpreted = new WeakMap<FuncInst, FuncInst>();
  * The callee of a call made DS[1] frames deep: the same function run by the interpreter (its
  * frames do not use the JS stack), or the trap when the activation's frame limit is reached.
  */
-function deep(f: FuncInst): FuncInst {
-  if (DS[0] >= DS[2]) trapCode(6);
+function deep(f: FuncInst, dp: number): FuncInst {
+  if (dp >= DS[2]) trapCode(6);
   if (!f.jit) return f;
   let g = interpreted.get(f);
   if (g === undefined) {
@@ -491,9 +486,9 @@ function resolve(f: FuncInst): void {
 }
 
 /** A pending tail call to f: arguments from the multi-value registers. */
-function tailGeneric(f: FuncInst): unknown {
+function tailGeneric(f: FuncInst, dp: number): unknown {
   resolve(f);
-  const args: unknown[] = [];
+  const args: unknown[] = [dp];
   const ps = f.type.params;
   for (let k = 0; k < ps.length; k++) {
     switch (ps[k]) {
@@ -518,12 +513,12 @@ function tailGeneric(f: FuncInst): unknown {
  * Runs the pending tail calls (TAIL) to the end and returns the last one's result by the
  * translated convention: the caller of a run whose first frame handed it a tail call.
  */
-export function trampoline(): unknown {
+export function trampoline(dp: number): unknown {
   let r: unknown;
   while (TAIL.f !== null) {
     const g = TAIL.f;
     TAIL.f = null;
-    r = g.tc();
+    r = g.tc(dp);
   }
   return r;
 }
@@ -553,7 +548,7 @@ function slotWrite(t: ValType, at: string, v: string, hi: string): string {
 }
 
 const MACHINE_HEAD =
-  '"use strict"; const I = m.I, R = m.R, MI = m.MI, MR = m.MR, RH = m.RH, R64 = m.R64, f64of = m.f64of, f64lo = m.f64lo, base = m.base, call = m.call, TAIL = m.TAIL, tramp = m.tramp;\n';
+  '"use strict"; const I = m.I, R = m.R, MI = m.MI, MR = m.MR, RH = m.RH, R64 = m.R64, DS = m.DS, f64of = m.f64of, f64lo = m.f64lo, base = m.base, call = m.call, TAIL = m.TAIL, tramp = m.tramp;\n';
 
 const stubs = new Map<string, Fn>();
 
@@ -563,12 +558,13 @@ function stubFor(t: FuncType, tramp: boolean): Fn {
   let s = stubs.get(key);
   if (s !== undefined) return s;
   const np = t.params.length;
-  let body = `const b = base(${np}); `;
+  // the adapter's callee runs at depth dp: the interpreter and host calls count from DS[0]
+  let body = `DS[0] = dp; const b = base(${np}); `;
   for (let k = 0; k < np; k++) {
     body += slotWrite(t.params[k], `b + ${2 * k}`, "p" + k, "q" + k);
   }
   body += tramp
-    ? "call(this, b); if (TAIL.f !== null) return tramp(); "
+    ? "call(this, b); if (TAIL.f !== null) return tramp(dp); "
     : "call(this, b); if (TAIL.f !== null) return 0; ";
   const rs = t.results;
   if (rs.length === 1) {
@@ -599,13 +595,14 @@ function stubFor(t: FuncType, tramp: boolean): Fn {
   s = new Function(
     "m",
     MACHINE_HEAD +
-      `return function (${paramNames(t).join(", ")}) { ${body} };`,
+      `return function (${["dp", ...paramNames(t)].join(", ")}) { ${body} };`,
   )({
     ...M,
     MI,
     MR,
     RH,
     R64,
+    DS,
     f64of,
     f64lo,
     TAIL,
@@ -644,7 +641,7 @@ export function invoker(t: FuncType): (f: FuncInst, b: number) => void {
     }
   }
   const rs = t.results;
-  let body = `const r = f.jf(${args.join(", ")}); `;
+  let body = `const r = f.jf(${["DS[0]", ...args].join(", ")}); `;
   if (rs.length === 1) {
     body += rs[0] === I64
       ? "I[b] = r; I[b + 1] = RH[0];"
@@ -668,6 +665,7 @@ export function invoker(t: FuncType): (f: FuncInst, b: number) => void {
     MR,
     RH,
     R64,
+    DS,
     f64of,
     f64lo,
     TAIL,

@@ -18,7 +18,9 @@
  *
  * Fuel: the same basic blocks as the interpreter's compiler (compile.ts `count`/`newBlock`): each
  * block starts with `if ((FS[0] -= n) < 0) fuel(n);`, so stepsUsed is identical in both tiers.
- * Calls count frames in DS[0]; past DS[1] frames a callee runs in the interpreter (`deep`).
+ * Every translated function gets its frame's depth as a first, hidden argument `dp` (a call
+ * passes dp + 1); past DS[1] frames a callee runs in the interpreter instead (`deep`), whose
+ * frames do not use the JS stack, and past DS[2] the call traps.
  *
  * OSR: `translate(ir, f, k)` makes a variant entered at the k-th basic block with the locals and
  * operand stack of an interpreter frame: the code on the way to that block is guarded by
@@ -418,9 +420,9 @@ function run(
       if (pt === I64) args.push("k" + (base + k));
     }
     vals.length = base;
-    const call = `e.jf(${args.join(", ")})`;
+    const call = `e.jf(dp + 1${args.map((a) => ", " + a).join("")})`;
     const rs = t.results;
-    let s = `e = DS[0] < DS[1] ? ${fi} : deep(${fi}); DS[0]++; `;
+    let s = `e = dp < dl ? ${fi} : deep(${fi}, dp); `;
     if (rs.length === 1) {
       const h = push(rs[0]);
       s += `${V(rs[0], h)} = ${call}; `;
@@ -429,7 +431,6 @@ function run(
       s += call + "; ";
       for (let k = 0; k < rs.length; k++) s += loadMV(rs[k], k, push(rs[k]));
     }
-    s += "DS[0]--;";
     emit(s);
     refreshMems();
   };
@@ -1544,8 +1545,10 @@ function run(
   }
 
   // ---- assemble ----
-  const params: string[] = [];
-  const decl: string[] = [];
+  // dp: the depth of this frame (calls pass dp + 1); dl: the depth up to which callees run as
+  // translated code (DS[1], fixed while this frame lives)
+  const params: string[] = ["dp"];
+  const decl: string[] = ["dl = DS[1]"];
   const np = type.params.length;
   const localInit = (t: ValType) => (isRef(t) ? "null" : "0");
   for (let i = 0; i < localTypes.length; i++) {
@@ -1620,7 +1623,7 @@ function run(
     // the outer entry runs the tail calls the body hands back (a trampoline)
     src += `return [function (${params.join(", ")}) {\nlet r = inner(${
       params.join(", ")
-    });\nwhile (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(); }\nreturn r;\n}, inner];\n`;
+    });\nwhile (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }\nreturn r;\n}, inner];\n`;
   } else src += "return [inner, inner];\n";
   return { src, blocks, tail: hasTail };
 }
