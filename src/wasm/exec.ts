@@ -577,6 +577,10 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
   // fuel is split into a Smi-range counter (fast) and a reserve; total = fuel + reserve
   // a resumed run starts a new slice; a new one goes on with the caller's
   let fuel = FS[0], reserve = FR[0];
+  if (fuel > SLICE) {
+    reserve += fuel - SLICE;
+    fuel = SLICE;
+  }
   if (resume) {
     fuel += reserve;
     reserve = fuel > SLICE ? fuel - SLICE : 0;
@@ -786,6 +790,11 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             // the slice goes on (not a fresh one): slices must end for the auto tier to sample
             fuel = FS[0];
             reserve = FR[0];
+            if (fuel > SLICE) {
+              // translated code's longer slice: the interpreter yields at its own
+              reserve += fuel - SLICE;
+              fuel = SLICE;
+            }
             if (mem0) {
               dv = mem0.dv;
               memLen = dv.byteLength;

@@ -108,8 +108,16 @@ export function fuelSlow(n: number): void {
   pollInterrupt();
   const total = FS[0] + FR[0];
   if (total < n) fuelTrap(ACT.ctx!);
-  setFuel(total - n);
+  // translated code takes longer slices than the interpreter: each slice's end reaches this slow
+  // path through one of a function's many fuel checks, and V8 deoptimizes a function the first
+  // time one of its never-taken branches is taken (2^22 instructions take a few ms here)
+  const rest = total - n;
+  FS[0] = rest > JS_SLICE ? JS_SLICE : rest;
+  FR[0] = rest - FS[0];
 }
+
+/** Instructions per slice of translated code (see fuelSlow); the interpreter's is O.SLICE. */
+export const JS_SLICE = 1 << 22;
 
 /** Trap messages of the JS tier, indexed by the codes the translator emits. */
 const TRAPS = [
