@@ -263,9 +263,15 @@ export function describeFailure(
       return `memory limit exceeded${r.trap ? `: ${r.trap}` : ""}`;
     }
     // the engine refuses a module whose initial memory is above the cap
-    const initial = /initial size of (\d+) pages/.exec(r.trap ?? "");
+    const initial = r.phase === "instantiate" &&
+        r.initialPages !== undefined &&
+        r.initialPages > limits.maxMemoryPages
+      ? r.initialPages
+      : undefined;
     return `memory limit of ${pages(limits.maxMemoryPages)} exceeded${
-      initial ? `: the module's memory starts at ${pages(+initial[1])}` : ""
+      initial !== undefined
+        ? `: the module's memory starts at ${pages(initial)}`
+        : ""
     }`;
   }
   if (r.limit === "call-depth") {
@@ -273,9 +279,10 @@ export function describeFailure(
   }
   if (r.trap !== undefined) {
     const t = r.trap.split("\n")[0];
-    if (/^(cancelled|timeout)/.test(t)) return t;
+    // "cancelled", "timeout after N ms"
+    if (r.stopped !== undefined) return t;
     // refused at instantiation (an engine limit), not a guest trap
-    if (/exceeds the implementation limit/.test(t)) {
+    if (r.phase === "instantiate" && r.engineLimit !== undefined) {
       return `cannot instantiate: ${t}`;
     }
     return `trap: ${t}`;
@@ -750,8 +757,8 @@ export class Agent {
       durationMs += r.durationMs;
       denialLog.addUncounted(r.deniedMore);
       const cancelled = o.signal?.aborted === true ||
-        /^cancelled/.test(r.trap ?? "");
-      const timedOut = /^timeout/.test(r.trap ?? "");
+        r.stopped === "cancelled";
+      const timedOut = r.stopped === "timeout";
       const failure = describeFailure(r, limits);
       const again = shouldRestart(
         policy,

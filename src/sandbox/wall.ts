@@ -120,9 +120,12 @@ export interface RunIO {
   onStdout?(bytes: Uint8Array): OutputAck;
   /** Receives guest stderr chunks as the guest writes them. */
   onStderr?(bytes: Uint8Array): OutputAck;
-  /** Aborting cancels the job (`trap: "cancelled"`). */
+  /** Aborting cancels the job (`trap: "cancelled"`, `stopped: "cancelled"`). */
   signal?: AbortSignal;
-  /** Wall-clock limit; past it the job ends with `trap: "timeout after N ms"`. */
+  /**
+   * Wall-clock limit; past it the job ends with `trap: "timeout after N ms"`
+   * and `stopped: "timeout"`.
+   */
   timeoutMs?: number;
   /**
    * `performance.now()` when the job was asked for: `timeoutMs` counts from
@@ -237,11 +240,15 @@ function cancelledResult(): JobResult {
   return {
     exitCode: null,
     trap: "cancelled",
+    stopped: "cancelled",
     steps: 0,
     memoryPages: 0,
     durationMs: 0,
   };
 }
+
+/** Why a job was stopped from outside (`JobResult.stopped`). */
+type Stopped = NonNullable<JobResult["stopped"]>;
 
 interface Pending {
   id: number;
@@ -253,6 +260,8 @@ interface Pending {
   stdin?: Int32Array;
   /** Set once the job is being cancelled: the trap it will end with. */
   reason?: string;
+  /** Set with `reason`: why it is being stopped (`JobResult.stopped`). */
+  stopped?: Stopped;
   resolve(r: JobResult): void;
 }
 
@@ -455,6 +464,7 @@ export class GuestWall {
               p.reason === undefined ? m.result : {
                 exitCode: null,
                 trap: p.reason,
+                ...(p.stopped !== undefined ? { stopped: p.stopped } : {}),
                 steps: m.result.steps,
                 memoryPages: m.result.memoryPages,
                 durationMs: m.result.durationMs,
@@ -488,15 +498,18 @@ export class GuestWall {
    * Ask the running job to stop (cooperatively); if its worker does not
    * report within the grace period, terminate and replace it.
    */
-  #interrupt(reason: string): void {
+  #interrupt(stopped: Stopped, reason: string): void {
     const p = this.#pending;
     if (!p || p.reason !== undefined) return;
     p.reason = reason;
+    p.stopped = stopped;
     raise(p.cancel);
     Atomics.notify(this.#flow, 0); // a guest blocked on output backpressure
     if (p.stdin) Atomics.notify(p.stdin, 0); // or waiting for input
     const grace = setTimeout(() => {
-      if (this.#pending === p) this.#kill({ exitCode: null, trap: reason });
+      if (this.#pending === p) {
+        this.#kill({ exitCode: null, trap: reason, stopped });
+      }
     }, this.#graceMs);
     const resolve = p.resolve;
     p.resolve = (r) => {
@@ -509,7 +522,7 @@ export class GuestWall {
    * Raise the pending job's flag, terminate the current worker, end the
    * pending job with `r`, start a fresh worker (unless closed).
    */
-  #kill(r: { exitCode: null; trap: string }): void {
+  #kill(r: { exitCode: null; trap: string; stopped?: Stopped }): void {
     const p = this.#pending;
     this.#pending = undefined;
     // the flag first: terminate() alone does not stop a busy thread, but a
@@ -583,7 +596,7 @@ export class GuestWall {
     return await new Promise<JobResult>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       let ended = false;
-      const onAbort = () => this.#interrupt("cancelled");
+      const onAbort = () => this.#interrupt("cancelled", "cancelled");
       const cleanup = () => {
         if (timer !== undefined) clearTimeout(timer);
         io.signal?.removeEventListener("abort", onAbort);
@@ -607,7 +620,7 @@ export class GuestWall {
         const ms = io.timeoutMs;
         const waited = performance.now() - (io.startedAt ?? t0);
         timer = setTimeout(
-          () => this.#interrupt(`timeout after ${ms} ms`),
+          () => this.#interrupt("timeout", `timeout after ${ms} ms`),
           Math.max(0, ms - waited),
         );
       }
@@ -625,12 +638,12 @@ export class GuestWall {
   /**
    * Stop the worker now: a running job's flag is raised first (so its thread
    * unwinds), then the worker is terminated; the job ends with
-   * `trap: "cancelled"`.
+   * `trap: "cancelled"` (`stopped: "cancelled"`).
    */
   terminate(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#kill({ exitCode: null, trap: "cancelled" });
+    this.#kill({ exitCode: null, trap: "cancelled", stopped: "cancelled" });
   }
 }
 
@@ -793,7 +806,11 @@ export class GuestPool {
       );
       if (got === undefined) return cancelledResult();
       if (got === "timeout") {
-        return { ...cancelledResult(), trap: `timeout after ${ms} ms` };
+        return {
+          ...cancelledResult(),
+          trap: `timeout after ${ms} ms`,
+          stopped: "timeout",
+        };
       }
       wall = got;
     }

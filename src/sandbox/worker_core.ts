@@ -19,7 +19,8 @@
  * calls `Atomics.notify` on it. The flag goes to the WASI layer (`cancel`: the
  * next WASI call or a sleep throws) and to the engine (`interrupt`: polled on
  * loop back-edges and calls), so the guest unwinds, the job ends with
- * `trap: "cancelled"` and the worker is free for the next job.
+ * `trap: "cancelled"` (and `stopped: "cancelled"`) and the worker is free for
+ * the next job.
  *
  * `stdin: "inherit"` is served by the parent through `stdinChannel` (see
  * {@link STDIN_CHANNEL_BYTES}): the worker never blocks in a host read, so a
@@ -98,6 +99,37 @@ export interface JobResult {
   trap?: string;
   /** Which limit stopped the guest, when one did. */
   limit?: "fuel" | "memory" | "call-depth";
+  /**
+   * Set when the job was stopped from outside: `"cancelled"` (the job's
+   * cancel flag, an abort, the wall terminated) with `trap: "cancelled"`, or
+   * `"timeout"` (the wall-clock limit) with `trap: "timeout after N ms"`.
+   * Absent: the job ended by itself (exit, trap or limit).
+   */
+  stopped?: "cancelled" | "timeout";
+  /**
+   * How far the job got: `"instantiate"` when the engine's instance
+   * constructor threw before the module's start function began (linking,
+   * the memory budget, an implementation limit, segments; with engines
+   * without `beforeStart`, a failing start function too); `"run"` once the
+   * start function or the entry ran. Absent: no instance was attempted
+   * (cancelled before, module not initialised, internal error).
+   */
+  phase?: "instantiate" | "run";
+  /**
+   * With `phase: "instantiate"`: what the module's own memories and tables
+   * take at instantiation, in 64 KiB pages, as the engine's memory budget
+   * counts them (initial sizes; a table element is 8 bytes; rounded up).
+   * Absent when the engine cannot describe modules (`EngineLike.describeModule`).
+   */
+  initialPages?: number;
+  /**
+   * With `phase: "instantiate"`: the engine implementation limit the module
+   * exceeds, so the engine (not the guest) refused it: `"table-size"`, a
+   * table whose initial size is above the engine's `LIMITS.tableSize`.
+   * Absent: none (or the engine does not say: `EngineLike.describeModule`,
+   * `EngineLike.LIMITS`).
+   */
+  engineLimit?: "table-size";
   /** Instructions executed (last known value for cancelled jobs). */
   steps: number;
   /** Linear-memory size in pages at the end (last known value for cancelled jobs). */
@@ -183,6 +215,22 @@ export interface EngineLike {
    * counts (absent in reference engines: then the exported memory is used).
    */
   memoryBytes?(instance: object): number;
+  /**
+   * The module's memories and tables (Porta's `describeModule`; absent in
+   * reference engines): gives {@link JobResult.initialPages} and
+   * {@link JobResult.engineLimit}.
+   */
+  describeModule?(module: object): ModuleLayout;
+  /** The engine's implementation limits (Porta's `LIMITS`; absent in reference engines). */
+  LIMITS?: { readonly tableSize: number };
+}
+
+/** The part of an engine's module description the job loop reads. */
+export interface ModuleLayout {
+  /** Memories, imported ones included: initial size in pages. */
+  memories: readonly { min: number; imported: boolean }[];
+  /** Tables, imported ones included: initial size in elements. */
+  tables: readonly { min: number; imported: boolean }[];
 }
 
 /** The WASI surface the job loop uses (`src/wasi`'s `Wasi`). */
@@ -319,6 +367,25 @@ export type WorkerReply =
 
 const PAGE = 65536;
 
+/** Bytes a table element counts in an instance's memory budget (see the engine's `InstanceOptions.maxMemoryPages`). */
+const TABLE_ELEMENT_BYTES = 8;
+
+/**
+ * Pages the module's own (not imported) memories and tables take at
+ * instantiation as the engine's memory budget counts them: initial memory
+ * pages plus 8 bytes a table element, rounded up to whole pages. (The guest
+ * worker provides no memories nor tables, so a module importing one is
+ * refused before instantiation.)
+ */
+export function initialPagesOf(layout: ModuleLayout): number {
+  let bytes = 0;
+  for (const m of layout.memories) if (!m.imported) bytes += m.min * PAGE;
+  for (const t of layout.tables) {
+    if (!t.imported) bytes += t.min * TABLE_ELEMENT_BYTES;
+  }
+  return Math.ceil(bytes / PAGE);
+}
+
 /**
  * Output cost a worker may have in flight to the parent before a guest write
  * blocks (a single larger write still goes through when nothing is pending):
@@ -408,6 +475,36 @@ export function serveGuestJobs(
   let fsLock: { fsLock?: Int32Array; fsLockOwner?: number } = {};
   let broker: SharedArrayBuffer | undefined;
   let tier: Tier | undefined;
+  /** {@link JobResult.initialPages} and `engineLimit` of the module, once computed. */
+  let moduleFacts: Pick<JobResult, "initialPages" | "engineLimit"> | undefined;
+
+  /**
+   * What the module declares that can make the engine refuse an instance
+   * (computed on the first refused instantiation, then kept): its
+   * initial pages and an engine limit it exceeds, when the engine says.
+   */
+  const refusalFacts = (): Pick<JobResult, "initialPages" | "engineLimit"> => {
+    if (moduleFacts !== undefined) return moduleFacts;
+    const facts: Pick<JobResult, "initialPages" | "engineLimit"> = {};
+    moduleFacts = facts;
+    if (module === undefined || deps.engine.describeModule === undefined) {
+      return facts;
+    }
+    try {
+      const layout = deps.engine.describeModule(module);
+      facts.initialPages = initialPagesOf(layout);
+      const max = deps.engine.LIMITS?.tableSize;
+      if (
+        max !== undefined &&
+        layout.tables.some((t) => !t.imported && t.min > max)
+      ) {
+        facts.engineLimit = "table-size";
+      }
+    } catch {
+      // a module the engine cannot describe: nothing is known
+    }
+    return facts;
+  };
 
   const init = (m: InitMessage): void => {
     try {
@@ -449,6 +546,7 @@ export function serveGuestJobs(
         return;
       }
       module = compiled;
+      moduleFacts = undefined;
       deps.prepare?.();
       scope.postMessage({ t: "ready" });
     } catch (e) {
@@ -469,6 +567,8 @@ export function serveGuestJobs(
     const steps = (): number =>
       instance && deps.engine.stepsUsed ? deps.engine.stepsUsed(instance) : 0;
     let wasi: WasiLike | undefined;
+    /** See {@link JobResult.phase}: set when the instance is constructed. */
+    let phase: "instantiate" | "run" | undefined;
     const finish = (
       r: Omit<JobResult, "steps" | "memoryPages" | "durationMs">,
     ) => {
@@ -483,6 +583,10 @@ export function serveGuestJobs(
         memoryPages: instance ? memoryPagesOf(deps.engine, instance) : 0,
         durationMs: performance.now() - t0,
       };
+      if (phase !== undefined) {
+        result.phase = phase;
+        if (phase === "instantiate") Object.assign(result, refusalFacts());
+      }
       if (
         result.limit === undefined && limits.maxMemoryPages !== undefined &&
         (result.trap !== undefined || result.exitCode !== 0) &&
@@ -624,7 +728,13 @@ export function serveGuestJobs(
       if (code !== undefined) return finish({ exitCode: code });
       // WasiCancelled, the engine's RuntimeError("interrupted"), or anything
       // else the unwinding caused once the flag is up: the job was cancelled
-      if (cancelled()) return finish({ exitCode: null, trap: "cancelled" });
+      if (cancelled()) {
+        return finish({
+          exitCode: null,
+          trap: "cancelled",
+          stopped: "cancelled",
+        });
+      }
       const trap = oneLine(e);
       const limit = classifyLimit(e);
       finish(
@@ -635,7 +745,13 @@ export function serveGuestJobs(
       if (module === undefined) {
         return finish({ exitCode: null, trap: "guest module not initialised" });
       }
-      if (cancelled()) return finish({ exitCode: null, trap: "cancelled" });
+      if (cancelled()) {
+        return finish({
+          exitCode: null,
+          trap: "cancelled",
+          stopped: "cancelled",
+        });
+      }
       progress[0] = 0;
       progress[1] = 0;
       let stdin: (buf: Uint8Array) => number;
@@ -723,7 +839,12 @@ export function serveGuestJobs(
       }
       if (tier !== undefined) options.tier = tier;
       // a start function that traps or times out still reports its steps
-      options.beforeStart = (i) => (instance = i);
+      // (and, having begun, is past instantiation: phase "run")
+      options.beforeStart = (i) => {
+        instance = i;
+        phase = "run";
+      };
+      phase = "instantiate";
       try {
         instance = new deps.engine.Instance(
           module,
@@ -733,6 +854,7 @@ export function serveGuestJobs(
       } catch (e) {
         return trapped(e);
       }
+      phase = "run";
       const entry = job.entry ?? "_start";
       try {
         if (entry === "_start") {

@@ -119,14 +119,22 @@ Deno.test("agent: traps, limits, timeouts and exit codes become one-line errors"
           trap:
             "memory limit exceeded: initial size of 17 pages is above maxMemoryPages 1",
           limit: "memory",
+          phase: "instantiate",
+          initialPages: 17,
         };
       case "timeout":
-        return { exitCode: null, trap: "timeout after 50 ms" };
+        return {
+          exitCode: null,
+          trap: "timeout after 50 ms",
+          stopped: "timeout",
+        };
       case "bigtable":
         return {
           exitCode: null,
           trap:
             "table size of 100000000 elements exceeds the implementation limit (10000000)",
+          phase: "instantiate",
+          engineLimit: "table-size",
         };
       case "exit":
         return { exitCode: 3, stdout: "partial" };
@@ -391,6 +399,7 @@ Deno.test("agent: run reports traps and limits without restarting a timeout", as
   const { agent } = await load(() => ({
     exitCode: null,
     trap: "timeout after 10 ms",
+    stopped: "timeout",
   }));
   const r = await agent.run({
     args: [],
@@ -404,6 +413,133 @@ Deno.test("agent: run reports traps and limits without restarting a timeout", as
     0,
     "timeout",
     "timeout after 10 ms",
+  ]);
+  await agent.close();
+});
+
+Deno.test("agent: failure lines come from the job result's stopped, phase, initialPages and engineLimit, never from its trap text", async () => {
+  const TABLE =
+    "table size of 100000000 elements exceeds the implementation limit (10000000)";
+  const INITIAL =
+    "memory limit exceeded: initial size of 17 pages is above maxMemoryPages 1";
+  const { agent } = await load((req) => {
+    switch (req.arguments.case) {
+      // the trap texts alone, without the fields: plain traps
+      case "timeout-text":
+        return { exitCode: null, trap: "timeout after 50 ms" };
+      case "cancelled-text":
+        return { exitCode: null, trap: "cancelled" };
+      case "table-text":
+        return { exitCode: null, trap: TABLE };
+      case "table-run":
+        return {
+          exitCode: null,
+          trap: TABLE,
+          phase: "run",
+          engineLimit: "table-size",
+        };
+      case "table-no-limit":
+        return { exitCode: null, trap: TABLE, phase: "instantiate" };
+      case "initial-text":
+        return { exitCode: null, trap: INITIAL, limit: "memory" };
+      case "initial-run":
+        return {
+          exitCode: null,
+          trap: INITIAL,
+          limit: "memory",
+          phase: "run",
+          initialPages: 17,
+        };
+      case "initial-fits":
+        // refused for another reason (e.g. allocation): the start fits the cap
+        return {
+          exitCode: null,
+          trap: "memory limit exceeded: could not allocate 1 pages",
+          limit: "memory",
+          phase: "instantiate",
+          initialPages: 1,
+        };
+      // the fields alone decide, whatever the text says
+      case "stopped":
+        return { exitCode: null, trap: "cancelled", stopped: "cancelled" };
+      case "initial-field":
+        return {
+          exitCode: null,
+          trap: "memory limit exceeded",
+          limit: "memory",
+          phase: "instantiate",
+          initialPages: 3,
+        };
+      case "limit-field":
+        return {
+          exitCode: null,
+          trap: "refused",
+          phase: "instantiate",
+          engineLimit: "table-size",
+        };
+      default:
+        return { exitCode: 0 };
+    }
+  });
+  const error = async (c: string) =>
+    (await agent.callTool("echo", { case: c }, {
+      limits: { maxMemoryPages: 1 },
+    })).error;
+  assertEquals(await error("timeout-text"), "trap: timeout after 50 ms");
+  assertEquals(await error("cancelled-text"), "trap: cancelled");
+  assertEquals(await error("table-text"), `trap: ${TABLE}`);
+  assertEquals(await error("table-run"), `trap: ${TABLE}`);
+  assertEquals(await error("table-no-limit"), `trap: ${TABLE}`);
+  assertEquals(await error("initial-text"), "memory limit of 1 page exceeded");
+  assertEquals(await error("initial-run"), "memory limit of 1 page exceeded");
+  assertEquals(await error("initial-fits"), "memory limit of 1 page exceeded");
+  assertEquals(await error("stopped"), "cancelled");
+  assertEquals(
+    await error("initial-field"),
+    "memory limit of 1 page exceeded: the module's memory starts at 3 pages",
+  );
+  assertEquals(await error("limit-field"), "cannot instantiate: refused");
+  await agent.close();
+});
+
+Deno.test("agent: run is cancelled or timed out (and not restarted) only when the job result's stopped says so", async () => {
+  let reply: Record<string, unknown> = {};
+  const { agent } = await load(() => reply);
+  const run = async (r: Record<string, unknown>) => {
+    reply = { exitCode: null, ...r };
+    const res = await agent.run({
+      args: [],
+      onStdout() {},
+      onStderr() {},
+      restart: { mode: "always", maxRestarts: 1 },
+      stdin: new Uint8Array(0),
+    });
+    return [res.cancelled, res.restarts, res.limit, res.error];
+  };
+  assertEquals(await run({ trap: "cancelled", stopped: "cancelled" }), [
+    true,
+    0,
+    undefined,
+    "cancelled",
+  ]);
+  assertEquals(await run({ trap: "timeout after 10 ms", stopped: "timeout" }), [
+    false,
+    0,
+    "timeout",
+    "timeout after 10 ms",
+  ]);
+  // the same texts without the field are the guest's own traps: restarted
+  assertEquals(await run({ trap: "cancelled" }), [
+    false,
+    1,
+    undefined,
+    "trap: cancelled",
+  ]);
+  assertEquals(await run({ trap: "timeout after 10 ms" }), [
+    false,
+    1,
+    undefined,
+    "trap: timeout after 10 ms",
   ]);
   await agent.close();
 });

@@ -9,6 +9,7 @@ import { Agent, UnknownToolError } from "../../src/agent/agent.ts";
 import type { AgentRuntime } from "../../src/agent/runtime.ts";
 import { GuestPool } from "../../src/sandbox/wall.ts";
 import { deriveManifest } from "../../src/agent/manifest.ts";
+import { wat } from "../helpers/wat.ts";
 
 const TOOL = new URL("../../testdata/cli/tool.wasm", import.meta.url).pathname;
 const REACTOR =
@@ -157,6 +158,51 @@ Deno.test("agent[porta]: an endless (loop (br 0)) program times out and is cance
     assertEquals([c.exitCode, c.cancelled, c.restarts], [null, true, 0]);
   } finally {
     await agent.close();
+  }
+});
+
+Deno.test("agent[porta]: instantiation refusals read from the job result's fields: the initial size above the memory limit, a segment out of bounds", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const io = { args: [], onStdout() {}, onStderr() {} };
+    // 1 page + 10000 table elements of 8 bytes: the budget counts 3 pages
+    const big = `${dir}/big.wasm`;
+    await Deno.writeFile(
+      big,
+      await wat(`(module (memory (export "memory") 1) (table 10000 funcref)
+        (func (export "_start")))`),
+    );
+    const a = await Agent.load(big, { poolSize: 1 });
+    try {
+      const r = await a.run({ ...io, limits: { maxMemoryPages: 2 } });
+      assertEquals([r.exitCode, r.limit, r.error], [
+        null,
+        "memory",
+        "memory limit of 2 pages exceeded: the module's memory starts at 3 pages",
+      ]);
+    } finally {
+      await a.close();
+    }
+    // refused at instantiation too, but a trap of the module, not a limit
+    const oob = `${dir}/oob.wasm`;
+    await Deno.writeFile(
+      oob,
+      await wat(`(module (memory (export "memory") 1)
+        (data (i32.const 65535) "ab") (func (export "_start")))`),
+    );
+    const b = await Agent.load(oob, { poolSize: 1 });
+    try {
+      const r = await b.run({ ...io, limits: { maxMemoryPages: 2 } });
+      assertEquals([r.exitCode, r.limit, r.error], [
+        null,
+        undefined,
+        "trap: out of bounds memory access",
+      ]);
+    } finally {
+      await b.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

@@ -19,6 +19,11 @@ export interface FakeReply {
   limit?: "fuel" | "memory" | "call-depth";
   steps?: number;
   memoryPages?: number;
+  /** The sandbox's structured fields of `JobResult`, passed through when set. */
+  stopped?: GuestJobResult["stopped"];
+  phase?: GuestJobResult["phase"];
+  initialPages?: number;
+  engineLimit?: GuestJobResult["engineLimit"];
 }
 
 export interface FakeLog {
@@ -87,6 +92,14 @@ export function fakeRuntime(
             steps: r.steps ?? 10,
             memoryPages: r.memoryPages ?? 1,
             durationMs: 1,
+            ...(r.stopped !== undefined ? { stopped: r.stopped } : {}),
+            ...(r.phase !== undefined ? { phase: r.phase } : {}),
+            ...(r.initialPages !== undefined
+              ? { initialPages: r.initialPages }
+              : {}),
+            ...(r.engineLimit !== undefined
+              ? { engineLimit: r.engineLimit }
+              : {}),
           };
         },
         close() {

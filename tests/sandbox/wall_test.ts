@@ -414,6 +414,7 @@ Deno.test("pool: a queued job cancelled before it gets a worker", async () => {
     assertEquals(await waiting, {
       exitCode: null,
       trap: "cancelled",
+      stopped: "cancelled",
       steps: 0,
       memoryPages: 0,
       durationMs: 0,
