@@ -87,9 +87,13 @@ export interface InstanceOptions {
   interrupt?: Int32Array;
   /**
    * Execution tier: `"interp"` runs every function in the interpreter; `"js"` translates every
-   * function to JavaScript before its first call; `"auto"` (the default) starts in the
-   * interpreter and translates a function once it is hot (calls and loop iterations counted).
-   * Both tiers give identical results, traps and fuel counts. Any other value is a RangeError.
+   * function to JavaScript before its first call (but those nested 1,000 blocks deep or larger
+   * than 256 KiB, and frames deeper than 1,000 calls into an activation, which the interpreter
+   * runs); `"auto"` (the default) starts in the interpreter and translates a function called
+   * 1,000 times from the host or found running at the end of an execution slice (every 2^17
+   * instructions), continuing a frame still running it at the next slice's end in translated
+   * code (OSR). Both tiers give identical results, traps and fuel counts. Any other value is a
+   * RangeError.
    */
   tier?: Tier;
 }

@@ -771,7 +771,10 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             SP = fp;
             return true;
           }
-          if (callee.host || (callee.jit && depth < DS[1])) {
+          if (
+            callee.host || (depth < DS[1] &&
+              (callee.jit || (callee.ctx!.tier === "js" && promote(callee))))
+          ) {
             FS[0] = fuel;
             FR[0] = reserve;
             DS[0] = depth;

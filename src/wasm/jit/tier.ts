@@ -361,6 +361,30 @@ type Factory = (env: unknown) => [Fn, Fn];
  * source nests as deep as the wasm blocks). They run in the interpreter at every tier.
  */
 const MAX_NESTING = 1000;
+
+/**
+ * Nor are bodies above this many bytes: translation and V8's compilation of the source take
+ * memory and time in proportion (a hostile module's 7 MB body would cost hundreds of MB).
+ */
+const MAX_BODY_BYTES = 1 << 18;
+
+/**
+ * Adapters generated per function type, at most (a module may declare a million types); past
+ * this, calls through adapters use the generic ones (slower, same results).
+ */
+let MAX_ADAPTERS = 4096;
+
+/**
+ * Sets the number of per-type adapters generated before the generic ones are used and forgets
+ * those generated so far; returns the previous limit. For tests (0: every adapter generic).
+ */
+export function setAdapterLimit(n: number): number {
+  const old = MAX_ADAPTERS;
+  MAX_ADAPTERS = n;
+  stubs.clear();
+  invokers.clear();
+  return old;
+}
 // deno-lint-ignore no-explicit-any
 type Fn = (...args: any[]) => any;
 
@@ -402,6 +426,11 @@ function factoryOf(
   const key = osr < 0 ? index : -(index * 65536 + osr + 1);
   let fac = m.get(key);
   if (fac === undefined) {
+    const bi = index - cm.ir.numImportedFuncs;
+    if (cm.ir.codes.end[bi] - cm.ir.codes.start[bi] > MAX_BODY_BYTES) {
+      m.set(key, null);
+      return null;
+    }
     try {
       const t = translate(cm.ir, index, osr, MAX_NESTING);
       fac = t === null ? null : new Function("env", t.src) as Factory;
@@ -557,6 +586,9 @@ function stubFor(t: FuncType, tramp: boolean): Fn {
   const key = (tramp ? "T" : "N") + t.key;
   let s = stubs.get(key);
   if (s !== undefined) return s;
+  if (stubs.size >= MAX_ADAPTERS) {
+    return tramp ? genericStub : genericStubNoTramp;
+  }
   const np = t.params.length;
   // the adapter's callee runs at depth dp: the interpreter and host calls count from DS[0]
   let body = `DS[0] = dp; const b = base(${np}); `;
@@ -622,6 +654,7 @@ const invokers = new Map<string, (f: FuncInst, b: number) => void>();
 export function invoker(t: FuncType): (f: FuncInst, b: number) => void {
   let v = invokers.get(t.key);
   if (v !== undefined) return v;
+  if (invokers.size >= MAX_ADAPTERS) return genericInvoker;
   const args: string[] = [];
   for (let k = 0; k < t.params.length; k++) {
     const at = `b + ${2 * k}`;
@@ -677,6 +710,102 @@ export function invoker(t: FuncType): (f: FuncInst, b: number) => void {
   ) => void;
   invokers.set(t.key, v);
   return v;
+}
+
+/** Reads the arguments of f from the interpreter stack at b, in the translated convention. */
+function argsAt(t: FuncType, b: number): unknown[] {
+  const { I, R } = M;
+  const args: unknown[] = [];
+  for (let k = 0; k < t.params.length; k++) {
+    const at = b + 2 * k;
+    switch (t.params[k]) {
+      case I32:
+      case F32:
+        args.push(I[at]);
+        break;
+      case I64:
+        args.push(I[at], I[at + 1]);
+        break;
+      case F64:
+        args.push(f64of(I[at], I[at + 1]));
+        break;
+      default:
+        args.push(R[at >> 1]);
+    }
+  }
+  return args;
+}
+
+/** The invoker of any type (see MAX_ADAPTERS). */
+function genericInvoker(f: FuncInst, b: number): void {
+  const r = f.jf(DS[0], ...argsAt(f.type, b));
+  writeResults(f.type, r, b);
+}
+
+/** The adapter entry of any type (see MAX_ADAPTERS); `this` is the FuncInst. */
+function genericAdapter(
+  f: FuncInst,
+  dp: number,
+  args: unknown[],
+  tramp: boolean,
+): unknown {
+  const { I, R } = M;
+  const t = f.type;
+  DS[0] = dp;
+  const b = M.base(t.params.length);
+  let j = 0;
+  for (let k = 0; k < t.params.length; k++) {
+    const at = b + 2 * k;
+    switch (t.params[k]) {
+      case I32:
+      case F32:
+        I[at] = args[j++] as number;
+        break;
+      case I64:
+        I[at] = args[j++] as number;
+        I[at + 1] = args[j++] as number;
+        break;
+      case F64:
+        I[at] = f64lo(args[j++] as number);
+        I[at + 1] = R64.hi;
+        break;
+      default:
+        R[at >> 1] = args[j++];
+    }
+  }
+  M.stubCall(f, b);
+  if (TAIL.f !== null) return tramp ? trampoline(dp) : 0;
+  const rs = t.results;
+  if (rs.length === 1) {
+    switch (rs[0]) {
+      case I32:
+      case F32:
+        return I[b];
+      case I64:
+        RH[0] = I[b + 1];
+        return I[b];
+      case F64:
+        return f64of(I[b], I[b + 1]);
+      default:
+        return R[b >> 1];
+    }
+  }
+  for (let k = 0; k < rs.length; k++) {
+    MI[2 * k] = I[b + 2 * k];
+    MI[2 * k + 1] = I[b + 2 * k + 1];
+    MR[k] = R[(b >> 1) + k];
+  }
+  return undefined;
+}
+function genericStub(this: FuncInst, dp: number, ...args: unknown[]): unknown {
+  return genericAdapter(this, dp, args, true);
+}
+function genericStubNoTramp(
+  this: FuncInst,
+  dp: number,
+  ...args: unknown[]
+): unknown {
+  return genericAdapter(this, dp, args, false);
 }
 
 /**

@@ -833,7 +833,7 @@ function run(
           } else if (op === 0x2b) {
             // a plain load: re-reading a NaN as bits (to box a signalling one, tier.ts NaNBox)
             // makes every f64 a tagged value in V8's optimized code, 4x slower on float code;
-            // V8's Maglev tier may quiet a signalling NaN loaded here (README, "JS tier")
+            // V8's Maglev tier may quiet a signalling NaN loaded here (README, "Tiers")
             emit(`${n} = ${d}.getFloat64(${at}, true);`);
           } else {
             const le = get.endsWith("8") ? "" : ", true";
