@@ -772,8 +772,10 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             return true;
           }
           if (
-            callee.host || (depth < DS[1] &&
-              (callee.jit || (callee.ctx!.tier === "js" && promote(callee))))
+            callee.host ||
+            (callee.jit
+              ? depth < DS[1]
+              : callee.ctx!.tier === "js" && depth < DS[1] && promote(callee))
           ) {
             FS[0] = fuel;
             FR[0] = reserve;
