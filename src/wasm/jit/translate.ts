@@ -1347,13 +1347,39 @@ function run(
         return;
       }
       case 0x7f:
-        return bin64("divS64");
       case 0x80:
-        return bin64("divU64");
       case 0x81:
-        return bin64("remS64");
-      case 0x82:
-        return bin64("remU64");
+      case 0x82: {
+        const helper = ["divS64", "divU64", "remS64", "remU64"][op - 0x7f];
+        const b = vals.length - 1;
+        const d =
+          pend[b] !== null && /^\d+$/.test(pend[b]!) && pendHi[b] === "0"
+            ? +pend[b]!
+            : 0;
+        if (d < 1 || d > 0x7fffffff) return bin64(helper);
+        // a constant divisor below 2^31 and a dividend that fits in 32 bits (the usual case:
+        // C's 64-bit longs holding small values) divide as doubles, exactly
+        pop();
+        const a = vals.length - 1;
+        const al = x(I64, a), ah = xhi(a);
+        matName("j" + a, a);
+        pend[a] = null;
+        V(I64, a);
+        const signed = op === 0x7f || op === 0x81;
+        const fast = signed
+          ? op === 0x7f
+            ? `t = (${al} / ${d}) | 0; k${a} = t >> 31;`
+            : `t = (${al} % ${d}) | 0; k${a} = t >> 31;`
+          : op === 0x80
+          ? `t = (((${al} >>> 0) / ${d}) >>> 0) | 0; k${a} = 0;`
+          : `t = ((${al} >>> 0) % ${d}) | 0; k${a} = 0;`;
+        emit(
+          `if (${ah} === ${
+            signed ? `(${al} >> 31)` : "0"
+          }) { ${fast} } else { t = ${helper}(${al}, ${ah}, ${d}, 0); k${a} = R64.hi; } j${a} = t;`,
+        );
+        return;
+      }
       case 0x83:
       case 0x84:
       case 0x85: {
