@@ -408,21 +408,29 @@ function callHost(f: FuncInst, sp: number): number {
   SP = base;
   const nr = t.results.length;
   if (base + 2 * nr > STACK_LIMIT) trap("call stack exhausted", "call-depth");
-  if (nr === 1) writeJS(t.results[0], ret, base);
-  else if (nr > 1) {
-    if (
-      ret === null || typeof ret !== "object" ||
-      !(Symbol.iterator in (ret as object))
-    ) {
-      throw new TypeError("multi-value host function must return an iterable");
+  try {
+    // converting the result runs host code too (valueOf, iterators): its errors are the host's
+    if (nr === 1) writeJS(t.results[0], ret, base);
+    else if (nr > 1) {
+      if (
+        ret === null || typeof ret !== "object" ||
+        !(Symbol.iterator in (ret as object))
+      ) {
+        throw new TypeError(
+          "multi-value host function must return an iterable",
+        );
+      }
+      const vs = Array.from(ret as Iterable<unknown>);
+      if (vs.length !== nr) {
+        throw new TypeError(
+          "multi-value host function returned the wrong number of values",
+        );
+      }
+      for (let k = 0; k < nr; k++) writeJS(t.results[k], vs[k], base + 2 * k);
     }
-    const vs = Array.from(ret as Iterable<unknown>);
-    if (vs.length !== nr) {
-      throw new TypeError(
-        "multi-value host function returned the wrong number of values",
-      );
-    }
-    for (let k = 0; k < nr; k++) writeJS(t.results[k], vs[k], base + 2 * k);
+  } catch (e) {
+    HOST_ERROR = e;
+    throw e;
   }
   return base + 2 * nr;
 }

@@ -486,6 +486,8 @@ const interpreted = new WeakMap<FuncInst, FuncInst>();
  * frames do not use the JS stack), or the trap when the activation's frame limit is reached.
  */
 function deep(f: FuncInst, dp: number): FuncInst {
+  // a host function pushes no wasm frame: the interpreter calls one at any depth too
+  if (f.host !== null) return f;
   if (dp >= DS[2]) trapCode(6);
   if (!f.jit) return f;
   let g = interpreted.get(f);

@@ -82,13 +82,21 @@ export function translate(
   osrBlock = -1,
   maxNesting = Infinity,
 ): Translated | null {
-  if (osrBlock < 0) return run(ir, funcIdx, -1, null, null, maxNesting);
-  const paths: OsrPath[] = [];
-  if (run(ir, funcIdx, -1, null, paths, maxNesting) === null) return null;
-  const path = paths[osrBlock];
-  if (!path) throw new Error(`no basic block ${osrBlock} in function`);
-  return run(ir, funcIdx, osrBlock, path, null, maxNesting);
+  try {
+    if (osrBlock < 0) return run(ir, funcIdx, -1, null, null, maxNesting);
+    const paths: OsrPath[] = [];
+    if (run(ir, funcIdx, -1, null, paths, maxNesting) === null) return null;
+    const path = paths[osrBlock];
+    if (!path) throw new Error(`no basic block ${osrBlock} in function`);
+    return run(ir, funcIdx, osrBlock, path, null, maxNesting);
+  } catch (e) {
+    if (e === TOO_BIG) return null;
+    throw e;
+  }
 }
+
+/** Thrown when a translation outgrows its budget (see `emit`). */
+const TOO_BIG = new Error("translation too large");
 
 function vname(t: ValType, h: number): string {
   switch (t) {
@@ -183,7 +191,16 @@ function run(
   let useMulTemps = false;
   let maxNest = 0;
 
-  const emit = (s: string) => out.push(s);
+  // the source may grow with the body, not faster: a branch moves every value its label
+  // carries (up to 1,000), so a few bytes of br_if could become kilobytes of moves; past this
+  // budget the function is not translated (the interpreter runs it)
+  const budget = 64 * (ir.codes.end[bi] - ir.codes.start[bi]) + 65536;
+  let size = 0;
+  const emit = (s: string) => {
+    size += s.length;
+    if (size > budget) throw TOO_BIG;
+    out.push(s);
+  };
   const V = (t: ValType, h: number) => {
     const n = vname(t, h);
     declared.add(n);
