@@ -134,11 +134,6 @@ function f64lo(x: number | NaNBox): number {
   return x.lo;
 }
 
-/** An f64 load that read a NaN: its exact value from the bits. */
-function nanAt(dv: DataView, at: number): number {
-  return f64of(dv.getInt32(at, true), dv.getInt32(at + 4, true));
-}
-
 /** Stores a NaNBox's bits (high word first: an out-of-bounds store writes nothing). */
 function nanTo(dv: DataView, at: number, x: NaNBox): void {
   dv.setInt32(at + 4, x.hi, true);
@@ -299,7 +294,6 @@ function runtimeObject(): Record<string, unknown> {
     fb,
     f64of,
     f64lo,
-    nanAt,
     nanTo,
     ctz32,
     popcnt32,
