@@ -575,6 +575,23 @@ function slotWrite(t: ValType, at: string, v: string, hi: string): string {
 const MACHINE_HEAD =
   '"use strict"; const I = m.I, R = m.R, MI = m.MI, MR = m.MR, RH = m.RH, R64 = m.R64, DS = m.DS, f64of = m.f64of, f64lo = m.f64lo, base = m.base, call = m.call, TAIL = m.TAIL, tramp = m.tramp;\n';
 
+/** Compiles an adapter's source (a function expression) against the machine. */
+function compileAdapter(fn: string): unknown {
+  return new Function("m", MACHINE_HEAD + `return ${fn};`)({
+    ...M,
+    MI,
+    MR,
+    RH,
+    R64,
+    DS,
+    f64of,
+    f64lo,
+    TAIL,
+    tramp: trampoline,
+    call: M.stubCall,
+  });
+}
+
 const stubs = new Map<string, Fn>();
 
 /** The adapter entry for a function run by the interpreter or a host: one per type. */
@@ -620,23 +637,9 @@ function stubFor(t: FuncType, tramp: boolean): Fn {
       }
     }
   }
-  s = new Function(
-    "m",
-    MACHINE_HEAD +
-      `return function (${["dp", ...paramNames(t)].join(", ")}) { ${body} };`,
-  )({
-    ...M,
-    MI,
-    MR,
-    RH,
-    R64,
-    DS,
-    f64of,
-    f64lo,
-    TAIL,
-    tramp: trampoline,
-    call: M.stubCall,
-  }) as Fn;
+  s = compileAdapter(
+    `function (${["dp", ...paramNames(t)].join(", ")}) { ${body} }`,
+  ) as Fn;
   stubs.set(key, s);
   return s;
 }
@@ -685,22 +688,7 @@ export function invoker(t: FuncType): (f: FuncInst, b: number) => void {
       }
     }
   }
-  v = new Function(
-    "m",
-    MACHINE_HEAD + `return function (f, b) { ${body} };`,
-  )({
-    ...M,
-    MI,
-    MR,
-    RH,
-    R64,
-    DS,
-    f64of,
-    f64lo,
-    TAIL,
-    tramp: trampoline,
-    call: M.stubCall,
-  }) as (
+  v = compileAdapter(`function (f, b) { ${body} }`) as (
     f: FuncInst,
     b: number,
   ) => void;
