@@ -1,30 +1,76 @@
 /**
- * Tool input schemas: compiled once when the manifest is loaded, then used to
- * check every call's arguments in time linear in the argument and the schema.
+ * Tool schemas: a tool's `inputSchema` (its call's arguments) and its
+ * `outputSchema` (its results' `structuredContent`), compiled once when the
+ * manifest is loaded, then used to check values in bounded time (below).
  *
- * Checked keywords: `type`, `enum`, `const`, `required`, `properties`,
- * `additionalProperties` (`false` or a schema), `items` (a schema),
- * `minItems`/`maxItems`, `minimum`/`maximum`,
- * `exclusiveMinimum`/`exclusiveMaximum`, `minLength`/`maxLength` (code
- * points) and `pattern`; boolean schemas (`true`/`false`) are understood.
- * Other keywords (`$ref`, `oneOf`, `format`, ...) are passed through to
- * clients but not checked: the agent validates the rest.
+ * Checked keywords (JSON Schema 2020-12; the older drafts' spellings too
+ * where they do not conflict):
+ * - any value: `type`, `enum`, `const`; boolean schemas (`true`/`false`);
+ * - numbers: `minimum`/`maximum`, `exclusiveMinimum`/`exclusiveMaximum`
+ *   (numbers), `multipleOf` (exact in decimal: 0.3 is a multiple of 0.1);
+ * - strings: `minLength`/`maxLength` (code points), `pattern`;
+ * - arrays: `items`, `prefixItems` (and the older tuple form, `items` as an
+ *   array with `additionalItems`), `minItems`/`maxItems`, `uniqueItems`
+ *   (items compared in canonical JSON: key order does not matter, `1` and
+ *   `1.0` are equal), `contains` with `minContains`/`maxContains`;
+ * - objects: `properties`, `patternProperties`, `additionalProperties`
+ *   (keys matched by neither), `required`, `minProperties`/`maxProperties`,
+ *   `propertyNames`, `dependentRequired`, `dependentSchemas` (and their
+ *   draft-07 form, `dependencies`);
+ * - applicators: `$ref`, `allOf`, `anyOf`, `oneOf`, `not`,
+ *   `if`/`then`/`else`. Keywords next to a `$ref` apply too (2020-12).
+ *
+ * `$ref`: local references are resolved when the schema is compiled: `#`
+ * and JSON Pointer fragments (`#/$defs/name`, `#/definitions/name`, any
+ * `#/...` path; percent-escapes, then `~1` and `~0`, decoded), read from the
+ * nearest enclosing schema with an `$id` (the root otherwise); an absolute
+ * reference equal to that `$id` (plus a fragment) is local too. Each target
+ * is compiled once and linked, so recursive schemas (a tree whose nodes
+ * refer to the node schema) work. Only what the root reaches is compiled
+ * (an unreferenced `$defs` entry is not looked at). A local reference that
+ * points nowhere, and a loop of references and combinators that never moves
+ * into the value (`{"$ref": "#"}`), are {@link SchemaError}s. Other
+ * references are not followed and accept anything (the keywords beside
+ * them still apply): other documents (`https://...`, `other.json#/x`),
+ * `$anchor` names (`#name`), `$dynamicRef`, `$recursiveRef`.
+ *
+ * Not checked (annotations, or for clients): `format`, `$schema`, `$id`
+ * (but see `$ref`), `$anchor`, `$comment`, `title`, `description`,
+ * `default`, `examples`, `deprecated`, `readOnly`, `writeOnly`,
+ * `contentEncoding`/`contentMediaType`/`contentSchema`,
+ * `unevaluatedProperties`/`unevaluatedItems`, and unknown keywords: the
+ * agent validates the rest.
  *
  * Untrusted input is handled as such:
  * - a malformed checked keyword (an unknown `type` such as
  *   `"__defineGetter__"`, a `pattern` that is not a valid ECMAScript regular
- *   expression or uses features a linear-time matcher cannot run) is a
- *   {@link SchemaError} at load, naming the keyword's path;
- * - `pattern` runs on RE2 ({@link https://www.npmjs.com/package/re2js re2js}),
- *   whose matching time is linear in the input; the ECMAScript syntax of JSON
- *   Schema is translated (see {@link translatePattern}), and one match may do
- *   at most {@link MAX_MATCH_WORK} units of work (characters × program size);
- * - `enum` and `const` entries are put in canonical form once, at load; an
- *   argument value is canonicalized once per check, never longer than the
- *   longest entry;
+ *   expression or uses features a linear-time matcher cannot run, a `$ref`
+ *   that points nowhere) is a {@link SchemaError} at load, naming the
+ *   keyword's path;
+ * - `pattern` (and the names of `patternProperties`) runs on RE2
+ *   ({@link https://www.npmjs.com/package/re2js re2js}), whose matching time
+ *   is linear in the input; the ECMAScript syntax of JSON Schema is
+ *   translated (see {@link translatePattern}), and one match may do at most
+ *   {@link MAX_MATCH_WORK} units of work (characters × program size);
+ * - `enum` and `const` entries are put in canonical form once, at load; a
+ *   value is canonicalized once per check, never longer than the longest
+ *   entry;
  * - only own properties are looked up (`Map`s, `Object.hasOwn`);
- * - schemas nest at most {@link MAX_SCHEMA_DEPTH} levels and arguments at
- *   most {@link MAX_ARGUMENT_DEPTH};
+ * - schemas nest at most {@link MAX_SCHEMA_DEPTH} levels and checked values
+ *   at most {@link MAX_ARGUMENT_DEPTH};
+ * - compiling is linear in the schema's size (each subschema once, each
+ *   `$ref` resolved once);
+ * - checking: each step applies one subschema to one part of the value
+ *   (its own keywords' work bounded by the limits above). When no subschema
+ *   is reached twice on the same part (through references shared by
+ *   combinators), each applies to each part (a member's name and value
+ *   count as two) at most once: (schema size × value size) steps at worst.
+ *   Shared references can multiply that (an `allOf` of two references to a
+ *   schema that does the same, 30 levels deep, would take 2^30 steps), so a
+ *   check stops after the larger of {@link MIN_CHECK_STEPS} and
+ *   {@link CHECK_STEP_FACTOR} × schema size × value size steps, with a
+ *   problem saying so (never an anyOf or not mismatch). It runs on an
+ *   explicit stack: depth costs no host stack;
  * - {@link checkArgumentsAsync} yields to the event loop every few
  *   milliseconds and stops at a deadline or when its signal aborts.
  *
@@ -51,6 +97,17 @@ export const MAX_PATTERN_PROGRAM = 10_000;
  * string is refused with a message saying how long it may be.
  */
 export const MAX_MATCH_WORK = 1_000_000;
+/**
+ * A check stops after this many steps (one subschema applied to one part of
+ * the value) when {@link CHECK_STEP_FACTOR} × schema size × value size is
+ * smaller.
+ */
+export const MIN_CHECK_STEPS = 100_000;
+/**
+ * A check stops after this many steps per pair of (compiled subschema, part
+ * of the value), when that is more than {@link MIN_CHECK_STEPS}.
+ */
+export const CHECK_STEP_FACTOR = 4;
 
 /** A schema that cannot be used: `issues` are `path: reason` lines. */
 export class SchemaError extends Error {
@@ -102,40 +159,27 @@ const TYPE_BITS = new Map<string, number>([
   ["null", T_NULL],
 ]);
 
-interface Pattern {
-  source: string;
-  re: RE2JS;
-  size: number;
+/** A compiled `pattern` (see {@link compilePattern}). */
+export interface Pattern {
+  /** The expression as written in the schema. */
+  readonly source: string;
+  /** The RE2 program that matches it (linear time). */
+  readonly re: { test(input: string): boolean };
+  /** The program's size (instructions): a match's work is this × the length. */
+  readonly size: number;
 }
 
-/** A compiled schema node (an opaque value for callers). */
+/**
+ * A compiled schema, made by {@link compileSchema}: an opaque value for
+ * callers, given to {@link checkArguments}, {@link checkArgumentsAsync} or
+ * {@link checkValue}.
+ */
 export interface CompiledSchema {
-  /** `false` schema: nothing is allowed. */
-  readonly never: boolean;
-  /** Allowed types as a bit set (0: any). */
-  readonly types: number;
-  readonly typeText: string;
-  readonly enumSet?: Set<string>;
-  readonly enumMax: number;
-  readonly enumText: string;
-  readonly constKey?: string;
-  readonly constText: string;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly exclusiveMinimum?: number;
-  readonly exclusiveMaximum?: number;
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly pattern?: Pattern;
-  readonly minItems?: number;
-  readonly maxItems?: number;
-  readonly items?: CompiledSchema;
-  readonly required?: readonly string[];
-  readonly properties?: ReadonlyMap<string, CompiledSchema>;
-  /** `additionalProperties`: a schema (`false` compiles to a `never` node). */
-  readonly additional?: CompiledSchema;
-  /** Whether object keywords apply (properties/required/additionalProperties). */
-  readonly objectKeywords: boolean;
+  /**
+   * How many subschemas were compiled for it (at least 1): the schema size
+   * of the check's step limit ({@link CHECK_STEP_FACTOR}).
+   */
+  readonly size: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -592,24 +636,129 @@ export function compilePattern(source: string): Pattern {
 // ---------------------------------------------------------------------------
 // Compilation
 
-const ANY: CompiledSchema = Object.freeze({
-  never: false,
-  types: 0,
-  typeText: "",
-  enumMax: 0,
-  enumText: "",
-  constText: "",
-  objectKeywords: false,
-});
-const NEVER: CompiledSchema = Object.freeze({ ...ANY, never: true });
+/** A compiled schema as the checker reads it. */
+interface Node extends CompiledSchema {
+  size: number;
+  /** `false` schema: nothing is allowed. */
+  never: boolean;
+  /** Allowed types as a bit set (0: any). */
+  types: number;
+  typeText: string;
+  enumSet?: Set<string>;
+  enumMax: number;
+  enumText: string;
+  constKey?: string;
+  constText: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  multipleOf?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: Pattern;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems: boolean;
+  /** `prefixItems` (or the array form of `items`). */
+  prefixItems?: Node[];
+  /** Items after the prefix: `items` (or `additionalItems` after an array `items`). */
+  items?: Node;
+  contains?: Node;
+  minContains: number;
+  maxContains?: number;
+  required?: string[];
+  minProperties?: number;
+  maxProperties?: number;
+  /** `dependentRequired`: [present name, names it requires]. */
+  dependentRequired?: [string, string[]][];
+  properties?: Map<string, Node>;
+  patternProperties?: [Pattern, Node][];
+  /** `additionalProperties` (`false` compiles to a `never` node). */
+  additional?: Node;
+  propertyNames?: Node;
+  dependentSchemas?: [string, Node][];
+  /** The resolved target of a local `$ref`. */
+  ref?: Node;
+  allOf?: Node[];
+  anyOf?: Node[];
+  oneOf?: Node[];
+  not?: Node;
+  if?: Node;
+  then?: Node;
+  else?: Node;
+  /** Applicators on the value itself: `$ref`, `allOf`, `anyOf`, ... */
+  inPlace: boolean;
+  /** Applicators on an array's items, or `uniqueItems`. */
+  arrayWork: boolean;
+  /** Applicators on an object's members, or `dependentSchemas`. */
+  objectWork: boolean;
+  /** `required`, `minProperties`/`maxProperties`, `dependentRequired`. */
+  objectLocal: boolean;
+}
+
+function blank(): Node {
+  return {
+    size: 1,
+    never: false,
+    types: 0,
+    typeText: "",
+    enumMax: 0,
+    enumText: "",
+    constText: "",
+    uniqueItems: false,
+    minContains: 1,
+    inPlace: false,
+    arrayWork: false,
+    objectWork: false,
+    objectLocal: false,
+  };
+}
+
+const ANY: Node = Object.freeze(blank()) as Node;
+const NEVER: Node = Object.freeze({ ...blank(), never: true }) as Node;
 const compiledNodes = new WeakSet<object>([ANY, NEVER]);
+
+/** The schema resource that `#...` references are read from. */
+interface Base {
+  obj: Obj;
+  path: string;
+}
+
+/** The applicators that check the same value (the edges of a `$ref` loop). */
+function inPlaceEdges(n: Node): Node[] {
+  const out: Node[] = [];
+  if (n.ref !== undefined) out.push(n.ref);
+  for (const list of [n.allOf, n.anyOf, n.oneOf]) {
+    if (list !== undefined) out.push(...list);
+  }
+  if (n.not !== undefined) out.push(n.not);
+  if (n.if !== undefined && (n.then !== undefined || n.else !== undefined)) {
+    out.push(n.if);
+    if (n.then !== undefined) out.push(n.then);
+    if (n.else !== undefined) out.push(n.else);
+  }
+  for (const [, d] of n.dependentSchemas ?? []) out.push(d);
+  return out;
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
 
 class Compiler {
   issues: string[] = [];
+  /** Every node made, in order. */
+  nodes: Node[] = [];
+  /** Schema object -> its node: each is compiled once. */
+  memo = new Map<object, Node>();
+  /** Node -> the path it was compiled at (for messages). */
+  paths = new Map<Node, string>();
+  /** `$ref` targets waiting to be compiled (no host recursion through references). */
+  pending: [Obj, string, Base, Node][] = [];
+
   fail(path: string, why: string): void {
     this.issues.push(`${path}: ${why}`);
   }
-  sub(v: unknown, path: string): CompiledSchema {
+  sub(v: unknown, path: string, base: Base): Node {
     if (v === true) return ANY;
     if (v === false) return NEVER;
     if (!isObj(v)) {
@@ -619,7 +768,48 @@ class Compiler {
       );
       return ANY;
     }
-    return this.node(v, path);
+    return this.node(v, path, base);
+  }
+  /** A new node for `s`, registered (so references to it link to it). */
+  make(s: Obj, path: string): Node {
+    const n = blank();
+    this.memo.set(s, n);
+    this.nodes.push(n);
+    this.paths.set(n, path);
+    compiledNodes.add(n);
+    return n;
+  }
+  node(s: Obj, path: string, base: Base): Node {
+    const known = this.memo.get(s);
+    if (known !== undefined) return known;
+    const n = this.make(s, path);
+    this.fill(n, s, path, base);
+    return n;
+  }
+  /** The node of a `$ref` target: compiled later, by {@link Compiler.drain}. */
+  later(s: Obj, path: string, base: Base): Node {
+    const known = this.memo.get(s);
+    if (known !== undefined) return known;
+    const n = this.make(s, path);
+    this.pending.push([s, path, base, n]);
+    return n;
+  }
+  drain(): void {
+    for (let p = this.pending.pop(); p !== undefined; p = this.pending.pop()) {
+      this.fill(p[3], p[0], p[1], p[2]);
+    }
+  }
+  list(v: unknown, path: string, base: Base, nonEmpty: boolean): Node[] {
+    if (!Array.isArray(v) || (nonEmpty && v.length === 0)) {
+      this.fail(
+        path,
+        `expected a${nonEmpty ? " non-empty" : "n"} array of schemas, got ${
+          Array.isArray(v) ? "an empty array" : kind(v)
+        }`,
+      );
+      return [];
+    }
+    return v.map((x, i) => this.sub(x, `${path}[${i}]`, base));
   }
   num(s: Obj, k: string, path: string, count: boolean): number | undefined {
     const v = own(s, k);
@@ -638,7 +828,99 @@ class Compiler {
     }
     return v;
   }
-  node(s: Obj, path: string): CompiledSchema {
+  names(v: unknown, path: string): string[] | undefined {
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
+      this.fail(path, "expected an array of strings");
+      return undefined;
+    }
+    return v as string[];
+  }
+  /**
+   * Resolves a `$ref`: its target's node, or `undefined` for a reference
+   * that is not followed (another document, an anchor) or points nowhere
+   * (an issue).
+   */
+  resolve(ref: string, path: string, base: Base): Node | undefined {
+    let fragment: string | undefined;
+    if (ref.startsWith("#")) fragment = ref.slice(1);
+    else {
+      // an absolute reference to the current resource itself
+      const id = own(base.obj, "$id");
+      if (typeof id === "string") {
+        const bare = id.endsWith("#") ? id.slice(0, -1) : id;
+        if (bare !== "" && ref === bare) fragment = "";
+        else if (bare !== "" && ref.startsWith(`${bare}#`)) {
+          fragment = ref.slice(bare.length + 1);
+        }
+      }
+    }
+    if (fragment === undefined) return undefined;
+    let pointer = fragment;
+    try {
+      pointer = decodeURIComponent(fragment);
+    } catch {
+      // not percent-encoded: read as written
+    }
+    if (pointer !== "" && !pointer.startsWith("/")) return undefined; // an anchor
+    const shown = `"${clip(printable(ref), 120)}"`;
+    let cur: unknown = base.obj;
+    let at = base.path;
+    let curBase = base;
+    const tokens = pointer === "" ? [] : pointer.slice(1).split("/");
+    for (const raw of tokens) {
+      if (/~(?![01])/.test(raw)) {
+        this.fail(
+          path,
+          `invalid JSON pointer ${shown} ("~" must be followed by 0 or 1)`,
+        );
+        return undefined;
+      }
+      const token = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+      if (Array.isArray(cur)) {
+        if (!ARRAY_INDEX.test(token) || Number(token) >= cur.length) {
+          this.fail(
+            path,
+            `${shown} points nowhere (${at} has no item "${
+              clip(printable(token), 60)
+            }")`,
+          );
+          return undefined;
+        }
+        cur = cur[Number(token)];
+        at += `[${token}]`;
+      } else if (isObj(cur) && Object.hasOwn(cur, token)) {
+        cur = cur[token];
+        at += `.${clip(printable(token), 60)}`;
+      } else {
+        this.fail(
+          path,
+          `${shown} points nowhere (${at} has no "${
+            clip(printable(token), 60)
+          }")`,
+        );
+        return undefined;
+      }
+      if (isObj(cur)) {
+        const id = own(cur, "$id");
+        if (typeof id === "string" && !id.startsWith("#")) {
+          curBase = { obj: cur, path: at };
+        }
+      }
+    }
+    if (cur === true) return ANY;
+    if (cur === false) return NEVER;
+    if (!isObj(cur)) {
+      this.fail(
+        path,
+        `${shown} points to ${kind(cur)} at ${at}, not to a schema`,
+      );
+      return undefined;
+    }
+    return this.later(cur, at, curBase);
+  }
+  fill(n: Node, s: Obj, path: string, base: Base): void {
+    const id = own(s, "$id");
+    if (typeof id === "string" && !id.startsWith("#")) base = { obj: s, path };
     let types = 0;
     const typeNames: string[] = [];
     const t = own(s, "type");
@@ -672,57 +954,92 @@ class Compiler {
         types |= bit;
       });
     }
-    let enumSet: Set<string> | undefined;
-    let enumMax = 0;
-    let enumText = "";
+    n.types = types;
+    n.typeText = typeNames.join(" or ");
     const e = own(s, "enum");
     if (e !== undefined) {
       if (!Array.isArray(e)) {
         this.fail(`${path}.enum`, `expected an array, got ${kind(e)}`);
       } else {
-        enumSet = new Set();
+        n.enumSet = new Set();
         for (const entry of e) {
           const key = canonicalJson(entry)!;
-          enumSet.add(key);
-          enumMax = Math.max(enumMax, key.length);
+          n.enumSet.add(key);
+          n.enumMax = Math.max(n.enumMax, key.length);
         }
-        enumText = listText(e);
+        n.enumText = listText(e);
       }
     }
-    let constKey: string | undefined;
-    let constText = "";
     if (Object.hasOwn(s, "const")) {
-      constKey = canonicalJson(s.const)!;
-      constText = listText([s.const]);
+      n.constKey = canonicalJson(s.const)!;
+      n.constText = listText([s.const]);
     }
-    let pattern: Pattern | undefined;
+    // numbers
+    n.minimum = this.num(s, "minimum", path, false);
+    n.maximum = this.num(s, "maximum", path, false);
+    n.exclusiveMinimum = this.num(s, "exclusiveMinimum", path, false);
+    n.exclusiveMaximum = this.num(s, "exclusiveMaximum", path, false);
+    const m = this.num(s, "multipleOf", path, false);
+    if (m !== undefined && m <= 0) {
+      this.fail(`${path}.multipleOf`, `expected a number > 0, got ${m}`);
+    } else n.multipleOf = m;
+    // strings
+    n.minLength = this.num(s, "minLength", path, true);
+    n.maxLength = this.num(s, "maxLength", path, true);
     const p = own(s, "pattern");
     if (p !== undefined) {
       if (typeof p !== "string") {
         this.fail(`${path}.pattern`, `expected a string, got ${kind(p)}`);
       } else {
         try {
-          pattern = compilePattern(p);
+          n.pattern = compilePattern(p);
         } catch (err) {
           if (!(err instanceof PatternError)) throw err;
           this.fail(`${path}.pattern`, err.message);
         }
       }
     }
-    let items: CompiledSchema | undefined;
+    // arrays
+    const prefix = own(s, "prefixItems");
     const it = own(s, "items");
-    // the array form (tuples, before 2020-12) is passed through unchecked
-    if (it !== undefined && !Array.isArray(it)) {
-      items = this.sub(it, `${path}.items`);
+    if (prefix !== undefined) {
+      n.prefixItems = this.list(prefix, `${path}.prefixItems`, base, false);
+      // (an array "items" beside "prefixItems" mixes drafts: ignored)
+      if (it !== undefined && !Array.isArray(it)) {
+        n.items = this.sub(it, `${path}.items`, base);
+      }
+    } else if (Array.isArray(it)) {
+      // the tuple form of the drafts before 2020-12
+      n.prefixItems = this.list(it, `${path}.items`, base, false);
+      const more = own(s, "additionalItems");
+      if (more !== undefined) {
+        n.items = this.sub(more, `${path}.additionalItems`, base);
+      }
+    } else if (it !== undefined) {
+      n.items = this.sub(it, `${path}.items`, base);
     }
-    let required: string[] | undefined;
+    n.minItems = this.num(s, "minItems", path, true);
+    n.maxItems = this.num(s, "maxItems", path, true);
+    const unique = own(s, "uniqueItems");
+    if (unique !== undefined) {
+      if (typeof unique !== "boolean") {
+        this.fail(
+          `${path}.uniqueItems`,
+          `expected a boolean, got ${kind(unique)}`,
+        );
+      } else n.uniqueItems = unique;
+    }
+    const contains = own(s, "contains");
+    if (contains !== undefined) {
+      n.contains = this.sub(contains, `${path}.contains`, base);
+      n.minContains = this.num(s, "minContains", path, true) ?? 1;
+      n.maxContains = this.num(s, "maxContains", path, true);
+    }
+    // objects
     const r = own(s, "required");
-    if (r !== undefined) {
-      if (!Array.isArray(r) || r.some((x) => typeof x !== "string")) {
-        this.fail(`${path}.required`, "expected an array of strings");
-      } else required = r as string[];
-    }
-    let properties: Map<string, CompiledSchema> | undefined;
+    if (r !== undefined) n.required = this.names(r, `${path}.required`);
+    n.minProperties = this.num(s, "minProperties", path, true);
+    n.maxProperties = this.num(s, "maxProperties", path, true);
     const props = own(s, "properties");
     if (props !== undefined) {
       if (!isObj(props)) {
@@ -731,57 +1048,158 @@ class Compiler {
           `expected an object, got ${kind(props)}`,
         );
       } else {
-        properties = new Map();
+        n.properties = new Map();
         for (const k of Object.keys(props)) {
-          properties.set(
+          n.properties.set(
             k,
-            this.sub(props[k], `${path}.properties.${clip(printable(k), 60)}`),
+            this.sub(
+              props[k],
+              `${path}.properties.${clip(printable(k), 60)}`,
+              base,
+            ),
           );
         }
       }
     }
-    let additional: CompiledSchema | undefined;
+    const pp = own(s, "patternProperties");
+    if (pp !== undefined) {
+      if (!isObj(pp)) {
+        this.fail(
+          `${path}.patternProperties`,
+          `expected an object, got ${kind(pp)}`,
+        );
+      } else {
+        n.patternProperties = [];
+        for (const k of Object.keys(pp)) {
+          const at = `${path}.patternProperties.${clip(printable(k), 60)}`;
+          const sub = this.sub(pp[k], at, base);
+          try {
+            n.patternProperties.push([compilePattern(k), sub]);
+          } catch (err) {
+            if (!(err instanceof PatternError)) throw err;
+            this.fail(at, err.message);
+          }
+        }
+      }
+    }
     const ap = own(s, "additionalProperties");
     if (ap !== undefined) {
-      additional = this.sub(ap, `${path}.additionalProperties`);
+      n.additional = this.sub(ap, `${path}.additionalProperties`, base);
     }
-    const compiled: CompiledSchema = {
-      never: false,
-      types,
-      typeText: typeNames.join(" or "),
-      enumSet,
-      enumMax,
-      enumText,
-      constKey,
-      constText,
-      minimum: this.num(s, "minimum", path, false),
-      maximum: this.num(s, "maximum", path, false),
-      exclusiveMinimum: this.num(s, "exclusiveMinimum", path, false),
-      exclusiveMaximum: this.num(s, "exclusiveMaximum", path, false),
-      minLength: this.num(s, "minLength", path, true),
-      maxLength: this.num(s, "maxLength", path, true),
-      pattern,
-      minItems: this.num(s, "minItems", path, true),
-      maxItems: this.num(s, "maxItems", path, true),
-      items,
-      required,
-      properties,
-      additional,
-      objectKeywords: properties !== undefined || required !== undefined ||
-        additional !== undefined,
-    };
-    compiledNodes.add(compiled);
-    return compiled;
+    const pn = own(s, "propertyNames");
+    if (pn !== undefined) {
+      n.propertyNames = this.sub(pn, `${path}.propertyNames`, base);
+    }
+    const depReq: [string, string[]][] = [];
+    const depSchemas: [string, Node][] = [];
+    for (const k of ["dependentRequired", "dependentSchemas", "dependencies"]) {
+      const d = own(s, k);
+      if (d === undefined) continue;
+      if (!isObj(d)) {
+        this.fail(`${path}.${k}`, `expected an object, got ${kind(d)}`);
+        continue;
+      }
+      for (const name of Object.keys(d)) {
+        const at = `${path}.${k}.${clip(printable(name), 60)}`;
+        const v = d[name];
+        if (
+          k === "dependentRequired" ||
+          (k === "dependencies" && Array.isArray(v))
+        ) {
+          const list = this.names(v, at);
+          if (list !== undefined && list.length > 0) depReq.push([name, list]);
+        } else depSchemas.push([name, this.sub(v, at, base)]);
+      }
+    }
+    if (depReq.length > 0) n.dependentRequired = depReq;
+    if (depSchemas.length > 0) n.dependentSchemas = depSchemas;
+    // applicators on the value itself
+    const ref = own(s, "$ref");
+    if (ref !== undefined) {
+      if (typeof ref !== "string") {
+        this.fail(`${path}.$ref`, `expected a string, got ${kind(ref)}`);
+      } else {
+        const target = this.resolve(ref, `${path}.$ref`, base);
+        if (target !== undefined && target !== ANY) n.ref = target;
+      }
+    }
+    for (const k of ["allOf", "anyOf", "oneOf"] as const) {
+      const list = own(s, k);
+      if (list !== undefined) {
+        n[k] = this.list(list, `${path}.${k}`, base, true);
+      }
+    }
+    for (const k of ["not", "if", "then", "else"] as const) {
+      const v = own(s, k);
+      if (v !== undefined) n[k] = this.sub(v, `${path}.${k}`, base);
+    }
+    n.inPlace = n.ref !== undefined || n.allOf !== undefined ||
+      n.anyOf !== undefined || n.oneOf !== undefined || n.not !== undefined ||
+      (n.if !== undefined && (n.then !== undefined || n.else !== undefined));
+    n.arrayWork = n.prefixItems !== undefined ||
+      (n.items !== undefined && n.items !== ANY) || n.uniqueItems ||
+      (n.contains !== undefined &&
+        (n.minContains > 0 || n.maxContains !== undefined));
+    n.objectWork = n.properties !== undefined ||
+      n.patternProperties !== undefined ||
+      (n.additional !== undefined && n.additional !== ANY) ||
+      (n.propertyNames !== undefined && n.propertyNames !== ANY) ||
+      n.dependentSchemas !== undefined;
+    n.objectLocal = n.required !== undefined ||
+      n.minProperties !== undefined || n.maxProperties !== undefined ||
+      n.dependentRequired !== undefined;
+  }
+  /**
+   * Finds a loop of applicators that check the same value (`$ref`, `allOf`,
+   * ...): checking would never end. One issue for the first loop found.
+   */
+  loops(): void {
+    // 1: on the path being explored, 2: done
+    const state = new Map<Node, number>();
+    for (const start of this.nodes) {
+      if (state.has(start)) continue;
+      state.set(start, 1);
+      const stack: [Node, Node[], number][] = [[start, inPlaceEdges(start), 0]];
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        if (top[2] >= top[1].length) {
+          state.set(top[0], 2);
+          stack.pop();
+          continue;
+        }
+        const next = top[1][top[2]++];
+        const seen = state.get(next);
+        if (seen === 1) {
+          const from = stack.findIndex((f) => f[0] === next);
+          const loop = stack.slice(from).map((f) => this.paths.get(f[0])!);
+          const shown = loop.length > 6
+            ? [...loop.slice(0, 3), "...", ...loop.slice(-2)]
+            : loop;
+          this.fail(
+            loop[0],
+            `endless $ref loop: each step checks the same value (${
+              [...shown, loop[0]].join(" -> ")
+            })`,
+          );
+          return;
+        }
+        if (seen === undefined) {
+          state.set(next, 1);
+          stack.push([next, inPlaceEdges(next), 0]);
+        }
+      }
+    }
   }
 }
 
 const compiledCache = new WeakMap<object, CompiledSchema>();
 
 /**
- * Compiles a tool's `inputSchema` (an object schema). `path` prefixes the
- * issue paths (e.g. `tools[0].inputSchema`). The result is cached on the
- * schema object, so a manifest's schemas compile once. Throws
- * {@link SchemaError} listing every problem.
+ * Compiles a tool's `inputSchema` or `outputSchema` (a schema object).
+ * `path` prefixes the issue paths (e.g. `tools[0].inputSchema`). Local
+ * `$ref`s are resolved and linked (see the module's documentation). The
+ * result is cached on the schema object, so a manifest's schemas compile
+ * once. Throws {@link SchemaError} listing every problem.
  */
 export function compileSchema(
   schema: Record<string, unknown>,
@@ -795,10 +1213,13 @@ export function compileSchema(
     ]);
   }
   const c = new Compiler();
-  const node = c.node(schema, path);
+  const root = c.node(schema, path, { obj: schema, path });
+  c.drain();
+  if (c.issues.length === 0) c.loops();
   if (c.issues.length > 0) throw new SchemaError(c.issues);
-  compiledCache.set(schema, node);
-  return node;
+  for (const n of c.nodes) n.size = c.nodes.length;
+  compiledCache.set(schema, root);
+  return root;
 }
 
 // ---------------------------------------------------------------------------
@@ -807,6 +1228,8 @@ export function compileSchema(
 interface PathRef {
   parent: PathRef | null;
   key: string | number;
+  /** The key itself is checked (`propertyNames`), not its value. */
+  name?: boolean;
 }
 
 function pathText(p: PathRef | null): string {
@@ -818,10 +1241,6 @@ function pathText(p: PathRef | null): string {
     out += typeof k === "number" ? `[${k}]` : out === "" ? k : `.${k}`;
   }
   return out;
-}
-
-function where(p: PathRef | null): string {
-  return p === null ? "the arguments" : `property "${clip(pathText(p), 200)}"`;
 }
 
 function isPlain(v: unknown): v is Obj {
@@ -859,17 +1278,73 @@ function codePoints(s: string): number {
   return n;
 }
 
+/** A finite number as an integer times a power of ten (its shortest decimal form). */
+function decimal(x: number): [bigint, number] {
+  const s = String(Math.abs(x)); // "12.5", "1e+21", "1.5e-7"
+  let digits = s;
+  let exp = 0;
+  const e = s.indexOf("e");
+  if (e >= 0) {
+    digits = s.slice(0, e);
+    exp = Number(s.slice(e + 1));
+  }
+  const dot = digits.indexOf(".");
+  if (dot >= 0) {
+    exp -= digits.length - dot - 1;
+    digits = digits.slice(0, dot) + digits.slice(dot + 1);
+  }
+  return [BigInt(digits), exp];
+}
+
+/**
+ * Whether `v` is an integer multiple of `m` (> 0), in exact decimal
+ * arithmetic on the numbers as JSON writes them: 0.3 is a multiple of 0.1
+ * (in binary floating point 0.3 / 0.1 is 2.9999999999999996).
+ */
+function isMultiple(v: number, m: number): boolean {
+  if (Number.isSafeInteger(v) && Number.isSafeInteger(m)) return v % m === 0;
+  const [a, ea] = decimal(v);
+  const [b, eb] = decimal(m);
+  // v / m = (a / b) × 10^(ea - eb); exponents stay within ±650
+  return ea >= eb
+    ? (a * 10n ** BigInt(ea - eb)) % b === 0n
+    : a % (b * 10n ** BigInt(eb - ea)) === 0n;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Work units between two yields of the checker. */
 const YIELD_UNITS = 4096;
+
+/** One subschema to apply to one part of the value. */
+interface Task {
+  s: Node;
+  v: unknown;
+  path: PathRef | null;
+  /** Its problem will be dropped (an anyOf branch, ...): not worth writing. */
+  quiet: boolean;
+}
+
+/**
+ * A subschema's applicators at work: yields the subschemas to apply (and
+ * receives each one's problem or `null`) or a number to let the checker
+ * yield; returns the first problem or `null`.
+ */
+type Frame = Generator<Task | number, string | null, string | null | undefined>;
 
 /**
  * The checker as a generator: it yields every {@link YIELD_UNITS} units of
  * work (and after each large `pattern` match) and returns the first problem
- * found, or `null`. Iterative (an explicit stack): depth costs no host stack.
+ * found, or `null`. Iterative (an explicit stack of frames): depth costs no
+ * host stack. `name` is what the value is called in messages (by default
+ * "the arguments", with `property "a.b"` for its parts).
  */
 function* checker(
-  root: CompiledSchema,
-  args: unknown,
+  root: Node,
+  value: unknown,
+  name?: string,
 ): Generator<void, string | null> {
   let units = 0;
   // Object.keys of a large object costs milliseconds: once per object
@@ -882,9 +1357,38 @@ function* checker(
     }
     return k;
   };
-  // 1. nesting depth of the arguments, one child per step
-  const tooDeep =
-    `the arguments are nested more than ${MAX_ARGUMENT_DEPTH} levels deep`;
+  const rootName = name ?? "the arguments";
+  /** The part's path: `a.b[0]` (arguments), `name.a.b[0]` (a named value). */
+  /**
+   * Set while a quiet task runs: its problems are dropped (an `anyOf`
+   * branch that does not match), so their paths are not written out.
+   */
+  let hush = false;
+  const partText = (p: PathRef): string => {
+    if (hush) return "";
+    const text = pathText(p);
+    return clip(
+      name === undefined
+        ? text
+        : `${name}${text.startsWith("[") ? "" : "."}${text}`,
+      200,
+    );
+  };
+  const where = (p: PathRef | null): string =>
+    p === null
+      ? rootName
+      : p.name
+      ? `the name of ${name === undefined ? "property " : ""}"${partText(p)}"`
+      : name === undefined
+      ? `property "${partText(p)}"`
+      : partText(p);
+  const missing = (p: PathRef | null, key: string): string =>
+    `missing required property "${partText({ parent: p, key })}"`;
+
+  // 1. nesting depth of the value, one child per step; its size
+  const tooDeep = `${rootName} ${
+    name === undefined ? "are" : "is"
+  } nested more than ${MAX_ARGUMENT_DEPTH} levels deep`;
   interface Cursor {
     v: unknown[] | Obj;
     keys: string[] | null;
@@ -896,7 +1400,8 @@ function* checker(
     const keys = Array.isArray(v) ? null : keysOf(v);
     cursors.push({ v: v as unknown[] | Obj, keys, i: 0, d });
   };
-  if (typeof args === "object" && args !== null) enter(args, 1);
+  let parts = 1;
+  if (typeof value === "object" && value !== null) enter(value, 1);
   while (cursors.length > 0) {
     const top = cursors[cursors.length - 1];
     const n = top.keys !== null ? top.keys.length : (top.v as unknown[]).length;
@@ -908,6 +1413,7 @@ function* checker(
       ? (top.v as Obj)[top.keys[top.i]]
       : (top.v as unknown[])[top.i];
     top.i++;
+    parts++;
     if (typeof c === "object" && c !== null) {
       if (top.d >= MAX_ARGUMENT_DEPTH) return tooDeep;
       enter(c, top.d + 1);
@@ -917,19 +1423,19 @@ function* checker(
       yield;
     }
   }
-  // 2. the schema, depth first in document order
-  const stack: [CompiledSchema, unknown, PathRef | null][] = [[
-    root,
-    args,
-    null,
-  ]];
-  while (stack.length > 0) {
-    const [s, v, path] = stack.pop()!;
-    units++;
-    if (units >= YIELD_UNITS) {
-      units = 0;
-      yield;
-    }
+
+  // 2. the schema: a subschema's own keywords at once, its applicators in
+  // frames (depth first, in document order)
+  const maxSteps = Math.max(
+    MIN_CHECK_STEPS,
+    CHECK_STEP_FACTOR * root.size * parts,
+  );
+  let steps = 0;
+  /** A problem that ends the whole check (not a mismatch an anyOf may absorb). */
+  let abort: string | null = null;
+
+  /** The keywords that need no subschema; the first problem or `null`. */
+  const local = (s: Node, v: unknown, path: PathRef | null): string | null => {
     if (s.never) return `${where(path)} is not allowed`;
     if (s.types !== 0 && (typeBits(v) & s.types) === 0) {
       return `${where(path)} must be of type ${s.typeText}`;
@@ -958,6 +1464,12 @@ function* checker(
       if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum) {
         return `${where(path)} must be < ${s.exclusiveMaximum}`;
       }
+      if (s.multipleOf !== undefined && Number.isFinite(v)) {
+        units += 16;
+        if (!isMultiple(v, s.multipleOf)) {
+          return `${where(path)} must be a multiple of ${s.multipleOf}`;
+        }
+      }
     } else if (typeof v === "string") {
       if (s.minLength !== undefined || s.maxLength !== undefined) {
         const len = codePoints(v);
@@ -976,7 +1488,8 @@ function* checker(
       if (s.pattern !== undefined) {
         const work = v.length * s.pattern.size;
         if (work > MAX_MATCH_WORK) {
-          return `${
+          hush = false; // this problem is reported
+          return abort = `${
             where(path)
           } is too long to check against its pattern (${v.length} characters; at most ${
             Math.floor(MAX_MATCH_WORK / s.pattern.size)
@@ -997,36 +1510,335 @@ function* checker(
       if (s.maxItems !== undefined && v.length > s.maxItems) {
         return `${where(path)} must have at most ${s.maxItems} items`;
       }
-      if (s.items !== undefined && s.items !== ANY) {
-        for (let i = v.length - 1; i >= 0; i--) {
-          stack.push([s.items, v[i], { parent: path, key: i }]);
-        }
-      }
-    } else if (isPlain(v) && s.objectKeywords) {
+    } else if (s.objectLocal && isPlain(v)) {
       if (s.required !== undefined) {
         // stops at the first missing name: at most one more lookup than
         // the object has properties
         for (const r of s.required) {
           units++;
+          if (!Object.hasOwn(v, r)) return missing(path, r);
+        }
+      }
+      if (s.minProperties !== undefined || s.maxProperties !== undefined) {
+        const n = keysOf(v).length;
+        if (s.minProperties !== undefined && n < s.minProperties) {
+          return `${where(path)} must have at least ${
+            plural(s.minProperties, "property", "properties")
+          }`;
+        }
+        if (s.maxProperties !== undefined && n > s.maxProperties) {
+          return `${where(path)} must have at most ${
+            plural(s.maxProperties, "property", "properties")
+          }`;
+        }
+      }
+      for (const [k, names] of s.dependentRequired ?? []) {
+        units++;
+        if (!Object.hasOwn(v, k)) continue;
+        for (const r of names) {
+          units++;
           if (!Object.hasOwn(v, r)) {
-            return `missing required property "${
-              clip(pathText({ parent: path, key: r }), 200)
-            }"`;
+            return `${missing(path, r)} (required when "${
+              partText({ parent: path, key: k })
+            }" is present)`;
           }
         }
       }
-      const keys = keysOf(v);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const k = keys[i];
-        const p = s.properties?.get(k) ?? s.additional;
-        if (p !== undefined && p !== ANY) {
-          stack.push([p, v[k], { parent: path, key: k }]);
+    }
+    return null;
+  };
+
+  function* arrayParts(
+    s: Node,
+    v: unknown[],
+    path: PathRef | null,
+    quiet: boolean,
+  ): Frame {
+    const n = v.length;
+    const prefix = s.prefixItems ?? [];
+    const rest = s.items !== undefined && s.items !== ANY ? s.items : undefined;
+    const end = rest !== undefined ? n : Math.min(n, prefix.length);
+    for (let i = 0; i < end; i++) {
+      const sub = i < prefix.length ? prefix[i] : rest!;
+      if (sub !== ANY) {
+        const r = yield {
+          s: sub,
+          v: v[i],
+          path: { parent: path, key: i },
+          quiet,
+        };
+        if (r) return r;
+      } else if (++units >= YIELD_UNITS) yield 0;
+    }
+    if (
+      s.contains !== undefined &&
+      (s.minContains > 0 || s.maxContains !== undefined)
+    ) {
+      const min = s.minContains;
+      const max = s.maxContains;
+      let count = 0;
+      if (s.contains === ANY) count = n;
+      else if (s.contains !== NEVER) {
+        for (let i = 0; i < n; i++) {
+          const r = yield {
+            s: s.contains,
+            v: v[i],
+            path: { parent: path, key: i },
+            quiet: true,
+          };
+          if (!r) {
+            count++;
+            if (max === undefined ? count >= min : count > max) break;
+          }
         }
       }
-      units += keys.length;
+      if (max !== undefined && count > max) {
+        return `${where(path)} must have at most ${
+          plural(max, "item", "items")
+        } matching "contains"`;
+      }
+      if (count < min) {
+        return `${where(path)} must have at least ${
+          plural(min, "item", "items")
+        } matching "contains" (has ${count})`;
+      }
+    }
+    if (s.uniqueItems && n > 1) {
+      const seen = new Map<string, number>();
+      for (let i = 0; i < n; i++) {
+        const key = canonicalJson(v[i], Infinity, keysOf)!;
+        units += 1 + (key.length >> 4);
+        const j = seen.get(key);
+        if (j !== undefined) {
+          return `${
+            where(path)
+          } must have unique items (items ${j} and ${i} are equal)`;
+        }
+        seen.set(key, i);
+        if (units >= YIELD_UNITS) yield 0;
+      }
+    }
+    return null;
+  }
+
+  function* objectParts(
+    s: Node,
+    v: Obj,
+    path: PathRef | null,
+    quiet: boolean,
+  ): Frame {
+    const add = s.additional !== ANY ? s.additional : undefined;
+    const names = s.propertyNames !== ANY ? s.propertyNames : undefined;
+    let r: string | null | undefined;
+    for (const k of keysOf(v)) {
+      const at: PathRef = { parent: path, key: k };
+      if (names !== undefined) {
+        r = yield {
+          quiet,
+          s: names,
+          v: k,
+          path: { parent: path, key: k, name: true },
+        };
+        if (r) return r;
+      }
+      let matched = false;
+      const p = s.properties?.get(k);
+      if (p !== undefined) {
+        matched = true;
+        if (p !== ANY) {
+          r = yield { s: p, v: v[k], path: at, quiet };
+          if (r) return r;
+        }
+      }
+      for (const [pat, sub] of s.patternProperties ?? []) {
+        const work = k.length * pat.size;
+        if (work > MAX_MATCH_WORK) {
+          hush = false; // this problem is reported
+          return abort = `the name of ${
+            name === undefined ? "property " : ""
+          }"${
+            partText(at)
+          }" is too long to check against the patternProperties pattern ${
+            clip(pat.source, 100)
+          } (${k.length} characters; at most ${
+            Math.floor(MAX_MATCH_WORK / pat.size)
+          })`;
+        }
+        units += work >> 6;
+        if (pat.re.test(k)) {
+          matched = true;
+          if (sub !== ANY) {
+            r = yield { s: sub, v: v[k], path: at, quiet };
+            if (r) return r;
+          }
+        }
+      }
+      if (!matched && add !== undefined) {
+        r = yield { s: add, v: v[k], path: at, quiet };
+        if (r) return r;
+      }
+      if (++units >= YIELD_UNITS) yield 0;
+    }
+    for (const [k, sub] of s.dependentSchemas ?? []) {
+      if (Object.hasOwn(v, k)) {
+        r = yield { s: sub, v, path, quiet };
+        if (r) return r;
+      }
+    }
+    return null;
+  }
+
+  /** A subschema's applicators (its own keywords have passed). */
+  function* applicators(
+    s: Node,
+    v: unknown,
+    path: PathRef | null,
+    quiet: boolean,
+  ): Frame {
+    let r: string | null | undefined;
+    if (s.ref !== undefined) {
+      r = yield { s: s.ref, v, path, quiet };
+      if (r) return r;
+    }
+    for (const sub of s.allOf ?? []) {
+      r = yield { s: sub, v, path, quiet };
+      if (r) return r;
+    }
+    if (Array.isArray(v)) {
+      if (s.arrayWork) {
+        r = yield* arrayParts(s, v, path, quiet);
+        if (r) return r;
+      }
+    } else if (s.objectWork && isPlain(v)) {
+      r = yield* objectParts(s, v, path, quiet);
+      if (r) return r;
+    }
+    if (s.anyOf !== undefined) {
+      const list = s.anyOf;
+      let first: string | null | undefined;
+      let ok = false;
+      // one schema: its own problem is the one reported
+      const dropped = quiet || list.length > 1;
+      for (const sub of list) {
+        r = yield { s: sub, v, path, quiet: dropped };
+        if (!r) {
+          ok = true;
+          break;
+        }
+        first ??= r;
+      }
+      // one schema: its own problem says more
+      if (!ok && list.length === 1) return first!;
+      if (!ok) {
+        return `${
+          where(path)
+        } must match at least one of anyOf's ${list.length} schemas (matches none)`;
+      }
+    }
+    if (s.oneOf !== undefined) {
+      const list = s.oneOf;
+      let match = -1;
+      let first: string | null | undefined;
+      const dropped = quiet || list.length > 1;
+      for (let i = 0; i < list.length; i++) {
+        r = yield { s: list[i], v, path, quiet: dropped };
+        if (r) {
+          first ??= r;
+          continue;
+        }
+        if (match >= 0) {
+          return `${
+            where(path)
+          } must match exactly one of oneOf's ${list.length} schemas (matches oneOf[${match}] and oneOf[${i}])`;
+        }
+        match = i;
+      }
+      if (match < 0 && list.length === 1) return first!;
+      if (match < 0) {
+        return `${
+          where(path)
+        } must match exactly one of oneOf's ${list.length} schemas (matches none)`;
+      }
+    }
+    if (s.not !== undefined) {
+      r = yield { s: s.not, v, path, quiet: true };
+      if (!r) return `${where(path)} must not match the schema of "not"`;
+    }
+    if (s.if !== undefined && (s.then !== undefined || s.else !== undefined)) {
+      r = yield { s: s.if, v, path, quiet: true };
+      const branch = r ? s.else : s.then;
+      if (branch !== undefined) {
+        r = yield { s: branch, v, path, quiet };
+        if (r) return r;
+      }
+    }
+    return null;
+  }
+
+  const frames: Frame[] = [];
+  /** Whether each frame's problems are dropped (see {@link Task.quiet}). */
+  const quietFrames: boolean[] = [];
+  /** Applies `s` to `v`: a problem, `null`, or `undefined` (a frame was pushed). */
+  const begin = (
+    s: Node,
+    v: unknown,
+    path: PathRef | null,
+    quiet: boolean,
+  ): string | null | undefined => {
+    steps++;
+    units++;
+    if (s === ANY) return null;
+    hush = quiet;
+    const problem = local(s, v, path);
+    if (problem !== null) return problem;
+    if (
+      s.inPlace ||
+      (Array.isArray(v) ? s.arrayWork : s.objectWork && isPlain(v))
+    ) {
+      frames.push(applicators(s, v, path, quiet));
+      quietFrames.push(quiet);
+      return undefined;
+    }
+    return null;
+  };
+  let result = begin(root, value, null, false);
+  while (frames.length > 0 && abort === null) {
+    if (steps > maxSteps) {
+      return `${rootName} cannot be checked: the schema takes more than ${maxSteps} steps on ${
+        name === undefined ? "them" : "it"
+      } (its references and combinators repeat work)`;
+    }
+    if (units >= YIELD_UNITS) {
+      units = 0;
+      yield;
+    }
+    hush = quietFrames[quietFrames.length - 1];
+    const next = frames[frames.length - 1].next(result);
+    if (next.done) {
+      frames.pop();
+      quietFrames.pop();
+      result = next.value;
+    } else if (typeof next.value === "number") {
+      result = undefined; // a pause: the loop yields when the units say so
+    } else {
+      const t = next.value;
+      result = begin(t.s, t.v, t.path, t.quiet);
     }
   }
-  return null;
+  return abort ?? result ?? null;
+}
+
+function compiled(schema: CompiledSchema | Record<string, unknown>): Node {
+  return (compiledNodes.has(schema)
+    ? schema
+    : compileSchema(schema as Record<string, unknown>)) as Node;
+}
+
+function runToEnd(gen: Generator<void, string | null>): string | null {
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+  }
 }
 
 /**
@@ -1039,14 +1851,23 @@ export function checkArguments(
   schema: CompiledSchema | Record<string, unknown>,
   args: unknown,
 ): string | null {
-  const compiled = compiledNodes.has(schema)
-    ? schema as CompiledSchema
-    : compileSchema(schema as Record<string, unknown>);
-  const gen = checker(compiled, args);
-  for (;;) {
-    const r = gen.next();
-    if (r.done) return r.value;
-  }
+  return runToEnd(checker(compiled(schema), args));
+}
+
+/**
+ * Checks any JSON value (such as a result's `structuredContent` against the
+ * tool's `outputSchema`) against a schema, like {@link checkArguments}; the
+ * problem names the value `name` and its parts from there:
+ * `structuredContent.items[2] must be of type string`,
+ * `missing required property "structuredContent.total"`. For a check that
+ * yields to the event loop, give `name` to {@link checkArgumentsAsync}.
+ */
+export function checkValue(
+  schema: CompiledSchema | Record<string, unknown>,
+  value: unknown,
+  name: string,
+): string | null {
+  return runToEnd(checker(compiled(schema), value, name));
 }
 
 /** Outcome of {@link checkArgumentsAsync}. */
@@ -1063,12 +1884,19 @@ export interface CheckOptions {
   deadline?: number;
   /** Longest run between two yields to the event loop, in ms (default 10). */
   sliceMs?: number;
+  /**
+   * What the value is called in problems, as in {@link checkValue} (e.g.
+   * `structuredContent`); by default it is "the arguments", and its parts
+   * `property "a.b"`.
+   */
+  name?: string;
 }
 
 /**
- * Checks tool arguments against a compiled schema without holding the event
- * loop: it yields every `sliceMs`, and stops when the signal aborts or the
- * deadline passes (also checked before it starts and when it ends).
+ * Checks tool arguments (or, with `o.name`, any JSON value) against a
+ * compiled schema without holding the event loop: it yields every
+ * `sliceMs`, and stops when the signal aborts or the deadline passes (also
+ * checked before it starts and when it ends).
  */
 export async function checkArgumentsAsync(
   schema: CompiledSchema,
@@ -1083,7 +1911,7 @@ export async function checkArgumentsAsync(
       : performance.now() > deadline
       ? { ok: false, stopped: "timeout" }
       : null;
-  const gen = checker(schema, args);
+  const gen = checker(compiled(schema), args, o.name);
   let start = performance.now();
   for (;;) {
     const early = stop();
