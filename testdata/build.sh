@@ -77,3 +77,9 @@ for src in "${files[@]}"; do
   built=$((built + 1))
 done
 echo "build.sh: $built module(s) built"
+
+# ABI v2 agents (frames on stdout, answers on stdin; see src/agent/abi2.ts) are
+# built by the loop above like every fixture: agents/abi2.c with clang, and
+# agents/abi2_rust.rs with rustc --target wasm32-wasi -O (Debian's
+# /usr/bin/rustc when the rustc on PATH lacks that target). Alone:
+#   testdata/build.sh agents/abi2.c agents/abi2_rust.rs

@@ -10,6 +10,10 @@
  * itself when V is a string, else `JSON.stringify(V)`); `{"err": V}` is an
  * error result; any other output is a successful text result as is.
  *
+ * This is ABI v1, the default. An agent whose manifest says `"abi": 2`
+ * speaks in frames instead (logs, progress, requests to the client, a final
+ * result object): see `abi2.ts`.
+ *
  * @module
  */
 

@@ -1,7 +1,8 @@
 /**
  * `Agent`: a compiled WebAssembly module plus its manifest, grants and a pool
  * of sandboxed guest workers. Every tool call runs in a FRESH instance of the
- * already-compiled module (see `abi.ts` for the wire format).
+ * already-compiled module (see `abi.ts` for the wire format, and `abi2.ts`
+ * for the frames of agents whose manifest says `"abi": 2`).
  *
  * Secrets (`AgentOptions.secrets`) reach the guest as environment variables
  * but their values are redacted (`[REDACTED]`) from everything the Agent
@@ -31,6 +32,16 @@ import {
   RESOURCE_READ_TOOL,
 } from "./abi.ts";
 import {
+  type Abi2Outcome,
+  Abi2Session,
+  COMPLETE_TOOL,
+  DEFAULT_MAX_REQUESTS,
+  encodeCall,
+  type GuestFrame,
+  type RequestAnswer,
+} from "./abi2.ts";
+import { parseUriTemplate, type UriTemplate } from "./uri_template.ts";
+import {
   type CallLimits,
   DEFAULT_MAX_OUTPUT_BYTES,
   mergeLimits,
@@ -42,6 +53,7 @@ import {
   type Manifest,
   ManifestError,
   type ModuleShape,
+  type ResourceTemplateSpec,
 } from "./manifest.ts";
 import { NO_RESTART, type RestartPolicy, shouldRestart } from "./restart.ts";
 import type { AgentRuntime, GuestJobResult, GuestRunner } from "./runtime.ts";
@@ -122,6 +134,15 @@ export interface ToolResult {
   denials?: string[];
   /** `fn:cause,...` of those denials, for a diagnostic line (`denied=...`). */
   deniedSummary?: string;
+  /**
+   * ABI v2 (`"abi": 2`): the object of the guest's `result` frame (secrets
+   * redacted), for the MCP layer to check and send. `text` is then its JSON
+   * text, and `isError` is true when it says `"isError": true`. Absent: ABI
+   * v1, or the call ended otherwise (error frame, problem, trap...).
+   */
+  value?: Record<string, unknown>;
+  /** ABI v2: request frames the guest made (for the diagnostic line). Absent: ABI v1. */
+  requests?: number;
 }
 
 /** Per-call options. */
@@ -134,6 +155,53 @@ export interface CallOptions {
   onStderr?(text: string): void;
   /** Receives each denial line (see {@link ToolResult.denials}) as it happens. */
   onDenied?(line: string): void;
+  /**
+   * ABI v2: receives the guest's `log`, `progress` and `updated` frames
+   * (secrets redacted), in order, as they arrive (before the call resolves).
+   * What it throws is ignored.
+   */
+  onFrame?(frame: GuestFrame): void;
+  /**
+   * ABI v2: answers a `request` frame of the guest (`method` as the guest
+   * wrote it, e.g. `sampling/createMessage`; `params` redacted, `{}` when
+   * absent; `key` the frame's, when it names the request). The answer is
+   * handed to the guest on its stdin. `signal` aborts when the call ends
+   * (whatever ended it). Rejecting with a {@link RequestRefused} stops the
+   * guest and the call resolves as an `isError` result `request refused:
+   * <message>`; rejecting with anything else stops the guest and the call
+   * rejects with that same value (once the guest has stopped). Absent: a
+   * request frame ends the call as an `isError` result `the agent asked for
+   * METHOD, which this host does not offer`.
+   */
+  onRequest?(
+    method: string,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+    key?: string,
+  ): Promise<RequestAnswer>;
+  /**
+   * ABI v2: told each time the guest waits for the answer to a request
+   * that is not known yet (it reads stdin, everything before was read, and
+   * the answer's promise has not settled): every request it wrote before
+   * has been handed to {@link CallOptions.onRequest}. A host that collects
+   * requests instead of answering them (MCP 2026-07-28 input requests) ends
+   * the call here, by rejecting a pending answer. What it throws is
+   * ignored.
+   */
+  onWaiting?(): void;
+  /**
+   * ABI v2: what the MCP client declared, handed to the guest in the call
+   * as `"client"` (`{"tool", "arguments", "client": {"capabilities":
+   * {...}}}`), so it can ask only for what the client offers. Absent: the
+   * call has no `"client"` member. Ignored for ABI v1 agents.
+   */
+  client?: { capabilities: Record<string, unknown> };
+  /**
+   * ABI v2: request frames one call may make (default
+   * {@link DEFAULT_MAX_REQUESTS}, 16); one more ends the call as an
+   * `isError` result `too many requests (more than N per call)`.
+   */
+  maxRequests?: number;
 }
 
 /** Options of {@link Agent.run}. */
@@ -316,6 +384,8 @@ export class Agent {
   /** What denial lines may say about the grants and flags. */
   #denialContext: DenialContext = { grants: new Set(), dirs: [] };
   #closed = false;
+  /** The manifest's resource templates, parsed once (on first use). */
+  #templates: UriTemplate[] | undefined;
 
   private constructor(init: {
     manifest: Manifest;
@@ -542,12 +612,84 @@ export class Agent {
     return this.#call(name, args, tool.entry, o);
   }
 
-  /** Reads a resource through the pseudo-tool `_resource_read` with `{"uri"}`. */
+  /**
+   * Reads a resource through the pseudo-tool `_resource_read`: with
+   * `{"uri"}` for a declared resource, else with `{"uri", "template",
+   * "params"}` for a URI matching a resource template (the first in
+   * manifest order; `params` holds the template's variables). Rejects with
+   * {@link UnknownToolError} for any other URI.
+   */
   readResource(uri: string, o: CallOptions = {}): Promise<ToolResult> {
-    if (!this.manifest.resources.some((r) => r.uri === uri)) {
+    if (this.manifest.resources.some((r) => r.uri === uri)) {
+      return this.#call(RESOURCE_READ_TOOL, { uri }, undefined, o);
+    }
+    const m = this.matchResourceTemplate(uri);
+    if (m === undefined) {
       return Promise.reject(new UnknownToolError(uri, "resource"));
     }
-    return this.#call(RESOURCE_READ_TOOL, { uri }, undefined, o);
+    return this.#call(
+      RESOURCE_READ_TOOL,
+      { uri, template: m.template.uriTemplate, params: m.params },
+      undefined,
+      o,
+    );
+  }
+
+  /**
+   * The first resource template (in manifest order) that `uri` matches,
+   * with the values of its variables; undefined when none does.
+   */
+  matchResourceTemplate(
+    uri: string,
+  ):
+    | { template: ResourceTemplateSpec; params: Record<string, string> }
+    | undefined {
+    const specs = this.manifest.resourceTemplates ?? [];
+    if (typeof uri !== "string" || specs.length === 0) return undefined;
+    // validated with the manifest: parsing cannot fail here
+    this.#templates ??= specs.map((t) => parseUriTemplate(t.uriTemplate));
+    for (let i = 0; i < specs.length; i++) {
+      const params = this.#templates[i].match(uri);
+      if (params !== null) return { template: specs[i], params };
+    }
+    return undefined;
+  }
+
+  /**
+   * The MIME type the manifest gives a readable URI: the declared
+   * resource's, else the first matching template's; undefined when it
+   * gives none or the URI is unknown.
+   */
+  resourceMimeType(uri: string): string | undefined {
+    const r = this.manifest.resources.find((r) => r.uri === uri);
+    if (r !== undefined) return r.mimeType;
+    return this.matchResourceTemplate(uri)?.template.mimeType;
+  }
+
+  /**
+   * Asks for completions (`completion/complete`) through the pseudo-tool
+   * `_complete` with `{"ref", "argument", "context"}` (`context` left out
+   * when undefined). Rejects with an {@link AgentError} when the manifest
+   * does not say `"completions": true`.
+   */
+  complete(
+    ref: Record<string, unknown>,
+    argument: { name: string; value: string },
+    context?: Record<string, unknown>,
+    o: CallOptions = {},
+  ): Promise<ToolResult> {
+    if (this.manifest.completions !== true) {
+      return Promise.reject(
+        new AgentError(
+          `agent "${
+            printable(this.manifest.name)
+          }" offers no completions (its manifest does not say "completions": true)`,
+        ),
+      );
+    }
+    const request: Record<string, unknown> = { ref, argument };
+    if (context !== undefined) request.context = context;
+    return this.#call(COMPLETE_TOOL, request, undefined, o);
   }
 
   /** Renders a prompt through the pseudo-tool `_prompt_get` with `{"prompt","arguments"}`. */
@@ -589,6 +731,51 @@ export class Agent {
       const text = errDecoder.decode(b, { stream: true });
       if (text !== "") onStderr!(text);
     });
+    const request = this.manifest.abi === 2
+      ? encodeCall(
+        tool,
+        args,
+        o.client !== undefined ? { ...o.client } : undefined,
+      )
+      : encodeRequest(tool, args);
+    // ABI v2: stdin is served by the session (the request, then answers),
+    // stdout is parsed into frames as it arrives, and the session stops the
+    // guest (a bad frame, a refused request...) through `stop`, which also
+    // follows the caller's signal
+    let session: Abi2Session | undefined;
+    let stop: AbortController | undefined;
+    const follow = () => stop?.abort();
+    if (this.manifest.abi === 2) {
+      stop = new AbortController();
+      if (o.signal?.aborted) stop.abort();
+      else o.signal?.addEventListener("abort", follow, { once: true });
+      const onFrame = o.onFrame;
+      const onRequest = o.onRequest;
+      const onWaiting = o.onWaiting;
+      session = new Abi2Session({
+        request,
+        redact,
+        ...(this.#needles.length > 0 ? { redactStrings: redact } : {}),
+        ...(onFrame ? { onFrame: (f: GuestFrame) => onFrame.call(o, f) } : {}),
+        ...(onRequest
+          ? {
+            onRequest: (
+              m: string,
+              p: Record<string, unknown>,
+              s: AbortSignal,
+              k?: string,
+            ) =>
+              k !== undefined
+                ? onRequest.call(o, m, p, s, k)
+                : onRequest.call(o, m, p, s),
+          }
+          : {}),
+        ...(onWaiting ? { onWaiting: () => onWaiting.call(o) } : {}),
+        maxRequests: maxRequestsOf(o.maxRequests),
+        stop: () => stop!.abort(),
+      });
+    }
+    const frames = session;
     let result: GuestJobResult;
     try {
       result = await this.#runner.run(
@@ -596,7 +783,7 @@ export class Agent {
           entry: entry ?? this.manifest.entry,
           args: [basename(this.wasmPath)],
           env: { ...this.#env },
-          stdin: encodeRequest(tool, args),
+          stdin: frames ? "source" : request,
           limits: engineLimits(limits),
           // past the cap the worker only counts (nothing copied nor sent)
           stdoutLimit: cap,
@@ -606,18 +793,23 @@ export class Agent {
             total += b.length;
             if (kept < cap) {
               const part = b.subarray(0, Math.min(b.length, cap - kept));
-              chunks.push(part.slice());
               kept += part.length;
+              if (frames) {
+                frames.write(part);
+                if (kept >= cap) frames.capped();
+              } else chunks.push(part.slice());
             }
           },
           onStderr: onStderr ? (b) => void errRedactor.write(b) : undefined,
           onDenied: (d) => denialLog.add(d),
-          signal: o.signal,
+          signal: stop?.signal ?? o.signal,
           timeoutMs: limits.timeoutMs || undefined,
+          ...(frames ? { stdinSource: frames.stdin } : {}),
         },
       );
     } catch (e) {
       // The sandbox itself failed (e.g. a worker could not be restarted).
+      frames?.finish(true);
       const error = redact(`sandbox failure: ${firstLine(e)}`);
       return {
         text: error,
@@ -627,7 +819,10 @@ export class Agent {
         memoryPages: 0,
         durationMs: 0,
         exitCode: null,
+        ...(frames ? { requests: frames.requests } : {}),
       };
+    } finally {
+      o.signal?.removeEventListener("abort", follow);
     }
     if (onStderr) {
       errRedactor.end();
@@ -638,13 +833,6 @@ export class Agent {
     if (result.stdoutBytes !== undefined) {
       total = Math.max(total, result.stdoutBytes);
     }
-    const out = new Uint8Array(kept);
-    let off = 0;
-    for (const c of chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    const stdout = new TextDecoder().decode(out);
     denialLog.addUncounted(result.deniedMore);
     const base = {
       steps: result.steps,
@@ -654,6 +842,25 @@ export class Agent {
       ...this.#denialResult(denialLog, o.onDenied),
     };
     const failure = describeFailure(result, limits);
+    if (frames) {
+      const outcome = frames.finish(total > cap);
+      return this.#frameResult(
+        outcome,
+        frames.stoppedGuest,
+        { ...base, requests: frames.requests },
+        failure,
+        total > cap
+          ? `output truncated: the tool wrote ${total} bytes, more than the ${cap}-byte limit`
+          : undefined,
+      );
+    }
+    const out = new Uint8Array(kept);
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    const stdout = new TextDecoder().decode(out);
     if (total > cap) {
       const error =
         `output truncated: the tool wrote ${total} bytes, more than the ${cap}-byte limit`;
@@ -686,6 +893,74 @@ export class Agent {
       };
     }
     return { ...base, text: redact(decoded.text), isError: false };
+  }
+
+  /**
+   * The result of an ABI v2 call from how its frames ended (`outcome`) and
+   * how its job ended (`failure`, `truncated`). A problem that stopped the
+   * guest comes first (the job then ended as cancelled); a rejected request
+   * rejects the call.
+   */
+  #frameResult(
+    outcome: Abi2Outcome,
+    stoppedGuest: boolean,
+    base: Omit<ToolResult, "text" | "isError">,
+    failure: string | undefined,
+    truncated: string | undefined,
+  ): ToolResult {
+    const redact = this.#redact;
+    if (outcome.kind === "rejected") throw outcome.reason;
+    const problem = (error: string): ToolResult => {
+      const line = redact(error);
+      return { ...base, text: line, isError: true, error: line };
+    };
+    if (outcome.kind === "problem" && stoppedGuest) {
+      return problem(outcome.error);
+    }
+    if (truncated !== undefined) {
+      return { ...problem(failure ?? truncated), text: redact(truncated) };
+    }
+    if (failure !== undefined) {
+      return {
+        ...base,
+        text: redact(outcome.kind === "error" ? outcome.message : failure),
+        isError: true,
+        error: redact(failure),
+      };
+    }
+    if (outcome.kind === "problem") return problem(outcome.error);
+    if (outcome.kind === "error") {
+      return {
+        ...base,
+        text: redact(outcome.message),
+        isError: true,
+        error: redact(
+          `tool returned an error${
+            lineOf(outcome.message) !== "" ? `: ${lineOf(outcome.message)}` : ""
+          }`,
+        ),
+      };
+    }
+    const value = outcome.value;
+    const text = JSON.stringify(value);
+    if (value.isError === true) {
+      const content = Array.isArray(value.content) ? value.content : [];
+      const first = content.find((c): c is { text: string } =>
+        typeof c === "object" && c !== null && c.type === "text" &&
+        typeof c.text === "string"
+      );
+      const line = first !== undefined ? lineOf(first.text) : "";
+      return {
+        ...base,
+        text,
+        isError: true,
+        error: redact(
+          `tool returned an error${line !== "" ? `: ${line}` : ""}`,
+        ),
+        value,
+      };
+    }
+    return { ...base, text, isError: false, value };
   }
 
   /**
@@ -797,6 +1072,18 @@ export class Agent {
     this.#closed = true;
     await this.#runner.close();
   }
+}
+
+/** The first non-blank line of a guest's text, trimmed ("" when none). */
+function lineOf(text: string): string {
+  return text.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+}
+
+/** `CallOptions.maxRequests` or its default: a whole number, at least 0. */
+function maxRequestsOf(n: number | undefined): number {
+  return typeof n === "number" && !Number.isNaN(n)
+    ? Math.max(0, Math.floor(n))
+    : DEFAULT_MAX_REQUESTS;
 }
 
 /** The guest's own exit code; null when it trapped, hit a limit or was stopped. */

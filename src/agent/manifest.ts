@@ -12,10 +12,19 @@
  *               "inputSchema": { "type": "object" },
  *               "entry": "reverse" }],  // optional per-tool export (default: "entry")
  *   "resources": [{ "uri": "demo://readme", "name": "readme", "mimeType": "text/plain" }],
+ *   "resourceTemplates": [{ "uriTemplate": "demo://notes/{id}", "name": "note" }],
  *   "prompts": [{ "name": "summarize", "arguments": [{ "name": "topic", "required": true }] }],
- *   "wasi_imports": ["fd_write", "fd_read", "proc_exit"]  // optional allowlist
+ *   "wasi_imports": ["fd_write", "fd_read", "proc_exit"],  // optional allowlist
+ *   "abi": 2,                         // optional: the frame ABI of abi2.ts (default 1)
+ *   "completions": true               // optional: the agent implements `_complete`
  * }
  * ```
+ *
+ * Tools, resources, resource templates and prompts may list `icons`
+ * (`[{ "src": "https://…" | "data:…", "mimeType"?, "sizes"?: ["48x48"],
+ * "theme"?: "light" | "dark" }]`), passed through to MCP clients. A resource
+ * template's `uriTemplate` is an RFC 6570 level 1-3 template
+ * (`uri_template.ts`) starting with a scheme.
  *
  * This is the seed's manifest format: `schema_version` (major version 1,
  * {@link SCHEMA_VERSIONS}), `entry` (the export `run` and `serve` call
@@ -47,6 +56,7 @@ import {
   MAX_SCHEMA_DEPTH,
   SchemaError,
 } from "./schema.ts";
+import { parseUriTemplate, UriTemplateError } from "./uri_template.ts";
 import {
   CAPABILITIES,
   type Capability,
@@ -58,6 +68,18 @@ import {
 
 /** A JSON Schema object (only `type: "object"` is checked). */
 export type JsonSchema = Record<string, unknown>;
+
+/** An icon of a tool, resource, resource template or prompt (MCP `Icon`). */
+export interface IconSpec {
+  /** An `https:` URL or a `data:` URI. */
+  src: string;
+  /** MIME type of the image. */
+  mimeType?: string;
+  /** Sizes (`"48x48"`, `"any"`). */
+  sizes?: string[];
+  /** The theme the icon is meant for. */
+  theme?: "light" | "dark";
+}
 
 /** A tool the agent offers. */
 export interface ToolSpec {
@@ -75,6 +97,14 @@ export interface ToolSpec {
   annotations?: Record<string, unknown>;
   /** Export to run for this tool (default: the manifest's `entry`). */
   entry?: string;
+  /** Icons, passed through to MCP clients. */
+  icons?: IconSpec[];
+  /**
+   * MCP client capabilities the tool needs (`sampling`, `elicitation`,
+   * `roots`, ...): the MCP layer refuses a call from a client that did not
+   * declare them.
+   */
+  requiredClientCapabilities?: string[];
 }
 
 /** A resource the agent can read. */
@@ -89,6 +119,28 @@ export interface ResourceSpec {
   description?: string;
   /** MIME type of the content. */
   mimeType?: string;
+  /** Icons, passed through to MCP clients. */
+  icons?: IconSpec[];
+}
+
+/**
+ * A family of resources the agent can read, named by an RFC 6570 URI
+ * template (levels 1-3, see `uri_template.ts`): `resources/read` of a URI
+ * that matches it calls `_resource_read` with the template and its values.
+ */
+export interface ResourceTemplateSpec {
+  /** The URI template, e.g. `notes://{id}` (starts with a scheme). */
+  uriTemplate: string;
+  /** Short name. */
+  name: string;
+  /** Human-readable title. */
+  title?: string;
+  /** Description. */
+  description?: string;
+  /** MIME type of every matching resource. */
+  mimeType?: string;
+  /** Icons, passed through to MCP clients. */
+  icons?: IconSpec[];
 }
 
 /** One argument of a prompt. */
@@ -111,12 +163,14 @@ export interface PromptSpec {
   description?: string;
   /** Arguments. */
   arguments?: PromptArgument[];
+  /** Icons, passed through to MCP clients. */
+  icons?: IconSpec[];
 }
 
 /**
  * A validated manifest. `capabilities`, `tools`, `resources` and `prompts`
- * are always present (possibly empty); `wasi_imports` only when the manifest
- * lists them.
+ * are always present (possibly empty); `wasi_imports`, `abi`,
+ * `resourceTemplates` and `completions` only when the manifest gives them.
  */
 export interface Manifest {
   /** Format version (`"1.0"`, any `"1.x"`), when the manifest gives one. */
@@ -137,6 +191,18 @@ export interface Manifest {
   resources: ResourceSpec[];
   /** Prompts. */
   prompts: PromptSpec[];
+  /** Resource templates, when the manifest lists them. */
+  resourceTemplates?: ResourceTemplateSpec[];
+  /**
+   * The agent ABI: `1` (the default, `abi.ts`) or `2` (frames on stdout and
+   * requests to the client, `abi2.ts`), when the manifest says.
+   */
+  abi?: 1 | 2;
+  /**
+   * True when the agent implements the pseudo-tool `_complete`
+   * (`completion/complete`), when the manifest says.
+   */
+  completions?: boolean;
   /**
    * WASI functions the agent may import, when the manifest lists them: an
    * allowlist (a module importing any other WASI function is refused at
@@ -184,10 +250,11 @@ function tooLarge(size: number | string, limit: number): string {
   return `manifest too large: ${size} bytes (limit ${sizeText(limit)})`;
 }
 
-/** Names reserved for the resource/prompt pseudo-tools of the ABI. */
+/** Names reserved for the resource/prompt/completion pseudo-tools of the ABI. */
 export const RESERVED_TOOL_NAMES: ReadonlySet<string> = new Set([
   "_resource_read",
   "_prompt_get",
+  "_complete",
 ]);
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -257,6 +324,65 @@ class Checker {
     }
     return v;
   }
+  /** The `icons` of `o` (undefined when absent); each checked. */
+  icons(o: Obj, path: string): IconSpec[] | undefined {
+    if (o.icons === undefined) return undefined;
+    const out: IconSpec[] = [];
+    this.arr(o, "icons", path).forEach((v, i) => {
+      const at = `${path === "" ? "" : `${path}.`}icons[${i}]`;
+      if (!isObj(v)) {
+        return this.fail(at, `expected an object, got ${typeName(v)}`);
+      }
+      this.fields(v, at, ["src", "mimeType", "sizes", "theme"]);
+      const src = this.str(v, "src", at, true);
+      if (src !== undefined && !isIconSource(src)) {
+        this.fail(
+          `${at}.src`,
+          `expected an https: URL or a data: URI, got "${
+            clip(printable(src))
+          }"`,
+        );
+      }
+      const icon: IconSpec = { src: src ?? "" };
+      const mime = this.str(v, "mimeType", at, false);
+      if (mime !== undefined) icon.mimeType = mime;
+      if (v.sizes !== undefined) {
+        const sizes: string[] = [];
+        this.arr(v, "sizes", at).forEach((z, j) => {
+          if (typeof z !== "string") {
+            return this.fail(
+              `${at}.sizes[${j}]`,
+              `expected a string, got ${typeName(z)}`,
+            );
+          }
+          if (!/^(any|[0-9]{1,5}x[0-9]{1,5})$/.test(z)) {
+            return this.fail(
+              `${at}.sizes[${j}]`,
+              `expected "WxH" (e.g. "48x48") or "any", got "${
+                clip(printable(z))
+              }"`,
+            );
+          }
+          sizes.push(z);
+        });
+        icon.sizes = sizes;
+      }
+      if (v.theme !== undefined) {
+        if (v.theme !== "light" && v.theme !== "dark") {
+          this.fail(
+            `${at}.theme`,
+            `expected "light" or "dark", got ${
+              typeof v.theme === "string"
+                ? `"${clip(printable(v.theme))}"`
+                : typeName(v.theme)
+            }`,
+          );
+        } else icon.theme = v.theme;
+      }
+      out.push(icon);
+    });
+    return out;
+  }
   arr(o: Obj, key: string, path: string): unknown[] {
     const v = o[key];
     const at = path === "" ? key : `${path}.${key}`;
@@ -266,6 +392,17 @@ class Checker {
       return [];
     }
     return v;
+  }
+}
+
+/** True for an `https:` URL or a `data:` URI (`data:[type][;base64],...`). */
+function isIconSource(src: string): boolean {
+  if (/^data:[^,\s]*,/i.test(src)) return true;
+  if (!/^https:\/\//i.test(src)) return false;
+  try {
+    return new URL(src).protocol === "https:";
+  } catch {
+    return false;
   }
 }
 
@@ -312,7 +449,10 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     "tools",
     "resources",
     "prompts",
+    "resourceTemplates",
     "wasi_imports",
+    "abi",
+    "completions",
   ]);
   let schemaVersion: string | undefined;
   if (value.schema_version !== undefined) {
@@ -337,6 +477,29 @@ export function validateManifest(value: unknown, file?: string): Manifest {
   const description = c.str(value, "description", "", false);
   const entry = c.str(value, "entry", "", false);
   if (entry !== undefined && entry === "") c.fail("entry", "must not be empty");
+  let abi: 1 | 2 | undefined;
+  if (value.abi !== undefined) {
+    if (value.abi === 1 || value.abi === 2) abi = value.abi;
+    else {
+      c.fail(
+        "abi",
+        `expected 1 or 2, got ${
+          typeof value.abi === "number" || typeof value.abi === "string"
+            ? clip(printable(JSON.stringify(value.abi)))
+            : typeName(value.abi)
+        }`,
+      );
+    }
+  }
+  let completions: boolean | undefined;
+  if (value.completions !== undefined) {
+    if (typeof value.completions !== "boolean") {
+      c.fail(
+        "completions",
+        `expected a boolean, got ${typeName(value.completions)}`,
+      );
+    } else completions = value.completions;
+  }
 
   const capabilities: Capability[] = [];
   c.arr(value, "capabilities", "").forEach((cap, i) => {
@@ -371,6 +534,8 @@ export function validateManifest(value: unknown, file?: string): Manifest {
       "outputSchema",
       "annotations",
       "entry",
+      "icons",
+      "requiredClientCapabilities",
     ]);
     const tname = c.str(t, "name", at, true);
     if (tname !== undefined) {
@@ -461,6 +626,29 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     if (outputSchema) tool.outputSchema = outputSchema;
     if (annotations) tool.annotations = annotations;
     if (tentry !== undefined) tool.entry = tentry;
+    const ticons = c.icons(t, at);
+    if (ticons !== undefined) tool.icons = ticons;
+    if (t.requiredClientCapabilities !== undefined) {
+      const caps: string[] = [];
+      c.arr(t, "requiredClientCapabilities", at).forEach((v, j) => {
+        const cat = `${at}.requiredClientCapabilities[${j}]`;
+        if (
+          typeof v !== "string" || !/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(v)
+        ) {
+          return c.fail(
+            cat,
+            typeof v === "string"
+              ? `invalid capability name "${clip(printable(v))}"`
+              : `expected a string, got ${typeName(v)}`,
+          );
+        }
+        if (caps.includes(v)) {
+          return c.fail(cat, `duplicate capability "${v}"`);
+        }
+        caps.push(v);
+      });
+      tool.requiredClientCapabilities = caps;
+    }
     tools.push(tool);
   });
 
@@ -469,7 +657,14 @@ export function validateManifest(value: unknown, file?: string): Manifest {
   c.arr(value, "resources", "").forEach((r, i) => {
     const at = `resources[${i}]`;
     if (!isObj(r)) return c.fail(at, `expected an object, got ${typeName(r)}`);
-    c.fields(r, at, ["uri", "name", "title", "description", "mimeType"]);
+    c.fields(r, at, [
+      "uri",
+      "name",
+      "title",
+      "description",
+      "mimeType",
+      "icons",
+    ]);
     const uri = c.str(r, "uri", at, true);
     if (uri !== undefined) {
       if (!URI.test(uri)) {
@@ -492,7 +687,70 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     if (title !== undefined) res.title = title;
     if (desc !== undefined) res.description = desc;
     if (mime !== undefined) res.mimeType = mime;
+    const ricons = c.icons(r, at);
+    if (ricons !== undefined) res.icons = ricons;
     resources.push(res);
+  });
+
+  const resourceTemplates: ResourceTemplateSpec[] = [];
+  const listsTemplates = value.resourceTemplates !== undefined;
+  const templateIndex = new Map<string, number>();
+  c.arr(value, "resourceTemplates", "").forEach((r, i) => {
+    const at = `resourceTemplates[${i}]`;
+    if (!isObj(r)) return c.fail(at, `expected an object, got ${typeName(r)}`);
+    c.fields(r, at, [
+      "uriTemplate",
+      "name",
+      "title",
+      "description",
+      "mimeType",
+      "icons",
+    ]);
+    const text = c.str(r, "uriTemplate", at, true);
+    if (text !== undefined) {
+      let ok = true;
+      try {
+        parseUriTemplate(text);
+      } catch (e) {
+        if (!(e instanceof UriTemplateError)) throw e;
+        ok = false;
+        c.fail(
+          `${at}.uriTemplate`,
+          `invalid URI template "${clip(printable(text))}": ${
+            clip(printable(e.message), 160)
+          }`,
+        );
+      }
+      if (ok && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(text)) {
+        c.fail(
+          `${at}.uriTemplate`,
+          `invalid URI template "${
+            clip(printable(text))
+          }" (expected scheme:... before any expression)`,
+        );
+      } else if (ok && templateIndex.has(text)) {
+        c.fail(
+          `${at}.uriTemplate`,
+          `duplicate URI template "${
+            clip(printable(text))
+          }" (also ${`resourceTemplates[${templateIndex.get(text)}]`})`,
+        );
+      } else if (ok) templateIndex.set(text, i);
+    }
+    const tname = c.str(r, "name", at, true);
+    const tpl: ResourceTemplateSpec = {
+      uriTemplate: text ?? "",
+      name: tname ?? "",
+    };
+    const title = c.str(r, "title", at, false);
+    const desc = c.str(r, "description", at, false);
+    const mime = c.str(r, "mimeType", at, false);
+    if (title !== undefined) tpl.title = title;
+    if (desc !== undefined) tpl.description = desc;
+    if (mime !== undefined) tpl.mimeType = mime;
+    const ticons = c.icons(r, at);
+    if (ticons !== undefined) tpl.icons = ticons;
+    resourceTemplates.push(tpl);
   });
 
   const prompts: PromptSpec[] = [];
@@ -500,7 +758,7 @@ export function validateManifest(value: unknown, file?: string): Manifest {
   c.arr(value, "prompts", "").forEach((p, i) => {
     const at = `prompts[${i}]`;
     if (!isObj(p)) return c.fail(at, `expected an object, got ${typeName(p)}`);
-    c.fields(p, at, ["name", "title", "description", "arguments"]);
+    c.fields(p, at, ["name", "title", "description", "arguments", "icons"]);
     const pname = c.str(p, "name", at, true);
     if (pname !== undefined) {
       if (promptIndex.has(pname)) {
@@ -517,6 +775,8 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     const desc = c.str(p, "description", at, false);
     if (title !== undefined) prompt.title = title;
     if (desc !== undefined) prompt.description = desc;
+    const picons = c.icons(p, at);
+    if (picons !== undefined) prompt.icons = picons;
     if (p.arguments !== undefined) {
       const args: PromptArgument[] = [];
       const seen = new Set<string>();
@@ -580,6 +840,9 @@ export function validateManifest(value: unknown, file?: string): Manifest {
   if (description !== undefined) m.description = description;
   if (entry !== undefined) m.entry = entry;
   if (listsImports) m.wasi_imports = wasi_imports;
+  if (listsTemplates) m.resourceTemplates = resourceTemplates;
+  if (abi !== undefined) m.abi = abi;
+  if (completions !== undefined) m.completions = completions;
   return m;
 }
 

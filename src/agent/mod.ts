@@ -26,6 +26,7 @@ export {
 export {
   deriveManifest,
   findManifest,
+  type IconSpec,
   type JsonSchema,
   loadManifest,
   type Manifest,
@@ -36,6 +37,7 @@ export {
   type PromptArgument,
   type PromptSpec,
   type ResourceSpec,
+  type ResourceTemplateSpec,
   type ToolSpec,
   validateManifest,
 } from "./manifest.ts";
@@ -60,9 +62,31 @@ export {
   PROMPT_GET_TOOL,
   RESOURCE_READ_TOOL,
 } from "./abi.ts";
+export {
+  COMPLETE_TOOL,
+  DEFAULT_MAX_REQUESTS,
+  encodeAnswer,
+  FRAME_KEYS,
+  FrameError,
+  type GuestFrame,
+  LOG_LEVELS,
+  type LogLevel,
+  type ParsedFrame,
+  parseFrame,
+  type RequestAnswer,
+  RequestRefused,
+} from "./abi2.ts";
 export type { Capability } from "../sandbox/capabilities.ts";
 export type { Preopen } from "../sandbox/permissions.ts";
-export type { Job, JobLimits, JobResult, RunIO } from "../sandbox/wall.ts";
+export type {
+  Job,
+  JobDenial,
+  JobLimits,
+  JobResult,
+  OutputAck,
+  RunIO,
+  StdinSource,
+} from "../sandbox/wall.ts";
 export type {
   AgentRuntime,
   GuestJob,

@@ -41,6 +41,13 @@ import {
   type Tier,
   type WorkerReply,
 } from "./worker_core.ts";
+import {
+  STDIN_CHANNEL_DATA_BYTES,
+  STDIN_CHANNEL_HEADER_BYTES,
+  STDIN_LENGTH,
+  STDIN_STATE,
+  STDIN_STDOUT_POSTED,
+} from "./stdin_channel.ts";
 
 import { newFsLockBuffer, releaseIfOwner } from "../wasi/mod.ts";
 import {
@@ -114,8 +121,32 @@ export interface WallOptions {
  */
 export type OutputAck = unknown;
 
+/**
+ * An asynchronous source of a job's stdin in the parent (`Job.stdin:
+ * "source"`, {@link RunIO.stdinSource}). The guest's reads reach it through
+ * the job's stdin channel, one at a time, each only after the parent has
+ * received (and handed to {@link RunIO.onStdout}) every stdout chunk the
+ * guest wrote before it read.
+ */
+export interface StdinSource {
+  /**
+   * Up to `max` bytes for the guest (bytes past `max` are dropped); an empty
+   * array is end of input (the guest's read returns 0; a later read asks
+   * again). The promise may stay pending as long as the guest should wait:
+   * the job's timeout and cancellation still stop the guest, and the wall
+   * stops waiting for the promise once the job ended. A rejection reads as
+   * end of input.
+   */
+  read(max: number): Promise<Uint8Array>;
+}
+
 /** Per-run I/O and cancellation of {@link GuestWall.run}. */
 export interface RunIO {
+  /**
+   * Serves the guest's stdin for a job with `stdin: "source"` (ignored
+   * otherwise). Absent: such a job reads end of input.
+   */
+  stdinSource?: StdinSource;
   /** Receives guest stdout chunks as the guest writes them. */
   onStdout?(bytes: Uint8Array): OutputAck;
   /** Receives guest stderr chunks as the guest writes them. */
@@ -201,31 +232,82 @@ class StdinPump {
 
 let stdinPump: StdinPump | undefined;
 
+/** The end-of-input source of a `stdin: "source"` job without one. */
+const EMPTY_SOURCE: StdinSource = {
+  read: () => Promise.resolve(new Uint8Array(0)),
+};
+
+/** What {@link serveStdin} needs to know about the job it serves. */
+interface StdinJob {
+  /** True once the job ended (the loop then stops). */
+  ended(): boolean;
+  /** Settles when the job ends. */
+  readonly end: Promise<void>;
+  /** Stdout `out` messages of the job received (and handed over) so far. */
+  stdoutSeen(): number;
+  /** Settles at the next received stdout message or at the end of the job. */
+  nextStdout(): Promise<void>;
+}
+
 /**
- * Answer a worker's stdin requests on `channel` until `ended()` (the caller
- * then notifies index 0 so a waiting loop notices).
+ * Answer a worker's stdin requests on `channel` from `source` (the process's
+ * stdin pump for `"inherit"`) until the job ends (the caller then notifies
+ * index 0 so a waiting loop notices). Each request is answered only once
+ * the job's stdout messages posted before it (`stdoutPosted` in the channel)
+ * have been received.
  */
-function serveStdin(channel: SharedArrayBuffer, ended: () => boolean): void {
-  const ctl = new Int32Array(channel, 0, 2);
-  const data = new Uint8Array(channel, 8);
-  const pump = stdinPump ??= new StdinPump();
+function serveStdin(
+  channel: SharedArrayBuffer,
+  source: StdinSource | StdinPump,
+  job: StdinJob,
+): void {
+  const ctl = new Int32Array(channel, 0, STDIN_CHANNEL_HEADER_BYTES / 4);
+  const data = new Uint8Array(
+    channel,
+    STDIN_CHANNEL_HEADER_BYTES,
+    STDIN_CHANNEL_DATA_BYTES,
+  );
   (async () => {
-    while (!ended()) {
-      const state = Atomics.load(ctl, 0);
+    while (!job.ended()) {
+      const state = Atomics.load(ctl, STDIN_STATE);
       if (state !== 1) {
-        const w = Atomics.waitAsync(ctl, 0, state);
+        const w = Atomics.waitAsync(ctl, STDIN_STATE, state);
         if (w.async) await w.value;
         continue;
       }
-      const chunk = await pump.read(Math.min(ctl[1], data.length));
-      if (ended()) {
-        pump.unread(chunk);
-        break;
+      // what the guest wrote before it read reaches onStdout first
+      while (
+        !job.ended() &&
+        job.stdoutSeen() < Atomics.load(ctl, STDIN_STDOUT_POSTED)
+      ) {
+        await job.nextStdout();
       }
-      data.set(chunk);
-      ctl[1] = chunk.length;
-      Atomics.store(ctl, 0, 2);
-      Atomics.notify(ctl, 0);
+      if (job.ended()) break;
+      const max = Math.max(0, Math.min(ctl[STDIN_LENGTH], data.length));
+      let chunk: Uint8Array;
+      if (source instanceof StdinPump) {
+        // the pump's read is not abandoned: bytes read for a job that
+        // ended are put back for the next reader
+        chunk = await source.read(max);
+        if (job.ended()) {
+          source.unread(chunk);
+          break;
+        }
+      } else {
+        let got: Uint8Array | void;
+        try {
+          got = await Promise.race([source.read(max), job.end]);
+        } catch {
+          got = new Uint8Array(0); // a failing source is end of input
+        }
+        if (job.ended()) break;
+        chunk = got instanceof Uint8Array ? got : new Uint8Array(0);
+      }
+      const n = Math.min(chunk.length, max);
+      data.set(n < chunk.length ? chunk.subarray(0, n) : chunk);
+      ctl[STDIN_LENGTH] = n;
+      Atomics.store(ctl, STDIN_STATE, 2);
+      Atomics.notify(ctl, STDIN_STATE);
     }
   })();
 }
@@ -256,8 +338,12 @@ interface Pending {
   t0: number;
   /** The job's shared cancellation flag. */
   cancel: Int32Array;
-  /** The job's stdin channel state word, for `stdin: "inherit"`. */
+  /** The job's stdin channel state word, for `stdin: "inherit"` or `"source"`. */
   stdin?: Int32Array;
+  /** Stdout `out` messages of the job received so far (see `serveStdin`). */
+  stdoutSeen: number;
+  /** Woken at each received stdout message and when the job ends. */
+  wake?: () => void;
   /** Set once the job is being cancelled: the trap it will end with. */
   reason?: string;
   /** Set with `reason`: why it is being stopped (`JobResult.stopped`). */
@@ -437,6 +523,13 @@ export class GuestWall {
               ack = (m.fd === 1 ? p.io.onStdout : p.io.onStderr)?.(m.bytes);
             }
           } finally {
+            // handed over: a stdin request waiting for it may be answered
+            if (p && p.id === m.id && m.fd === 1) {
+              p.stdoutSeen++;
+              const wake = p.wake;
+              p.wake = undefined;
+              wake?.();
+            }
             // the cost stays in flight until the consumer wrote the chunk;
             // a consumer done at once is acknowledged from a macrotask, so a
             // guest that writes as fast as we read cannot keep this message
@@ -589,32 +682,60 @@ export class GuestWall {
     this.#progress[0] = 0;
     this.#progress[1] = 0;
     const cancel = new Int32Array(new SharedArrayBuffer(4));
-    const channel = job.stdin === "inherit"
+    const channel = job.stdin === "inherit" || job.stdin === "source"
       ? new SharedArrayBuffer(STDIN_CHANNEL_BYTES)
       : undefined;
     const stdinCtl = channel ? new Int32Array(channel, 0, 1) : undefined;
     return await new Promise<JobResult>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       let ended = false;
+      let endJob = () => {};
+      const end = new Promise<void>((r) => endJob = r);
       const onAbort = () => this.#interrupt("cancelled", "cancelled");
-      const cleanup = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        io.signal?.removeEventListener("abort", onAbort);
-        ended = true;
-        if (stdinCtl) Atomics.notify(stdinCtl, 0); // ends serveStdin
-      };
-      if (channel) serveStdin(channel, () => ended);
-      this.#pending = {
+      const pending: Pending = {
         id,
         io,
         t0,
         cancel,
         stdin: stdinCtl,
+        stdoutSeen: 0,
         resolve: (r) => {
           cleanup();
           resolve(r);
         },
       };
+      const cleanup = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        io.signal?.removeEventListener("abort", onAbort);
+        ended = true;
+        endJob();
+        const wake = pending.wake;
+        pending.wake = undefined;
+        wake?.();
+        if (stdinCtl) Atomics.notify(stdinCtl, 0); // ends serveStdin
+      };
+      if (channel) {
+        serveStdin(
+          channel,
+          job.stdin === "inherit"
+            ? stdinPump ??= new StdinPump()
+            : io.stdinSource ?? EMPTY_SOURCE,
+          {
+            ended: () => ended,
+            end,
+            stdoutSeen: () => pending.stdoutSeen,
+            nextStdout: () =>
+              ended ? Promise.resolve() : new Promise<void>((r) => {
+                const before = pending.wake;
+                pending.wake = () => {
+                  before?.();
+                  r();
+                };
+              }),
+          },
+        );
+      }
+      this.#pending = pending;
       io.signal?.addEventListener("abort", onAbort, { once: true });
       if (io.timeoutMs !== undefined) {
         const ms = io.timeoutMs;

@@ -22,9 +22,13 @@
  * `trap: "cancelled"` (and `stopped: "cancelled"`) and the worker is free for
  * the next job.
  *
- * `stdin: "inherit"` is served by the parent through `stdinChannel` (see
- * {@link STDIN_CHANNEL_BYTES}): the worker never blocks in a host read, so a
- * guest waiting for input can be cancelled too.
+ * `stdin: "inherit"` (the process's stdin) and `stdin: "source"` (the
+ * parent's per-run `RunIO.stdinSource`) are served by the parent through
+ * `stdinChannel` (see {@link STDIN_CHANNEL_BYTES}): the worker never blocks
+ * in a host read, so a guest waiting for input can be cancelled too. Each
+ * request on the channel carries how many stdout `out` messages the job had
+ * posted, and the parent answers only once it has received them all: what
+ * the guest wrote before it read reaches the parent's consumer first.
  *
  * Output has backpressure: `flow` (one shared Int32) sums the
  * {@link outputCost} of `out` messages the parent has not finished with yet
@@ -52,7 +56,11 @@ import {
 } from "./policy.ts";
 import type { Preopen } from "./permissions.ts";
 import { brokeredSymlink } from "./broker.ts";
-import { channelStdin } from "./stdin_channel.ts";
+import {
+  channelStdin,
+  STDIN_CHANNEL_DATA_BYTES,
+  STDIN_CHANNEL_HEADER_BYTES,
+} from "./stdin_channel.ts";
 
 /**
  * The engine's execution tiers (`InstanceOptions.tier` of `src/wasm`, its
@@ -78,8 +86,14 @@ export interface Job {
   args: string[];
   /** The environment the guest sees (only with the `env` capability). */
   env: Record<string, string>;
-  /** Bytes for stdin, or `"inherit"` to read the process's stdin. Default: empty. */
-  stdin?: Uint8Array | "inherit";
+  /**
+   * Bytes for stdin; `"inherit"` to read the process's stdin; `"source"` to
+   * read the run's `RunIO.stdinSource` (see `wall.ts`: an async source in the
+   * parent, e.g. the ABI v2 call request followed by the answers to the
+   * guest's requests; without a source, or outside a wall, end of input).
+   * Default: empty.
+   */
+  stdin?: Uint8Array | "inherit" | "source";
   /** Resource limits. */
   limits?: JobLimits;
   /**
@@ -348,9 +362,10 @@ export interface RunMessage {
    */
   cancel?: SharedArrayBuffer;
   /**
-   * For `stdin: "inherit"`: the parent's stdin channel (layout in
-   * {@link STDIN_CHANNEL_BYTES}). Absent: the worker reads `Deno.stdin`
-   * itself (blocking, not cancellable).
+   * For `stdin: "inherit"` and `"source"`: the parent's stdin channel
+   * (layout in {@link STDIN_CHANNEL_BYTES}). Absent: with `"inherit"` the
+   * worker reads `Deno.stdin` itself (blocking, not cancellable); with
+   * `"source"` stdin is empty.
    */
   stdinChannel?: SharedArrayBuffer;
 }
@@ -394,12 +409,18 @@ export function initialPagesOf(layout: ModuleLayout): number {
 export const MAX_OUTPUT_IN_FLIGHT = 1 << 20;
 
 /**
- * Size of a stdin channel: Int32 `[state, length]` then up to 64 KiB of data
- * at byte offset 8. States: 0 idle; 1 the worker requests up to `length`
+ * Size of a stdin channel (`stdin_channel.ts` documents the same layout):
+ * Int32 `[state, length, stdoutPosted, reserved]` then up to 64 KiB of data
+ * at byte offset 16. States: 0 idle; 1 the worker requests up to `length`
  * bytes; 2 the parent answered with `length` bytes (0 = end of input), which
- * the worker consumes, setting the state back to 0. Both sides notify index 0.
+ * the worker consumes, setting the state back to 0. Both sides notify index
+ * 0. With each request the worker stores in `stdoutPosted` how many stdout
+ * `out` messages the job had posted; the parent answers once it has received
+ * that many (they travel by `postMessage`, the request by `Atomics`, so the
+ * parent may see the request first).
  */
-export const STDIN_CHANNEL_BYTES: number = 8 + 65536;
+export const STDIN_CHANNEL_BYTES: number = STDIN_CHANNEL_HEADER_BYTES +
+  STDIN_CHANNEL_DATA_BYTES;
 
 /**
  * Guest writes smaller than this, made while the parent still has output in
@@ -628,7 +649,10 @@ export function serveGuestJobs(
         Atomics.add(flow, 0, cost);
       }
       scope.postMessage({ t: "out", id, fd, bytes });
+      if (fd === 1) stdoutPosted++;
     };
+    // stdout `out` messages posted (see STDIN_CHANNEL_BYTES)
+    let stdoutPosted = 0;
     // small writes merged while the parent is behind (OUTPUT_COALESCE_BYTES)
     let merged: Uint8Array | undefined;
     let mergedLength = 0;
@@ -756,10 +780,17 @@ export function serveGuestJobs(
       progress[1] = 0;
       let stdin: (buf: Uint8Array) => number;
       if (
-        job.stdin === "inherit" && m.stdinChannel instanceof SharedArrayBuffer
+        (job.stdin === "inherit" || job.stdin === "source") &&
+        m.stdinChannel instanceof SharedArrayBuffer
       ) {
         // with ready(ms): poll_oneoff learns whether a read would block
-        stdin = channelStdin(m.stdinChannel, cancelled);
+        stdin = channelStdin(
+          m.stdinChannel,
+          cancelled,
+          () => stdoutPosted,
+        );
+      } else if (job.stdin === "source") {
+        stdin = () => 0;
       } else if (job.stdin === "inherit") {
         stdin = (buf) => {
           try {

@@ -502,3 +502,163 @@ Deno.test("manifest: wasi_imports is kept only when the manifest lists it (an al
     ["proc_exit", "fd_write"],
   );
 });
+
+Deno.test("manifest: abi, resourceTemplates, completions and icons are read and kept", () => {
+  const m = parseManifest(`{
+    "name": "a", "version": "1", "abi": 2, "completions": true,
+    "tools": [{"name": "t", "title": "T", "annotations": {"readOnlyHint": true},
+               "outputSchema": {"type": "object"},
+               "icons": [{"src": "https://example.com/t.png", "mimeType": "image/png", "sizes": ["48x48", "any"], "theme": "dark"}]}],
+    "resources": [{"uri": "a://r", "name": "r", "icons": [{"src": "data:image/svg+xml;base64,PHN2Zy8+"}]}],
+    "resourceTemplates": [
+      {"uriTemplate": "a://notes/{id}", "name": "note", "title": "Note", "description": "d", "mimeType": "text/plain",
+       "icons": [{"src": "data:,x"}]},
+      {"uriTemplate": "a://files/{+path}{?rev}", "name": "file"}
+    ],
+    "prompts": [{"name": "p", "icons": []}]
+  }`);
+  assertEquals(m.abi, 2);
+  assertEquals(m.completions, true);
+  assertEquals(m.tools[0].title, "T");
+  assertEquals(m.tools[0].annotations, { readOnlyHint: true });
+  assertEquals(m.tools[0].outputSchema, { type: "object" });
+  assertEquals(m.tools[0].icons, [{
+    src: "https://example.com/t.png",
+    mimeType: "image/png",
+    sizes: ["48x48", "any"],
+    theme: "dark",
+  }]);
+  assertEquals(m.resources[0].icons, [{
+    src: "data:image/svg+xml;base64,PHN2Zy8+",
+  }]);
+  assertEquals(m.resourceTemplates, [
+    {
+      uriTemplate: "a://notes/{id}",
+      name: "note",
+      title: "Note",
+      description: "d",
+      mimeType: "text/plain",
+      icons: [{ src: "data:,x" }],
+    },
+    { uriTemplate: "a://files/{+path}{?rev}", name: "file" },
+  ]);
+  assertEquals(m.prompts[0].icons, []);
+  assertEquals(parseManifest(`{"name": "a", "version": "1", "abi": 1}`).abi, 1);
+  // absent: not set (a v1 agent without templates or completions)
+  const plain = parseManifest(`{"name": "a", "version": "1"}`);
+  assertEquals(
+    [plain.abi, plain.resourceTemplates, plain.completions],
+    [undefined, undefined, undefined],
+  );
+  assertEquals(
+    "icons" in
+      parseManifest(`{"name": "a", "version": "1", "tools": [{"name": "t"}]}`)
+        .tools[0],
+    false,
+  );
+});
+
+Deno.test("manifest: abi, resourceTemplates, completions and icons: each refusal names its path", () => {
+  const base = (extra: string) => `{"name": "a", "version": "1", ${extra}}`;
+  const cases: [string, string[]][] = [
+    [`"abi": 3`, ["abi: expected 1 or 2, got 3"]],
+    [`"abi": "2"`, ['abi: expected 1 or 2, got "2"']],
+    [`"abi": null`, ["abi: expected 1 or 2, got null"]],
+    [`"completions": "yes"`, ["completions: expected a boolean, got a string"]],
+    [`"resourceTemplates": {}`, [
+      "resourceTemplates: expected an array, got an object",
+    ]],
+    [`"resourceTemplates": [3]`, [
+      "resourceTemplates[0]: expected an object, got a number",
+    ]],
+    [`"resourceTemplates": [{"uriTemplate": "{+uri}", "name": "t"}]`, [
+      `resourceTemplates[0].uriTemplate: invalid URI template "{+uri}" (expected scheme:... before any expression)`,
+    ]],
+    [
+      `"resourceTemplates": [{"uriTemplate": "x://{id}", "name": "t"}, {"uriTemplate": "x://{id}", "name": "u"}]`,
+      [
+        `resourceTemplates[1].uriTemplate: duplicate URI template "x://{id}" (also resourceTemplates[0])`,
+      ],
+    ],
+    [`"resourceTemplates": [{"uriTemplate": "x://{id}"}]`, [
+      "resourceTemplates[0].name: required field is missing",
+    ]],
+    [`"resourceTemplates": [{"name": "t", "uri": "x://a"}]`, [
+      "resourceTemplates[0].uri: unknown field",
+      "resourceTemplates[0].uriTemplate: required field is missing",
+    ]],
+    [`"tools": [{"name": "t", "icons": [{"src": "http://x/a.png"}]}]`, [
+      `tools[0].icons[0].src: expected an https: URL or a data: URI, got "http://x/a.png"`,
+    ]],
+    [`"tools": [{"name": "t", "icons": [{"src": "javascript:alert(1)"}]}]`, [
+      `tools[0].icons[0].src: expected an https: URL or a data: URI, got "javascript:alert(1)"`,
+    ]],
+    [
+      `"tools": [{"name": "t", "icons": [{"src": "https://x/a.png", "sizes": ["big", 3], "theme": "blue", "size": 1}]}]`,
+      [
+        `tools[0].icons[0].size: unknown field (did you mean "sizes"?)`,
+        `tools[0].icons[0].sizes[0]: expected "WxH" (e.g. "48x48") or "any", got "big"`,
+        "tools[0].icons[0].sizes[1]: expected a string, got a number",
+        `tools[0].icons[0].theme: expected "light" or "dark", got "blue"`,
+      ],
+    ],
+    [`"prompts": [{"name": "p", "icons": {}}]`, [
+      "prompts[0].icons: expected an array, got an object",
+    ]],
+    [`"resources": [{"uri": "a:b", "name": "r", "icons": [{}]}]`, [
+      "resources[0].icons[0].src: required field is missing",
+    ]],
+    [
+      `"resourceTemplates": [{"uriTemplate": "a://{x}", "name": "t", "icons": ["https://x/i.png"]}]`,
+      ["resourceTemplates[0].icons[0]: expected an object, got a string"],
+    ],
+    [`"tools": [{"name": "_complete"}]`, [
+      'tools[0].name: "_complete" is reserved',
+    ]],
+  ];
+  for (const [extra, want] of cases) {
+    assertEquals(issues(base(extra)), want, extra);
+  }
+  // the URI template parser's own message follows (uri_template.ts)
+  for (const t of ["x://{id*}", "x://{id", "x://{}"]) {
+    const got = issues(
+      base(
+        `"resourceTemplates": [{"uriTemplate": ${
+          JSON.stringify(t)
+        }, "name": "t"}]`,
+      ),
+    );
+    assertEquals(got.length, 1);
+    assertMatch(
+      got[0],
+      new RegExp(
+        `^resourceTemplates\\[0\\]\\.uriTemplate: invalid URI template "${
+          t.replace(/[{}*]/g, "\\$&")
+        }": \\S`,
+      ),
+    );
+  }
+});
+
+Deno.test("manifest: a tool's requiredClientCapabilities are kept, and checked", () => {
+  const m = parseManifest(
+    `{"name": "a", "version": "1", "tools": [{"name": "t", "requiredClientCapabilities": ["sampling", "roots"]}]}`,
+  );
+  assertEquals(m.tools[0].requiredClientCapabilities, ["sampling", "roots"]);
+  assertEquals(
+    issues(
+      `{"name": "a", "version": "1", "tools": [{"name": "t", "requiredClientCapabilities": ["sampling", "sampling", 3, "no spaces"]}]}`,
+    ),
+    [
+      'tools[0].requiredClientCapabilities[1]: duplicate capability "sampling"',
+      "tools[0].requiredClientCapabilities[2]: expected a string, got a number",
+      'tools[0].requiredClientCapabilities[3]: invalid capability name "no spaces"',
+    ],
+  );
+  assertEquals(
+    issues(
+      `{"name": "a", "version": "1", "tools": [{"name": "t", "requiredClientCapabilities": "sampling"}]}`,
+    ),
+    ["tools[0].requiredClientCapabilities: expected an array, got a string"],
+  );
+});
