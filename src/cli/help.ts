@@ -75,10 +75,13 @@ ${TIER_FLAG}
 Exit codes: the guest's exit code; 1 for a trap, a limit, a timeout or a runtime
 error; 2 for a usage error; 130 when interrupted (Ctrl-C).`,
   serve: `Usage: porta serve <agent.wasm> [options]
+       porta serve <agent.wasm> --http [HOST:]PORT [options]
 
-Serves the agent's tools, resources and prompts over MCP (JSON-RPC 2.0, one JSON
-message per line on stdin/stdout). Each call runs in a fresh sandboxed instance.
-Stdout carries protocol messages only; diagnostics go to stderr, one line per call:
+Serves the agent's tools, resources and prompts over MCP: on stdin/stdout (JSON-RPC
+2.0, one JSON message per line), or with --http over Streamable HTTP at
+http://HOST:PORT/mcp. Both MCP 2025-11-25 (sessions, initialize) and 2026-07-28
+(stateless, server/discover) are spoken, on either transport. Each call runs in a
+fresh sandboxed instance. Diagnostics go to stderr, one line per call:
   [porta] tool=NAME steps=N memory=M ok|error duration=Xms
 and the guest's stderr lines as [NAME] line (at most 1000 lines / 256 KiB per call;
 also sent to the client as log messages once it sets a log level). A call refused
@@ -93,13 +96,27 @@ ${LIMIT_FLAGS}
   --timeout DURATION      per-call timeout (default 30s; 0 disables it)
   --max-output SIZE       cap on one call's output (default 1MiB)
   --concurrency N         calls running at once, each in a warm worker (default 4)
-  --drain DURATION        when stdin ends, time running calls get to finish and be
-                          answered before they are cancelled (default 5s)
+  --drain DURATION        when stdin ends (or on SIGINT/SIGTERM with --http), time
+                          running calls get to finish and be answered (default 5s)
+  --max-requests N        requests an ABI v2 agent may make per call (default 16)
 ${TIER_FLAG}
   -h, --help              show this help
 
+HTTP options:
+  --http [HOST:]PORT      serve Streamable HTTP (HOST default 127.0.0.1)
+  --allowed-origin ORIGIN also accept browser requests from ORIGIN (repeatable;
+                          loopback origins are always accepted, others get 403)
+  --auth-token-env NAME   require "Authorization: Bearer <value of $NAME>" (401
+                          otherwise); required to listen on a non-loopback HOST
+  --state-key-env NAME    HMAC key of 2026-07-28 request states (at least 32 bytes;
+                          give every process behind one load balancer the same);
+                          default: random per process
+  --max-sessions N        sessions open at once (default 256; then 503)
+  --session-idle DURATION idle time after which a session expires (default 30m)
+  --max-body SIZE         largest request body (default 4MiB; then 413)
+
 Exits 0 when stdin ends; 130/143 on SIGINT/SIGTERM and 141 when stdout is closed
-(running calls are cancelled).`,
+(running calls are cancelled). With --http it serves until SIGINT/SIGTERM.`,
   call: `Usage: porta call <agent.wasm> TOOL ['{json arguments}'] [options]
        porta call <agent.wasm> --resource URI [options]
        porta call <agent.wasm> --prompt NAME [--arg NAME=VALUE ...] ['{json}'] [options]

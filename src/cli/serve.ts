@@ -40,6 +40,8 @@ import {
   ENGINE_OPTIONS,
   HELP_OPTION,
   LIMIT_OPTIONS,
+  listFlag,
+  parseByteSize,
   parseCommandArgs,
   parseCount,
   parseDuration,
@@ -61,8 +63,20 @@ import {
 } from "../agent/agent.ts";
 import { ManifestError } from "../agent/manifest.ts";
 import { printable } from "../agent/printable.ts";
-import { McpServer } from "../mcp/server.ts";
-import { StdioTransport } from "../mcp/stdio.ts";
+import {
+  McpServer,
+  type McpServerOptions,
+  ServerShared,
+} from "../mcp/server.ts";
+import { StdioTransport } from "../mcp/transport/stdio.ts";
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_SESSION_IDLE_MS,
+  HttpTransport,
+  type HttpTransportOptions,
+  isLoopbackHost,
+} from "../mcp/transport/http.ts";
 
 /** Default per-call timeout of `porta serve`: 30 seconds. */
 export const DEFAULT_SERVE_TIMEOUT_MS = 30_000;
@@ -92,8 +106,61 @@ const SERVE_OPTIONS = {
   concurrency: { type: "string" as const },
   drain: { type: "string" as const },
   entry: { type: "string" as const },
+  http: { type: "string" as const },
+  "allowed-origin": { type: "string" as const, multiple: true },
+  "auth-token-env": { type: "string" as const },
+  "state-key-env": { type: "string" as const },
+  "max-requests": { type: "string" as const },
+  "max-sessions": { type: "string" as const },
+  "session-idle": { type: "string" as const },
+  "max-body": { type: "string" as const },
   ...HELP_OPTION,
 };
+
+/** Requests an ABI v2 agent may make per call, by default. */
+export const DEFAULT_MAX_AGENT_REQUESTS = 16;
+
+/** `--http [HOST:]PORT` as a host and a port (host default 127.0.0.1). */
+export function parseListen(value: string): { hostname: string; port: number } {
+  const m = /^(?:(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):)?(\d{1,5})$/.exec(
+    value.trim(),
+  );
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) {
+    throw new UsageError(
+      `invalid value for --http: "${value}" (expected [HOST:]PORT, e.g. 8080 or 127.0.0.1:8080)`,
+    );
+  }
+  const host = m[1] ?? "127.0.0.1";
+  return {
+    hostname: host.startsWith("[") ? host.slice(1, -1) : host,
+    port,
+  };
+}
+
+/** The value of the environment variable a `--*-env NAME` flag names. */
+function envSecret(flag: string, name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UsageError(
+      `invalid value for --${flag}: "${name}" (expected an environment variable name)`,
+    );
+  }
+  let value: string | undefined;
+  try {
+    value = Deno.env.get(name);
+  } catch {
+    throw new CliError(
+      `--${flag}: cannot read the environment variable ${name} (run with --allow-env)`,
+    );
+  }
+  if (value === undefined || value === "") {
+    throw new CliError(
+      `--${flag}: the environment variable ${name} is not set or empty`,
+    );
+  }
+  return value;
+}
 
 /**
  * The per-call limits of `serve` (and `call`): the flags, with a 30 s
@@ -205,6 +272,63 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const drainMs = drainText === undefined
     ? DEFAULT_DRAIN_MS
     : parseDuration("drain", drainText);
+  const httpText = stringFlag(values, "http");
+  const listen = httpText === undefined ? undefined : parseListen(httpText);
+  const httpOnly = [
+    "allowed-origin",
+    "auth-token-env",
+    "state-key-env",
+    "max-sessions",
+    "session-idle",
+    "max-body",
+  ].filter((f) => values[f] !== undefined);
+  if (!listen && httpOnly.length > 0) {
+    throw new UsageError(
+      `--${httpOnly[0]} applies to --http only (see 'porta help serve')`,
+    );
+  }
+  const authToken = envSecret(
+    "auth-token-env",
+    stringFlag(values, "auth-token-env"),
+  );
+  if (listen && !isLoopbackHost(listen.hostname) && authToken === undefined) {
+    throw new UsageError(
+      `refusing to listen on ${listen.hostname} without --auth-token-env: anyone who reaches it could call the agent (use 127.0.0.1, or require a bearer token)`,
+    );
+  }
+  const stateKey = envSecret(
+    "state-key-env",
+    stringFlag(values, "state-key-env"),
+  );
+  if (
+    stateKey !== undefined && new TextEncoder().encode(stateKey).length < 32
+  ) {
+    throw new UsageError(
+      "--state-key-env: the key must be at least 32 bytes (e.g. `openssl rand -hex 32`)",
+    );
+  }
+  const countFlag = (name: string, dflt: number) => {
+    const t = stringFlag(values, name);
+    return t === undefined ? dflt : parseCount(name, t);
+  };
+  const maxRequests = countFlag("max-requests", DEFAULT_MAX_AGENT_REQUESTS);
+  const maxSessions = countFlag("max-sessions", DEFAULT_MAX_SESSIONS);
+  const idleText = stringFlag(values, "session-idle");
+  const sessionIdleMs = idleText === undefined
+    ? DEFAULT_SESSION_IDLE_MS
+    : parseDuration("session-idle", idleText);
+  const bodyText = stringFlag(values, "max-body");
+  const maxBodyBytes = bodyText === undefined
+    ? DEFAULT_MAX_BODY_BYTES
+    : parseByteSize("max-body", bodyText);
+  const allowedOrigins = listFlag(values, "allowed-origin");
+  for (const o of allowedOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) {
+      throw new UsageError(
+        `invalid value for --allowed-origin: "${o}" (expected an origin such as https://app.example.com)`,
+      );
+    }
+  }
   const redact = secretRedactor(flags.secrets);
   // never writeSync: a client that does not read our stderr must not block
   // the event loop; past 1 MiB of backlog diagnostics are dropped (counted)
@@ -252,14 +376,35 @@ export async function serveCommand(argv: string[]): Promise<number> {
           a.map((x) => typeof x === "string" ? x : Deno.inspect(x)).join(" "),
         );
 
-  const server = new McpServer(agent, {
+  const serverOptions = {
     name: "porta",
     version: VERSION,
     limits,
     concurrency,
     log,
     redact,
-  });
+    maxRequests,
+    shared: new ServerShared(concurrency, stateKey),
+  };
+  if (listen) {
+    try {
+      return await serveHttp(agent, serverOptions, {
+        ...listen,
+        allowedOrigins,
+        authToken,
+        maxSessions,
+        sessionIdleMs,
+        maxBodyBytes,
+        log,
+      }, drainMs);
+    } finally {
+      await agent.close().catch(() => {});
+      Object.assign(console, saved);
+      log(summaryOf(serverOptions.shared));
+      await stderr.drain(SIGNAL_DRAIN_MS);
+    }
+  }
+  const server = new McpServer(agent, serverOptions);
   // a broken stdout (the client went away) ends the session like a signal
   let stopSignal: Deno.Signal | "stdout" | null = null;
   let onStop: () => void = () => {};
@@ -368,4 +513,75 @@ export async function serveCommand(argv: string[]): Promise<number> {
     : stopSignal === "stdout"
     ? 141
     : 0;
+}
+
+/** The exit summary line of a server's sessions. */
+function summaryOf(shared: ServerShared): string {
+  const s = shared.stats;
+  return `[porta] served calls=${s.calls} errors=${s.errors} cancelled=${s.cancelled} steps=${s.steps}`;
+}
+
+/**
+ * `porta serve --http`: Streamable HTTP until SIGINT/SIGTERM. Running calls
+ * get `drainMs` to finish, then they are cancelled; exits 130/143.
+ */
+async function serveHttp(
+  agent: Agent,
+  options: McpServerOptions & { shared: ServerShared },
+  http: HttpTransportOptions & { log: (line: string) => void },
+  drainMs: number,
+): Promise<number> {
+  const log = http.log;
+  const open = McpServer.factory(agent, options);
+  const stopped = Promise.withResolvers<Deno.Signal>();
+  const handlers: [Deno.Signal, () => void][] = [];
+  let signalled: Deno.Signal | null = null;
+  for (const sig of ["SIGINT", "SIGTERM"] as Deno.Signal[]) {
+    const h = () => {
+      if (signalled !== null) Deno.exit(signalled === "SIGTERM" ? 143 : 130);
+      signalled = sig;
+      stopped.resolve(sig);
+    };
+    try {
+      Deno.addSignalListener(sig, h);
+      handlers.push([sig, h]);
+    } catch {
+      // signals not supported on this platform
+    }
+  }
+  const m = agent.manifest;
+  const transport = new HttpTransport({
+    ...http,
+    onListen: ({ hostname, port }) => {
+      const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+      log(
+        `[porta] serving ${m.name} ${m.version} (${m.tools.length} tools, ${m.resources.length} resources, ${m.prompts.length} prompts) on http://${host}:${port}/mcp; protocol MCP 2025-11-25 (sessions) and 2026-07-28 (stateless)${
+          http.authToken ? "; bearer token required" : ""
+        }`,
+      );
+    },
+  });
+  let failed: unknown = null;
+  const serving = transport.serve(open).catch((e) => {
+    failed = e;
+    stopped.resolve("SIGTERM");
+  });
+  try {
+    const sig = await stopped.promise;
+    if (failed !== null) {
+      throw new CliError(
+        `cannot listen on ${http.hostname}:${http.port}: ${
+          failed instanceof Error ? failed.message : String(failed)
+        }`,
+      );
+    }
+    log(
+      `[porta] ${sig}: closing (running calls get ${formatDuration(drainMs)})`,
+    );
+    await transport.close(drainMs);
+    await serving;
+    return sig === "SIGINT" ? 130 : 143;
+  } finally {
+    for (const [sig, h] of handlers) Deno.removeSignalListener(sig, h);
+  }
 }

@@ -22,4 +22,5 @@
 
 export * from "./jsonrpc.ts";
 export * from "./server.ts";
-export * from "./stdio.ts";
+export * from "./transport/transport.ts";
+export * from "./transport/stdio.ts";

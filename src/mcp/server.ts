@@ -85,29 +85,52 @@ import {
 import { formatCallLine, formatMs } from "../agent/metrics.ts";
 import type { CallLimits, CallOptions, ToolResult } from "../agent/agent.ts";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../agent/limits.ts";
-import { MAX_GUEST_JSON_DEPTH } from "../agent/abi.ts";
-import { jsonNestingExceeds } from "../agent/json_depth.ts";
+import {
+  isTextMime,
+  parseObject,
+  promptObject,
+  promptResult,
+  resourceContents,
+  richResult,
+  toolResultObject,
+} from "./content.ts";
 import { printable } from "../agent/printable.ts";
+import { type GuestFrame, RequestRefused } from "../agent/abi2.ts";
+import { parseUriTemplate, type UriTemplate } from "../agent/uri_template.ts";
+import type { ReceiveContext, SendFunction } from "./transport/transport.ts";
+import {
+  LATEST_STATEFUL_VERSION,
+  STATEFUL_PROTOCOL_VERSIONS,
+  STATELESS_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "./versions.ts";
+import { RequestStateCodec, RequestStateError } from "./request_state.ts";
+import {
+  checkStatelessRequest,
+  httpStatusOf,
+  isStatelessRequest,
+  META_CLIENT_CAPABILITIES,
+  META_LOG_LEVEL,
+  META_SERVER_INFO,
+  metaOf,
+  StatelessErrorCode,
+} from "./stateless.ts";
 import {
   checkArguments,
   checkArgumentsAsync,
+  checkValue,
   type CompiledSchema,
   compileSchema,
 } from "../agent/schema.ts";
 
 export type { CallLimits, CallOptions, ToolResult };
 export { checkArguments, MAX_MESSAGE_DEPTH };
+export { isTextMime, promptResult, richResult } from "./content.ts";
 
-/** Protocol versions this server speaks, newest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
-  "2025-11-25",
-  "2025-06-18",
-  "2025-03-26",
-  "2024-11-05",
-];
+export { SUPPORTED_PROTOCOL_VERSIONS };
 
-/** The newest protocol version, answered when the client asks for an unknown one. */
-export const LATEST_PROTOCOL_VERSION = "2025-11-25";
+/** The newest stateful protocol version, answered when the client asks for an unknown one. */
+export const LATEST_PROTOCOL_VERSION: string = LATEST_STATEFUL_VERSION;
 
 /** MCP logging levels in increasing severity (RFC 5424 names). */
 export const LOG_LEVELS: readonly LogLevel[] = [
@@ -146,6 +169,30 @@ export interface ToolInfo {
   outputSchema?: Record<string, unknown>;
   /** MCP tool annotations, passed through. */
   annotations?: Record<string, unknown>;
+  /** Icons, passed through. */
+  icons?: unknown[];
+  /**
+   * Client capabilities the tool needs (`sampling`, `elicitation`,
+   * `roots`): a call from a client that did not declare them is refused
+   * with -32021 and `data.requiredCapabilities`.
+   */
+  requiredClientCapabilities?: string[];
+}
+
+/** A resource template as declared by the manifest. */
+export interface ResourceTemplateInfo {
+  /** RFC 6570 URI template. */
+  uriTemplate: string;
+  /** Template name. */
+  name: string;
+  /** Optional human title. */
+  title?: string;
+  /** Optional description. */
+  description?: string;
+  /** MIME type of the contents (default `text/plain`). */
+  mimeType?: string;
+  /** Icons, passed through. */
+  icons?: unknown[];
 }
 
 /** A resource as declared by the manifest. */
@@ -160,6 +207,8 @@ export interface ResourceInfo {
   description?: string;
   /** MIME type of the contents (default `text/plain`). */
   mimeType?: string;
+  /** Icons, passed through. */
+  icons?: unknown[];
 }
 
 /** A prompt as declared by the manifest. */
@@ -172,6 +221,8 @@ export interface PromptInfo {
   description?: string;
   /** Declared arguments. */
   arguments?: { name: string; description?: string; required?: boolean }[];
+  /** Icons, passed through. */
+  icons?: unknown[];
 }
 
 /** The part of the manifest the MCP server uses. */
@@ -188,6 +239,12 @@ export interface McpManifest {
   resources?: ResourceInfo[];
   /** Declared prompts. */
   prompts?: PromptInfo[];
+  /** Declared resource templates. */
+  resourceTemplates?: ResourceTemplateInfo[];
+  /** The agent answers `completion/complete` (pseudo-tool `_complete`). */
+  completions?: boolean;
+  /** Agent ABI version (2: frames, requests to the client). Default 1. */
+  abi?: number;
 }
 
 /** What the server needs from an agent; the Agent layer's `Agent` satisfies it. */
@@ -196,8 +253,18 @@ export interface McpAgent {
   readonly manifest: McpManifest;
   /** Runs a tool; throws an error named `UnknownToolError` for an unknown tool. */
   callTool(name: string, args: unknown, o?: CallOptions): Promise<ToolResult>;
-  /** Reads a resource. */
+  /**
+   * Reads a resource: a declared URI or one matching a resource template;
+   * throws an error named `UnknownToolError` for any other URI.
+   */
   readResource(uri: string, o?: CallOptions): Promise<ToolResult>;
+  /** Suggests values for an argument (only when `manifest.completions`). */
+  complete?(
+    ref: Record<string, unknown>,
+    argument: Record<string, unknown>,
+    context: Record<string, unknown> | undefined,
+    o?: CallOptions,
+  ): Promise<ToolResult>;
   /** Renders a prompt. */
   getPrompt(
     name: string,
@@ -231,6 +298,42 @@ export interface McpServerOptions {
    * becomes an `isError` result saying so.
    */
   maxMessageChars?: number;
+  /**
+   * What the sessions of one process share (the call gate, resource
+   * subscriptions, the request-state key): every session made by one
+   * {@link McpServer.factory} gets the same. Default: a new one.
+   */
+  shared?: ServerShared;
+  /** Requests an ABI v2 agent may make per call (default 16, `--max-requests`). */
+  maxRequests?: number;
+}
+
+/**
+ * What every session of one server process shares: the gate that bounds
+ * calls running at once, resource subscriptions, and the key of request
+ * states (MCP 2026-07-28).
+ */
+export class ServerShared {
+  /** Bounds the guest calls running at once over all sessions. */
+  readonly gate: Semaphore;
+  /** Sessions subscribed to each resource URI. */
+  readonly subscribers: Map<string, Set<McpServer>> = new Map();
+  /** Seals and opens request states. */
+  readonly states: Promise<RequestStateCodec>;
+  /** Counters over every session, for the exit summary. */
+  readonly stats: ServerStats = { calls: 0, errors: 0, cancelled: 0, steps: 0 };
+
+  /**
+   * Creates the shared state: `concurrency` calls at once (default 4);
+   * request states keyed with `stateKey` (at least 32 bytes) or a random
+   * key.
+   */
+  constructor(concurrency = 4, stateKey?: string) {
+    this.gate = new Semaphore(concurrency);
+    this.states = RequestStateCodec.create(stateKey);
+    // a bad key is reported by the first use; keep the rejection handled
+    this.states.catch(() => {});
+  }
 }
 
 /** Counters over the server's life, printed in the exit summary. */
@@ -245,8 +348,39 @@ export interface ServerStats {
   steps: number;
 }
 
-/** Sends one message to the client. */
-export type SendFunction = (message: JsonRpcMessage) => Promise<void> | void;
+/** How long list results of the stateless revision may be cached (ms). */
+export const LIST_TTL_MS = 60_000;
+
+/** Methods of the stateful revisions only (a stateless request for one: -32601). */
+/** Resource subscriptions one session may hold. */
+export const MAX_SUBSCRIPTIONS = 1000;
+
+const STATEFUL_ONLY = new Set([
+  "initialize",
+  "ping",
+  "logging/setLevel",
+  "resources/subscribe",
+  "resources/unsubscribe",
+  "subscriptions/listen",
+]);
+
+/** What the client answered to a server-to-client request. */
+export type RequestAnswer =
+  | { result: unknown }
+  | { error: { code: number; message: string } };
+
+/** One request as being handled. */
+interface Ctx {
+  req: JsonRpcRequest;
+  signal: AbortSignal;
+  /** A request of the stateless revision (2026-07-28). */
+  stateless: boolean;
+  /** The client's capabilities (`initialize`'s, or the request's `_meta`). */
+  caps: Record<string, unknown>;
+  /** Stateless: the request's log level (`_meta`); stateful: unused. */
+  logLevel: LogLevel | null;
+  context?: ReceiveContext;
+}
 
 interface InFlight {
   controller: AbortController;
@@ -290,12 +424,14 @@ export function decodeCursor(cursor: unknown, length: number): number {
 }
 
 /** A counting semaphore whose waits can be aborted. */
-class Semaphore {
+export class Semaphore {
   #free: number;
   #waiters: (() => void)[] = [];
+  /** A semaphore with `size` permits (at least 1). */
   constructor(size: number) {
     this.#free = Math.max(1, size);
   }
+  /** Takes a permit, waiting while none is free; `signal` abandons the wait. */
   acquire(signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.#free > 0) {
@@ -316,6 +452,7 @@ class Semaphore {
       signal.addEventListener("abort", onAbort, { once: true });
     });
   }
+  /** Gives a permit back. */
   release(): void {
     const next = this.#waiters.shift();
     if (next) next();
@@ -345,20 +482,148 @@ class Cancelled extends Error {
   }
 }
 
+/** The client capability each agent request needs. */
+const REQUEST_CAPABILITY: Record<string, string> = Object.assign(
+  Object.create(null),
+  {
+    "sampling/createMessage": "sampling",
+    "elicitation/create": "elicitation",
+    "roots/list": "roots",
+  },
+);
+
+/** Checks a client's answer to an input request (2026-07-28), by method. */
+function inputResponseProblem(method: string, v: unknown): string | null {
+  if (!isPlainObject(v)) return "must be an object";
+  switch (method) {
+    case "elicitation/create":
+      return ["accept", "decline", "cancel"].includes(v.action as string)
+        ? null
+        : 'must be an elicitation result ("action": accept, decline or cancel)';
+    case "sampling/createMessage":
+      return typeof v.role === "string" && v.content !== undefined
+        ? null
+        : 'must be a sampling result (with "role" and "content")';
+    case "roots/list":
+      return Array.isArray(v.roots)
+        ? null
+        : 'must be a roots result (with "roots")';
+    default:
+      return null;
+  }
+}
+
+/** One agent request that the client must answer (input-required result). */
+interface InputRequest {
+  key: string;
+  method: string;
+  params: Record<string, unknown>;
+}
+
+/** A call that needs the client's input first (2026-07-28): no response of its own. */
+class InputRequired extends Error {
+  readonly requests: InputRequest[];
+  readonly answers: Record<string, unknown>;
+  constructor(requests: InputRequest[], answers: Record<string, unknown>) {
+    super("input required");
+    this.requests = requests;
+    this.answers = answers;
+  }
+}
+
 /**
- * The MCP server. One instance serves one client session.
+ * Multi-round-trip requests of MCP 2026-07-28 for one `tools/call` or
+ * `prompts/get`: the agent's requests are answered from the client's
+ * `inputResponses` and the answers its `requestState` carries, by key;
+ * the first request without an answer ends the run (every request the
+ * agent wrote before it waited is collected), and the call answers an
+ * input-required result carrying those requests and a new sealed state
+ * with every answer used so far. The retry runs the agent again from the
+ * start (a fresh instance: the same requests come in the same order).
+ */
+class Mrtr {
+  readonly #answers: Record<string, unknown>;
+  readonly #used: Record<string, unknown> = Object.create(null);
+  readonly #missing: InputRequest[] = [];
+  readonly #keys = new Set<string>();
+  #fail: ((e: unknown) => void) | null = null;
+  #count = 0;
+
+  constructor(answers: Record<string, unknown>) {
+    this.#answers = answers;
+  }
+
+  request(
+    method: string,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+    key?: string,
+  ): Promise<RequestAnswer> {
+    this.#count++;
+    const k = key ?? `r${this.#count}`;
+    if (this.#keys.has(k)) {
+      return Promise.reject(
+        new RequestRefused(`the agent used the request key "${k}" twice`),
+      );
+    }
+    this.#keys.add(k);
+    if (Object.hasOwn(this.#answers, k)) {
+      const answer = this.#answers[k];
+      const problem = inputResponseProblem(method, answer);
+      if (problem !== null) {
+        return Promise.reject(
+          new JsonRpcError(
+            ErrorCode.InvalidParams,
+            `invalid params: inputResponses["${k}"] ${problem}`,
+          ),
+        );
+      }
+      this.#used[k] = answer;
+      return Promise.resolve({ result: answer });
+    }
+    this.#missing.push({ key: k, method, params });
+    return new Promise<RequestAnswer>((_resolve, reject) => {
+      this.#fail ??= reject;
+      signal.addEventListener("abort", () => reject(signal.reason), {
+        once: true,
+      });
+    });
+  }
+
+  /**
+   * The agent waits for an answer (or ended): when requests are missing,
+   * the run ends with {@link InputRequired}.
+   */
+  blocked(): void {
+    if (this.#missing.length === 0 || !this.#fail) return;
+    const fail = this.#fail;
+    this.#fail = null;
+    fail(new InputRequired([...this.#missing], { ...this.#used }));
+  }
+}
+
+/**
+ * The MCP server. One instance serves one client session (or, for MCP
+ * 2026-07-28, any number of independent requests).
  */
 export class McpServer {
   readonly #agent: McpAgent;
   readonly #options: McpServerOptions;
   readonly #pageSize: number;
   readonly #semaphore: Semaphore;
+  readonly #shared: ServerShared;
   readonly #inFlight = new Map<string, InFlight>();
   readonly #pending = new Set<Promise<void>>();
   // lookups by client-supplied names: own entries only (Map)
   readonly #tools = new Map<
     string,
-    { tool: ToolInfo; schema: CompiledSchema }
+    {
+      tool: ToolInfo;
+      schema: CompiledSchema;
+      index: number;
+      /** The outputSchema compiled (on first call), or why it cannot be. */
+      output?: CompiledSchema | string;
+    }
   >();
   readonly #resources = new Map<string, ResourceInfo>();
   readonly #prompts = new Map<string, PromptInfo>();
@@ -368,10 +633,22 @@ export class McpServer {
   #logLevel: LogLevel | null = null;
   #protocolVersion: string | null = null;
   #clientName: string | null = null;
+  /** Capabilities the client declared in `initialize`. */
+  #clientCaps: Record<string, unknown> = {};
+  /** Server-to-client requests waiting for their response. */
+  readonly #outgoing = new Map<
+    string,
+    { resolve: (answer: RequestAnswer) => void }
+  >();
+  #nextOutgoing = 1;
+  /** The manifest's resource templates, parsed on first use. */
+  #parsedTemplates: UriTemplate[] | undefined;
+  /** Resource URIs this session subscribed to. */
+  readonly #subscriptions = new Set<string>();
   #closing = false;
   #invocations = 0;
-  /** Counters for the exit summary. */
-  readonly stats: ServerStats = { calls: 0, errors: 0, cancelled: 0, steps: 0 };
+  /** Counters for the exit summary (shared by the sessions of one {@link ServerShared}). */
+  readonly stats: ServerStats;
 
   /**
    * Creates a server for `agent`. Compiles every tool's input schema (once:
@@ -382,7 +659,9 @@ export class McpServer {
     this.#agent = agent;
     this.#options = options;
     this.#pageSize = Math.max(1, options.pageSize ?? 50);
-    this.#semaphore = new Semaphore(options.concurrency ?? 4);
+    this.#shared = options.shared ?? new ServerShared(options.concurrency ?? 4);
+    this.#semaphore = this.#shared.gate;
+    this.stats = this.#shared.stats;
     this.#maxChars = options.maxMessageChars ?? Math.max(
       DEFAULT_MAX_MESSAGE_CHARS,
       13 * (options.limits?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
@@ -391,7 +670,7 @@ export class McpServer {
     m.tools.forEach((tool, i) => {
       const schema = compileSchema(tool.inputSchema, `tools[${i}].inputSchema`);
       if (!this.#tools.has(tool.name)) {
-        this.#tools.set(tool.name, { tool, schema });
+        this.#tools.set(tool.name, { tool, schema, index: i });
       }
     });
     for (const r of m.resources ?? []) {
@@ -400,6 +679,21 @@ export class McpServer {
     for (const p of m.prompts ?? []) {
       if (!this.#prompts.has(p.name)) this.#prompts.set(p.name, p);
     }
+  }
+
+  /**
+   * An endpoint factory for a transport with many sessions (HTTP): every
+   * session gets its own server, all sharing one {@link ServerShared} (the
+   * call gate, subscriptions, the request-state key).
+   */
+  static factory(
+    agent: McpAgent,
+    options: McpServerOptions & { stateKey?: string },
+  ): () => McpServer {
+    const shared = options.shared ??
+      new ServerShared(options.concurrency ?? 4, options.stateKey);
+    const opts = { ...options, shared };
+    return () => new McpServer(agent, opts);
   }
 
   /** Sets the function used to send messages to the client. */
@@ -426,7 +720,11 @@ export class McpServer {
     this.#options.log?.(line);
   }
 
-  async #emit(message: JsonRpcMessage): Promise<void> {
+  async #emit(
+    message: JsonRpcMessage,
+    related?: JsonRpcId,
+    httpStatus?: number,
+  ): Promise<void> {
     // encoded once, under bounds; what cannot be encoded is replaced by an
     // error for the same id (the transport reuses the encoded line)
     const prepared = prepareMessage(message, this.#maxChars);
@@ -436,7 +734,7 @@ export class McpServer {
       );
     }
     try {
-      await this.#send(prepared.message);
+      await this.#send(prepared.message, related, httpStatus);
     } catch (e) {
       this.#diag(
         `[porta] could not send a message: ${
@@ -457,9 +755,9 @@ export class McpServer {
    * Handles one raw message (a line of text). Never throws; errors become
    * JSON-RPC error responses. Work continues asynchronously; see {@link idle}.
    */
-  receive(text: string): void {
+  receive(text: string, context?: ReceiveContext): void {
     if (text.trim() === "") return;
-    this.#dispatch(parseMessage(text));
+    this.#dispatch(parseMessage(text), context);
   }
 
   /** Handles one already-decoded JSON value. */
@@ -467,19 +765,42 @@ export class McpServer {
     this.#dispatch(classify(value));
   }
 
-  #dispatch(parsed: ReturnType<typeof classify>): void {
+  #dispatch(
+    parsed: ReturnType<typeof classify>,
+    context?: ReceiveContext,
+  ): void {
     switch (parsed.kind) {
       case "invalid":
         if (parsed.response) this.#track(this.#emit(parsed.response));
         return;
-      case "response":
-        // The server sends no requests, so responses are unexpected: ignore.
+      case "response": {
+        // the answer to one of our server-to-client requests; others are
+        // ignored
+        const r = parsed.message as unknown as Record<string, unknown>;
+        const key = typeof r.id === "string" || typeof r.id === "number"
+          ? idKey(r.id)
+          : "";
+        const waiter = this.#outgoing.get(key);
+        if (!waiter) return;
+        this.#outgoing.delete(key);
+        const e = r.error;
+        waiter.resolve(
+          isPlainObject(e)
+            ? {
+              error: {
+                code: typeof e.code === "number" ? e.code : -32603,
+                message: typeof e.message === "string" ? e.message : "error",
+              },
+            }
+            : { result: r.result },
+        );
         return;
+      }
       case "notification":
         this.#notification(parsed.message);
         return;
       case "request":
-        this.#request(parsed.message);
+        this.#request(parsed.message, context);
         return;
     }
   }
@@ -504,6 +825,11 @@ export class McpServer {
    */
   cancelAll(reason = "server shutting down", respond = false): void {
     this.#closing = true;
+    this.#unsubscribeAll();
+    for (const w of this.#outgoing.values()) {
+      w.resolve({ error: { code: ErrorCode.InternalError, message: reason } });
+    }
+    this.#outgoing.clear();
     for (const entry of this.#inFlight.values()) {
       if (!respond) entry.cancelled = true;
       entry.controller.abort(new Error(reason));
@@ -539,7 +865,7 @@ export class McpServer {
     }
   }
 
-  #request(req: JsonRpcRequest): void {
+  #request(req: JsonRpcRequest, context?: ReceiveContext): void {
     const key = idKey(req.id);
     if (this.#inFlight.has(key)) {
       // The id is ambiguous, but a client waiting on it must not hang: the
@@ -560,18 +886,48 @@ export class McpServer {
       method: req.method,
     };
     this.#inFlight.set(key, entry);
-    this.#track(this.#answer(req, entry, key));
+    const ctx = this.#ctx(req, entry, context);
+    this.#track(this.#answer(req, entry, key, ctx));
+  }
+
+  /** The context of one request: its revision, client capabilities, log level. */
+  #ctx(req: JsonRpcRequest, entry: InFlight, context?: ReceiveContext): Ctx {
+    const stateless = isStatelessRequest(req, context);
+    const meta = metaOf(req);
+    let caps = this.#clientCaps;
+    let logLevel: LogLevel | null = null;
+    if (stateless) {
+      const c = meta?.[META_CLIENT_CAPABILITIES];
+      caps = isPlainObject(c) ? c : {};
+      const l = meta?.[META_LOG_LEVEL];
+      logLevel = typeof l === "string" && LOG_LEVELS.includes(l as LogLevel)
+        ? l as LogLevel
+        : null;
+    }
+    return {
+      req,
+      signal: entry.controller.signal,
+      stateless,
+      caps,
+      logLevel,
+      context,
+    };
   }
 
   async #answer(
     req: JsonRpcRequest,
     entry: InFlight,
     key: string,
+    ctx: Ctx,
   ): Promise<void> {
-    const response = await this.#respond(req, entry, key);
+    const response = await this.#respond(req, entry, key, ctx);
     // Per the spec, a cancelled request gets no response at all.
     if (entry.cancelled) return;
-    await this.#emit(response);
+    const error = (response as { error?: { code?: unknown } }).error;
+    const status = ctx.stateless && error && typeof error.code === "number"
+      ? httpStatusOf(error.code)
+      : undefined;
+    await this.#emit(response, req.id, status);
   }
 
   /**
@@ -599,7 +955,12 @@ export class McpServer {
     else signal?.addEventListener("abort", onAbort, { once: true });
     this.#inFlight.set(key, entry);
     try {
-      const response = await this.#respond(req, entry, key);
+      const response = await this.#respond(
+        req,
+        entry,
+        key,
+        this.#ctx(req, entry),
+      );
       return prepareMessage(response, this.#maxChars).message;
     } finally {
       signal?.removeEventListener("abort", onAbort);
@@ -611,10 +972,14 @@ export class McpServer {
     req: JsonRpcRequest,
     entry: InFlight,
     key: string,
+    ctx: Ctx,
   ): Promise<JsonRpcMessage> {
     let response: JsonRpcMessage;
     try {
-      const result = await this.#handle(req, entry.controller.signal);
+      let result = await this.#handle(req, ctx);
+      if (ctx.stateless && isPlainObject(result) && !("resultType" in result)) {
+        result = { resultType: "complete", ...result };
+      }
       response = success(req.id, result);
     } catch (e) {
       if (e instanceof JsonRpcError) {
@@ -653,7 +1018,8 @@ export class McpServer {
     }
   }
 
-  #handle(req: JsonRpcRequest, signal: AbortSignal): Promise<unknown> {
+  #handle(req: JsonRpcRequest, ctx: Ctx): Promise<unknown> {
+    if (ctx.stateless) return this.#handleStateless(req, ctx);
     const params = req.params ?? {};
     this.#requireInitialized(req.method);
     switch (req.method) {
@@ -664,20 +1030,23 @@ export class McpServer {
       case "tools/list":
         return Promise.resolve(this.#toolsList(params));
       case "tools/call":
-        return this.#toolsCall(req, params, signal);
+        return this.#toolsCall(params, ctx);
       case "resources/list":
         return Promise.resolve(this.#resourcesList(params));
       case "resources/templates/list":
-        decodeCursor(params.cursor, 0);
-        return Promise.resolve({ resourceTemplates: [] });
+        return Promise.resolve(this.#templatesList(params));
       case "resources/read":
-        return this.#resourcesRead(req, params, signal);
+        return this.#resourcesRead(params, ctx);
+      case "resources/subscribe":
+        return Promise.resolve(this.#subscribe(params, true));
+      case "resources/unsubscribe":
+        return Promise.resolve(this.#subscribe(params, false));
       case "prompts/list":
         return Promise.resolve(this.#promptsList(params));
       case "prompts/get":
-        return this.#promptsGet(req, params, signal);
+        return this.#promptsGet(params, ctx);
       case "completion/complete":
-        return Promise.resolve(this.#complete(params));
+        return this.#complete(params, ctx);
       case "logging/setLevel":
         return Promise.resolve(this.#setLevel(params));
       default:
@@ -686,6 +1055,88 @@ export class McpServer {
           `method not found: ${req.method}`,
         );
     }
+  }
+
+  /** A request of MCP 2026-07-28: checked, then served without a session. */
+  #handleStateless(req: JsonRpcRequest, ctx: Ctx): Promise<unknown> {
+    const problem = checkStatelessRequest(req, ctx.context);
+    if (problem) throw problem;
+    const params = req.params ?? {};
+    // lists are the manifest's, the same for every client: cacheable by
+    // anyone for a minute; reads run the agent: private, not cached
+    const listed = (v: unknown) => ({
+      ...(v as Record<string, unknown>),
+      ttlMs: LIST_TTL_MS,
+      cacheScope: "public",
+    });
+    switch (req.method) {
+      case "server/discover":
+        return Promise.resolve(this.#discover());
+      case "tools/list":
+        return Promise.resolve(listed(this.#toolsList(params)));
+      case "tools/call":
+        return this.#toolsCall(params, ctx);
+      case "resources/list":
+        return Promise.resolve(listed(this.#resourcesList(params)));
+      case "resources/templates/list":
+        return Promise.resolve(listed(this.#templatesList(params)));
+      case "resources/read":
+        return this.#resourcesRead(params, ctx).then((v) => ({
+          ...(v as Record<string, unknown>),
+          ttlMs: 0,
+          cacheScope: "private",
+        }));
+      case "prompts/list":
+        return Promise.resolve(listed(this.#promptsList(params)));
+      case "prompts/get":
+        return this.#promptsGet(params, ctx);
+      case "completion/complete":
+        return this.#complete(params, ctx);
+      default:
+        throw new JsonRpcError(
+          ErrorCode.MethodNotFound,
+          `method not found: ${req.method.slice(0, 100)}${
+            STATEFUL_ONLY.has(req.method)
+              ? ` (not part of MCP ${STATELESS_PROTOCOL_VERSION})`
+              : ""
+          }`,
+        );
+    }
+  }
+
+  /** The capabilities this server offers (shared by `initialize` and `server/discover`). */
+  #capabilities(stateless: boolean): Record<string, unknown> {
+    const m = this.#agent.manifest;
+    const caps: Record<string, unknown> = {
+      tools: stateless ? {} : { listChanged: false },
+      resources: stateless ? {} : { subscribe: true, listChanged: false },
+      prompts: stateless ? {} : { listChanged: false },
+    };
+    if (!stateless) caps.logging = {};
+    if (m.completions && this.#agent.complete) caps.completions = {};
+    return caps;
+  }
+
+  #discover(): unknown {
+    const m = this.#agent.manifest;
+    const result: Record<string, unknown> = {
+      supportedVersions: [STATELESS_PROTOCOL_VERSION],
+      capabilities: this.#capabilities(true),
+      ttlMs: LIST_TTL_MS,
+      cacheScope: "public",
+      _meta: { [META_SERVER_INFO]: this.#serverInfo() },
+    };
+    if (m.description) result.instructions = m.description;
+    return result;
+  }
+
+  #serverInfo(): Record<string, unknown> {
+    const m = this.#agent.manifest;
+    return {
+      name: this.#options.name ?? "porta",
+      title: `Porta: ${m.name} ${m.version}`,
+      version: this.#options.version,
+    };
   }
 
   #initialize(params: Record<string, unknown>): unknown {
@@ -706,7 +1157,10 @@ export class McpServer {
     if (isPlainObject(info) && typeof info.name === "string") {
       this.#clientName = info.name;
     }
-    const version = SUPPORTED_PROTOCOL_VERSIONS.includes(requested)
+    if (isPlainObject(params.capabilities)) {
+      this.#clientCaps = params.capabilities;
+    }
+    const version = STATEFUL_PROTOCOL_VERSIONS.includes(requested)
       ? requested
       : LATEST_PROTOCOL_VERSION;
     this.#protocolVersion = version;
@@ -719,17 +1173,8 @@ export class McpServer {
     );
     const result: Record<string, unknown> = {
       protocolVersion: version,
-      capabilities: {
-        tools: { listChanged: false },
-        resources: { subscribe: false, listChanged: false },
-        prompts: { listChanged: false },
-        logging: {},
-      },
-      serverInfo: {
-        name: this.#options.name ?? "porta",
-        title: `Porta: ${m.name} ${m.version}`,
-        version: this.#options.version,
-      },
+      capabilities: this.#capabilities(false),
+      serverInfo: this.#serverInfo(),
     };
     if (m.description) result.instructions = m.description;
     return result;
@@ -756,6 +1201,7 @@ export class McpServer {
       if (t.description !== undefined) out.description = t.description;
       if (t.outputSchema !== undefined) out.outputSchema = t.outputSchema;
       if (t.annotations !== undefined) out.annotations = t.annotations;
+      if (t.icons !== undefined) out.icons = t.icons;
       return out;
     });
     return next ? { tools, nextCursor: next } : { tools };
@@ -771,9 +1217,79 @@ export class McpServer {
       if (r.title !== undefined) out.title = r.title;
       if (r.description !== undefined) out.description = r.description;
       out.mimeType = r.mimeType ?? "text/plain";
+      if (r.icons !== undefined) out.icons = r.icons;
       return out;
     });
     return next ? { resources, nextCursor: next } : { resources };
+  }
+
+  #templatesList(params: Record<string, unknown>): unknown {
+    const { page, next } = this.#page(
+      this.#agent.manifest.resourceTemplates ?? [],
+      params.cursor,
+    );
+    const resourceTemplates = page.map((t) => {
+      const out: Record<string, unknown> = {
+        uriTemplate: t.uriTemplate,
+        name: t.name,
+      };
+      if (t.title !== undefined) out.title = t.title;
+      if (t.description !== undefined) out.description = t.description;
+      out.mimeType = t.mimeType ?? "text/plain";
+      if (t.icons !== undefined) out.icons = t.icons;
+      return out;
+    });
+    return next
+      ? { resourceTemplates, nextCursor: next }
+      : { resourceTemplates };
+  }
+
+  /** `resources/subscribe` and `resources/unsubscribe` (stateful sessions). */
+  #subscribe(params: Record<string, unknown>, on: boolean): unknown {
+    const uri = params.uri;
+    if (typeof uri !== "string") {
+      throw new JsonRpcError(ErrorCode.InvalidParams, '"uri" must be a string');
+    }
+    const subs = this.#shared.subscribers;
+    if (on) {
+      if (this.#subscriptions.size >= MAX_SUBSCRIPTIONS) {
+        throw new JsonRpcError(
+          ErrorCode.InvalidParams,
+          `too many subscriptions (at most ${MAX_SUBSCRIPTIONS} per session)`,
+        );
+      }
+      this.#subscriptions.add(uri);
+      let set = subs.get(uri);
+      if (!set) subs.set(uri, set = new Set());
+      set.add(this);
+    } else {
+      this.#subscriptions.delete(uri);
+      const set = subs.get(uri);
+      set?.delete(this);
+      if (set?.size === 0) subs.delete(uri);
+    }
+    return {};
+  }
+
+  /** Drops this session's subscriptions (the session ended). */
+  #unsubscribeAll(): void {
+    for (const uri of this.#subscriptions) {
+      const set = this.#shared.subscribers.get(uri);
+      set?.delete(this);
+      if (set?.size === 0) this.#shared.subscribers.delete(uri);
+    }
+    this.#subscriptions.clear();
+  }
+
+  /** Tells every subscribed session that `uri` changed (an agent's `updated` frame). */
+  #resourceUpdated(uri: string): void {
+    for (const session of this.#shared.subscribers.get(uri) ?? []) {
+      session.#track(session.#emit({
+        jsonrpc: "2.0",
+        method: "notifications/resources/updated",
+        params: { uri },
+      }));
+    }
   }
 
   #promptsList(params: Record<string, unknown>): unknown {
@@ -786,16 +1302,21 @@ export class McpServer {
       if (p.title !== undefined) out.title = p.title;
       if (p.description !== undefined) out.description = p.description;
       if (p.arguments !== undefined) out.arguments = p.arguments;
+      if (p.icons !== undefined) out.icons = p.icons;
       return out;
     });
     return next ? { prompts, nextCursor: next } : { prompts };
   }
 
   /**
-   * `completion/complete`: agents cannot suggest values yet, so the answer is
-   * always an empty list (valid per spec); the reference is still checked.
+   * `completion/complete`: routed to the agent (pseudo-tool `_complete`)
+   * when its manifest says `"completions": true`; otherwise an empty list
+   * (valid per spec). The reference is checked either way.
    */
-  #complete(params: Record<string, unknown>): unknown {
+  async #complete(
+    params: Record<string, unknown>,
+    ctx: Ctx,
+  ): Promise<unknown> {
     const ref = params.ref;
     const arg = params.argument;
     if (!isPlainObject(ref) || typeof ref.type !== "string") {
@@ -823,7 +1344,44 @@ export class McpServer {
         `unknown reference type: ${ref.type}`,
       );
     }
-    return { completion: { values: [], total: 0, hasMore: false } };
+    const empty = { completion: { values: [], total: 0, hasMore: false } };
+    const agent = this.#agent;
+    if (!agent.manifest.completions || !agent.complete) return empty;
+    const context = isPlainObject(params.context) ? params.context : undefined;
+    if (this.#closing) throw new Cancelled();
+    return await this.#guestCall(
+      ctx,
+      "complete",
+      (o) => agent.complete!(ref, arg, context, o),
+      (result) => {
+        if (result.isError) {
+          throw new JsonRpcError(
+            ErrorCode.InternalError,
+            `completion failed: ${oneLine(result.error ?? result.text)}`,
+          );
+        }
+        const v = result.value ?? parseObject(result.text);
+        const c = isPlainObject(v) && isPlainObject(v.completion)
+          ? v.completion
+          : v;
+        if (
+          !isPlainObject(c) || !Array.isArray(c.values) ||
+          !c.values.every((x) => typeof x === "string")
+        ) {
+          throw new JsonRpcError(
+            ErrorCode.InternalError,
+            'completion failed: the agent must answer {"completion": {"values": [strings]}}',
+          );
+        }
+        const values = (c.values as string[]).slice(0, 100);
+        const out: Record<string, unknown> = { values };
+        if (typeof c.total === "number") out.total = c.total;
+        if (typeof c.hasMore === "boolean" || c.values.length > 100) {
+          out.hasMore = c.values.length > 100 || c.hasMore === true;
+        }
+        return { value: { completion: out } };
+      },
+    );
   }
 
   #setLevel(params: Record<string, unknown>): unknown {
@@ -838,52 +1396,163 @@ export class McpServer {
     return {};
   }
 
-  #logEnabled(level: LogLevel): boolean {
-    if (this.#logLevel === null) return false;
-    return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(this.#logLevel);
+  #logEnabled(level: LogLevel, ctx?: Ctx): boolean {
+    const wanted = ctx?.stateless ? ctx.logLevel : this.#logLevel;
+    if (wanted === null) return false;
+    return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(wanted);
   }
 
-  /** Sends `notifications/message` when the client's level includes `level`. */
-  #logToClient(level: LogLevel, data: unknown, logger?: string): void {
-    if (!this.#logEnabled(level)) return;
+  /**
+   * Sends `notifications/message` when the client's level includes `level`
+   * (the session's, or a stateless request's `_meta` log level).
+   */
+  #logToClient(
+    level: LogLevel,
+    data: unknown,
+    logger?: string,
+    ctx?: Ctx,
+  ): void {
+    if (!this.#logEnabled(level, ctx)) return;
     this.#track(this.#emit({
       jsonrpc: "2.0",
       method: "notifications/message",
       params: { level, logger: logger ?? this.#agent.manifest.name, data },
-    }));
+    }, ctx?.req.id));
   }
 
   #progress(
-    req: JsonRpcRequest,
+    ctx: Ctx,
     progress: number,
-    message: string,
+    message: string | undefined,
+    total: number | undefined = 2,
   ): Promise<void> {
-    const meta = req.params?._meta;
+    const meta = ctx.req.params?._meta;
     if (!isPlainObject(meta)) return Promise.resolve();
     const token = meta.progressToken;
     if (typeof token !== "string" && typeof token !== "number") {
       return Promise.resolve();
     }
-    return this.#emit({
-      jsonrpc: "2.0",
-      method: "notifications/progress",
-      params: { progressToken: token, progress, total: 2, message },
+    const params: Record<string, unknown> = { progressToken: token, progress };
+    if (total !== undefined) params.total = total;
+    if (message !== undefined) params.message = message;
+    return this.#emit(
+      { jsonrpc: "2.0", method: "notifications/progress", params },
+      ctx.req.id,
+    );
+  }
+
+  /** An ABI v2 agent's log, progress or `updated` frame. */
+  #frame(ctx: Ctx, frame: GuestFrame): void {
+    switch (frame.type) {
+      case "log":
+        this.#logToClient(
+          frame.level,
+          frame.data,
+          frame.logger ?? this.#agent.manifest.name,
+          ctx,
+        );
+        return;
+      case "progress":
+        this.#track(
+          this.#progress(ctx, frame.progress, frame.message, frame.total),
+        );
+        return;
+      case "updated":
+        this.#resourceUpdated(frame.uri);
+        return;
+    }
+  }
+
+  /**
+   * Sends a request to the client (2025-11-25: sampling, elicitation,
+   * roots) on the stream of the call that needs it; resolves with the
+   * client's answer. `signal` (the call ended) abandons it.
+   */
+  #ask(
+    method: string,
+    params: Record<string, unknown>,
+    ctx: Ctx,
+    signal: AbortSignal,
+  ): Promise<RequestAnswer> {
+    const id = `porta-${this.#nextOutgoing++}`;
+    const key = idKey(id);
+    return new Promise<RequestAnswer>((resolve, reject) => {
+      const onAbort = () => {
+        this.#outgoing.delete(key);
+        reject(signal.reason ?? new Cancelled());
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#outgoing.set(key, {
+        resolve: (answer) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(answer);
+        },
+      });
+      this.#track(
+        this.#emit({ jsonrpc: "2.0", id, method, params }, ctx.req.id),
+      );
     });
   }
 
   /**
+   * Answers an ABI v2 agent's request: the client must have declared the
+   * capability; a stateful session asks the client, a stateless request
+   * answers from the client's `inputResponses` (see {@link Mrtr}).
+   */
+  #guestRequest(
+    ctx: Ctx,
+    mrtr: Mrtr | undefined,
+    method: string,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+    key?: string,
+  ): Promise<RequestAnswer> {
+    const cap = REQUEST_CAPABILITY[method];
+    if (cap === undefined) {
+      return Promise.reject(
+        new RequestRefused(
+          `the agent asked for "${
+            method.slice(0, 60)
+          }", which is not a request MCP servers may send (sampling/createMessage, elicitation/create, roots/list)`,
+        ),
+      );
+    }
+    if (!isPlainObject(ctx.caps[cap])) {
+      return Promise.reject(
+        new RequestRefused(
+          `the agent asked for ${method}, but the client did not declare the "${cap}" capability`,
+        ),
+      );
+    }
+    if (mrtr) return mrtr.request(method, params, signal, key);
+    if (ctx.stateless) {
+      return Promise.reject(
+        new RequestRefused(
+          `the agent asked for ${method}, which a ${ctx.req.method} request of MCP ${STATELESS_PROTOCOL_VERSION} cannot ask`,
+        ),
+      );
+    }
+    return this.#ask(method, params, ctx, signal);
+  }
+
+  /**
    * Runs one guest call with the concurrency limit, cancellation, progress,
-   * stderr forwarding, stats and the per-call diagnostic line.
+   * stderr forwarding, stats and the per-call diagnostic line. ABI v2
+   * agents' frames become notifications (log, progress, resource updates)
+   * and their requests go to the client (see {@link McpServer.#guestRequest}).
    */
   async #guestCall(
-    req: JsonRpcRequest,
+    ctx: Ctx,
     label: string,
-    signal: AbortSignal,
     run: (o: CallOptions) => Promise<ToolResult>,
     finish: (result: ToolResult) => Finished,
     limits: CallLimits | undefined = this.#options.limits,
+    mrtr?: Mrtr,
   ): Promise<unknown> {
-    await this.#progress(req, 0, `${label}: queued`);
+    const signal = ctx.signal;
+    const v2 = this.#agent.manifest.abi === 2;
+    if (!v2) await this.#progress(ctx, 0, `${label}: queued`);
     try {
       await this.#semaphore.acquire(signal);
     } catch {
@@ -907,7 +1576,7 @@ export class McpServer {
       const text = redact(line);
       this.#diag(`[${label}] ${text}`);
       // escaped as on Porta's stderr: clients show logs in terminals too
-      this.#logToClient("info", printable(text));
+      this.#logToClient("info", printable(text), undefined, ctx);
     };
     const capped = () => lines >= MAX_STDERR_LINES || chars >= MAX_STDERR_CHARS;
     // past the cap lines are only counted: linear, no copies, so a guest
@@ -953,13 +1622,13 @@ export class McpServer {
             MAX_STDERR_CHARS / 1024
           } KiB per call)`;
         this.#diag(`[porta] ${note}`);
-        this.#logToClient("warning", note, "porta");
+        this.#logToClient("warning", note, "porta", ctx);
         dropped = 0;
       }
     };
     try {
-      await this.#progress(req, 1, `${label}: running`);
-      this.#logToClient("debug", `${label}: started`, "porta");
+      if (!v2) await this.#progress(ctx, 1, `${label}: running`);
+      this.#logToClient("debug", `${label}: started`, "porta", ctx);
       this.stats.calls++;
       let result: ToolResult;
       const t0 = performance.now();
@@ -976,11 +1645,32 @@ export class McpServer {
               "warning",
               line.replace(/^\[porta\] /, ""),
               "porta",
+              ctx,
             );
           },
+          ...(v2
+            ? {
+              onFrame: (frame: GuestFrame) => this.#frame(ctx, frame),
+              onRequest: (
+                method: string,
+                params: Record<string, unknown>,
+                s: AbortSignal,
+                key?: string,
+              ) => this.#guestRequest(ctx, mrtr, method, params, s, key),
+              maxRequests: this.#options.maxRequests,
+            }
+            : {}),
         });
       } catch (e) {
         flushStderr();
+        if (e instanceof InputRequired) {
+          this.#diag(
+            `[porta] tool=${label} input required: ${
+              e.requests.map((r) => `${r.key}=${r.method}`).join(",")
+            } duration=${formatMs(performance.now() - t0)}`,
+          );
+          throw e;
+        }
         this.stats.errors++;
         if (signal.aborted) {
           this.stats.cancelled++;
@@ -1020,6 +1710,7 @@ export class McpServer {
       const why = result.isError ? (result.error ?? done.error) : done.error;
       if (failed) this.stats.errors++;
       const line = formatCallLine({ ...result, isError: failed, tool: label }) +
+        (result.requests ? ` requests=${result.requests}` : "") +
         (result.deniedSummary ? ` denied=${result.deniedSummary}` : "") +
         (failed && why ? ` (${oneLine(why)})` : "");
       this.#diag(line);
@@ -1027,12 +1718,11 @@ export class McpServer {
         failed ? "warning" : "debug",
         line.replace(/^\[porta\] /, ""),
         "porta",
+        ctx,
       );
-      await this.#progress(
-        req,
-        2,
-        `${label}: ${failed ? "failed" : "done"}`,
-      );
+      if (!v2) {
+        await this.#progress(ctx, 2, `${label}: ${failed ? "failed" : "done"}`);
+      }
       if (done.thrown !== undefined) throw done.thrown;
       return done.value;
     } finally {
@@ -1063,34 +1753,68 @@ export class McpServer {
     }
   }
 
-  #toolValue(tool: ToolInfo, result: ToolResult): Finished {
-    const text = result.text !== "" ? result.text : (result.error ?? "");
-    let out = result.isError ? undefined : richResult(text);
-    if (!out) {
-      out = { content: [{ type: "text", text }], isError: result.isError };
-      if (tool.outputSchema !== undefined && !result.isError) {
-        const structured = parseObject(text);
-        if (structured === null) {
-          // too deep to parse here, and far too deep to send
-          const error =
-            `the result cannot be sent: structuredContent is nested more than ${
-              MAX_MESSAGE_DEPTH - 2
-            } levels deep`;
-          return {
-            value: { content: [{ type: "text", text: error }], isError: true },
-            error,
-          };
+  /** An isError result saying `error` (the call counts as failed). */
+  #errorValue(error: string): Finished {
+    return {
+      value: { content: [{ type: "text", text: error }], isError: true },
+      error,
+    };
+  }
+
+  #toolValue(
+    tool: ToolInfo,
+    output: CompiledSchema | undefined,
+    result: ToolResult,
+  ): Finished {
+    let out: Record<string, unknown> | undefined;
+    if (result.value !== undefined) {
+      // ABI v2: the agent's result frame must be a CallToolResult
+      out = toolResultObject(result.value);
+      if (!out) {
+        return this.#errorValue(
+          'the agent\'s result is not a valid tool result (expected {"content": [content blocks], "structuredContent"?: {...}, "isError"?: boolean})',
+        );
+      }
+    } else {
+      const text = result.text !== "" ? result.text : (result.error ?? "");
+      out = result.isError ? undefined : richResult(text);
+      if (!out) {
+        out = { content: [{ type: "text", text }], isError: result.isError };
+        if (tool.outputSchema !== undefined && !result.isError) {
+          const structured = parseObject(text);
+          if (structured === null) {
+            // too deep to parse here, and far too deep to send
+            return this.#errorValue(
+              `the result cannot be sent: structuredContent is nested more than ${
+                MAX_MESSAGE_DEPTH - 2
+              } levels deep`,
+            );
+          }
+          if (structured) out.structuredContent = structured;
         }
-        if (structured) out.structuredContent = structured;
+      }
+    }
+    // a tool with an outputSchema promises structured results that match it
+    if (output !== undefined && out.isError !== true) {
+      if (out.structuredContent === undefined) {
+        return this.#errorValue(
+          "the tool declares an outputSchema but its result has no structuredContent",
+        );
+      }
+      const problem = checkValue(
+        output,
+        out.structuredContent,
+        "structuredContent",
+      );
+      if (problem !== null) {
+        return this.#errorValue(
+          `the result does not match the tool's outputSchema: ${problem}`,
+        );
       }
     }
     const problem = this.#unsendable(out);
     if (problem !== null) {
-      const error = `the result cannot be sent: ${problem}`;
-      return {
-        value: { content: [{ type: "text", text: error }], isError: true },
-        error,
-      };
+      return this.#errorValue(`the result cannot be sent: ${problem}`);
     }
     return {
       value: out,
@@ -1102,10 +1826,90 @@ export class McpServer {
     };
   }
 
-  async #toolsCall(
-    req: JsonRpcRequest,
+  /**
+   * For a stateless request that may ask for input: the answers it brings
+   * (its `requestState`'s and its `inputResponses`), checked.
+   */
+  async #mrtr(
+    ctx: Ctx,
     params: Record<string, unknown>,
-    signal: AbortSignal,
+    method: string,
+    name: string,
+    args: unknown,
+  ): Promise<Mrtr | undefined> {
+    if (!ctx.stateless || this.#agent.manifest.abi !== 2) return undefined;
+    const answers: Record<string, unknown> = Object.create(null);
+    if (params.requestState !== undefined) {
+      const codec = await this.#shared.states;
+      try {
+        Object.assign(
+          answers,
+          await codec.open(params.requestState, {
+            method,
+            name,
+            arguments: args,
+          }),
+        );
+      } catch (e) {
+        if (!(e instanceof RequestStateError)) throw e;
+        throw new JsonRpcError(
+          ErrorCode.InvalidParams,
+          `invalid params: ${e.message}`,
+        );
+      }
+    }
+    const responses = params.inputResponses;
+    if (responses !== undefined) {
+      if (!isPlainObject(responses)) {
+        throw new JsonRpcError(
+          ErrorCode.InvalidParams,
+          'invalid params: "inputResponses" must be an object',
+        );
+      }
+      for (const [k, v] of Object.entries(responses)) answers[k] = v;
+    }
+    return new Mrtr(answers);
+  }
+
+  /** The input-required result of a call that needs the client first. */
+  async #inputRequired(
+    e: InputRequired,
+    method: string,
+    name: string,
+    args: unknown,
+  ): Promise<unknown> {
+    const codec = await this.#shared.states;
+    const inputRequests: Record<string, unknown> = {};
+    for (const r of e.requests) {
+      inputRequests[r.key] = { method: r.method, params: r.params };
+    }
+    return {
+      resultType: "input_required",
+      inputRequests,
+      requestState: await codec.seal(
+        { method, name, arguments: args },
+        e.answers,
+      ),
+    };
+  }
+
+  /** Refuses a call whose tool needs client capabilities the client lacks. */
+  #requireCapabilities(tool: ToolInfo, ctx: Ctx): void {
+    const needed = tool.requiredClientCapabilities ?? [];
+    const missing = needed.filter((c) => !isPlainObject(ctx.caps[c]));
+    if (missing.length === 0) return;
+    const required: Record<string, unknown> = {};
+    for (const c of missing) required[c] = {};
+    throw new JsonRpcError(
+      StatelessErrorCode.MissingCapability,
+      `tool ${tool.name} needs the client capabilities: ${missing.join(", ")}`,
+      { requiredCapabilities: required },
+    );
+  }
+
+  async #toolsCall(
+    params: Record<string, unknown>,
+    ctx: Ctx,
   ): Promise<unknown> {
     const t0 = performance.now();
     const name = params.name;
@@ -1127,6 +1931,30 @@ export class McpServer {
       throw new JsonRpcError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
     }
     const { tool, schema } = entry;
+    this.#requireCapabilities(tool, ctx);
+    if (tool.outputSchema !== undefined && entry.output === undefined) {
+      // compiled on first use: the manifest loader checked it; a schema
+      // nobody checked that cannot be compiled makes the tool's calls fail
+      try {
+        entry.output = compileSchema(
+          tool.outputSchema,
+          `tools[${entry.index}].outputSchema`,
+        );
+      } catch (e) {
+        entry.output = e instanceof Error ? e.message : String(e);
+      }
+    }
+    const output = entry.output;
+    if (typeof output === "string") {
+      return {
+        content: [{
+          type: "text",
+          text: `the tool's outputSchema cannot be checked: ${output}`,
+        }],
+        isError: true,
+      };
+    }
+    const mrtr = await this.#mrtr(ctx, params, "tools/call", name, args);
     // Argument problems are tool execution errors (MCP 2025-11-25), so the
     // model can read them and retry. The check is part of the call: it
     // yields to the event loop, stops on cancellation and at the timeout.
@@ -1134,7 +1962,7 @@ export class McpServer {
     const timeoutMs = limits?.timeoutMs || undefined;
     const deadline = timeoutMs !== undefined ? t0 + timeoutMs : Infinity;
     const outcome = await checkArgumentsAsync(schema, args, {
-      signal,
+      signal: ctx.signal,
       deadline,
     });
     if (!outcome.ok) {
@@ -1175,14 +2003,22 @@ export class McpServer {
       : limits;
     try {
       return await this.#guestCall(
-        req,
+        ctx,
         name,
-        signal,
-        (o) => this.#agent.callTool(name, args, o),
-        (result) => this.#toolValue(tool, result),
+        (o) =>
+          this.#agent.callTool(name, args, {
+            ...o,
+            client: { capabilities: ctx.caps },
+            onWaiting: mrtr ? () => mrtr.blocked() : undefined,
+          }),
+        (result) => this.#toolValue(tool, output, result),
         callLimits,
+        mrtr,
       );
     } catch (e) {
+      if (e instanceof InputRequired) {
+        return await this.#inputRequired(e, "tools/call", name, args);
+      }
       if (e instanceof Error && e.name === "UnknownToolError") {
         throw new JsonRpcError(
           ErrorCode.InvalidParams,
@@ -1194,65 +2030,104 @@ export class McpServer {
   }
 
   async #resourcesRead(
-    req: JsonRpcRequest,
     params: Record<string, unknown>,
-    signal: AbortSignal,
+    ctx: Ctx,
   ): Promise<unknown> {
     const uri = params.uri;
     if (typeof uri !== "string") {
       throw new JsonRpcError(ErrorCode.InvalidParams, '"uri" must be a string');
     }
     const res = this.#resources.get(uri);
-    if (!res) {
+    const mimeType = res
+      ? (res.mimeType ?? "text/plain")
+      : this.#templateMime(uri);
+    if (mimeType === null) {
+      // 2026-07-28 (SEP-2164) says -32602; earlier revisions -32002
       throw new JsonRpcError(
-        ErrorCode.ResourceNotFound,
+        ctx.stateless ? ErrorCode.InvalidParams : ErrorCode.ResourceNotFound,
         `resource not found: ${uri}`,
         { uri },
       );
     }
     if (this.#closing) throw new Cancelled();
-    return await this.#guestCall(
-      req,
-      `resource:${uri}`,
-      signal,
-      (o) => this.#agent.readResource(uri, o),
-      (result) => {
-        if (result.isError) {
-          throw new JsonRpcError(
-            ErrorCode.InternalError,
-            `reading ${uri} failed: ${oneLine(result.error ?? result.text)}`,
-          );
-        }
-        const mimeType = res.mimeType ?? "text/plain";
-        let value: Record<string, unknown>;
-        if (!isTextMime(mimeType)) {
-          const blob = result.text.replace(/\s+/g, "");
-          if (!/^[A-Za-z0-9+/]*={0,2}$/.test(blob) || blob.length % 4 !== 0) {
+    try {
+      return await this.#guestCall(
+        ctx,
+        `resource:${uri}`,
+        (o) =>
+          this.#agent.readResource(uri, {
+            ...o,
+            client: { capabilities: ctx.caps },
+          }),
+        (result) => {
+          if (result.isError) {
             throw new JsonRpcError(
               ErrorCode.InternalError,
-              `reading ${uri} failed: ${mimeType} content must be returned as base64`,
+              `reading ${uri} failed: ${oneLine(result.error ?? result.text)}`,
             );
           }
-          value = { contents: [{ uri, mimeType, blob }] };
-        } else {
-          value = { contents: [{ uri, mimeType, text: result.text }] };
-        }
-        const problem = this.#unsendable(value);
-        if (problem !== null) {
-          throw new JsonRpcError(
-            ErrorCode.InternalError,
-            `reading ${uri} failed: the result cannot be sent: ${problem}`,
-          );
-        }
-        return { value };
-      },
+          let value: Record<string, unknown>;
+          if (result.value !== undefined) {
+            const contents = resourceContents(result.value);
+            if (!contents) {
+              throw new JsonRpcError(
+                ErrorCode.InternalError,
+                `reading ${uri} failed: the agent's result is not {"contents": [{"uri", "text" or "blob"}]}`,
+              );
+            }
+            value = { contents };
+          } else if (!isTextMime(mimeType)) {
+            const blob = result.text.replace(/\s+/g, "");
+            if (!/^[A-Za-z0-9+/]*={0,2}$/.test(blob) || blob.length % 4 !== 0) {
+              throw new JsonRpcError(
+                ErrorCode.InternalError,
+                `reading ${uri} failed: ${mimeType} content must be returned as base64`,
+              );
+            }
+            value = { contents: [{ uri, mimeType, blob }] };
+          } else {
+            value = { contents: [{ uri, mimeType, text: result.text }] };
+          }
+          const problem = this.#unsendable(value);
+          if (problem !== null) {
+            throw new JsonRpcError(
+              ErrorCode.InternalError,
+              `reading ${uri} failed: the result cannot be sent: ${problem}`,
+            );
+          }
+          return { value };
+        },
+      );
+    } catch (e) {
+      if (e instanceof Error && e.name === "UnknownToolError") {
+        throw new JsonRpcError(
+          ctx.stateless ? ErrorCode.InvalidParams : ErrorCode.ResourceNotFound,
+          `resource not found: ${uri}`,
+          { uri },
+        );
+      }
+      throw e;
+    }
+  }
+
+  /** The MIME type of a URI matching a resource template, or null when none matches. */
+  #templateMime(uri: string): string | null {
+    const templates = this.#agent.manifest.resourceTemplates ?? [];
+    if (templates.length === 0) return null;
+    this.#parsedTemplates ??= templates.map((t) =>
+      parseUriTemplate(t.uriTemplate)
     );
+    for (let i = 0; i < templates.length; i++) {
+      if (this.#parsedTemplates[i].match(uri) !== null) {
+        return templates[i].mimeType ?? "text/plain";
+      }
+    }
+    return null;
   }
 
   async #promptsGet(
-    req: JsonRpcRequest,
     params: Record<string, unknown>,
-    signal: AbortSignal,
+    ctx: Ctx,
   ): Promise<unknown> {
     const name = params.name;
     if (typeof name !== "string") {
@@ -1295,169 +2170,51 @@ export class McpServer {
         );
       }
     }
+    const mrtr = await this.#mrtr(ctx, params, "prompts/get", name, args);
     if (this.#closing) throw new Cancelled();
-    return await this.#guestCall(
-      req,
-      `prompt:${name}`,
-      signal,
-      (o) => this.#agent.getPrompt(name, args, o),
-      (result) => {
-        if (result.isError) {
-          throw new JsonRpcError(
-            ErrorCode.InternalError,
-            `prompt ${name} failed: ${oneLine(result.error ?? result.text)}`,
-          );
-        }
-        const value = promptResult(result.text, prompt.description);
-        const problem = this.#unsendable(value);
-        if (problem !== null) {
-          throw new JsonRpcError(
-            ErrorCode.InternalError,
-            `prompt ${name} failed: the result cannot be sent: ${problem}`,
-          );
-        }
-        return { value };
-      },
-    );
-  }
-}
-
-/**
- * Whether a MIME type is served as `text` (else the guest returns base64,
- * served as `blob`): `text/*`, JSON, XML, YAML, TOML, JavaScript, and
- * `+json`/`+xml` types.
- */
-export function isTextMime(mimeType: string): boolean {
-  const m = mimeType.split(";")[0].trim().toLowerCase();
-  return m.startsWith("text/") || m.endsWith("+json") || m.endsWith("+xml") ||
-    [
-      "application/json",
-      "application/xml",
-      "application/javascript",
-      "application/yaml",
-      "application/x-yaml",
-      "application/toml",
-      "application/x-ndjson",
-    ].includes(m);
-}
-
-const str = (v: unknown): v is string => typeof v === "string";
-
-function isContentBlock(b: unknown): boolean {
-  if (!isPlainObject(b)) return false;
-  switch (b.type) {
-    case "text":
-      return str(b.text);
-    case "image":
-    case "audio":
-      return str(b.data) && str(b.mimeType);
-    case "resource":
-      return isPlainObject(b.resource) && str(b.resource.uri) &&
-        (str(b.resource.text) || str(b.resource.blob));
-    case "resource_link":
-      return str(b.uri) && str(b.name);
-    default:
-      return false;
-  }
-}
-
-/**
- * The rich-result convention of Porta tools: when a tool's result is a JSON
- * object `{"content": [...]}` (optionally with `structuredContent` and
- * `isError`, nothing else) whose items are all valid MCP content blocks
- * (text, image, audio, resource, resource_link), it is returned as the MCP
- * result itself. Any other text becomes one text block.
- */
-export function richResult(text: string): Record<string, unknown> | undefined {
-  const v = parseObject(text);
-  if (!v || !Array.isArray(v.content) || v.content.length === 0) {
-    return undefined;
-  }
-  const allowed = new Set(["content", "structuredContent", "isError"]);
-  if (Object.keys(v).some((k) => !allowed.has(k))) return undefined;
-  if (!v.content.every(isContentBlock)) return undefined;
-  if (v.isError !== undefined && typeof v.isError !== "boolean") {
-    return undefined;
-  }
-  if (
-    v.structuredContent !== undefined && !isPlainObject(v.structuredContent)
-  ) {
-    return undefined;
-  }
-  return { ...v, isError: v.isError ?? false };
-}
-
-/**
- * The JSON object `text` holds, or undefined; null when it looks like an
- * object nested deeper than {@link MAX_GUEST_JSON_DEPTH} (never parsed here:
- * V8 parses such text slowly, on the main thread).
- */
-function parseObject(
-  text: string,
-): Record<string, unknown> | null | undefined {
-  const t = text.trim();
-  if (!t.startsWith("{")) return undefined;
-  if (jsonNestingExceeds(t, MAX_GUEST_JSON_DEPTH)) return null;
-  try {
-    const v = JSON.parse(t);
-    return isPlainObject(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const ROLES = new Set(["user", "assistant"]);
-
-/**
- * Maps a guest's prompt text to a `prompts/get` result: when the text is a
- * JSON object `{messages:[...]}` (optionally with `description`) whose
- * messages each have a role `user`/`assistant` and a content object (or a
- * plain string, wrapped as text), it is used as is; otherwise the whole text
- * becomes one user message.
- */
-export function promptResult(
-  text: string,
-  description?: string,
-): { description?: string; messages: unknown[] } {
-  const fallback = () => {
-    const out: { description?: string; messages: unknown[] } = {
-      messages: [{ role: "user", content: { type: "text", text } }],
-    };
-    if (description !== undefined) out.description = description;
-    return out;
-  };
-  const trimmed = text.trim();
-  if (
-    !trimmed.startsWith("{") ||
-    jsonNestingExceeds(trimmed, MAX_GUEST_JSON_DEPTH)
-  ) return fallback();
-  let value: unknown;
-  try {
-    value = JSON.parse(trimmed);
-  } catch {
-    return fallback();
-  }
-  if (!isPlainObject(value) || !Array.isArray(value.messages)) {
-    return fallback();
-  }
-  const messages: unknown[] = [];
-  for (const m of value.messages) {
-    if (!isPlainObject(m) || !ROLES.has(m.role as string)) return fallback();
-    if (typeof m.content === "string") {
-      messages.push({
-        role: m.role,
-        content: { type: "text", text: m.content },
-      });
-    } else if (isPlainObject(m.content) && typeof m.content.type === "string") {
-      messages.push({ role: m.role, content: m.content });
-    } else {
-      return fallback();
+    try {
+      return await this.#guestCall(
+        ctx,
+        `prompt:${name}`,
+        (o) =>
+          this.#agent.getPrompt(name, args, {
+            ...o,
+            client: { capabilities: ctx.caps },
+            onWaiting: mrtr ? () => mrtr.blocked() : undefined,
+          }),
+        (result) => {
+          if (result.isError) {
+            throw new JsonRpcError(
+              ErrorCode.InternalError,
+              `prompt ${name} failed: ${oneLine(result.error ?? result.text)}`,
+            );
+          }
+          const value = result.value !== undefined
+            ? promptObject(result.value, prompt.description)
+            : promptResult(result.text, prompt.description);
+          if (!value) {
+            throw new JsonRpcError(
+              ErrorCode.InternalError,
+              `prompt ${name} failed: the agent's result is not {"messages": [{"role", "content"}]}`,
+            );
+          }
+          const problem = this.#unsendable(value);
+          if (problem !== null) {
+            throw new JsonRpcError(
+              ErrorCode.InternalError,
+              `prompt ${name} failed: the result cannot be sent: ${problem}`,
+            );
+          }
+          return { value };
+        },
+        undefined,
+        mrtr,
+      );
+    } catch (e) {
+      if (e instanceof InputRequired) {
+        return await this.#inputRequired(e, "prompts/get", name, args);
+      }
+      throw e;
     }
   }
-  const out: { description?: string; messages: unknown[] } = { messages };
-  const d = typeof value.description === "string"
-    ? value.description
-    : description;
-  if (d !== undefined) out.description = d;
-  return out;
 }

@@ -227,14 +227,18 @@ Deno.test("binary resources are served as base64 blobs", async () => {
   assert.ok(!isTextMime("image/png"));
 });
 
-Deno.test("completion/complete is not advertised, answers an empty list and checks the reference", async () => {
+Deno.test("completion/complete is not advertised without the manifest's completions, answers an empty list and checks the reference", async () => {
   const h = new Harness();
   const init = await h.init();
-  // only what is implemented is advertised: no completions, no subscribe
+  // only what is implemented is advertised: completions need the agent's
   assert.equal(init.result.capabilities.completions, undefined);
-  assert.equal(init.result.capabilities.resources.subscribe, false);
+  assert.equal(init.result.capabilities.resources.subscribe, true);
   const sub = await h.request("resources/subscribe", { uri: "fake://x" });
-  assert.equal(sub.error.code, -32601);
+  assert.deepEqual(sub.result, {});
+  const unsub = await h.request("resources/unsubscribe", { uri: "fake://x" });
+  assert.deepEqual(unsub.result, {});
+  const badSub = await h.request("resources/subscribe", { uri: 5 });
+  assert.equal(badSub.error.code, -32602);
   const ok = await h.request("completion/complete", {
     ref: { type: "ref/prompt", name: "plain" },
     argument: { name: "topic", value: "w" },

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readLines, StdioTransport } from "../../src/mcp/stdio.ts";
+import { readLines, StdioTransport } from "../../src/mcp/transport/stdio.ts";
 import { McpServer } from "../../src/mcp/server.ts";
 import { FakeAgent } from "./fake_agent.ts";
 

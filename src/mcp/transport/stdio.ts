@@ -20,8 +20,8 @@
  * @module
  */
 
-import { type JsonRpcMessage, serialize } from "./jsonrpc.ts";
-import type { McpServer } from "./server.ts";
+import { type JsonRpcMessage, serialize } from "../jsonrpc.ts";
+import type { Endpoint, EndpointFactory, Transport } from "./transport.ts";
 
 /** Default cap of one incoming line: 4 MiB (counted in bytes, UTF-8). */
 export const DEFAULT_MAX_LINE = 4 * 1024 * 1024;
@@ -123,7 +123,7 @@ export interface StdioTransportOptions {
 /**
  * NDJSON transport over a pair of byte streams (stdin/stdout in `porta serve`).
  */
-export class StdioTransport {
+export class StdioTransport implements Transport {
   readonly #input: ReadableStream<Uint8Array>;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #options: StdioTransportOptions;
@@ -170,10 +170,12 @@ export class StdioTransport {
   }
 
   /**
-   * Connects `server` and feeds it every incoming line until the input ends
-   * (EOF). Oversized lines are answered with a -32600 error and skipped.
+   * Connects the endpoint (`open()`'s, or the one given) and feeds it every
+   * incoming line until the input ends (EOF). Oversized lines are answered
+   * with a -32600 error and skipped.
    */
-  async serve(server: McpServer): Promise<void> {
+  async serve(open: EndpointFactory | Endpoint): Promise<void> {
+    const server = typeof open === "function" ? open() : open;
     server.connect((m) => this.send(m));
     const maxQueued = this.#options.maxQueuedOutput ??
       DEFAULT_MAX_QUEUED_OUTPUT;
