@@ -346,7 +346,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "e2e: conformance agent: rich content, binary resource, prompts with images and resources, completion",
+    "e2e: conformance agent: rich content, binary and template resources, prompts with images and resources, completion, a request the client cannot answer",
   ...opts,
   fn: async () => {
     await withSession(CONFORMANCE, [], async ({ client }) => {
@@ -386,7 +386,22 @@ Deno.test({
         ref: { type: "ref/prompt", name: "test_prompt_with_arguments" },
         argument: { name: "arg1", value: "te" },
       })) as Any;
-      assert.deepEqual(c.completion.values, []);
+      assert.deepEqual(c.completion.values, ["testValue1", "testing"]);
+      const tpl = (await client.readResource({
+        uri: "test://template/123/data",
+      })) as Any;
+      assert.equal(tpl.contents[0].mimeType, "application/json");
+      assert.deepEqual(JSON.parse(tpl.contents[0].text), {
+        id: "123",
+        templateTest: true,
+        data: "Data for ID: 123",
+      });
+      // this client declares no sampling capability: the call fails as a tool error
+      const sampling = (await client.callTool({
+        name: "test_sampling",
+        arguments: { prompt: "hi" },
+      })) as Any;
+      assert.equal(sampling.isError, true);
     });
   },
 });
