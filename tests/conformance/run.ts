@@ -2,8 +2,9 @@
  * Conformance runner: `deno task conformance [options]`.
  *
  * Runs the official MCP conformance suite
- * (`npm:@modelcontextprotocol/conformance`, pinned below, from Deno's npm
- * cache: nothing is downloaded) against `porta serve --http` serving
+ * (`npm:@modelcontextprotocol/conformance`, pinned below; Deno installs it
+ * from npm into its cache on the first run, without touching `deno.lock`)
+ * against `porta serve --http` serving
  * `testdata/agents/conformance.wasm`, for the revisions 2025-11-25
  * (stateful) and 2026-07-28 (stateless), each with the suite's
  * `--requirements REV` (the scenarios the revision requires, on its wire).
@@ -37,7 +38,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 
-/** The suite, as Deno runs it from its npm cache. */
+/** The suite, pinned (Deno installs it from npm on first use). */
 export const SUITE = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
 /** The revisions the runner knows, in the order it runs them. */
 export const REVISIONS = ["2025-11-25", "2026-07-28"] as const;
@@ -341,7 +342,7 @@ async function runSuite(
   timeoutMs: number,
 ): Promise<{ code: number; output: string }> {
   const child = spawn(
-    ["run", "-A", "--no-lock", "--no-config", "--cached-only", SUITE, ...args],
+    ["run", "-A", "--no-lock", "--no-config", SUITE, ...args],
     cwd,
   );
   const out: string[] = [];
