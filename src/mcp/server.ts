@@ -106,6 +106,7 @@ import {
 } from "./versions.ts";
 import { RequestStateCodec, RequestStateError } from "./request_state.ts";
 import {
+  checkParamHeaders,
   checkStatelessRequest,
   httpStatusOf,
   isStatelessRequest,
@@ -629,6 +630,7 @@ export class McpServer {
   readonly #prompts = new Map<string, PromptInfo>();
   readonly #maxChars: number;
   #send: SendFunction = () => {};
+  #ended: (id: JsonRpcId) => void = () => {};
   #state: "new" | "initialized" | "ready" = "new";
   #logLevel: LogLevel | null = null;
   #protocolVersion: string | null = null;
@@ -697,8 +699,9 @@ export class McpServer {
   }
 
   /** Sets the function used to send messages to the client. */
-  connect(send: SendFunction): void {
+  connect(send: SendFunction, ended?: (id: JsonRpcId) => void): void {
     this.#send = send;
+    this.#ended = ended ?? (() => {});
   }
 
   /** The negotiated protocol version, once initialized. */
@@ -922,7 +925,7 @@ export class McpServer {
   ): Promise<void> {
     const response = await this.#respond(req, entry, key, ctx);
     // Per the spec, a cancelled request gets no response at all.
-    if (entry.cancelled) return;
+    if (entry.cancelled) return this.#ended(req.id);
     const error = (response as { error?: { code?: unknown } }).error;
     const status = ctx.stateless && error && typeof error.code === "number"
       ? httpStatusOf(error.code)
@@ -1932,6 +1935,11 @@ export class McpServer {
     }
     const { tool, schema } = entry;
     this.#requireCapabilities(tool, ctx);
+    const headers = ctx.context?.headers;
+    if (ctx.stateless && headers) {
+      const problem = checkParamHeaders(tool.inputSchema, args, headers);
+      if (problem) throw problem;
+    }
     if (tool.outputSchema !== undefined && entry.output === undefined) {
       // compiled on first use: the manifest loader checked it; a schema
       // nobody checked that cannot be compiled makes the tool's calls fail

@@ -15,7 +15,9 @@
  *    `data: {supported, requested}`;
  * 4. over HTTP, `Mcp-Method` equals the method and, for `tools/call` and
  *    `prompts/get` (`params.name`) and `resources/read` (`params.uri`),
- *    `Mcp-Name` equals the name (surrounding spaces ignored): else -32020.
+ *    `Mcp-Name` equals the name (surrounding spaces ignored): else -32020;
+ * 5. over HTTP, a `tools/call` mirrors the arguments its tool marks with
+ *    `x-mcp-header` in `Mcp-Param-*` headers ({@link checkParamHeaders}).
  *
  * @example
  * ```ts
@@ -192,4 +194,76 @@ export function httpStatusOf(code: number): number {
     default:
       return 200;
   }
+}
+
+/** Header of an argument a tool mirrors (`x-mcp-header` in its inputSchema). */
+const PARAM_HEADER_PREFIX = "mcp-param-";
+
+/**
+ * Decodes an `Mcp-Param-*` header value: `=?base64?...?=` is strict base64
+ * of UTF-8 text (null when malformed), anything else is the literal value.
+ */
+export function decodeParamHeader(value: string): string | null {
+  const v = value.trim();
+  const m = /^=\?base64\?(.*)\?=$/s.exec(v);
+  if (!m) return v;
+  const b = m[1];
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b) || b.length % 4 !== 0) return null;
+  try {
+    const bin = atob(b);
+    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The custom header rule of MCP 2026-07-28 over HTTP: every argument whose
+ * property in the tool's `inputSchema` has `"x-mcp-header": NAME` (a
+ * string, number or boolean) is mirrored in a header `Mcp-Param-NAME`
+ * (literal, or `=?base64?...?=` for any text), which must be present and
+ * equal to the argument; a null or absent argument has no header. Else
+ * -32020.
+ */
+export function checkParamHeaders(
+  inputSchema: Record<string, unknown>,
+  args: Record<string, unknown>,
+  headers: Headers,
+): JsonRpcError | null {
+  const props = inputSchema.properties;
+  if (!isPlainObject(props)) return null;
+  for (const [prop, schema] of Object.entries(props)) {
+    if (!isPlainObject(schema)) continue;
+    const name = schema["x-mcp-header"];
+    if (typeof name !== "string" || name === "") continue;
+    const arg = Object.hasOwn(args, prop) ? args[prop] : undefined;
+    if (arg === undefined || arg === null) continue;
+    if (typeof arg === "object") continue; // only primitives are mirrored
+    const header = headers.get(`${PARAM_HEADER_PREFIX}${name}`);
+    if (header === null) {
+      return new JsonRpcError(
+        StatelessErrorCode.HeaderMismatch,
+        `missing Mcp-Param-${name.slice(0, 60)} header (argument "${
+          prop.slice(0, 60)
+        }" is mirrored in it)`,
+      );
+    }
+    const decoded = decodeParamHeader(header);
+    if (decoded === null) {
+      return new JsonRpcError(
+        StatelessErrorCode.HeaderMismatch,
+        `Mcp-Param-${name.slice(0, 60)} header is not valid base64 UTF-8`,
+      );
+    }
+    if (decoded !== String(arg)) {
+      return new JsonRpcError(
+        StatelessErrorCode.HeaderMismatch,
+        `Mcp-Param-${name.slice(0, 60)} header does not match argument "${
+          prop.slice(0, 60)
+        }"`,
+      );
+    }
+  }
+  return null;
 }

@@ -673,6 +673,8 @@ static const struct {
     {"test_missing_capability", NULL, TEXT("Success")},
     {"test_streaming_elicitation", NULL, TEXT("Streaming complete")},
     {"test_logging_tool", t_logging_tool, NULL},
+    /* Its "region" argument is mirrored in an Mcp-Param-Region header (Porta checks it). */
+    {"test_custom_headers", NULL, TEXT("Custom headers validated")},
     {"test_input_required_result_elicitation", t_irr_elicitation, NULL},
     {"test_input_required_result_sampling", t_irr_sampling, NULL},
     {"test_input_required_result_list_roots", t_irr_list_roots, NULL},

@@ -527,3 +527,82 @@ Deno.test("http: MCP 2026-07-28 is stateless: discover, results typed and cachea
     await s.close();
   }
 });
+
+Deno.test("http: a stateless call whose client goes away is cancelled (nothing could resume it)", async () => {
+  const s = await start();
+  try {
+    const ctl = new AbortController();
+    const r = await fetch(s.url, {
+      method: "POST",
+      signal: ctl.signal,
+      headers: {
+        "content-type": "application/json",
+        accept: ACCEPT,
+        "mcp-protocol-version": "2026-07-28",
+        "mcp-method": "tools/call",
+        "mcp-name": "hang",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: {
+          name: "hang",
+          arguments: {},
+          _meta: { ...META, progressToken: "p" },
+        },
+      }),
+    });
+    const reader = r.body!.getReader();
+    await reader.read(); // the stream is open: progress came first
+    const deadline = Date.now() + 5000;
+    while (s.agent.running === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(s.agent.running, 1);
+    ctl.abort();
+    await reader.cancel().catch(() => {});
+    while (s.agent.running > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(s.agent.running, 0, "the call was cancelled");
+    while (s.transport.inFlight > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(s.transport.inFlight, 0);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("http: a request the client cancels is closed (204), its call stopped", async () => {
+  const s = await start();
+  try {
+    const sid = await session(s.url);
+    const h = { "mcp-session-id": sid };
+    const pending = post(s.url, {
+      jsonrpc: "2.0",
+      id: 42,
+      method: "tools/call",
+      params: { name: "hang", arguments: {} },
+    }, h);
+    const deadline = Date.now() + 5000;
+    while (s.agent.running === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const cancel = await post(s.url, {
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId: 42, reason: "user" },
+    }, h);
+    assert.equal(cancel.status, 202);
+    await cancel.body?.cancel();
+    const r = await pending;
+    assert.equal(r.status, 204);
+    await r.body?.cancel();
+    assert.equal(s.agent.running, 0);
+    assert.equal(s.transport.inFlight, 0);
+  } finally {
+    await s.close();
+  }
+});

@@ -404,6 +404,18 @@ class Session {
     if (this.own) this.emit(this.own, message);
   }
 
+  /** A request ended without a response (cancelled): its stream is closed. */
+  ended(id: JsonRpcId): void {
+    const pending = this.requests.get(idKey(id));
+    if (!pending) return;
+    this.requests.delete(pending.key);
+    if (pending.stream) pending.stream.finish();
+    else {pending.decide(
+        new Response(null, { status: 204, headers: pending.headers }),
+      );}
+    this.transport.requestDone();
+  }
+
   /** Ends the session: running calls are cancelled, streams closed. */
   close(reason: string): void {
     this.endpoint.cancelAll(reason);
@@ -755,8 +767,9 @@ export class HttpTransport implements Transport {
       // a stateless request: an endpoint for this request alone, which
       // checks the request's revision rules itself
       const session = new Session("", this.#open!(), this);
-      session.endpoint.connect((m, related, status) =>
-        session.route(m, related, status)
+      session.endpoint.connect(
+        (m, related, status) => session.route(m, related, status),
+        (id) => session.ended(id),
       );
       return await this.#request(
         session,
@@ -778,8 +791,9 @@ export class HttpTransport implements Transport {
       }
       const id = crypto.randomUUID();
       const session = new Session(id, this.#open!(), this);
-      session.endpoint.connect((m, related, status) =>
-        session.route(m, related, status)
+      session.endpoint.connect(
+        (m, related, status) => session.route(m, related, status),
+        (id) => session.ended(id),
       );
       this.#sessions.set(id, session);
       return await this.#request(session, parsed.message, text, context, {

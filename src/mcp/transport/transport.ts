@@ -60,8 +60,12 @@ export interface ReceiveContext {
 
 /** One client session as a transport sees it (`McpServer` implements it). */
 export interface Endpoint {
-  /** Sets where outgoing messages go. Called once, before any `receive`. */
-  connect(send: SendFunction): void;
+  /**
+   * Sets where outgoing messages go. Called once, before any `receive`.
+   * `ended` is told of a request that ends without a response (the client
+   * cancelled it), so a transport can close what it holds open for it.
+   */
+  connect(send: SendFunction, ended?: (id: JsonRpcId) => void): void;
   /** Handles one incoming message (JSON text); never throws. */
   receive(text: string, context?: ReceiveContext): void;
   /** Answers a message that could not be read (too large, not UTF-8). */
