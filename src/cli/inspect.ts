@@ -167,19 +167,33 @@ export function renderInspect(r: InspectReport): string {
       out.push(`  description: ${mf.description}`);
     }
     out.push(`  entry: ${mf.entry ?? "_start"}`);
+    out.push(`  abi: ${mf.abi ?? 1}`);
     out.push(`  capabilities: ${mf.capabilities.join(", ") || "(none)"}`);
     out.push(`  tools (${mf.tools.length}):`);
     for (const t of mf.tools) {
+      const needs = t.requiredClientCapabilities?.length
+        ? ` [needs ${t.requiredClientCapabilities.join(", ")}]`
+        : "";
       out.push(
         `    ${t.name}${t.description ? ` - ${t.description}` : ""}${
           t.entry ? ` [entry ${t.entry}]` : ""
-        }`,
+        }${needs}`,
       );
     }
     out.push(`  resources (${mf.resources.length}):`);
     for (const x of mf.resources) {
       out.push(`    ${x.uri} ${x.name}${x.mimeType ? ` (${x.mimeType})` : ""}`);
     }
+    const templates = mf.resourceTemplates ?? [];
+    if (templates.length > 0) {
+      out.push(`  resource templates (${templates.length}):`);
+      for (const x of templates) {
+        out.push(
+          `    ${x.uriTemplate} ${x.name}${x.mimeType ? ` (${x.mimeType})` : ""}`,
+        );
+      }
+    }
+    if (mf.completions) out.push("  completions: yes (pseudo-tool _complete)");
     out.push(`  prompts (${mf.prompts.length}):`);
     for (const p of mf.prompts) {
       const args = (p.arguments ?? []).map((a) =>
