@@ -1,9 +1,13 @@
 /**
  * `porta serve <agent.wasm> [options]`: serves an agent's tools, resources
  * and prompts over MCP (JSON-RPC 2.0, one JSON message per line on
- * stdin/stdout). Stdout carries protocol messages only; diagnostics go to
- * stderr: one line per call (`[porta] tool=NAME steps=N memory=M ok|error
- * duration=Xms`) and a summary when the server exits.
+ * stdin/stdout), or with `--http [HOST:]PORT` over Streamable HTTP (see
+ * `src/mcp/transport/http.ts`; `--allowed-origin`, `--auth-token-env`,
+ * `--state-key-env`, `--max-sessions`, `--session-idle`, `--max-body`),
+ * speaking MCP 2025-11-25 and 2026-07-28 on both. Stdout carries protocol
+ * messages only; diagnostics go to stderr: one line per call (`[porta]
+ * tool=NAME steps=N memory=M ok|error duration=Xms`) and a summary when the
+ * server exits.
  *
  * Options (shared flags, see `src/cli/flags.ts`): `--manifest --profile
  * --env --env-file --secret --dir --step-limit --max-memory --timeout
