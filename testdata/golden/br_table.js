@@ -14,31 +14,34 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $0(dp, l0) {
-let dl = DS[1], a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
+try {
 L1: {
 L2: {
 L3: {
 L4: {
-if ((FS[0] -= 2) < 0) fuel(2);
+if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
 switch (l0) { case 0: case 3: { break L4; } case 1: { break L3; } case 2: { break L2; } default: { break L1; } }
 }
-if ((FS[0] -= 2) < 0) fuel(2);
+if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
 a0 = 10;
-return a0;
+FS[0] = fu; return a0;
 }
-if ((FS[0] -= 2) < 0) fuel(2);
+if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
 a0 = 20;
-return a0;
+FS[0] = fu; return a0;
 }
-if ((FS[0] -= 2) < 0) fuel(2);
+if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
 a0 = 30;
-return a0;
+FS[0] = fu; return a0;
 }
-if ((FS[0] -= 1) < 0) fuel(1);
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = 99;
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=2 tail=false ====
@@ -54,17 +57,20 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $1(dp, l0) {
-let dl = DS[1], a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
+try {
 L1: {
 L2: {
-if ((FS[0] -= 3) < 0) fuel(3);
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 a0 = 5;
 switch (l0) { case 1: { break L2; } default: { break L1; } }
 }
-if ((FS[0] -= 2) < 0) fuel(2);
+if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
 a0 = ((a0 + 100) | 0);
 }
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];

@@ -14,12 +14,15 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $1(dp, l0, l1) {
-let dl = DS[1], a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 3) < 0) fuel(3);
+try {
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 a0 = ((l0 + l1) | 0);
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
@@ -35,12 +38,15 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $2(dp, l0, l1) {
-let dl = DS[1], a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 3) < 0) fuel(3);
+try {
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 a0 = ((l0 - l1) | 0);
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=1 tail=false ====
@@ -56,12 +62,15 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $3(dp, l0) {
-let dl = DS[1], a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 3) < 0) fuel(3);
+try {
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 a0 = ((0 - l0) | 0);
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 4: translate(ir, 4) blocks=2 tail=false ====
@@ -80,19 +89,22 @@ const f0 = env.funcs[0];
 const T0 = env.tables[0];
 const y0 = env.typeIds[0];
 const inner = function $4(dp, l0, l1, l2) {
-let dl = DS[1], a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 2) < 0) fuel(2);
+try {
+if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
 a0 = l0;
-e = dp < dl ? f0 : deep(f0, dp); e.jf(dp + 1, a0); 
-if ((FS[0] -= 4) < 0) fuel(4);
+e = dp < dl ? f0 : deep(f0, dp); FS[0] = fu; fu = -1073741824; e.jf(dp + 1, a0); fu = FS[0]; 
+if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
 a0 = l1;
 a1 = l2;
 a2 = l0;
 t = a2 >>> 0; if (t >= T0.elems.length) trap(3); e = T0.elems[t]; if (e === null) trap(4); if (e.typeId !== y0) trap(5);
-e = dp < dl ? e : deep(e, dp); a0 = e.jf(dp + 1, a0, a1); 
-return a0;
+e = dp < dl ? e : deep(e, dp); FS[0] = fu; fu = -1073741824; a0 = e.jf(dp + 1, a0, a1); fu = FS[0]; 
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 5: translate(ir, 5) blocks=3 tail=false ====
@@ -110,16 +122,19 @@ const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f3 = env.funcs[3];
 const f1 = env.funcs[1];
 const inner = function $5(dp, l0) {
-let dl = DS[1], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 3) < 0) fuel(3);
+try {
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 a0 = l0;
 a1 = l0;
-e = dp < dl ? f3 : deep(f3, dp); a1 = e.jf(dp + 1, a1); 
-if ((FS[0] -= 1) < 0) fuel(1);
-e = dp < dl ? f3 : deep(f3, dp); a1 = e.jf(dp + 1, a1); 
-if ((FS[0] -= 1) < 0) fuel(1);
-e = dp < dl ? f1 : deep(f1, dp); a0 = e.jf(dp + 1, a0, a1); 
-return a0;
+e = dp < dl ? f3 : deep(f3, dp); FS[0] = fu; fu = -1073741824; a1 = e.jf(dp + 1, a1); fu = FS[0]; 
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+e = dp < dl ? f3 : deep(f3, dp); FS[0] = fu; fu = -1073741824; a1 = e.jf(dp + 1, a1); fu = FS[0]; 
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+e = dp < dl ? f1 : deep(f1, dp); FS[0] = fu; fu = -1073741824; a0 = e.jf(dp + 1, a0, a1); fu = FS[0]; 
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];

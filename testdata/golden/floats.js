@@ -14,9 +14,10 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $0(dp, l0, l1) {
-let dl = DS[1], b0 = 0, b1 = 0, b2 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], b0 = 0, b1 = 0, b2 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 14) < 0) fuel(14);
+try {
+if ((fu -= 14) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(14); }
 b0 = l0;
 b1 = 1069547520;
 b2 = l1;
@@ -31,8 +32,10 @@ b2 = b2 ^ -2147483648;
 SF[0] = nearest(fb(b2)); b2 = SI[0];
 b1 = fmin32(b1, b2);
 SF[0] = fb(b0) + fb(b1); b0 = SI[0];
-return b0;
+FS[0] = fu; return b0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=1 tail=false ====
@@ -48,16 +51,19 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $1(dp, l0, l1) {
-let dl = DS[1], d0 = 0, d1 = 0, b1 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], d0 = 0, d1 = 0, b1 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 11) < 0) fuel(11);
+try {
+if ((fu -= 11) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(11); }
 d0 = (fmax64((l0 / l1), (quiet(Math.floor(l1)))));
 d1 = (quiet(Math.trunc(l0)));
 SF[0] = d1; b1 = SI[0];
 d1 = fb(b1);
 d0 = (d0 + d1);
-return d0;
+FS[0] = fu; return d0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
@@ -73,17 +79,20 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $2(dp, l0) {
-let dl = DS[1], d0 = 0, a0 = 0, d1 = 0, b1 = 0, a1 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], d0 = 0, a0 = 0, d1 = 0, b1 = 0, a1 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 11) < 0) fuel(11);
+try {
+if ((fu -= 11) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(11); }
 d0 = l0;
 a0 = satS32(+d0);
 d1 = l0;
 SF[0] = d1; b1 = SI[0];
 a1 = b1;
 a0 = ((a0 + ((a1 + ((l0 < (-1 >>> 0)) ? 1 : 0)) | 0)) | 0);
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=1 tail=false ====
@@ -99,11 +108,14 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $3(dp, l0) {
-let dl = DS[1], d0 = 0, a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], d0 = 0, a0 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 2) < 0) fuel(2);
+try {
+if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
 d0 = l0;
 a0 = truncU32(+d0);
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];

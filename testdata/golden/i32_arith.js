@@ -14,14 +14,17 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $0(dp, l0, l1) {
-let dl = DS[1], l2 = 0, a2 = 0, a1 = 0, a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], l2 = 0, a2 = 0, a1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 34) < 0) fuel(34);
+try {
+if ((fu -= 34) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(34); }
 l2 = ((((Math.imul(l0, 3)) + l1) | 0) ^ (((l0 >> 1) << (l1 & 31)) | ((l0 >> 1) >>> (32 - (l1 & 31)))));
 a2 = (l1 | ((l0 === 0) ? 1 : 0));
 a1 = l2;
 if (a2 === 0) trap(1); if (a1 === -2147483648 && a2 === -1) trap(2); a1 = (a1 / a2) | 0;
 a0 = ((((((l0 < l1) ? (Math.clz32(l2)) : (popcnt32(l2))) + ((((l2 - 200) | 0) << 24) >> 24)) | 0) + a1) | 0);
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];

@@ -14,9 +14,10 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $0(dp, l0, h0, l1, h1, l2, h2) {
-let dl = DS[1], j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
+let dl = DS[1], fu = FS[0], j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
 
-if ((FS[0] -= 17) < 0) fuel(17);
+try {
+if ((fu -= 17) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(17); }
 t = shl64(l0, h0, l2); k0 = R64.hi; j0 = t;
 t = (l1 >>> 3) | (h1 << 29); k1 = (h1 >>> 3) | 0; j1 = t;
 t = j0 ^ j1; k0 = k0 ^ k1; j0 = t;
@@ -26,8 +27,10 @@ t = rotl64(j1, k1, l2); k1 = R64.hi; j1 = t;
 t = shrS64(l1, h1, l2); k2 = R64.hi; j2 = t;
 t = (j1 - j2) | 0; k1 = (k1 - k2 - ((j1 >>> 0) < (j2 >>> 0) ? 1 : 0)) | 0; j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
-RH[0] = k0; return j0;
+RH[0] = k0; FS[0] = fu; return j0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=1 tail=false ====
@@ -43,15 +46,18 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $1(dp, l0) {
-let dl = DS[1], j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 7) < 0) fuel(7);
+try {
+if ((fu -= 7) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(7); }
 t = l0; k0 = t >> 31; j0 = t;
 t = l0; k1 = 0; j1 = t;
 t = (j1 << 31) | (k1 >>> 1); k1 = (k1 << 31) | (j1 >>> 1); j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
-RH[0] = k0; return j0;
+RH[0] = k0; FS[0] = fu; return j0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
@@ -67,15 +73,18 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $2(dp, l0, h0, l1, h1) {
-let dl = DS[1], j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 16) < 0) fuel(16);
+try {
+if ((fu -= 16) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(16); }
 t = divS64(l0, h0, l1, h1); k0 = R64.hi; j0 = t;
 t = remU64(l0, h0, l1, h1); k1 = R64.hi; j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 t = popcnt32(l0) + popcnt32(h0); k2 = 0; j2 = t;
 t = (((((h0 < h1 || (h0 === h1 && (l0 >>> 0) < (l1 >>> 0)))) ? 1 : 0) + j2) | 0); k1 = 0; j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
-RH[0] = k0; return j0;
+RH[0] = k0; FS[0] = fu; return j0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];

@@ -14,24 +14,27 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $0(dp, l0) {
-let dl = DS[1], a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 4) < 0) fuel(4);
+try {
+if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
 L1: if ((l0 < 0)) {
-if ((FS[0] -= 1) < 0) fuel(1);
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = -1;
 } else {
-if ((FS[0] -= 3) < 0) fuel(3);
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 L2: if ((l0 === 0)) {
-if ((FS[0] -= 1) < 0) fuel(1);
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = 0;
 } else {
-if ((FS[0] -= 3) < 0) fuel(3);
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 a0 = ((1 + 0) | 0);
 }
 }
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=3 tail=false ====
@@ -47,18 +50,21 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $1(dp, l0, l1) {
-let dl = DS[1], a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 4) < 0) fuel(4);
+try {
+if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
 L1: if (((l0 >>> 0) > (l1 >>> 0))) {
-if ((FS[0] -= 3) < 0) fuel(3);
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 a0 = ((l0 - l1) | 0);
 } else {
-if ((FS[0] -= 3) < 0) fuel(3);
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 a0 = ((l1 - l0) | 0);
 }
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=3 tail=false ====
@@ -74,16 +80,19 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $2(dp, l0) {
-let dl = DS[1], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 4) < 0) fuel(4);
+try {
+if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
 l1 = 7;
 L1: if (l0 !== 0) {
-if ((FS[0] -= 4) < 0) fuel(4);
+if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
 l1 = (Math.imul(l0, 6));
 }
-if ((FS[0] -= 1) < 0) fuel(1);
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = l1;
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];

@@ -14,22 +14,25 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $0(dp, l0) {
-let dl = DS[1], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
+try {
 L1: {
 L2: for (;;) {
-if ((FS[0] -= 3) < 0) fuel(3);
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 if ((l0 === 0)) { break L1; }
-if ((FS[0] -= 9) < 0) fuel(9);
+if ((fu -= 9) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(9); }
 l1 = ((l1 + l0) | 0);
 l0 = ((l0 - 1) | 0);
 continue L2;
 break L2; }
 }
-if ((FS[0] -= 1) < 0) fuel(1);
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = l1;
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 0: translate(ir, 0, 1) (OSR entry at basic block 1) blocks=3 tail=false ====
@@ -45,8 +48,9 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $0(dp, osr, fp) {
-let dl = DS[1], l0 = 0, l1 = 0, a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], l0 = 0, l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 l0 = I[fp + 0]; l1 = I[fp + 2]; 
+try {
 if (osr === 0) {
 }
 L1: {
@@ -54,20 +58,22 @@ if (osr === 0) {
 }
 L2: for (;;) {
 if (osr === 0) {
-if ((FS[0] -= 3) < 0) fuel(3);
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 if ((l0 === 0)) { break L1; }
 }
 osr = 0;
-if ((FS[0] -= 9) < 0) fuel(9);
+if ((fu -= 9) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(9); }
 l1 = ((l1 + l0) | 0);
 l0 = ((l0 - 1) | 0);
 continue L2;
 break L2; }
 }
-if ((FS[0] -= 1) < 0) fuel(1);
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = l1;
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=4 tail=false ====
@@ -83,22 +89,25 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $1(dp, l0) {
-let dl = DS[1], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
+try {
 L1: {
-if ((FS[0] -= 4) < 0) fuel(4);
+if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
 a0 = -1;
 if ((l0 === 0)) { break L1; }
-if ((FS[0] -= 1) < 0) fuel(1);
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 L2: for (;;) {
-if ((FS[0] -= 13) < 0) fuel(13);
+if ((fu -= 13) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(13); }
 l1 = ((l1 + (l0 & 1)) | 0);
 l0 = ((l0 >>> 1) | 0);
 if (l0 !== 0) { continue L2; }
 break L2; }
-if ((FS[0] -= 1) < 0) fuel(1);
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = l1;
 }
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];

@@ -14,17 +14,20 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $0(dp, l0, l1) {
-let dl = DS[1], a1 = 0, a0 = 0, a2 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a1 = 0, a0 = 0, a2 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 6) < 0) fuel(6);
+try {
+if ((fu -= 6) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(6); }
 a1 = l1;
 a0 = l0;
 if (a1 === 0) trap(1); a0 = ((a0 >>> 0) / (a1 >>> 0)) | 0;
 a2 = l1;
 a1 = l0;
 if (a2 === 0) trap(1); a1 = ((a1 >>> 0) % (a2 >>> 0)) | 0;
-MI[0] = a0; MI[2] = a1; return;
+MI[0] = a0; MI[2] = a1; FS[0] = fu; return;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=2 tail=false ====
@@ -40,9 +43,10 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $1(dp, l0, l1, h1) {
-let dl = DS[1], l2 = 0, l3 = 0, h3 = 0, a0 = 0, j1 = 0, k1 = 0, j0 = 0, k0 = 0, a1 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], l2 = 0, l3 = 0, h3 = 0, a0 = 0, j1 = 0, k1 = 0, j0 = 0, k0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 8) < 0) fuel(8);
+try {
+if ((fu -= 8) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(8); }
 a0 = l0;
 j1 = l1; k1 = h1;
 L1: {
@@ -51,12 +55,14 @@ l2 = a0;
 j0 = l3; k0 = h3;
 a1 = l2;
 if (l0 !== 0) { break L1; }
-if ((FS[0] -= 4) < 0) fuel(4);
+if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
 j0 = -1; k0 = -1;
 a1 = -1;
 }
-MI[0] = j0; MI[1] = k0; MI[2] = a1; return;
+MI[0] = j0; MI[1] = k0; MI[2] = a1; FS[0] = fu; return;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=2 tail=false ====
@@ -73,16 +79,19 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f0 = env.funcs[0];
 const inner = function $2(dp, l0, l1) {
-let dl = DS[1], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 3) < 0) fuel(3);
+try {
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 a0 = l0;
 a1 = l1;
-e = dp < dl ? f0 : deep(f0, dp); e.jf(dp + 1, a0, a1); a0 = MI[0]; a1 = MI[2]; 
-if ((FS[0] -= 1) < 0) fuel(1);
+e = dp < dl ? f0 : deep(f0, dp); FS[0] = fu; fu = -1073741824; e.jf(dp + 1, a0, a1); fu = FS[0]; a0 = MI[0]; a1 = MI[2]; 
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = ((a0 + a1) | 0);
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=3 tail=false ====
@@ -98,19 +107,22 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $3(dp, l0) {
-let dl = DS[1], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 1) < 0) fuel(1);
+try {
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = l0;
 L1: for (;;) {
-if ((FS[0] -= 10) < 0) fuel(10);
+if ((fu -= 10) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(10); }
 l1 = ((a0 + l1) | 0);
 l0 = ((l0 - 1) | 0);
 a0 = l0;
 if (l0 !== 0) { continue L1; }
 break L1; }
-if ((FS[0] -= 2) < 0) fuel(2);
+if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
 a0 = ((a0 + l1) | 0);
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];

@@ -15,25 +15,28 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f0 = env.funcs[0];
 const inner = function $0(dp, l0, l1) {
-let dl = DS[1], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 3) < 0) fuel(3);
+try {
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 L1: if ((l0 === 0)) {
-if ((FS[0] -= 1) < 0) fuel(1);
+if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = l1;
 } else {
-if ((FS[0] -= 7) < 0) fuel(7);
+if ((fu -= 7) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(7); }
 a0 = ((l0 - 1) | 0);
 a1 = ((l1 + l0) | 0);
-MI[0] = a0; MI[2] = a1; TAIL.f = f0; return 0;
+MI[0] = a0; MI[2] = a1; TAIL.f = f0; FS[0] = fu; return 0;
 }
-return a0;
+FS[0] = fu; return a0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-return [function (dp, l0, l1) {
+const self = function (dp, l0, l1) {
 let r = inner(dp, l0, l1);
 while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }
 return r;
-}, inner];
+};
+return [self, inner];
 
 // ==== function 1: translate(ir, 1) blocks=1 tail=true ====
 "use strict";
@@ -50,20 +53,23 @@ const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const T0 = env.tables[0];
 const y0 = env.typeIds[0];
 const inner = function $1(dp, l0) {
-let dl = DS[1], a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 4) < 0) fuel(4);
+try {
+if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
 a0 = l0;
 a1 = 1;
 a2 = 0;
 t = a2 >>> 0; if (t >= T0.elems.length) trap(3); e = T0.elems[t]; if (e === null) trap(4); if (e.typeId !== y0) trap(5);
-MI[0] = a0; MI[2] = a1; TAIL.f = e; return 0;
+MI[0] = a0; MI[2] = a1; TAIL.f = e; FS[0] = fu; return 0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-return [function (dp, l0) {
+const self = function (dp, l0) {
 let r = inner(dp, l0);
 while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }
 return r;
-}, inner];
+};
+return [self, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
 "use strict";
@@ -78,13 +84,16 @@ const s64ToF32 = rt.s64ToF32, u64ToF32 = rt.u64ToF32, tget = rt.tget, tset = rt.
 const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = rt.EMPTY, EMPTY8 = rt.EMPTY8;
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const inner = function $2(dp, l0, h0) {
-let dl = DS[1], j0 = 0, k0 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
+let dl = DS[1], fu = FS[0], j0 = 0, k0 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
 
-if ((FS[0] -= 3) < 0) fuel(3);
+try {
+if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 mu = (l0 >>> 16) * 3 + (((l0 & 65535) * 3) >>> 16); mv = (mu & 65535) + (l0 & 65535) * 0;
 t = Math.imul(l0, 3); k0 = ((l0 >>> 16) * 0 + (mu >>> 16) + (mv >>> 16) + Math.imul(l0, 0) + Math.imul(h0, 3)) | 0; j0 = t;
-RH[0] = k0; return j0;
+RH[0] = k0; FS[0] = fu; return j0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
+const self = inner;
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=1 tail=true ====
@@ -101,14 +110,17 @@ const meminit = rt.meminit, memcopy = rt.memcopy, memfill = rt.memfill, EMPTY = 
 const I = rt.I, F = rt.F, R = rt.R, TAIL = rt.TAIL;
 const f2 = env.funcs[2];
 const inner = function $3(dp, l0, h0) {
-let dl = DS[1], j0 = 0, k0 = 0, t = 0, w = 0, e = null;
+let dl = DS[1], fu = FS[0], j0 = 0, k0 = 0, t = 0, w = 0, e = null;
 
-if ((FS[0] -= 4) < 0) fuel(4);
+try {
+if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
 t = (l0 + 0) | 0; k0 = (h0 + 1 + ((t >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0; j0 = t;
-MI[0] = j0; MI[1] = k0; TAIL.f = f2; return 0;
+MI[0] = j0; MI[1] = k0; TAIL.f = f2; FS[0] = fu; return 0;
+} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-return [function (dp, l0, h0) {
+const self = function (dp, l0, h0) {
 let r = inner(dp, l0, h0);
 while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }
 return r;
-}, inner];
+};
+return [self, inner];

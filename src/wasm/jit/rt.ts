@@ -14,9 +14,9 @@ import type { Ctx } from "../runtime.ts";
 /**
  * Fuel of the running activation: FS[0] is what is left of the current slice (at most SLICE; it
  * goes negative by the cost of the block whose charge does not fit), FR[0] the reserve. Their sum
- * is the instructions left. The slice is an Int32Array element: translated code charges it in
- * place at every basic block (`if ((FS[0] -= n) < 0) fuel(n);`), which V8 compiles to a few
- * integer instructions.
+ * is the instructions left. The slice is an Int32Array element; translated code charges a copy of
+ * it in a local variable at every basic block (`if ((fu -= n) < 0) ...`, a few register
+ * instructions) and writes it back around calls, at returns and when it throws.
  */
 export const FS: Int32Array = new Int32Array(1);
 /** The reserve of the running activation's fuel (see FS). */
@@ -114,6 +114,16 @@ export function fuelSlow(n: number): void {
   const rest = total - n;
   FS[0] = rest > JS_SLICE ? JS_SLICE : rest;
   FR[0] = rest - FS[0];
+}
+
+/**
+ * The slow path as translated code calls it: the frame has written its fuel (its register copy of
+ * FS[0], after taking n) to FS[0] and marked its copy as lent, so a trap or an interrupt thrown
+ * here leaves FS[0] exact; returns the frame's fuel afterwards.
+ */
+export function fuelFrame(n: number): number {
+  fuelSlow(n);
+  return FS[0];
 }
 
 /** Instructions per slice of translated code (see fuelSlow); the interpreter's is O.SLICE. */

@@ -17,7 +17,10 @@
  * multi-value registers MI/MF/MR (slot k: words MI[2k], MI[2k+1], f64 MF[k], reference MR[k]).
  *
  * Fuel: the same basic blocks as the interpreter's compiler (compile.ts `count`/`newBlock`): each
- * block starts with `if ((FS[0] -= n) < 0) fuel(n);`, so stepsUsed is identical in both tiers.
+ * block starts with `if ((fu -= n) < 0) { FS[0] = fu; fu = LENT; fu = fuel(n); }`, so stepsUsed
+ * is identical in both tiers. `fu` is the frame's copy of FS[0] in a local variable: FS[0] is written before every call
+ * (and `fu` marked LENT until the call returns and it is read back), and in a `finally` when the
+ * frame returns or throws, so the slice is exact wherever the activation ends.
  * Every translated function gets its frame's depth as a first, hidden argument `dp` (a call
  * passes dp + 1); past DS[1] frames a callee runs in the interpreter instead (`deep`), whose
  * frames do not use the JS stack, and past DS[2] the call traps.
@@ -94,6 +97,14 @@ export function translate(
     throw e;
   }
 }
+
+/**
+ * The value of a frame's fuel variable `fu` while a callee runs: the frame has handed its fuel to
+ * the callee through FS[0] and takes it back when the call returns; an exception passing through
+ * the frame then leaves FS[0] as the callee left it. Never a real fuel value (those lie between
+ * minus the largest basic block's cost and JS_SLICE).
+ */
+const LENT = -1073741824;
 
 /** Thrown when a translation outgrows its budget (see `emit`). */
 const TOO_BIG = new Error("translation too large");
@@ -236,7 +247,8 @@ function run(
   };
   const closeFuel = () => {
     if (fuelAt >= 0) {
-      out[fuelAt] = `if ((FS[0] -= ${fuelN}) < 0) fuel(${fuelN});`;
+      out[fuelAt] =
+        `if ((fu -= ${fuelN}) < 0) { FS[0] = fu; fu = ${LENT}; fu = fuel(${fuelN}); }`;
     }
     fuelAt = -1;
   };
@@ -379,14 +391,14 @@ function run(
   /** return statement with the values at heights src.. */
   const ret = (src: number): string => {
     const rs = type.results;
-    if (rs.length === 0) return "return;";
+    if (rs.length === 0) return "FS[0] = fu; return;";
     if (rs.length === 1) {
-      if (rs[0] === I64) return `RH[0] = k${src}; return j${src};`;
-      return `return ${vname(rs[0], src)};`;
+      if (rs[0] === I64) return `RH[0] = k${src}; FS[0] = fu; return j${src};`;
+      return `FS[0] = fu; return ${vname(rs[0], src)};`;
     }
     let s = "";
     for (let k = 0; k < rs.length; k++) s += storeMV(rs[k], k, src + k);
-    return s + "return;";
+    return s + "FS[0] = fu; return;";
   };
   const storeMV = (t: ValType, k: number, h: number): string => {
     switch (t) {
@@ -419,14 +431,14 @@ function run(
    * results pushed. A tail call hands the callee and its arguments (in the multi-value
    * registers) to the trampoline of the function's outer entry, so the JS stack does not grow.
    */
-  const emitCall = (fi: string, t: FuncType, tail: boolean) => {
+  const emitCall = (fi: string, t: FuncType, tail: boolean, self = false) => {
     const np = t.params.length;
     const base = vals.length - np;
     if (tail) {
       hasTail = true;
       let s = "";
       for (let k = 0; k < np; k++) s += storeMV(t.params[k], k, base + k);
-      emit(`${s}TAIL.f = ${fi}; return 0;`);
+      emit(`${s}TAIL.f = ${fi}; FS[0] = fu; return 0;`);
       unreachableNow();
       return;
     }
@@ -439,13 +451,22 @@ function run(
     vals.length = base;
     const call = `e.jf(dp + 1${args.map((a) => ", " + a).join("")})`;
     const rs = t.results;
-    let s = `e = dp < dl ? ${fi} : deep(${fi}, dp); `;
+    // the callee charges its fuel in FS[0]: hand it ours, mark ours as handed over (the
+    // `finally` must not write it back if the callee throws), take it back afterwards
+    // a call of the function itself (recursion) goes straight to this translation's entry
+    // (`self`), which V8 can inline; deeper than DS[1] it goes through `deep` like any call
+    let s = self ? "" : `e = dp < dl ? ${fi} : deep(${fi}, dp); `;
+    s += `FS[0] = fu; fu = ${LENT}; `;
+    const argList = args.map((a) => ", " + a).join("");
+    const callExpr = self
+      ? `(dp < dl ? self(dp + 1${argList}) : deep(${fi}, dp).jf(dp + 1${argList}))`
+      : call;
     if (rs.length === 1) {
       const h = push(rs[0]);
-      s += `${V(rs[0], h)} = ${call}; `;
+      s += `${V(rs[0], h)} = ${callExpr}; fu = FS[0]; `;
       if (rs[0] === I64) s += `k${h} = RH[0]; `;
     } else {
-      s += call + "; ";
+      s += callExpr + "; fu = FS[0]; ";
       for (let k = 0; k < rs.length; k++) s += loadMV(rs[k], k, push(rs[k]));
     }
     emit(s);
@@ -611,7 +632,12 @@ function run(
         const f = r.u32();
         count();
         usedFuncs.add(f);
-        emitCall(`f${f}`, ir.types[ir.funcTypes[f]], op === 0x12);
+        emitCall(
+          `f${f}`,
+          ir.types[ir.funcTypes[f]],
+          op === 0x12,
+          f === funcIdx && osrPath === null,
+        );
         newBlock();
         break;
       }
@@ -1591,7 +1617,8 @@ function run(
   // dp: the depth of this frame (calls pass dp + 1); dl: the depth up to which callees run as
   // translated code (DS[1], fixed while this frame lives)
   const params: string[] = ["dp"];
-  const decl: string[] = ["dl = DS[1]"];
+  // fu: this frame's fuel, a copy of FS[0] kept in a register (see LENT)
+  const decl: string[] = ["dl = DS[1]", "fu = FS[0]"];
   const np = type.params.length;
   const localInit = (t: ValType) => (isRef(t) ? "null" : "0");
   for (let i = 0; i < localTypes.length; i++) {
@@ -1660,14 +1687,16 @@ function run(
   }
   const body = `function $${funcIdx}(${params.join(", ")}) {\nlet ${
     decl.join(", ")
-  };\n${prologue}\n${out.join("\n")}\n}`;
+  };\n${prologue}\ntry {\n${
+    out.join("\n")
+  }\n} catch (x) { if (fu !== ${LENT}) FS[0] = fu; throw x; }\n}`;
   let src = head.join("\n") + `\nconst inner = ${body};\n`;
   if (hasTail && osrPath === null) {
     // the outer entry runs the tail calls the body hands back (a trampoline)
-    src += `return [function (${params.join(", ")}) {\nlet r = inner(${
+    src += `const self = function (${params.join(", ")}) {\nlet r = inner(${
       params.join(", ")
-    });\nwhile (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }\nreturn r;\n}, inner];\n`;
-  } else src += "return [inner, inner];\n";
+    });\nwhile (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }\nreturn r;\n};\nreturn [self, inner];\n`;
+  } else src += "const self = inner;\nreturn [inner, inner];\n";
   return { src, blocks, tail: hasTail };
 }
 
