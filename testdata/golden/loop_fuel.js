@@ -19,12 +19,21 @@ let dl = DS[1], fu = FS[0], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 try {
 L1: {
 L2: for (;;) {
+if (fu >= 12) {
+fu -= 3;
+if ((l0 === 0)) { break L1; }
+fu -= 9;
+l1 = ((l1 + l0) | 0);
+l0 = ((l0 - 1) | 0);
+continue L2;
+} else {
 if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
 if ((l0 === 0)) { break L1; }
 if ((fu -= 9) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(9); }
 l1 = ((l1 + l0) | 0);
 l0 = ((l0 - 1) | 0);
 continue L2;
+}
 break L2; }
 }
 if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
@@ -98,10 +107,17 @@ a0 = -1;
 if ((l0 === 0)) { break L1; }
 if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 L2: for (;;) {
+if (fu >= 13) {
+fu -= 13;
+l1 = ((l1 + (l0 & 1)) | 0);
+l0 = ((l0 >>> 1) | 0);
+if (l0 !== 0) { continue L2; }
+} else {
 if ((fu -= 13) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(13); }
 l1 = ((l1 + (l0 & 1)) | 0);
 l0 = ((l0 >>> 1) | 0);
 if (l0 !== 0) { continue L2; }
+}
 break L2; }
 if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = l1;

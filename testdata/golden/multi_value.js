@@ -113,11 +113,19 @@ try {
 if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
 a0 = l0;
 L1: for (;;) {
+if (fu >= 10) {
+fu -= 10;
+l1 = ((a0 + l1) | 0);
+l0 = ((l0 - 1) | 0);
+a0 = l0;
+if (l0 !== 0) { continue L1; }
+} else {
 if ((fu -= 10) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(10); }
 l1 = ((a0 + l1) | 0);
 l0 = ((l0 - 1) | 0);
 a0 = l0;
 if (l0 !== 0) { continue L1; }
+}
 break L1; }
 if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
 a0 = ((a0 + l1) | 0);

@@ -65,6 +65,37 @@ interface Ctl {
   dead: boolean;
 }
 
+/**
+ * An innermost loop without calls, emitted twice: first with its fuel checks (the interpreter's
+ * basic blocks, as everywhere), then, from the same bytes and translator state, with plain
+ * decrements, behind `if (fu >= cost)` where cost is every charge of the body: one iteration
+ * charges at most that, so in that copy no check could have failed and the two behave the same,
+ * stepsUsed included. The loop header re-tests it on every iteration.
+ */
+interface Split {
+  ctl: Ctl;
+  /** still innermost and without calls */
+  ok: boolean;
+  /** the charges of the whole body */
+  cost: number;
+  /** reader position of the body */
+  pos: number;
+  /** where the body starts in `out` */
+  outStart: number;
+  // translator state at the start of the body
+  vals: ValType[];
+  popped: ValType[];
+  pend: (string | null)[];
+  pendHi: (string | null)[];
+  pendCond: (string | null)[];
+  pendDeps: string[][];
+  blocks: number;
+  nextId: number;
+  unreachable: boolean;
+  /** the checked copy, and the counters after it */
+  slow: { body: string[]; blocks: number; nextId: number } | null;
+}
+
 /** Where the OSR entry block sits: the ids of its enclosing constructs (if: in its else arm?). */
 type OsrPath = Map<number, boolean>;
 
@@ -201,6 +232,13 @@ function run(
   let hasTail = false;
   let useMulTemps = false;
   let maxNest = 0;
+  // Innermost loops without calls are emitted twice: a copy without fuel checks, entered when
+  // the frame's fuel covers every instruction of the body (so no check could fail in one
+  // iteration), and the checked copy otherwise (see `Split`). Not in OSR translations, whose
+  // basic-block numbering must stay the interpreter's.
+  const canSplit = osrPath === null && paths === null;
+  let cand: Split | null = null; // the innermost loop being emitted, while it may be split
+  let fast = false; // emitting the check-free copy
 
   // the source may grow with the body, not faster: a branch moves every value its label
   // carries (up to 1,000), so a few bytes of br_if could become kilobytes of moves; past this
@@ -244,11 +282,13 @@ function run(
       fuelN = 0;
     }
     fuelN++;
+    if (cand !== null && !fast) cand.cost++;
   };
   const closeFuel = () => {
     if (fuelAt >= 0) {
-      out[fuelAt] =
-        `if ((fu -= ${fuelN}) < 0) { FS[0] = fu; fu = ${LENT}; fu = fuel(${fuelN}); }`;
+      out[fuelAt] = fast
+        ? `fu -= ${fuelN};`
+        : `if ((fu -= ${fuelN}) < 0) { FS[0] = fu; fu = ${LENT}; fu = fuel(${fuelN}); }`;
     }
     fuelAt = -1;
   };
@@ -508,6 +548,7 @@ function run(
       } else skipImmediates(op, r);
       continue;
     }
+    if (cand !== null && op >= 0x10 && op <= 0x15) cand.ok = false;
     if (!AWARE[op] && op !== 0x04 && op !== 0x0d && op !== 0x0e) matAll();
     switch (op) {
       case 0x00:
@@ -527,6 +568,27 @@ function run(
         if (onPath(c)) closeGuardForChild();
         emit(op === 0x02 ? `L${c.id}: {` : `L${c.id}: for (;;) {`);
         if (onPath(c)) openGuard();
+        if (op === 0x03 && canSplit && !fast) {
+          // an enclosing candidate is not innermost; this loop may be
+          if (cand !== null) cand.ok = false;
+          cand = {
+            ctl: c,
+            ok: true,
+            cost: 0,
+            pos: r.pos,
+            outStart: out.length,
+            vals: vals.slice(),
+            popped: popped.slice(),
+            pend: pend.slice(),
+            pendHi: pendHi.slice(),
+            pendCond: pendCond.slice(),
+            pendDeps: pendDeps.slice(),
+            blocks,
+            nextId,
+            unreachable: c.unreachable,
+            slow: null,
+          };
+        }
         break;
       }
       case 0x04: {
@@ -562,6 +624,47 @@ function run(
         break;
       }
       case 0x0b: {
+        if (cand !== null && top() === cand.ctl && !cand.ctl.dead) {
+          const sp = cand;
+          closeFuel();
+          if (!fast && sp.ok) {
+            // the checked copy is done: emit the body again without checks
+            sp.slow = { body: out.splice(sp.outStart), blocks, nextId };
+            r.pos = sp.pos;
+            vals.length = 0;
+            vals.push(...sp.vals);
+            popped.length = 0;
+            popped.push(...sp.popped);
+            pend.length = 0;
+            pend.push(...sp.pend);
+            pendHi.length = 0;
+            pendHi.push(...sp.pendHi);
+            pendCond.length = 0;
+            pendCond.push(...sp.pendCond);
+            pendDeps.length = 0;
+            pendDeps.push(...sp.pendDeps);
+            blocks = sp.blocks;
+            nextId = sp.nextId;
+            sp.ctl.unreachable = sp.unreachable;
+            fast = true;
+            break;
+          }
+          if (fast) {
+            const slow = sp.slow!;
+            const fastBody = out.splice(sp.outStart);
+            out.push(
+              `if (fu >= ${sp.cost}) {`,
+              ...fastBody,
+              "} else {",
+              ...slow.body,
+              "}",
+            );
+            blocks = slow.blocks;
+            nextId = slow.nextId;
+            fast = false;
+          }
+          cand = null;
+        }
         const c = ctls.pop()!;
         if (c.dead) break;
         vals.length = c.height;
