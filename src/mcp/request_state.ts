@@ -8,8 +8,11 @@
  * payload binds the state to one call (method, tool or prompt name, and a
  * digest of the arguments) and carries the answers the client gave in
  * earlier rounds plus an expiry time ({@link DEFAULT_STATE_TTL_MS} after it
- * was issued). A state that was changed, made with another key, expired, or
- * presented for another call is refused with a {@link RequestStateError}.
+ * was issued), and, by key, a digest of each input request the answers
+ * and the pending requests are for ({@link requestDigest}: the server
+ * uses an answer only for the very request it was given for). A state
+ * that was changed, made with another key, expired, or presented for
+ * another call is refused with a {@link RequestStateError}.
  *
  * @example
  * ```ts
@@ -73,6 +76,8 @@ function unb64url(text: string): Uint8Array | null {
   }
 }
 
+import { createHash } from "node:crypto";
+
 /** Canonical JSON (sorted keys) of a JSON value. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
@@ -86,6 +91,26 @@ function canonical(v: unknown): string {
     }}`;
   }
   return JSON.stringify(v) ?? "null";
+}
+
+/**
+ * A digest of one input request (its method and parameters, canonical
+ * JSON), synchronous: it is taken while the agent waits.
+ */
+export function requestDigest(method: string, params: unknown): string {
+  return createHash("sha256").update(canonical([method, params ?? {}]))
+    .digest("base64url");
+}
+
+/** What a state carries (see {@link RequestStateCodec.openState}). */
+export interface OpenedState {
+  /** The answers, by input-request key. */
+  answers: Record<string, unknown>;
+  /**
+   * By key, the {@link requestDigest} of the request each answer, or each
+   * request still unanswered, is for (empty in states without it).
+   */
+  asked: Record<string, string>;
 }
 
 async function digest(call: StateCall): Promise<string> {
@@ -137,10 +162,14 @@ export class RequestStateCodec {
     return new RequestStateCodec(key, ttlMs, now);
   }
 
-  /** A state for `call` carrying `answers` (keyed by input-request key). */
+  /**
+   * A state for `call` carrying `answers` (keyed by input-request key) and
+   * the digests of the requests asked (see {@link OpenedState.asked}).
+   */
   async seal(
     call: StateCall,
     answers: Record<string, unknown>,
+    asked: Record<string, string> = {},
   ): Promise<string> {
     const payload = encoder.encode(JSON.stringify({
       v: 1,
@@ -148,6 +177,7 @@ export class RequestStateCodec {
       e: this.#now() + this.#ttlMs,
       n: crypto.randomUUID(),
       a: answers,
+      q: asked,
     }));
     const mac = await crypto.subtle.sign(
       "HMAC",
@@ -162,6 +192,14 @@ export class RequestStateCodec {
     state: unknown,
     call: StateCall,
   ): Promise<Record<string, unknown>> {
+    return (await this.openState(state, call)).answers;
+  }
+
+  /**
+   * The answers a state carries and the digests of the requests they
+   * answer; throws {@link RequestStateError}.
+   */
+  async openState(state: unknown, call: StateCall): Promise<OpenedState> {
     if (typeof state !== "string") {
       throw new RequestStateError("requestState must be a string");
     }
@@ -196,9 +234,14 @@ export class RequestStateCodec {
         "requestState belongs to another call (name or arguments differ)",
       );
     }
-    const a = v.a;
-    return typeof a === "object" && a !== null && !Array.isArray(a)
-      ? a as Record<string, unknown>
-      : {};
+    const isObject = (x: unknown): x is Record<string, unknown> =>
+      typeof x === "object" && x !== null && !Array.isArray(x);
+    const asked: Record<string, string> = Object.create(null);
+    if (isObject(v.q)) {
+      for (const [k, d] of Object.entries(v.q)) {
+        if (typeof d === "string") asked[k] = d;
+      }
+    }
+    return { answers: isObject(v.a) ? v.a : {}, asked };
   }
 }

@@ -48,7 +48,10 @@
  *   cursors. `resources/templates/list` answers an empty list. The
  *   `completions` capability is not advertised (agents cannot suggest
  *   values); a client that calls `completion/complete` anyway gets an empty
- *   list. `resources/subscribe` is not offered (`subscribe: false`).
+ *   list. `resources/subscribe` (stateful sessions) takes URIs of at most
+ *   {@link MAX_SUBSCRIPTION_URI_CHARS} characters, at most
+ *   {@link MAX_SUBSCRIPTIONS} per session; an ABI v2 agent's `updated`
+ *   frame notifies the subscribed sessions.
  * - Size: incoming lines are capped by the transport (4 MiB); a response is
  *   bounded by the Agent's per-call output cap (`maxOutputBytes`, 1 MiB by
  *   default, `--max-output`): the guest's stdout is cut there and the result
@@ -104,7 +107,12 @@ import {
   STATELESS_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "./versions.ts";
-import { RequestStateCodec, RequestStateError } from "./request_state.ts";
+import {
+  type OpenedState,
+  requestDigest,
+  RequestStateCodec,
+  RequestStateError,
+} from "./request_state.ts";
 import {
   checkParamHeaders,
   checkStatelessRequest,
@@ -307,7 +315,25 @@ export interface McpServerOptions {
   shared?: ServerShared;
   /** Requests an ABI v2 agent may make per call (default 16, `--max-requests`). */
   maxRequests?: number;
+  /**
+   * How long a request sent to the client (an ABI v2 agent's sampling,
+   * elicitation or roots) waits for its answer (default
+   * {@link DEFAULT_ASK_TIMEOUT_MS}; 0: as long as the call runs). Past it
+   * the agent gets a -32001 error answer and the client a
+   * `notifications/cancelled`.
+   */
+  askTimeoutMs?: number;
 }
+
+/**
+ * Default wait for the client's answer to a request the server sent: 10
+ * minutes. Without it, with the call timeout off (`--timeout 0`), a client
+ * that never answered held the call, its worker and its session forever.
+ */
+export const DEFAULT_ASK_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** JSON-RPC error code of a request that timed out (as MCP SDKs use it). */
+const REQUEST_TIMEOUT = -32001;
 
 /**
  * What every session of one server process shares: the gate that bounds
@@ -352,9 +378,16 @@ export interface ServerStats {
 /** How long list results of the stateless revision may be cached (ms). */
 export const LIST_TTL_MS = 60_000;
 
-/** Methods of the stateful revisions only (a stateless request for one: -32601). */
 /** Resource subscriptions one session may hold. */
 export const MAX_SUBSCRIPTIONS = 1000;
+
+/**
+ * Longest URI a session may subscribe to: with {@link MAX_SUBSCRIPTIONS},
+ * a session holds at most 4 MiB of them (a 4 MiB body per URI was allowed).
+ */
+export const MAX_SUBSCRIPTION_URI_CHARS = 4096;
+
+/** Methods of the stateful revisions only (a stateless request for one: -32601). */
 
 const STATEFUL_ONLY = new Set([
   "initialize",
@@ -525,10 +558,17 @@ interface InputRequest {
 class InputRequired extends Error {
   readonly requests: InputRequest[];
   readonly answers: Record<string, unknown>;
-  constructor(requests: InputRequest[], answers: Record<string, unknown>) {
+  /** By key, the digest of each request answered or asked. */
+  readonly asked: Record<string, string>;
+  constructor(
+    requests: InputRequest[],
+    answers: Record<string, unknown>,
+    asked: Record<string, string>,
+  ) {
     super("input required");
     this.requests = requests;
     this.answers = answers;
+    this.asked = asked;
   }
 }
 
@@ -540,18 +580,54 @@ class InputRequired extends Error {
  * agent wrote before it waited is collected), and the call answers an
  * input-required result carrying those requests and a new sealed state
  * with every answer used so far. The retry runs the agent again from the
- * start (a fresh instance: the same requests come in the same order).
+ * start (a fresh instance: the same requests should come in the same
+ * order).
+ *
+ * An answer is used only for the request it was given for: the state
+ * records, by key, a digest of each request asked or answered
+ * ({@link requestDigest}), and when the agent asks something else under a
+ * key (a run that lists a directory, reads the time...), the state's
+ * answer and the client's response for that key are set aside and the
+ * request is asked again. (They were reused: a user who confirmed
+ * "delete file-1?" confirmed "delete file-2?" on the retry.) A response
+ * for a key the state does not record (no state yet, or a key never
+ * asked) is taken as the client's answer.
  */
 class Mrtr {
-  readonly #answers: Record<string, unknown>;
+  readonly #stored: Record<string, unknown>;
+  readonly #asked: Record<string, string>;
+  readonly #responses: Record<string, unknown>;
   readonly #used: Record<string, unknown> = Object.create(null);
+  readonly #digests: Record<string, string> = Object.create(null);
   readonly #missing: InputRequest[] = [];
   readonly #keys = new Set<string>();
   #fail: ((e: unknown) => void) | null = null;
   #count = 0;
 
-  constructor(answers: Record<string, unknown>) {
-    this.#answers = answers;
+  /**
+   * `stored` and `asked`: the request state's answers and request
+   * digests; `responses`: the client's `inputResponses`.
+   */
+  constructor(
+    stored: Record<string, unknown>,
+    asked: Record<string, string>,
+    responses: Record<string, unknown>,
+  ) {
+    this.#stored = stored;
+    this.#asked = asked;
+    this.#responses = responses;
+  }
+
+  /** The answer the client gave for request `key` with digest `digest`, if any. */
+  #answerOf(key: string, digest: string): { value: unknown } | undefined {
+    if (Object.hasOwn(this.#asked, key) && this.#asked[key] !== digest) {
+      return undefined; // given for another request
+    }
+    if (Object.hasOwn(this.#responses, key)) {
+      return { value: this.#responses[key] };
+    }
+    if (Object.hasOwn(this.#stored, key)) return { value: this.#stored[key] };
+    return undefined;
   }
 
   request(
@@ -568,8 +644,11 @@ class Mrtr {
       );
     }
     this.#keys.add(k);
-    if (Object.hasOwn(this.#answers, k)) {
-      const answer = this.#answers[k];
+    const digest = requestDigest(method, params);
+    this.#digests[k] = digest;
+    const found = this.#answerOf(k, digest);
+    if (found) {
+      const answer = found.value;
       const problem = inputResponseProblem(method, answer);
       if (problem !== null) {
         return Promise.reject(
@@ -599,7 +678,11 @@ class Mrtr {
     if (this.#missing.length === 0 || !this.#fail) return;
     const fail = this.#fail;
     this.#fail = null;
-    fail(new InputRequired([...this.#missing], { ...this.#used }));
+    fail(
+      new InputRequired([...this.#missing], { ...this.#used }, {
+        ...this.#digests,
+      }),
+    );
   }
 }
 
@@ -1255,7 +1338,22 @@ export class McpServer {
     }
     const subs = this.#shared.subscribers;
     if (on) {
-      if (this.#subscriptions.size >= MAX_SUBSCRIPTIONS) {
+      // a bounded URI: any string used to be kept (1000 per session, each
+      // up to the body cap: 4 GiB per session). A URI the agent does not
+      // serve is still taken (it may come to exist)
+      if (this.#closing) {
+        throw new JsonRpcError(ErrorCode.InvalidRequest, "the session ended");
+      }
+      if (uri.length > MAX_SUBSCRIPTION_URI_CHARS) {
+        throw new JsonRpcError(
+          ErrorCode.InvalidParams,
+          `"uri" is longer than ${MAX_SUBSCRIPTION_URI_CHARS} characters`,
+        );
+      }
+      if (
+        !this.#subscriptions.has(uri) &&
+        this.#subscriptions.size >= MAX_SUBSCRIPTIONS
+      ) {
         throw new JsonRpcError(
           ErrorCode.InvalidParams,
           `too many subscriptions (at most ${MAX_SUBSCRIPTIONS} per session)`,
@@ -1479,19 +1577,41 @@ export class McpServer {
   ): Promise<RequestAnswer> {
     const id = `porta-${this.#nextOutgoing++}`;
     const key = idKey(id);
+    const waitMs = this.#options.askTimeoutMs ?? DEFAULT_ASK_TIMEOUT_MS;
     return new Promise<RequestAnswer>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = () => {
+        clearTimeout(timer);
         this.#outgoing.delete(key);
         reject(signal.reason ?? new Cancelled());
       };
       if (signal.aborted) return onAbort();
       signal.addEventListener("abort", onAbort, { once: true });
-      this.#outgoing.set(key, {
-        resolve: (answer) => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(answer);
-        },
-      });
+      const settle = (answer: RequestAnswer) => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        resolve(answer);
+      };
+      this.#outgoing.set(key, { resolve: settle });
+      if (waitMs > 0 && Number.isFinite(waitMs)) {
+        // a client that never answers must not hold the call forever
+        timer = setTimeout(() => {
+          if (this.#outgoing.get(key)?.resolve !== settle) return;
+          this.#outgoing.delete(key);
+          const why = `the client did not answer ${method} within ${
+            formatMs(waitMs)
+          }`;
+          this.#diag(`[porta] ${why} (request ${id})`);
+          this.#track(this.#emit({
+            jsonrpc: "2.0",
+            method: "notifications/cancelled",
+            params: { requestId: id, reason: why },
+          }, ctx.req.id));
+          settle({
+            error: { code: REQUEST_TIMEOUT, message: `timeout: ${why}` },
+          });
+        }, waitMs);
+      }
       this.#track(
         this.#emit({ jsonrpc: "2.0", id, method, params }, ctx.req.id),
       );
@@ -1841,18 +1961,17 @@ export class McpServer {
     args: unknown,
   ): Promise<Mrtr | undefined> {
     if (!ctx.stateless || this.#agent.manifest.abi !== 2) return undefined;
-    const answers: Record<string, unknown> = Object.create(null);
+    const stored: Record<string, unknown> = Object.create(null);
+    let asked: Record<string, string> = Object.create(null);
     if (params.requestState !== undefined) {
       const codec = await this.#shared.states;
       try {
-        Object.assign(
-          answers,
-          await codec.open(params.requestState, {
-            method,
-            name,
-            arguments: args,
-          }),
+        const opened: OpenedState = await codec.openState(
+          params.requestState,
+          { method, name, arguments: args },
         );
+        for (const [k, v] of Object.entries(opened.answers)) stored[k] = v;
+        asked = opened.asked;
       } catch (e) {
         if (!(e instanceof RequestStateError)) throw e;
         throw new JsonRpcError(
@@ -1861,17 +1980,18 @@ export class McpServer {
         );
       }
     }
-    const responses = params.inputResponses;
-    if (responses !== undefined) {
-      if (!isPlainObject(responses)) {
+    const given = params.inputResponses;
+    const responses: Record<string, unknown> = Object.create(null);
+    if (given !== undefined) {
+      if (!isPlainObject(given)) {
         throw new JsonRpcError(
           ErrorCode.InvalidParams,
           'invalid params: "inputResponses" must be an object',
         );
       }
-      for (const [k, v] of Object.entries(responses)) answers[k] = v;
+      for (const [k, v] of Object.entries(given)) responses[k] = v;
     }
-    return new Mrtr(answers);
+    return new Mrtr(stored, asked, responses);
   }
 
   /** The input-required result of a call that needs the client first. */
@@ -1892,6 +2012,7 @@ export class McpServer {
       requestState: await codec.seal(
         { method, name, arguments: args },
         e.answers,
+        e.asked,
       ),
     };
   }

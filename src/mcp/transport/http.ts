@@ -22,7 +22,8 @@
  *
  * Every refusal is an HTTP status with a JSON-RPC error body (id `null`),
  * never a crash:
- * - 403: a `Host` that is not a loopback name while bound to loopback, or
+ * - 403: a `Host` that is not a loopback name (`host[:port]`, nothing else)
+ *   while bound to loopback, or
  *   an `Origin` that is neither loopback nor listed in
  *   {@link HttpTransportOptions.allowedOrigins} (DNS rebinding);
  * - 401 with `WWW-Authenticate: Bearer`: with an
@@ -31,15 +32,22 @@
  * - 404 other paths, 405 other methods, 406 an `Accept` without
  *   `application/json` and `text/event-stream` (POST) or without
  *   `text/event-stream` (GET), 415 a body that is not `application/json`,
- *   413 a body over {@link HttpTransportOptions.maxBodyBytes}, 400 a body
+ *   413 a body over {@link HttpTransportOptions.maxBodyBytes}, 408 a body
+ *   that does not arrive within {@link HttpTransportOptions.bodyTimeoutMs},
+ *   400 a body
  *   that is not one valid JSON-RPC message or an unsupported
  *   `MCP-Protocol-Version`, 409 a second `GET` stream for one session,
  *   503 (with `Retry-After`) past {@link HttpTransportOptions.maxSessions}
  *   sessions or {@link HttpTransportOptions.maxRequests} requests in flight.
  *
  * Memory stays bounded whatever clients do: bodies are read up to the cap,
- * each session keeps at most {@link HttpTransportOptions.eventHistory}
- * events for resumption, a stream whose reader falls more than
+ * within {@link HttpTransportOptions.bodyTimeoutMs} (408 past it: a body
+ * that trickles or a `Content-Length` that lies holds nothing for long),
+ * and all bodies being read at once hold at most
+ * {@link HttpTransportOptions.maxPendingBodyBytes} (503 past it); each
+ * session keeps at most {@link HttpTransportOptions.eventHistory} events,
+ * and at most {@link HttpTransportOptions.maxStreamBytes} of them (the
+ * newest always), for resumption, a stream whose reader falls more than
  * {@link HttpTransportOptions.maxStreamBytes} behind is closed (its events
  * can still be resumed), and idle sessions expire after
  * {@link HttpTransportOptions.sessionIdleMs}. A client that disconnects does
@@ -90,6 +98,12 @@ export const DEFAULT_MAX_REQUESTS = 1024;
 export const DEFAULT_MAX_STREAM_BYTES = 4 * 1024 * 1024;
 /** Default number of events a session keeps for resumption. */
 export const DEFAULT_EVENT_HISTORY = 256;
+/** Default time a request body may take to arrive: 30 seconds. */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+/** Default bytes of all request bodies being read at once: 64 MiB. */
+export const DEFAULT_MAX_PENDING_BODY_BYTES = 64 * 1024 * 1024;
+/** How long answers decided by {@link HttpTransport.close} get to be written. */
+const CLOSE_GRACE_MS = 100;
 
 /** Options of {@link HttpTransport}. */
 export interface HttpTransportOptions {
@@ -119,6 +133,16 @@ export interface HttpTransportOptions {
   maxStreamBytes?: number;
   /** Events kept per session for `Last-Event-ID` (default {@link DEFAULT_EVENT_HISTORY}). */
   eventHistory?: number;
+  /**
+   * Time a request body may take to arrive, from its first byte to its
+   * last (default {@link DEFAULT_BODY_TIMEOUT_MS}); past it: 408.
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Bytes of all request bodies being read at once (default
+   * {@link DEFAULT_MAX_PENDING_BODY_BYTES}); past it: 503.
+   */
+  maxPendingBodyBytes?: number;
   /** Diagnostics sink (stderr). */
   log?(line: string): void;
   /** Called once the server listens. */
@@ -133,15 +157,17 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
-/** The host part of a `Host` header value (`[::1]:8080` → `::1`). */
-function hostOf(header: string): string {
-  const v = header.trim().toLowerCase();
-  if (v.startsWith("[")) {
-    const end = v.indexOf("]");
-    return end < 0 ? v : v.slice(1, end);
-  }
-  const colon = v.lastIndexOf(":");
-  return colon < 0 ? v : v.slice(0, colon);
+/**
+ * The host part of a `Host` header value (`[::1]:8080` → `::1`), or null
+ * when the value is not `host[:port]`: anything after an IPv6 literal or
+ * the port (`[::1]evil.com`, `127.0.0.1:80@evil.com`) is refused rather
+ * than cut off.
+ */
+function hostOf(header: string): string | null {
+  const m = /^(\[[0-9a-f:.]+\]|[^\s[\]:@/\\?#]+)(?::\d{1,5})?$/i.exec(
+    header.trim(),
+  );
+  return m ? m[1].toLowerCase().replace(/^\[|\]$/g, "") : null;
 }
 
 function isLoopbackOrigin(origin: string): boolean {
@@ -196,6 +222,15 @@ interface StoredEvent {
   stream: string;
   seq: number;
   data: string;
+  /** Bytes of its SSE frame. */
+  size: number;
+}
+
+/** The SSE frame of an event. */
+function frameOf(e: StoredEvent): Uint8Array {
+  return encoder.encode(
+    `id: ${e.stream}/${e.seq}\nevent: message\ndata: ${e.data}\n\n`,
+  );
 }
 
 /**
@@ -222,12 +257,12 @@ class EventStream {
   }
 
   /** A new connection carrying this stream, after replaying `replay`. */
-  attach(replay: readonly StoredEvent[], headers: Headers): Response {
+  attach(replay: readonly Uint8Array[], headers: Headers): Response {
     this.detach();
     const stream = new ReadableStream<Uint8Array>({
       start: (c) => {
         this.#controller = c;
-        for (const e of replay) this.#enqueue(e);
+        for (const frame of replay) this.#enqueue(frame);
         if (this.finished) this.#close();
       },
       cancel: () => {
@@ -240,22 +275,21 @@ class EventStream {
     return new Response(stream, { status: 200, headers });
   }
 
-  /** Sends one event when connected (it is stored by the caller). */
-  send(event: StoredEvent): void {
-    if (this.#controller) this.#enqueue(event);
+  /** Sends one event's frame when connected (the event is stored by the caller). */
+  send(frame: Uint8Array): void {
+    if (this.#controller) this.#enqueue(frame);
   }
 
-  #enqueue(e: StoredEvent): void {
+  #enqueue(frame: Uint8Array): void {
     const c = this.#controller;
     if (!c) return;
+    // a reader that stopped reading: drop the connection, keep the events.
+    // Judged by the backlog before this event, so that one event larger
+    // than the limit still reaches a reader that reads (a replay of it
+    // used to end the stream at once: the response could never be resumed)
+    if ((c.desiredSize ?? 0) < 0) return this.#fail();
     try {
-      c.enqueue(
-        encoder.encode(
-          `id: ${e.stream}/${e.seq}\nevent: message\ndata: ${e.data}\n\n`,
-        ),
-      );
-      // a reader that stopped reading: drop the connection, keep the events
-      if ((c.desiredSize ?? 0) < 0) this.#fail();
+      c.enqueue(frame);
     } catch {
       this.#controller = null;
     }
@@ -316,7 +350,13 @@ class Session {
   readonly streams = new Map<string, EventStream>();
   own: EventStream | null = null;
   readonly events: StoredEvent[] = [];
+  /** Bytes of the stored events' frames. */
+  #eventBytes = 0;
+  /** Stored events per stream id (a stream with none may be forgotten). */
+  readonly #stored = new Map<string, number>();
   #nextStream = 0;
+  /** Told when the session's last request is done (stateless requests). */
+  onIdle?: () => void;
 
   constructor(
     id: string,
@@ -336,22 +376,60 @@ class Session {
 
   /** Stores and sends one message on `stream`. */
   emit(stream: EventStream, message: JsonRpcMessage): void {
-    const event = {
+    const event: StoredEvent = {
       stream: stream.id,
       seq: ++stream.seq,
       data: serialize(message).trimEnd(),
+      size: 0,
     };
+    const frame = frameOf(event);
+    event.size = frame.length;
     this.events.push(event);
-    while (this.events.length > this.transport.eventHistory) {
+    this.#eventBytes += event.size;
+    this.#stored.set(stream.id, (this.#stored.get(stream.id) ?? 0) + 1);
+    // bounded in number and in bytes (more than maxStreamBytes could not be
+    // replayed on one connection anyway); the newest event is always kept
+    while (
+      this.events.length > this.transport.eventHistory ||
+      (this.#eventBytes > this.transport.maxStreamBytes &&
+        this.events.length > 1)
+    ) {
       const old = this.events.shift()!;
-      const s = this.streams.get(old.stream);
-      // a finished stream with no stored event left is forgotten
-      if (
-        s?.finished && s !== this.own &&
-        !this.events.some((e) => e.stream === old.stream)
-      ) this.streams.delete(old.stream);
+      this.#eventBytes -= old.size;
+      const left = (this.#stored.get(old.stream) ?? 1) - 1;
+      if (left > 0) this.#stored.set(old.stream, left);
+      else {
+        this.#stored.delete(old.stream);
+        this.#forget(old.stream);
+      }
     }
-    stream.send(event);
+    stream.send(frame);
+  }
+
+  /** The stored events of `stream` after `seq`, as frames. */
+  replay(stream: EventStream, seq: number): Uint8Array[] {
+    return this.events.filter((e) => e.stream === stream.id && e.seq > seq)
+      .map(frameOf);
+  }
+
+  /** A finished stream with no stored event left is forgotten. */
+  #forget(id: string): void {
+    const s = this.streams.get(id);
+    if (s?.finished && s !== this.own && !this.#stored.has(id)) {
+      this.streams.delete(id);
+    }
+  }
+
+  /** Ends `stream`; forgotten at once when none of its events is kept. */
+  #end(stream: EventStream): void {
+    stream.finish();
+    this.#forget(stream.id);
+  }
+
+  /** One request of this session is done. */
+  #done(): void {
+    this.transport.requestDone();
+    if (this.requests.size === 0) this.onIdle?.();
   }
 
   /** Routes one outgoing message of the endpoint. */
@@ -382,7 +460,7 @@ class Session {
             headers: pending.headers,
           }),
         );
-        this.transport.requestDone();
+        this.#done();
         return;
       }
       if (!pending.stream) {
@@ -395,8 +473,8 @@ class Session {
       }
       this.emit(pending.stream, message);
       if (isResponse) {
-        pending.stream.finish();
-        this.transport.requestDone();
+        this.#end(pending.stream);
+        this.#done();
       }
       return;
     }
@@ -409,23 +487,33 @@ class Session {
     const pending = this.requests.get(idKey(id));
     if (!pending) return;
     this.requests.delete(pending.key);
-    if (pending.stream) pending.stream.finish();
+    if (pending.stream) this.#end(pending.stream);
     else {pending.decide(
         new Response(null, { status: 204, headers: pending.headers }),
       );}
-    this.transport.requestDone();
+    this.#done();
   }
 
   /** Ends the session: running calls are cancelled, streams closed. */
   close(reason: string): void {
     this.endpoint.cancelAll(reason);
-    for (const p of this.requests.values()) {
-      p.decide(refuse(404, `session ended: ${reason}`));
+    const pending = [...this.requests.values()];
+    this.requests.clear();
+    for (const p of pending) {
+      // a stateless request has no session: 404 would say "method not
+      // found" in MCP 2026-07-28
+      p.decide(
+        this.id === ""
+          ? refuse(503, `service unavailable: ${reason}`, {
+            "retry-after": "1",
+          })
+          : refuse(404, `session ended: ${reason}`),
+      );
       this.transport.requestDone();
     }
-    this.requests.clear();
     for (const s of this.streams.values()) s.finish();
     this.own?.finish();
+    this.onIdle?.();
   }
 }
 
@@ -433,6 +521,12 @@ class Session {
 export class HttpTransport implements Transport {
   readonly #options: HttpTransportOptions;
   readonly #sessions = new Map<string, Session>();
+  /** Stateless requests being handled (ended too by {@link close}). */
+  readonly #ephemeral = new Set<Session>();
+  /** Requests whose response is not written yet (`info.completed`). */
+  readonly #unfinished = new Set<Promise<void>>();
+  /** Bytes of the request bodies being read now. */
+  #pendingBodyBytes = 0;
   readonly #path: string;
   readonly #loopback: boolean;
   readonly #origins: Set<string>;
@@ -504,16 +598,26 @@ export class HttpTransport implements Transport {
         );
         return refuse(500, "internal error", {}, ErrorCode.InternalError);
       },
-    }, (req, info) => this.#handle(req, info));
+    }, (req, info) => {
+      this.#watch(info);
+      return this.#handle(req, info);
+    });
     await ready.promise;
     await this.#server.finished;
   }
 
   /**
    * Stops taking requests (503), ends the sessions' own streams, gives the
-   * requests in flight `timeoutMs` to be answered (default: as long as they
-   * take), then ends every session (its calls are cancelled) and stops the
+   * requests in flight `timeoutMs` to be answered and their answers to be
+   * written (default: as long as they take), then ends every session and
+   * every stateless request (their calls are cancelled) and stops the
    * server. Resolves true when everything was answered in time.
+   *
+   * Deno's `shutdown()` is not used: aborting the server after it (to cut
+   * a call that outlives `timeoutMs`) throws an uncaught `BadResource`
+   * from Deno's abort listener, which ended the process (SIGTERM during a
+   * call crashed `porta serve --http`); the transport waits for the
+   * responses itself, then aborts.
    */
   async close(timeoutMs?: number): Promise<boolean> {
     clearInterval(this.#sweeper);
@@ -521,26 +625,51 @@ export class HttpTransport implements Transport {
     for (const s of this.#sessions.values()) s.own?.finish();
     const server = this.#server;
     this.#server = null;
-    let done = true;
-    if (server) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      done = await Promise.race([
-        server.shutdown().then(() => true),
-        ...(timeoutMs === undefined ? [] : [
-          new Promise<boolean>((r) =>
-            timer = setTimeout(() => r(false), Math.max(0, timeoutMs))
-          ),
-        ]),
-      ]);
-      clearTimeout(timer);
-    }
-    for (const s of this.#sessions.values()) s.close("server shutting down");
+    const deadline = timeoutMs === undefined
+      ? Infinity
+      : performance.now() + Math.max(0, timeoutMs);
+    const done = await this.#written(deadline);
+    const sessions = [...this.#sessions.values(), ...this.#ephemeral];
     this.#sessions.clear();
+    this.#ephemeral.clear();
+    for (const s of sessions) s.close("server shutting down");
     if (server) {
-      if (!done) this.#abort.abort();
+      // the answers just decided (404, the ends of streams) are written
+      // if they can be, briefly
+      if (!done) await this.#written(performance.now() + CLOSE_GRACE_MS);
+      this.#abort.abort();
       await server.finished.catch(() => {});
     }
     return done;
+  }
+
+  /** Keeps `info.completed` of a request until its response is written. */
+  #watch(info: Deno.ServeHandlerInfo): void {
+    const completed = (info as { completed?: Promise<void> }).completed;
+    if (!completed) return;
+    // rejects when the client goes away first: handled here
+    const p: Promise<void> = completed.then(() => {}, () => {}).finally(() =>
+      this.#unfinished.delete(p)
+    );
+    this.#unfinished.add(p);
+  }
+
+  /** Waits until every response is written; false past `deadline`. */
+  async #written(deadline: number): Promise<boolean> {
+    while (this.#unfinished.size > 0) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = await Promise.race([
+        Promise.all([...this.#unfinished]).then(() => false),
+        ...(left === Infinity ? [] : [
+          new Promise<boolean>((r) => timer = setTimeout(() => r(true), left)),
+        ]),
+      ]);
+      clearTimeout(timer);
+      if (late) return false;
+    }
+    return true;
   }
 
   #sweep(idleMs: number): void {
@@ -563,7 +692,8 @@ export class HttpTransport implements Transport {
   #hostAllowed(host: string | null): boolean {
     if (!this.#loopback) return true;
     // bound to loopback: only loopback names (DNS rebinding sends its own)
-    return host !== null && isLoopbackHost(hostOf(host));
+    const name = host === null ? null : hostOf(host);
+    return name !== null && isLoopbackHost(name);
   }
 
   #originAllowed(origin: string): boolean {
@@ -577,7 +707,13 @@ export class HttpTransport implements Transport {
         connection: "close",
       });
     }
-    const url = new URL(req.url);
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      // Deno builds the URL from the Host header, which may not be a host
+      return refuse(400, "bad request: invalid Host header");
+    }
     if (url.pathname !== this.#path) {
       return refuse(404, `not found: Porta serves MCP at ${this.#path}`);
     }
@@ -686,22 +822,52 @@ export class HttpTransport implements Transport {
     const declared = Number(req.headers.get("content-length") ?? "NaN");
     if (Number.isFinite(declared) && declared > max) return tooLarge();
     if (!req.body) return new Uint8Array(0);
+    const budget = this.#options.maxPendingBodyBytes ??
+      DEFAULT_MAX_PENDING_BODY_BYTES;
+    const timeoutMs = this.#options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
     const parts: Uint8Array[] = [];
     let size = 0;
     const reader = req.body.getReader();
+    // a body that trickles, or a Content-Length larger than what is sent,
+    // would hold the connection and what was read forever
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reader.cancel().catch(() => {});
+    }, timeoutMs);
+    const late = () =>
+      refuse(
+        408,
+        `request timeout: the body did not arrive within ${timeoutMs} ms`,
+        { connection: "close" },
+      );
     try {
       while (true) {
         const { done, value } = await reader.read();
+        if (timedOut) return late();
         if (done) break;
         size += value.length;
+        this.#pendingBodyBytes += value.length;
         if (size > max) {
           await reader.cancel().catch(() => {});
           return tooLarge();
         }
+        if (this.#pendingBodyBytes > budget) {
+          await reader.cancel().catch(() => {});
+          return refuse(
+            503,
+            "service unavailable: too many request bodies are being received; retry later",
+            { "retry-after": "1", connection: "close" },
+          );
+        }
         parts.push(value);
       }
     } catch {
+      if (timedOut) return late();
       return refuse(400, "bad request: the body could not be read");
+    } finally {
+      clearTimeout(timer);
+      this.#pendingBodyBytes -= size;
     }
     const out = new Uint8Array(size);
     let off = 0;
@@ -771,7 +937,10 @@ export class HttpTransport implements Transport {
         (m, related, status) => session.route(m, related, status),
         (id) => session.ended(id),
       );
-      return await this.#request(
+      // kept until its request is done, so that close() can end it
+      this.#ephemeral.add(session);
+      session.onIdle = () => this.#ephemeral.delete(session);
+      const answer = this.#request(
         session,
         parsed.message as JsonRpcRequest,
         text,
@@ -779,6 +948,8 @@ export class HttpTransport implements Transport {
         cors,
         true,
       );
+      if (session.requests.size === 0) this.#ephemeral.delete(session);
+      return await answer;
     }
     if (parsed.kind === "request" && parsed.message.method === "initialize") {
       const max = this.#options.maxSessions ?? DEFAULT_MAX_SESSIONS;
@@ -789,6 +960,10 @@ export class HttpTransport implements Transport {
           { ...cors, "retry-after": "5" },
         );
       }
+      // refused before a session exists: a 503 used to leave one behind
+      // (with its id in the refusal), holding a slot until it expired
+      const busy = this.#busy(cors);
+      if (busy) return busy;
       const id = crypto.randomUUID();
       const session = new Session(id, this.#open!(), this);
       session.endpoint.connect(
@@ -824,14 +999,8 @@ export class HttpTransport implements Transport {
     headers: Record<string, string>,
     ephemeral = false,
   ): Promise<Response> {
-    const max = this.#options.maxRequests ?? DEFAULT_MAX_REQUESTS;
-    if (this.#inFlight >= max) {
-      return Promise.resolve(refuse(
-        503,
-        `service unavailable: ${max} requests are in flight; retry later`,
-        { ...headers, "retry-after": "1" },
-      ));
-    }
+    const busy = this.#busy(headers);
+    if (busy) return Promise.resolve(busy);
     const key = idKey(message.id);
     if (session.requests.has(key)) {
       return Promise.resolve(jsonResponse(
@@ -865,6 +1034,17 @@ export class HttpTransport implements Transport {
     return promise;
   }
 
+  /** A 503 when {@link HttpTransportOptions.maxRequests} are in flight. */
+  #busy(headers: Record<string, string>): Response | null {
+    const max = this.#options.maxRequests ?? DEFAULT_MAX_REQUESTS;
+    if (this.#inFlight < max) return null;
+    return refuse(
+      503,
+      `service unavailable: ${max} requests are in flight; retry later`,
+      { ...headers, "retry-after": "1" },
+    );
+  }
+
   #get(req: Request, cors: Record<string, string>): Response {
     const accept = req.headers.get("accept") ?? "";
     if (!/text\/event-stream|text\/\*|\*\/\*/i.test(accept)) {
@@ -888,11 +1068,10 @@ export class HttpTransport implements Transport {
           cors,
         );
       }
-      const after = Number(m[2]);
-      const replay = session.events.filter((e) =>
-        e.stream === stream.id && e.seq > after
+      return stream.attach(
+        session.replay(stream, Number(m[2])),
+        new Headers(cors),
       );
-      return stream.attach(replay, new Headers(cors));
     }
     if (session.own?.connected) {
       return refuse(
