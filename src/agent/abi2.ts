@@ -39,7 +39,9 @@
  *   {@link MAX_REQUEST_KEY_LENGTH} characters) names the request for hosts
  *   that answer requests by name (MCP 2026-07-28 input requests); a guest
  *   may write several requests before it reads their answers, which then
- *   come in the order of the requests.
+ *   come in the order of the requests. `porta/fetch` (an HTTP request,
+ *   see `net.ts`) is answered by Porta itself, never by the client, and
+ *   does not count against the requests allowed per call.
  * - `{"result": OBJECT}`, final: a tool's `CallToolResult`-like object
  *   (`content`, `structuredContent`, `isError`), `{"contents": [...]}` for
  *   `_resource_read`, `{"messages", "description"?}` for `_prompt_get`,
@@ -500,11 +502,31 @@ export interface Abi2Hooks {
     key?: string,
   ): Promise<RequestAnswer>;
   /**
+   * The methods the host serves itself (`porta/fetch`, see `net.ts`),
+   * answered by {@link Abi2Hooks.onHostRequest} instead of
+   * {@link Abi2Hooks.onRequest}.
+   */
+  hostMethods?: ReadonlySet<string>;
+  /**
+   * Answers a request for one of {@link Abi2Hooks.hostMethods}. Its
+   * `params` are the frame's as the guest wrote them, NOT redacted (they
+   * never leave the host as such: the guest may use a value it was given,
+   * say in an `--env` it was allowed to read, in a request). Such requests
+   * do not count against {@link Abi2Hooks.maxRequests} nor in
+   * {@link Abi2Session.requests}, and never end the call: the promise
+   * resolves with the answer (a refusal is an error answer).
+   */
+  onHostRequest?(
+    method: string,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<RequestAnswer>;
+  /**
    * Told when the guest waits for an answer that is not known yet (it reads
    * stdin and nothing else is left to read); see `CallOptions.onWaiting`.
    */
   onWaiting?(): void;
-  /** Request frames allowed; one more ends the call. */
+  /** Request frames to the client allowed; one more ends the call. */
   maxRequests: number;
   /** Stops the guest now (called at most once). */
   stop(): void;
@@ -546,7 +568,7 @@ export class Abi2Session {
     this.stdin = { read: (max) => this.#read(max) };
   }
 
-  /** Request frames received so far. */
+  /** Request frames to the client received so far (host requests such as `porta/fetch` not counted). */
   get requests(): number {
     return this.#requests;
   }
@@ -644,6 +666,23 @@ export class Abi2Session {
         }
         return;
       case "request":
+        if (
+          this.#hooks.onHostRequest &&
+          this.#hooks.hostMethods?.has(frame.method)
+        ) {
+          // the host's own request: its parameters as written (the line
+          // parsed again, unredacted; it parsed once already)
+          let params = frame.params;
+          try {
+            const plain = parseFrame(raw, n);
+            if (plain.type === "request") params = plain.params;
+          } catch {
+            // redaction made it parse: keep the redacted parameters
+          }
+          return this.#await(
+            this.#hosted(frame.method, params),
+          );
+        }
         return this.#request(frame.method, frame.params, frame.key);
       case "result":
         this.#final = { kind: "result", value: frame.value };
@@ -653,6 +692,20 @@ export class Abi2Session {
           ? { kind: "error", message: frame.message, code: frame.code }
           : { kind: "error", message: frame.message };
         return;
+    }
+  }
+
+  /** The answer of a host request (see {@link Abi2Hooks.onHostRequest}). */
+  #hosted(
+    method: string,
+    params: Record<string, unknown>,
+  ): Promise<RequestAnswer> {
+    try {
+      return Promise.resolve(
+        this.#hooks.onHostRequest!(method, params, this.#done.signal),
+      );
+    } catch (e) {
+      return Promise.reject(e);
     }
   }
 
@@ -674,8 +727,6 @@ export class Abi2Session {
         }, which this host does not offer`,
       );
     }
-    const slot: { bytes?: Uint8Array } = {};
-    this.#answers.push(slot);
     let answer: Promise<RequestAnswer>;
     try {
       answer = Promise.resolve(
@@ -686,6 +737,13 @@ export class Abi2Session {
     } catch (e) {
       answer = Promise.reject(e);
     }
+    this.#await(answer);
+  }
+
+  /** Queues the answer of a request (in request order) once it settles. */
+  #await(answer: Promise<RequestAnswer>): void {
+    const slot: { bytes?: Uint8Array } = {};
+    this.#answers.push(slot);
     answer.then(
       (a) => {
         slot.bytes = encodeAnswer(a);

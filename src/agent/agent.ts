@@ -6,7 +6,10 @@
  *
  * Secrets (`AgentOptions.secrets`) reach the guest as environment variables
  * but their values are redacted (`[REDACTED]`) from everything the Agent
- * returns: tool results, error lines and stderr text.
+ * returns: tool results, error lines and stderr text. A secret the
+ * manifest's `headers` name (`${secret:NAME}`) is Porta's own: it is added
+ * to the agent's HTTP requests (`porta/fetch`, see `net.ts`) and never
+ * given to the guest, not even as an environment variable.
  *
  * @module
  */
@@ -60,10 +63,19 @@ import type { AgentRuntime, GuestJobResult, GuestRunner } from "./runtime.ts";
 import { defaultRuntime } from "./default_runtime.ts";
 import { type DenialContext, DenialLog } from "./denials.ts";
 import { DEFAULT_TIER, isTier, type Tier, TIERS } from "./tier.ts";
+import {
+  AgentNet,
+  FETCH_METHOD,
+  manifestSecretNames,
+  type NetCall,
+  type NetOptions,
+  type NetStats,
+} from "./net.ts";
 
 export type { CallLimits } from "./limits.ts";
 export type { RestartPolicy } from "./restart.ts";
 export type { Tier } from "./tier.ts";
+export type { NetOptions, NetStats } from "./net.ts";
 
 /** Options of {@link Agent.load}. */
 export interface AgentOptions {
@@ -108,6 +120,14 @@ export interface AgentOptions {
    * refuses the agent with an {@link AgentError}.
    */
   tier?: Tier;
+  /**
+   * The operator's grant of the network to ABI v2 agents (`porta/fetch`,
+   * see `net.ts`): `--allow-host` patterns (which also grant the `net`
+   * capability, still narrowed by the manifest), `--allow-private-net`,
+   * and the per-call limits. Absent or without hosts: every request is
+   * refused.
+   */
+  net?: NetOptions;
 }
 
 /** Result of one tool call, resource read or prompt. */
@@ -141,8 +161,20 @@ export interface ToolResult {
    * v1, or the call ended otherwise (error frame, problem, trap...).
    */
   value?: Record<string, unknown>;
-  /** ABI v2: request frames the guest made (for the diagnostic line). Absent: ABI v1. */
+  /**
+   * ABI v2: request frames to the client the guest made (for the
+   * diagnostic line; `porta/fetch` not counted). Absent: ABI v1.
+   */
   requests?: number;
+  /**
+   * ABI v2: what the call did on the network (`porta/fetch`): requests
+   * made (each redirect hop counts), response bytes, hosts contacted,
+   * requests refused by a rule or a limit and requests that failed. Absent:
+   * the guest asked for no request. Refusals are also denial lines
+   * ({@link ToolResult.denials}, `porta/fetch:RULE` in
+   * {@link ToolResult.deniedSummary}).
+   */
+  net?: NetStats;
 }
 
 /** Per-call options. */
@@ -381,6 +413,8 @@ export class Agent {
   readonly #limits: CallLimits;
   readonly #redact: (t: string) => string;
   readonly #needles: string[];
+  /** The agent's network (`porta/fetch`); set by {@link Agent.load}. */
+  #net: AgentNet | undefined;
   /** What denial lines may say about the grants and flags. */
   #denialContext: DenialContext = { grants: new Set(), dirs: [] };
   #closed = false;
@@ -454,6 +488,8 @@ export class Agent {
         manifestCapabilities: manifestPath !== undefined
           ? manifest.capabilities
           : undefined,
+        // granting hosts is granting the network
+        operatorGrants: (opts.net?.allowHosts ?? []).length > 0 ? ["net"] : [],
       });
     } catch (e) {
       if (e instanceof CapabilityError) throw new AgentError(e.message);
@@ -526,7 +562,24 @@ export class Agent {
       }
     }
     if (missing.length > 0) throw new AgentError(missing);
-    const env = { ...(opts.env ?? {}), ...(opts.secrets ?? {}) };
+    // the network: checked before any worker starts (a missing secret, a
+    // bad --allow-host are load errors)
+    const net = AgentNet.create(
+      manifest,
+      grants.has("net"),
+      opts.net ?? {},
+      opts.secrets ?? {},
+      secretNeedles(Object.values(opts.secrets ?? {})),
+      redact,
+    );
+    if (Array.isArray(net)) throw new AgentError(net.map(redact));
+    // secrets of the manifest's headers are Porta's, never the guest's
+    const withheld = manifestSecretNames(manifest);
+    const env = { ...(opts.env ?? {}) };
+    for (const [k, v] of Object.entries(opts.secrets ?? {})) {
+      if (!withheld.has(k)) env[k] = v;
+      else delete env[k];
+    }
     let runner: GuestRunner;
     try {
       runner = await runtime.createRunner(bytes, {
@@ -544,6 +597,7 @@ export class Agent {
         tier,
       });
     } catch (e) {
+      net.close();
       throw new AgentError(redact(firstLine(e)));
     }
     const agent = new Agent({
@@ -567,6 +621,7 @@ export class Agent {
         : undefined,
       dirs: opts.dirs ?? [],
     };
+    agent.#net = net;
     return agent;
   }
 
@@ -744,8 +799,14 @@ export class Agent {
     // follows the caller's signal
     let session: Abi2Session | undefined;
     let stop: AbortController | undefined;
+    let net: NetCall | undefined;
     const follow = () => stop?.abort();
     if (this.manifest.abi === 2) {
+      const onDenied = o.onDenied;
+      const call = this.#net?.call(
+        onDenied ? (line) => onDenied.call(o, line) : undefined,
+      );
+      net = call;
       stop = new AbortController();
       if (o.signal?.aborted) stop.abort();
       else o.signal?.addEventListener("abort", follow, { once: true });
@@ -771,6 +832,16 @@ export class Agent {
           }
           : {}),
         ...(onWaiting ? { onWaiting: () => onWaiting.call(o) } : {}),
+        ...(call
+          ? {
+            hostMethods: HOST_METHODS,
+            onHostRequest: (
+              _m: string,
+              p: Record<string, unknown>,
+              s: AbortSignal,
+            ) => call.handle(p, s),
+          }
+          : {}),
         maxRequests: maxRequestsOf(o.maxRequests),
         stop: () => stop!.abort(),
       });
@@ -820,6 +891,7 @@ export class Agent {
         durationMs: 0,
         exitCode: null,
         ...(frames ? { requests: frames.requests } : {}),
+        ...netResult(net, {}, o.onDenied),
       };
     } finally {
       o.signal?.removeEventListener("abort", follow);
@@ -847,7 +919,11 @@ export class Agent {
       return this.#frameResult(
         outcome,
         frames.stoppedGuest,
-        { ...base, requests: frames.requests },
+        {
+          ...base,
+          requests: frames.requests,
+          ...netResult(net, base, o.onDenied),
+        },
         failure,
         total > cap
           ? `output truncated: the tool wrote ${total} bytes, more than the ${cap}-byte limit`
@@ -1066,12 +1142,50 @@ export class Agent {
     }
   }
 
-  /** Stops every worker; further calls fail. */
+  /** Stops every worker (the net worker too); further calls fail. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#net?.close();
     await this.#runner.close();
   }
+}
+
+/** The requests an ABI v2 agent makes of Porta itself (see `net.ts`). */
+const HOST_METHODS: ReadonlySet<string> = new Set([FETCH_METHOD]);
+
+/**
+ * The network part of an ABI v2 call's result: its stats, and its refusal
+ * lines and rules merged into the call's denials (the closing "more" line
+ * goes to `emit`). Empty when the guest asked for no request.
+ */
+function netResult(
+  net: NetCall | undefined,
+  base: { denials?: string[]; deniedSummary?: string },
+  emit: ((line: string) => void) | undefined,
+): Pick<ToolResult, "net" | "denials" | "deniedSummary"> {
+  const stats = net?.stats();
+  if (net === undefined || stats === undefined) return {};
+  const out: Pick<ToolResult, "net" | "denials" | "deniedSummary"> = {
+    net: stats,
+  };
+  const more = net.moreLine();
+  if (more !== undefined) {
+    try {
+      emit?.(more);
+    } catch {
+      // a reporting callback never disturbs the call
+    }
+  }
+  const lines = [...net.lines, ...(more !== undefined ? [more] : [])];
+  if (lines.length > 0) out.denials = [...(base.denials ?? []), ...lines];
+  const summary = net.summary();
+  if (summary !== "") {
+    out.deniedSummary = base.deniedSummary
+      ? `${base.deniedSummary},${summary}`
+      : summary;
+  }
+  return out;
 }
 
 /** The first non-blank line of a guest's text, trimmed ("" when none). */

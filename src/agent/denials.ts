@@ -63,6 +63,13 @@ const PROFILE_ORDER: readonly ProfileName[] = ["ai-agent", "worker", "full"];
 
 /** How to get capability `c`: "try --profile P" or "add it to the manifest". */
 export function capabilityHint(c: Capability, ctx: DenialContext): string {
+  if (c === "net") {
+    // the operator grants the network with hosts, not with a profile
+    return ctx.manifestCapabilities !== undefined &&
+        !ctx.manifestCapabilities.includes("net")
+      ? 'add "net" to the manifest\'s capabilities and allow hosts with --allow-host'
+      : "allow hosts with --allow-host";
+  }
   const smallest = PROFILE_ORDER.find((p) => PROFILES[p].includes(c)) ??
     "full";
   const profile = (ctx.profile ?? "ai-agent") as ProfileName;

@@ -16,7 +16,10 @@
  *   "prompts": [{ "name": "summarize", "arguments": [{ "name": "topic", "required": true }] }],
  *   "wasi_imports": ["fd_write", "fd_read", "proc_exit"],  // optional allowlist
  *   "abi": 2,                         // optional: the frame ABI of abi2.ts (default 1)
- *   "completions": true               // optional: the agent implements `_complete`
+ *   "completions": true,              // optional: the agent implements `_complete`
+ *   "allowed_hosts": ["api.example.com", "*.example.org"],  // porta/fetch (abi 2, "net")
+ *   "allowed_methods": ["GET"],       // optional (default GET HEAD POST PUT PATCH DELETE)
+ *   "headers": { "api.example.com": { "Authorization": "Bearer ${secret:API_TOKEN}" } }
  * }
  * ```
  *
@@ -57,6 +60,9 @@ import {
   SchemaError,
 } from "./schema.ts";
 import { parseUriTemplate, UriTemplateError } from "./uri_template.ts";
+import { FORBIDDEN_HEADERS, isToken, secretRefs } from "./net.ts";
+import { HostPatternError, parseHostPattern } from "../sandbox/net_policy.ts";
+import { KNOWN_METHODS } from "../sandbox/net.ts";
 import {
   CAPABILITIES,
   type Capability,
@@ -209,6 +215,28 @@ export interface Manifest {
    * load). Absent: no such list.
    */
   wasi_imports?: string[];
+  /**
+   * Hosts the agent may request with `porta/fetch` (ABI v2, the `net`
+   * capability), when the manifest lists them: host patterns (`api.example.com`,
+   * `*.example.org`, `localhost:8080`, `[::1]:8443`; see
+   * `src/sandbox/net_policy.ts`), normalized. The operator's `--allow-host`
+   * narrows them (a URL must match both).
+   */
+  allowed_hosts?: string[];
+  /**
+   * Methods `porta/fetch` may use (upper case; a subset of GET, HEAD, POST,
+   * PUT, PATCH, DELETE, OPTIONS), when the manifest lists them. Default:
+   * GET, HEAD, POST, PUT, PATCH, DELETE.
+   */
+  allowed_methods?: string[];
+  /**
+   * Headers Porta adds to the agent's requests, per host pattern (each key
+   * one of {@link Manifest.allowed_hosts}, normalized): `{"api.example.com":
+   * {"Authorization": "Bearer ${secret:API_TOKEN}"}}`. A value may name
+   * the operator's `--secret NAME=VALUE` as `${secret:NAME}`; the guest
+   * never sees it (see `src/agent/net.ts`).
+   */
+  headers?: Record<string, Record<string, string>>;
 }
 
 /** The `schema_version` majors this Porta reads, as shown in errors. */
@@ -453,6 +481,9 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     "wasi_imports",
     "abi",
     "completions",
+    "allowed_hosts",
+    "allowed_methods",
+    "headers",
   ]);
   let schemaVersion: string | undefined;
   if (value.schema_version !== undefined) {
@@ -827,6 +858,128 @@ export function validateManifest(value: unknown, file?: string): Manifest {
     if (!wasi_imports.includes(w)) wasi_imports.push(w);
   });
 
+  // the network of ABI v2 agents (porta/fetch, src/agent/net.ts)
+  let allowedHosts: string[] | undefined;
+  if (value.allowed_hosts !== undefined) {
+    const hosts: string[] = [];
+    allowedHosts = hosts;
+    c.arr(value, "allowed_hosts", "").forEach((h, i) => {
+      const at = `allowed_hosts[${i}]`;
+      if (typeof h !== "string") {
+        return c.fail(at, `expected a string, got ${typeName(h)}`);
+      }
+      try {
+        const p = parseHostPattern(h);
+        if (hosts.includes(p.text)) {
+          return c.fail(at, `duplicate host pattern "${clip(printable(h))}"`);
+        }
+        hosts.push(p.text);
+      } catch (e) {
+        if (!(e instanceof HostPatternError)) throw e;
+        c.fail(at, printable(e.message));
+      }
+    });
+    if (Array.isArray(value.allowed_hosts)) {
+      if (abi !== 2) {
+        c.fail(
+          "allowed_hosts",
+          'needs "abi": 2 (agents make requests with porta/fetch request frames)',
+        );
+      }
+      if (!capabilities.includes("net")) {
+        c.fail("allowed_hosts", 'needs "net" in capabilities');
+      }
+    }
+  }
+  let allowedMethods: string[] | undefined;
+  if (value.allowed_methods !== undefined) {
+    const methods: string[] = [];
+    allowedMethods = methods;
+    c.arr(value, "allowed_methods", "").forEach((v, i) => {
+      const at = `allowed_methods[${i}]`;
+      const up = typeof v === "string" ? v.toUpperCase() : "";
+      if (!KNOWN_METHODS.includes(up)) {
+        return c.fail(
+          at,
+          `expected one of ${KNOWN_METHODS.join(", ")}, got ${
+            typeof v === "string" ? `"${clip(printable(v))}"` : typeName(v)
+          }`,
+        );
+      }
+      if (!methods.includes(up)) methods.push(up);
+    });
+  }
+  let headers: Record<string, Record<string, string>> | undefined;
+  if (value.headers !== undefined) {
+    if (!isObj(value.headers)) {
+      c.fail("headers", `expected an object, got ${typeName(value.headers)}`);
+    } else {
+      headers = {};
+      for (const [key, hs] of Object.entries(value.headers)) {
+        const at = `headers[${JSON.stringify(clip(printable(key)))}]`;
+        let norm: string | undefined;
+        try {
+          norm = parseHostPattern(key).text;
+        } catch (e) {
+          if (!(e instanceof HostPatternError)) throw e;
+          c.fail(at, printable(e.message));
+          continue;
+        }
+        if (!(allowedHosts ?? []).includes(norm)) {
+          c.fail(
+            at,
+            "not one of allowed_hosts (headers are declared per allowed host pattern)",
+          );
+          continue;
+        }
+        if (!isObj(hs)) {
+          c.fail(
+            at,
+            `expected an object {"Header-Name": "value"}, got ${typeName(hs)}`,
+          );
+          continue;
+        }
+        const out: Record<string, string> = {};
+        for (const [name, v] of Object.entries(hs)) {
+          const hat = `${at}[${JSON.stringify(clip(printable(name)))}]`;
+          if (!isToken(name) || name.length > 256) {
+            c.fail(hat, "the header name is not a token");
+            continue;
+          }
+          if (FORBIDDEN_HEADERS.has(name.toLowerCase())) {
+            c.fail(hat, `"${name.toLowerCase()}" is set by Porta`);
+            continue;
+          }
+          if (typeof v !== "string") {
+            c.fail(hat, `expected a string, got ${typeName(v)}`);
+            continue;
+          }
+          if (/[\r\n\0]/.test(v)) {
+            c.fail(hat, "must not contain CR, LF or NUL");
+            continue;
+          }
+          const refs = secretRefs(v);
+          if (!Array.isArray(refs)) {
+            c.fail(hat, refs);
+            continue;
+          }
+          Object.defineProperty(out, name, {
+            value: v,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        }
+        Object.defineProperty(headers, norm, {
+          value: out,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
+  }
+
   if (c.issues.length > 0) throw new ManifestError(c.issues, file);
   const m: Manifest = {
     name,
@@ -843,6 +996,9 @@ export function validateManifest(value: unknown, file?: string): Manifest {
   if (listsTemplates) m.resourceTemplates = resourceTemplates;
   if (abi !== undefined) m.abi = abi;
   if (completions !== undefined) m.completions = completions;
+  if (allowedHosts !== undefined) m.allowed_hosts = allowedHosts;
+  if (allowedMethods !== undefined) m.allowed_methods = allowedMethods;
+  if (headers !== undefined) m.headers = headers;
   return m;
 }
 

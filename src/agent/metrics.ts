@@ -1,11 +1,16 @@
 /**
  * Metrics of agent executions and their one-line renderings:
  * - `porta run` summary: `[porta] steps=N memory=P pages restarts=R time=Xms tier=T`
- * - `porta serve` per-call line: `[porta] tool=NAME steps=N memory=M ok|error duration=Xms`
+ * - `porta serve` per-call line: `[porta] tool=NAME steps=N memory=M ok|error duration=Xms`,
+ *   plus `net=N net_bytes=B net_hosts=H,... [net_refused=R] [net_failed=F]`
+ *   when an ABI v2 agent asked for HTTP requests (`porta/fetch`)
  * - `porta serve` exit summary: `[porta] calls=N errors=E steps=S time=Xms`
  *
  * @module
  */
+
+import type { NetStats } from "./net.ts";
+import { printable } from "./printable.ts";
 
 /** Formats milliseconds: one decimal below 10 ms, whole milliseconds above. */
 export function formatMs(ms: number): string {
@@ -46,13 +51,35 @@ export interface CallMetrics {
   isError: boolean;
   /** Wall time in milliseconds. */
   durationMs: number;
+  /** What the call did on the network (`ToolResult.net`), when it asked for requests. */
+  net?: NetStats;
 }
 
-/** The per-call line of `porta serve` (no trailing newline). */
+/**
+ * The network fields of a call's line (with a leading space; "" without
+ * `net`): ` net=REQUESTS net_bytes=BYTES net_hosts=HOST,...`, then
+ * ` net_refused=N` and ` net_failed=N` when not zero. Hosts are `host` or
+ * `host:port` (another port than the scheme's), escaped.
+ */
+export function formatNetFields(net: NetStats | undefined): string {
+  if (net === undefined) return "";
+  const hosts = net.hosts.length > 0
+    ? ` net_hosts=${printable(net.hosts.join(","))}`
+    : "";
+  return ` net=${net.requests} net_bytes=${net.bytes}${hosts}${
+    net.refused > 0 ? ` net_refused=${net.refused}` : ""
+  }${net.failed > 0 ? ` net_failed=${net.failed}` : ""}`;
+}
+
+/**
+ * The per-call line of `porta serve` and `porta call` (no trailing
+ * newline); the network fields ({@link formatNetFields}) follow when
+ * `m.net` is given.
+ */
 export function formatCallLine(m: CallMetrics): string {
   return `[porta] tool=${m.tool} steps=${m.steps} memory=${m.memoryPages} ${
     m.isError ? "error" : "ok"
-  } duration=${formatMs(m.durationMs)}`;
+  } duration=${formatMs(m.durationMs)}${formatNetFields(m.net)}`;
 }
 
 /** Accumulates call metrics for the exit summary of `porta serve`. */

@@ -48,9 +48,18 @@ export {
   type RestartPolicy,
 } from "./restart.ts";
 export {
+  FETCH_METHOD,
+  NET_FAILED,
+  NET_INVALID,
+  NET_REFUSED,
+  type NetOptions,
+  type NetStats,
+} from "./net.ts";
+export {
   type CallMetrics,
   formatCallLine,
   formatMs,
+  formatNetFields,
   formatRunSummary,
   MetricsCollector,
   type RunMetrics,

@@ -13,6 +13,11 @@
  * one `[porta] denied: ...` line per distinct call refused for want of a
  * grant.
  *
+ * ABI v2 agents' HTTP requests (`porta/fetch`) work as in `serve`, with the
+ * same flags (`--allow-host`, `--allow-private-net`, `--net-max-requests`,
+ * `--net-max-bytes`, `--net-timeout`); the call's line then says what the
+ * call did on the network (`net=N net_bytes=B net_hosts=...`).
+ *
  * Exit codes: 0 ok; 1 when the result has `isError` (or the resource or
  * prompt failed, or the agent cannot load); 2 for usage errors (unknown tool,
  * resource or prompt, bad JSON, arguments the server refuses); 130/143 on
@@ -28,6 +33,7 @@ import {
   HELP_OPTION,
   LIMIT_OPTIONS,
   listFlag,
+  NET_OPTIONS,
   type OptionTable,
   parseCommandArgs,
   resolveCommonFlags,
@@ -49,6 +55,7 @@ const CALL_OPTIONS: OptionTable = {
   ...AGENT_OPTIONS,
   ...LIMIT_OPTIONS,
   ...ENGINE_OPTIONS,
+  ...NET_OPTIONS,
   entry: { type: "string" },
   resource: { type: "string" },
   prompt: { type: "string" },

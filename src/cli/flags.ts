@@ -23,6 +23,15 @@
  * - `--restart no|on-failure|always`, `--max-restarts N` (default 3).
  * - `--tier interp|js|auto`: the engine's execution tier (default `auto`),
  *   passed to every guest instance (`InstanceOptions.tier`).
+ * - `--allow-host PATTERN` (repeatable, or comma-separated): hosts ABI v2
+ *   agents may request with `porta/fetch` (`api.example.com`,
+ *   `*.example.org`, `localhost:8080`, `[::1]:8443`), intersected with the
+ *   manifest's `allowed_hosts`; it grants the `net` capability. With it:
+ *   `--allow-private-net` (loopback and private addresses allowed; cloud
+ *   metadata never), `--net-max-requests N` (per call, default 16, `0`
+ *   refuses every request), `--net-max-bytes SIZE` (response bytes per
+ *   call, default 4MiB), `--net-timeout DURATION` (network time per call,
+ *   default 10s, `0`: only the call's `--timeout`).
  *
  * The host environment never reaches the guest: the guest sees exactly the
  * variables given with these flags.
@@ -35,6 +44,8 @@ import type { CallLimits } from "../agent/limits.ts";
 import { WASM_PAGE_BYTES } from "../agent/limits.ts";
 import { isProfile, PROFILES } from "../sandbox/capabilities.ts";
 import { DEFAULT_TIER, isTier, type Tier, TIERS } from "../agent/tier.ts";
+import type { NetOptions } from "../agent/net.ts";
+import { HostPatternError, parseHostPattern } from "../sandbox/net_policy.ts";
 import {
   DEFAULT_MAX_RESTARTS,
   parseRestartMode,
@@ -92,6 +103,15 @@ export const LIMIT_OPTIONS: OptionTable = {
   "max-memory": { type: "string" },
   timeout: { type: "string" },
   "max-output": { type: "string" },
+};
+
+/** Flags of agents' network access (`serve`, `call`): see {@link resolveNetFlags}. */
+export const NET_OPTIONS: OptionTable = {
+  "allow-host": { type: "string", multiple: true },
+  "allow-private-net": { type: "boolean" },
+  "net-max-requests": { type: "string" },
+  "net-max-bytes": { type: "string" },
+  "net-timeout": { type: "string" },
 };
 
 /** Flags that choose how the engine executes the guest (`run`, `serve`, `call`). */
@@ -564,6 +584,65 @@ export interface CommonFlags {
   strictImports: boolean;
   /** `--tier`: the engine's execution tier (default `auto`). */
   tier: Tier;
+  /** `--allow-host`, `--allow-private-net`, `--net-*` (see {@link resolveNetFlags}). */
+  net: NetOptions;
+}
+
+/**
+ * Resolves the network flags: `--allow-host` patterns (repeatable, each may
+ * be a comma-separated list; checked here, one-line {@link UsageError}),
+ * `--allow-private-net`, `--net-max-requests N` (0 allowed),
+ * `--net-max-bytes SIZE`, `--net-timeout DURATION` (0: no network limit).
+ * The others apply only with `--allow-host` (a usage error otherwise).
+ * Unset limits are left to the agent layer's defaults.
+ */
+export function resolveNetFlags(values: FlagValues): NetOptions {
+  const hosts: string[] = [];
+  for (const item of listFlag(values, "allow-host")) {
+    for (const part of item.split(",")) {
+      const text = part.trim();
+      if (text === "") continue;
+      try {
+        hosts.push(parseHostPattern(text).text);
+      } catch (e) {
+        if (e instanceof HostPatternError) {
+          throw new UsageError(
+            `--allow-host: ${e.message} (expected HOST, *.DOMAIN or [IPv6], with an optional :PORT)`,
+          );
+        }
+        throw e;
+      }
+    }
+  }
+  if (listFlag(values, "allow-host").length > 0 && hosts.length === 0) {
+    throw new UsageError("--allow-host needs a host pattern");
+  }
+  const net: NetOptions = { allowHosts: [...new Set(hosts)] };
+  const others = [
+    "allow-private-net",
+    "net-max-requests",
+    "net-max-bytes",
+    "net-timeout",
+  ].filter((f) => values[f] !== undefined);
+  if (hosts.length === 0 && others.length > 0) {
+    throw new UsageError(
+      `--${others[0]} applies with --allow-host only (no host is allowed)`,
+    );
+  }
+  if (values["allow-private-net"] === true) net.allowPrivateNet = true;
+  const maxReq = stringFlag(values, "net-max-requests");
+  if (maxReq !== undefined) {
+    net.maxRequests = parseCount("net-max-requests", maxReq, true);
+  }
+  const maxBytes = stringFlag(values, "net-max-bytes");
+  if (maxBytes !== undefined) {
+    net.maxBytes = parseByteSize("net-max-bytes", maxBytes);
+  }
+  const timeout = stringFlag(values, "net-timeout");
+  if (timeout !== undefined) {
+    net.timeoutMs = parseDuration("net-timeout", timeout);
+  }
+  return net;
 }
 
 /** Why a file could not be read: no such file, a directory, or unreadable. */
@@ -662,6 +741,7 @@ export function resolveCommonFlags(values: FlagValues): CommonFlags {
     restart,
     strictImports: values["strict-imports"] === true,
     tier,
+    net: resolveNetFlags(values),
   };
 }
 

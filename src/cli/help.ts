@@ -12,7 +12,9 @@ const AGENT_FLAGS =
                           neither: nothing, so only import-free modules load)
   --env KEY=VALUE         guest environment variable (repeatable); the host env never leaks
   --env-file PATH         .env file (comments, export, quotes); --env wins over it
-  --secret KEY=VALUE      like --env, but the value is redacted from all Porta output
+  --secret KEY=VALUE      like --env, but the value is redacted from all Porta output;
+                          one the manifest's headers name (\${secret:KEY}) is only added
+                          to the agent's HTTP requests, never given to the guest
   --dir HOST[:GUEST][:ro|:rw]
                           preopen a host directory (repeatable; none by default; read-only
                           unless :rw, writing also needs the fs.write capability); GUEST
@@ -28,6 +30,19 @@ const TIER_FLAG =
                           (each function translated to JavaScript before its first
                           call) or auto (default: interpreted, translated once hot);
                           the tiers give the same results, traps and step counts`;
+
+const NET_FLAGS =
+  `  --allow-host PATTERN    let ABI v2 agents request this host with porta/fetch (repeatable
+                          or comma-separated): api.example.com, *.example.org (any
+                          subdomain, not the domain itself), localhost:8080, [::1]:8443;
+                          no port = 80 for http, 443 for https; a URL must also match the
+                          manifest's allowed_hosts; grants the net capability
+  --allow-private-net     allow loopback, private and link-local addresses (refused by
+                          default, also when a public name resolves to them); cloud
+                          metadata addresses stay refused
+  --net-max-requests N    HTTP requests per call, each redirect counted (default 16)
+  --net-max-bytes SIZE    response body bytes per call (default 4MiB)
+  --net-timeout DURATION  network time per call (default 10s; 0: the call's --timeout only)`;
 
 const LIMIT_FLAGS =
   `  --step-limit N          stop the guest after N WebAssembly instructions
@@ -86,7 +101,9 @@ fresh sandboxed instance. Diagnostics go to stderr, one line per call:
 and the guest's stderr lines as [NAME] line (at most 1000 lines / 256 KiB per call;
 also sent to the client as log messages once it sets a log level). A call refused
 for want of a grant adds one "[porta] denied: ..." line per cause (also a warning
-to the client) and denied=FN:CAUSE to the call's line.
+to the client) and denied=FN:CAUSE to the call's line. An agent's HTTP requests
+(porta/fetch, made by Porta, see --allow-host) add net=N net_bytes=B net_hosts=H,...
+and, when some were refused, denied=porta/fetch:RULE.
 
 Options:
   --entry NAME            export every call runs (default: the manifest's entry, else _start)
@@ -98,7 +115,9 @@ ${LIMIT_FLAGS}
   --concurrency N         calls running at once, each in a warm worker (default 4)
   --drain DURATION        when stdin ends (or on SIGINT/SIGTERM with --http), time
                           running calls get to finish and be answered (default 5s)
-  --max-requests N        requests an ABI v2 agent may make per call (default 16)
+  --max-requests N        requests to the client an ABI v2 agent may make per call
+                          (default 16; porta/fetch is not counted here)
+${NET_FLAGS}
 ${TIER_FLAG}
   -h, --help              show this help
 
@@ -138,6 +157,7 @@ ${LIMIT_FLAGS}
                           (default 256MiB per call)
   --timeout DURATION      per-call timeout (default 30s; 0 disables it)
   --max-output SIZE       cap on the call's output (default 1MiB)
+${NET_FLAGS}
 ${TIER_FLAG}
   -h, --help              show this help
 

@@ -11,7 +11,9 @@
  *
  * Options (shared flags, see `src/cli/flags.ts`): `--manifest --profile
  * --env --env-file --secret --dir --step-limit --max-memory --timeout
- * --max-output --tier`, plus `--concurrency N` (calls running at once, each in its
+ * --max-output --tier`, the network flags of ABI v2 agents (`--allow-host
+ * --allow-private-net --net-max-requests --net-max-bytes --net-timeout`,
+ * see `flags.ts`), plus `--concurrency N` (calls running at once, each in its
  * own warm worker; default 4) and `--drain DURATION` (default 5s). `--timeout`
  * defaults to 30s per call (`0` disables it), `--max-memory` to 256MiB.
  *
@@ -45,6 +47,7 @@ import {
   HELP_OPTION,
   LIMIT_OPTIONS,
   listFlag,
+  NET_OPTIONS,
   parseByteSize,
   parseCommandArgs,
   parseCount,
@@ -107,6 +110,7 @@ const SERVE_OPTIONS = {
   ...AGENT_OPTIONS,
   ...LIMIT_OPTIONS,
   ...ENGINE_OPTIONS,
+  ...NET_OPTIONS,
   concurrency: { type: "string" as const },
   drain: { type: "string" as const },
   entry: { type: "string" as const },
@@ -206,6 +210,7 @@ export async function loadAgent(
       strictImports: flags.strictImports,
       entry: flags.entry,
       tier: flags.tier,
+      net: flags.net,
     });
   } catch (e) {
     // main writes every line (one per denied import) in one piece, in

@@ -16,13 +16,15 @@
  * | `env` | the environment variables passed to the guest |
  * | `clock` | wall/monotonic/cpu clocks and sleeping (`poll_oneoff`) |
  * | `random` | `random_get` |
- * | `net` | `sock_*` (Porta has no sockets: they always fail, but still need `net`) |
+ * | `net` | HTTP requests through Porta (`porta/fetch`, ABI v2, to the hosts allowed by the manifest and `--allow-host`); `sock_*` (Porta has no sockets: they always fail, but still need `net`) |
  *
  * `proc_exit` needs no capability: every runtime lets a guest end its own
  * run (see {@link WASI_NO_CAPABILITY}).
  *
  * Profiles: `ai-agent` = io, process; `worker` = io, process, clock, random;
- * `full` = every capability.
+ * `full` = every capability. `--allow-host` adds `net` to whichever profile
+ * bounds the manifest (see {@link GrantRequest.operatorGrants}): granting
+ * hosts is granting the network.
  *
  * @module
  */
@@ -228,6 +230,12 @@ export interface GrantRequest {
   profile?: string;
   /** The capabilities the agent's manifest asks for, if it has a manifest. */
   manifestCapabilities?: readonly string[];
+  /**
+   * Capabilities the operator grants with other flags, added to the
+   * profile's (`net` when `--allow-host` is given): still narrowed by the
+   * manifest, and nothing without a profile or a manifest.
+   */
+  operatorGrants?: readonly Capability[];
 }
 
 /**
@@ -242,6 +250,9 @@ export interface GrantRequest {
  *   `net`, ... without the operator choosing a wider profile;
  * - neither: nothing at all (no capability, so only import-free guests load).
  *
+ * `operatorGrants` widen the profile's bound (the operator's `--allow-host`
+ * grants `net`); the manifest still narrows them.
+ *
  * Throws {@link CapabilityError} (one line) for unknown names.
  */
 export function resolveGrants(req: GrantRequest = {}): Set<Capability> {
@@ -249,6 +260,9 @@ export function resolveGrants(req: GrantRequest = {}): Set<Capability> {
   const hasManifest = req.manifestCapabilities !== undefined;
   if (!hasProfile && !hasManifest) return new Set();
   const bound = profileCapabilities(req.profile ?? DEFAULT_PROFILE);
+  for (const c of req.operatorGrants ?? []) {
+    if (isCapability(c)) bound.add(c);
+  }
   if (!hasManifest) return bound;
   const asked = parseCapabilities(req.manifestCapabilities!);
   return new Set(CAPABILITIES.filter((c) => asked.has(c) && bound.has(c)));

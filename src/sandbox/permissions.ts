@@ -12,7 +12,9 @@
  *
  * - `read`: the real paths of the preopened host directories, only with `fs`;
  * - `write`: the real paths of the writable preopens, only with `fs.write`;
- * - `net`, `env`, `run`, `ffi`, `sys`, `import`: always `false`.
+ * - `net`, `env`, `run`, `ffi`, `sys`, `import`: always `false` (agents'
+ * HTTP requests run in a separate net worker, see
+ * {@link netWorkerPermissions}).
  *
  * The worker's own modules (file:, https: or embedded by `deno compile`) load
  * without any read or import permission: Deno's module loader does not check
@@ -134,6 +136,45 @@ export function workerPermissions(
     read: read.length > 0 ? read : false,
     write: write.length > 0 ? write : false,
     net: false,
+    env: false,
+    run: false,
+    ffi: false,
+    sys: false,
+    import: false,
+  };
+}
+
+/** The `deno.permissions` object of the net worker (see `net_worker.ts`). */
+export interface NetWorkerPermissions {
+  /** Hosts the worker may reach (`host:port`, `*.domain:port`), or false. */
+  net: string[] | false;
+  /** Always false. */
+  read: false;
+  /** Always false. */
+  write: false;
+  /** Always false. */
+  env: false;
+  /** Always false. */
+  run: false;
+  /** Always false. */
+  ffi: false;
+  /** Always false. */
+  sys: false;
+  /** Always false. */
+  import: false;
+}
+
+/**
+ * The Deno permissions of the net worker: `net` for exactly `hosts` (the
+ * effective allowed hosts and Porta's loopback proxy), nothing else.
+ */
+export function netWorkerPermissions(
+  hosts: readonly string[],
+): NetWorkerPermissions {
+  return {
+    net: hosts.length > 0 ? [...new Set(hosts)] : false,
+    read: false,
+    write: false,
     env: false,
     run: false,
     ffi: false,
