@@ -189,7 +189,9 @@ export function renderInspect(r: InspectReport): string {
       out.push(`  resource templates (${templates.length}):`);
       for (const x of templates) {
         out.push(
-          `    ${x.uriTemplate} ${x.name}${x.mimeType ? ` (${x.mimeType})` : ""}`,
+          `    ${x.uriTemplate} ${x.name}${
+            x.mimeType ? ` (${x.mimeType})` : ""
+          }`,
         );
       }
     }
