@@ -41,7 +41,6 @@ a0 = 99;
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=2 tail=false ====
@@ -72,5 +71,4 @@ a0 = ((a0 + 100) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];

@@ -22,7 +22,6 @@ a0 = ((l0 + l1) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
@@ -46,7 +45,6 @@ a0 = ((l0 - l1) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=1 tail=false ====
@@ -70,7 +68,6 @@ a0 = ((0 - l0) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 4: translate(ir, 4) blocks=2 tail=false ====
@@ -104,7 +101,6 @@ e = dp < dl ? e : deep(e, dp); FS[0] = fu; fu = -1073741824; a0 = e.jf(dp + 1, a
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 5: translate(ir, 5) blocks=3 tail=false ====
@@ -136,5 +132,4 @@ e = dp < dl ? f1 : deep(f1, dp); FS[0] = fu; fu = -1073741824; a0 = e.jf(dp + 1,
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];

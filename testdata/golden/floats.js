@@ -35,7 +35,6 @@ SF[0] = fb(b0) + fb(b1); b0 = SI[0];
 FS[0] = fu; return b0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=1 tail=false ====
@@ -63,7 +62,6 @@ d0 = (d0 + d1);
 FS[0] = fu; return d0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
@@ -92,7 +90,6 @@ a0 = ((a0 + ((a1 + ((l0 < (-1 >>> 0)) ? 1 : 0)) | 0)) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=1 tail=false ====
@@ -117,5 +114,4 @@ a0 = truncU32(+d0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];

@@ -26,5 +26,4 @@ a0 = ((((((l0 < l1) ? (Math.clz32(l2)) : (popcnt32(l2))) + ((((l2 - 200) | 0) <<
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];

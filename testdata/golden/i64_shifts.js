@@ -30,7 +30,6 @@ t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t
 RH[0] = k0; FS[0] = fu; return j0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=1 tail=false ====
@@ -57,7 +56,6 @@ t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t
 RH[0] = k0; FS[0] = fu; return j0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
@@ -86,5 +84,4 @@ t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t
 RH[0] = k0; FS[0] = fu; return j0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];

@@ -34,7 +34,6 @@ a0 = ((1 + 0) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=3 tail=false ====
@@ -64,7 +63,6 @@ a0 = ((l1 - l0) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=3 tail=false ====
@@ -94,5 +92,4 @@ a0 = l1;
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];

@@ -41,7 +41,6 @@ a0 = l1;
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 0: translate(ir, 0, 1) (OSR entry at basic block 1) blocks=3 tail=false ====
@@ -82,7 +81,6 @@ a0 = l1;
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=4 tail=false ====
@@ -125,5 +123,4 @@ a0 = l1;
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];

@@ -29,7 +29,6 @@ a0 = ((a0 + a1) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=1 tail=false ====
@@ -62,7 +61,6 @@ t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t
 RH[0] = k0; FS[0] = fu; return j0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
@@ -95,7 +93,6 @@ a0 = (((Math.imul(l1, 100)) + a1) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=1 tail=false ====
@@ -128,5 +125,4 @@ a0 = v0.getInt32((l0 >>> 0) + 4, true);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];

@@ -27,7 +27,6 @@ if (a2 === 0) trap(1); a1 = ((a1 >>> 0) % (a2 >>> 0)) | 0;
 MI[0] = a0; MI[2] = a1; FS[0] = fu; return;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 1: translate(ir, 1) blocks=2 tail=false ====
@@ -62,7 +61,6 @@ a1 = -1;
 MI[0] = j0; MI[1] = k0; MI[2] = a1; FS[0] = fu; return;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 2: translate(ir, 2) blocks=2 tail=false ====
@@ -91,7 +89,6 @@ a0 = ((a0 + a1) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=3 tail=false ====
@@ -132,5 +129,4 @@ a0 = ((a0 + l1) | 0);
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];

@@ -31,12 +31,11 @@ MI[0] = a0; MI[2] = a1; TAIL.f = f0; FS[0] = fu; return 0;
 FS[0] = fu; return a0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = function (dp, l0, l1) {
+return [function (dp, l0, l1) {
 let r = inner(dp, l0, l1);
 while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }
 return r;
-};
-return [self, inner];
+}, inner];
 
 // ==== function 1: translate(ir, 1) blocks=1 tail=true ====
 "use strict";
@@ -64,12 +63,11 @@ t = a2 >>> 0; if (t >= T0.elems.length) trap(3); e = T0.elems[t]; if (e === null
 MI[0] = a0; MI[2] = a1; TAIL.f = e; FS[0] = fu; return 0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = function (dp, l0) {
+return [function (dp, l0) {
 let r = inner(dp, l0);
 while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }
 return r;
-};
-return [self, inner];
+}, inner];
 
 // ==== function 2: translate(ir, 2) blocks=1 tail=false ====
 "use strict";
@@ -93,7 +91,6 @@ t = Math.imul(l0, 3); k0 = ((l0 >>> 16) * 0 + (mu >>> 16) + (mv >>> 16) + Math.i
 RH[0] = k0; FS[0] = fu; return j0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = inner;
 return [inner, inner];
 
 // ==== function 3: translate(ir, 3) blocks=1 tail=true ====
@@ -118,9 +115,8 @@ t = (l0 + 0) | 0; k0 = (h0 + 1 + ((t >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 MI[0] = j0; MI[1] = k0; TAIL.f = f2; FS[0] = fu; return 0;
 } catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
 };
-const self = function (dp, l0, h0) {
+return [function (dp, l0, h0) {
 let r = inner(dp, l0, h0);
 while (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }
 return r;
-};
-return [self, inner];
+}, inner];

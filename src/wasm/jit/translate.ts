@@ -471,7 +471,7 @@ function run(
    * results pushed. A tail call hands the callee and its arguments (in the multi-value
    * registers) to the trampoline of the function's outer entry, so the JS stack does not grow.
    */
-  const emitCall = (fi: string, t: FuncType, tail: boolean, self = false) => {
+  const emitCall = (fi: string, t: FuncType, tail: boolean) => {
     const np = t.params.length;
     const base = vals.length - np;
     if (tail) {
@@ -493,20 +493,13 @@ function run(
     const rs = t.results;
     // the callee charges its fuel in FS[0]: hand it ours, mark ours as handed over (the
     // `finally` must not write it back if the callee throws), take it back afterwards
-    // a call of the function itself (recursion) goes straight to this translation's entry
-    // (`self`), which V8 can inline; deeper than DS[1] it goes through `deep` like any call
-    let s = self ? "" : `e = dp < dl ? ${fi} : deep(${fi}, dp); `;
-    s += `FS[0] = fu; fu = ${LENT}; `;
-    const argList = args.map((a) => ", " + a).join("");
-    const callExpr = self
-      ? `(dp < dl ? self(dp + 1${argList}) : deep(${fi}, dp).jf(dp + 1${argList}))`
-      : call;
+    let s = `e = dp < dl ? ${fi} : deep(${fi}, dp); FS[0] = fu; fu = ${LENT}; `;
     if (rs.length === 1) {
       const h = push(rs[0]);
-      s += `${V(rs[0], h)} = ${callExpr}; fu = FS[0]; `;
+      s += `${V(rs[0], h)} = ${call}; fu = FS[0]; `;
       if (rs[0] === I64) s += `k${h} = RH[0]; `;
     } else {
-      s += callExpr + "; fu = FS[0]; ";
+      s += call + "; fu = FS[0]; ";
       for (let k = 0; k < rs.length; k++) s += loadMV(rs[k], k, push(rs[k]));
     }
     emit(s);
@@ -739,7 +732,6 @@ function run(
           `f${f}`,
           ir.types[ir.funcTypes[f]],
           op === 0x12,
-          f === funcIdx && osrPath === null,
         );
         newBlock();
         break;
@@ -1796,10 +1788,10 @@ function run(
   let src = head.join("\n") + `\nconst inner = ${body};\n`;
   if (hasTail && osrPath === null) {
     // the outer entry runs the tail calls the body hands back (a trampoline)
-    src += `const self = function (${params.join(", ")}) {\nlet r = inner(${
+    src += `return [function (${params.join(", ")}) {\nlet r = inner(${
       params.join(", ")
-    });\nwhile (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }\nreturn r;\n};\nreturn [self, inner];\n`;
-  } else src += "const self = inner;\nreturn [inner, inner];\n";
+    });\nwhile (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }\nreturn r;\n}, inner];\n`;
+  } else src += "return [inner, inner];\n";
   return { src, blocks, tail: hasTail };
 }
 
