@@ -9,7 +9,8 @@
 # it rejects bulk-memory code). So clang is run with a PATH holding only the linker.
 #
 # All programs are plain MVP wasm except mem_qsort, built with -mbulk-memory so that its
-# memcpy/memset/memmove calls become memory.copy / memory.fill.
+# memcpy/memset/memmove calls become memory.copy / memory.fill, and the simd_* programs, built
+# with -O3 -msimd128 so that clang's auto-vectoriser turns their loops into WebAssembly SIMD.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 llvm_bin=/usr/lib/llvm-14/bin
@@ -21,9 +22,11 @@ mkdir -p "$here/wasm"
 for src in "$here"/src/*.c; do
   name=$(basename "$src" .c)
   extra=""
+  opt=-O2
   [ "$name" = mem_qsort ] && extra="-mbulk-memory"
+  case "$name" in simd_*) opt=-O3 extra="-msimd128" ;; esac
   # shellcheck disable=SC2086
-  PATH="$tools" "$llvm_bin/clang" --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra $extra \
+  PATH="$tools" "$llvm_bin/clang" --target=wasm32-wasi --sysroot=/usr $opt -Wall -Wextra $extra \
     -Wl,--strip-all -o "$here/wasm/$name.wasm" "$src" -lm
   echo "built bench/wasm/$name.wasm ($(wc -c <"$here/wasm/$name.wasm") bytes)"
 done

@@ -52,6 +52,7 @@ const PROGRAMS: Program[] = [
   { name: "calls_fib", what: "fib/ackermann/tak recursion", scale: 128 },
   { name: "vm_dispatch", what: "bytecode VM via call_indirect", scale: 10 },
   { name: "malloc_printf", what: "malloc/free + snprintf + strcmp", scale: 28 },
+  { name: "simd_image", what: "SIMD: RGBA blur, 8-bit mixes, FIR", scale: 96 },
 ];
 
 /** The part of the WebAssembly JS API both engines share (native ignores `options`). */

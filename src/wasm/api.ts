@@ -43,6 +43,7 @@ import {
   KIND_MEMORY,
   KIND_NAMES,
   KIND_TABLE,
+  V128,
   type ValType,
   valTypeName,
 } from "./types.ts";
@@ -364,9 +365,18 @@ function valTypeOf(s: string): ValType {
 
 const cvt = new DataView(new ArrayBuffer(8));
 
+/** The JS API's TypeError for a v128 global's value read or written from JavaScript. */
+function v128Global(): never {
+  throw new TypeError(
+    "a v128 global's value cannot cross the JavaScript boundary",
+  );
+}
+
 /** Writes a JS value into a global cell (JS API ToWebAssemblyValue). */
 function setGlobalJS(g: GlobalInst, v: unknown): void {
   switch (g.type) {
+    case V128:
+      return v128Global();
     case I32:
       g.lo = +(v as number) | 0;
       break;
@@ -392,6 +402,8 @@ function setGlobalJS(g: GlobalInst, v: unknown): void {
 
 function getGlobalJS(g: GlobalInst): unknown {
   switch (g.type) {
+    case V128:
+      return v128Global();
     case I32:
       return g.lo;
     case I64:
@@ -508,6 +520,13 @@ function evalConst(bytes: Uint8Array, at: number, ctx: Ctx): Slot {
       case 0xd2:
         st.push({ lo: 0, hi: 0, ref: ctx.funcs[r.u32()] });
         break;
+      case 0xfd: { // v128.const
+        r.u32();
+        const v = new Int32Array(4);
+        for (let k = 0; k < 16; k++) v[k >> 2] |= r.u8() << (8 * (k & 3));
+        st.push({ lo: 0, hi: 0, ref: v });
+        break;
+      }
       case 0x23: {
         const g = ctx.globals[r.u32()];
         st.push({ lo: g.lo, hi: g.hi, ref: g.ref });
@@ -804,7 +823,9 @@ export class Instance {
       const v = evalConst(ir.bytes, gi[i], ctx);
       g.lo = v.lo;
       g.hi = v.hi;
-      g.ref = v.ref;
+      // a v128 is copied (its words may come from another global)
+      if (t.type === V128) (g.ref as Int32Array).set(v.ref as Int32Array);
+      else g.ref = v.ref;
       ctx.globals.push(g);
     }
     // ---- exports ----

@@ -10,7 +10,7 @@
  * @module
  */
 import { Reader } from "./reader.ts";
-import { readConstExpr, readValType, SIMD_UNSUPPORTED } from "./decode.ts";
+import { readConstExpr, readValType } from "./decode.ts";
 import { LIMITS } from "./limits.ts";
 import * as O from "./ops.ts";
 import {
@@ -28,6 +28,8 @@ import {
   KIND_TABLE,
   type Limits,
   type ModuleIR,
+  slotsOfTypes,
+  V128,
   type ValType,
   valTypeName,
 } from "./types.ts";
@@ -73,12 +75,20 @@ export interface CompiledModule {
   funcs: CompiledFunc[] | null;
   /** functions the module declares references to (for compiling a function again) */
   declared: Set<number>;
+  /**
+   * Per defined function, 1 when it uses v128 (a v128 param, result, local or operand, or a SIMD
+   * instruction, even in unreachable code): the JS tier leaves such functions to the
+   * interpreter. null when no function of the module does.
+   */
+  simd: Uint8Array | null;
 }
 
 /** Shared block types (never mutated): no values, and one value of each type. */
 const NO_TYPES: ValType[] = [];
 const ONE_TYPE: ValType[][] = [];
-for (const t of [I32, I64, F32, F64, FUNCREF, EXTERNREF]) ONE_TYPE[t] = [t];
+for (const t of [I32, I64, F32, F64, V128, FUNCREF, EXTERNREF]) {
+  ONE_TYPE[t] = [t];
+}
 
 /** Shared empty refLocals (never mutated). */
 const NO_REFS: number[] = [];
@@ -94,11 +104,17 @@ export function funcsOf(cm: CompiledModule): CompiledFunc[] {
     const start = meta[4 * i];
     const entryFuel = code[start] === O.FUEL ? code[start + 1] : 0;
     const r0 = meta[4 * i + 2], r1 = meta[4 * i + 3];
+    // params and locals in stack slots (a v128 takes two)
+    let np = type.params.length, nl = np + ir.codes.nlocals[i];
+    if (cm.simd !== null && cm.simd[i] === 1) {
+      np = slotsOfTypes(type.params);
+      nl = np + localSlots(ir, i);
+    }
     // same field order as the warm-up's functions (one hidden class for the interpreter)
     funcs[i] = {
       code,
-      nparams: type.params.length,
-      nlocals: type.params.length + ir.codes.nlocals[i],
+      nparams: np,
+      nlocals: nl,
       maxHeight: meta[4 * i + 1],
       refLocals: r1 > r0 ? Array.from(cm.refs.subarray(r0, r1)) : NO_REFS,
       type,
@@ -109,6 +125,18 @@ export function funcsOf(cm: CompiledModule): CompiledFunc[] {
   }
   cm.funcs = funcs;
   return funcs;
+}
+
+/** Stack slots of the declared locals of defined function i (a v128 takes two). */
+function localSlots(ir: ModuleIR, i: number): number {
+  const lr = new Reader(ir.bytes, ir.codes.localsAt[i]);
+  const ngroups = lr.u32();
+  let n = 0;
+  for (let g = 0; g < ngroups; g++) {
+    const count = lr.u32();
+    n += readValType(lr) === V128 ? 2 * count : count;
+  }
+  return n;
 }
 
 /** A growable Int32Array (the module's code, the refLocals ranges). */
@@ -303,6 +331,10 @@ interface ModCtx {
   refs: Buf;
   /** types of the current function's locals (params first); reused across functions */
   localTypes: Uint8Array;
+  /** stack slot of each local when the function has v128 locals; reused across functions */
+  localSlot: Int32Array | null;
+  /** set by compileFunc: the function uses v128 */
+  v128: boolean;
 }
 
 function fail(at: number, msg: string): never {
@@ -357,6 +389,11 @@ function validateConstExpr(
         stack.push(FUNCREF);
         break;
       }
+      case 0xfd: // v128.const (decode.ts allowed no other SIMD instruction)
+        r.u32();
+        r.pos += 16;
+        stack.push(V128);
+        break;
       case 0x23: {
         const g = r.u32();
         if (g >= maxGlobal || g >= ir.globals.length) {
@@ -396,6 +433,8 @@ export function compileModule(ir: ModuleIR): CompiledModule {
     out: new Buf(),
     refs: new Buf(),
     localTypes: new Uint8Array(LIMITS.locals),
+    localSlot: null,
+    v128: false,
   };
   const nfuncs = ir.funcTypes.length;
   for (let i = 0; i < ir.funcTypes.length; i++) {
@@ -471,11 +510,13 @@ export function compileModule(ir: ModuleIR): CompiledModule {
   }
   const n = ir.codes.start.length;
   const meta = new Int32Array(4 * n);
+  let simd: Uint8Array | null = null;
   for (let i = 0; i < n; i++) {
     meta[4 * i] = c.out.len;
     meta[4 * i + 2] = c.refs.len;
     meta[4 * i + 1] = compileFunc(c, ir.numImportedFuncs + i);
     meta[4 * i + 3] = c.refs.len;
+    if (c.v128) (simd ??= new Uint8Array(n))[i] = 1;
   }
   return {
     ir,
@@ -484,6 +525,7 @@ export function compileModule(ir: ModuleIR): CompiledModule {
     refs: c.refs.done(),
     funcs: null,
     declared,
+    simd,
   };
 }
 
@@ -503,6 +545,8 @@ export function fuelOpsOf(cm: CompiledModule, funcIdx: number): number[] {
     out: new Buf(),
     refs: new Buf(),
     localTypes: new Uint8Array(LIMITS.locals),
+    localSlot: null,
+    v128: false,
   };
   const rec: number[] = [];
   fuelRecord = rec;
@@ -528,6 +572,25 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
   const nparams = type.params.length;
   for (let i = 0; i < nparams; i++) localTypes[i] = type.params[i];
   let nlocals = nparams;
+  // the function uses v128 (see CompiledModule.simd)
+  let v128 = type.v128;
+  // stack slots of the params and locals (a v128 takes two); slotOf[i] is local i's first
+  // slot once a v128 param or local is met (before that, local i is at slot i)
+  let nslots = nparams;
+  let slotOf: Int32Array | null = null;
+  const slotsFor = (upto: number): Int32Array => {
+    const a = c.localSlot ??= new Int32Array(LIMITS.locals);
+    for (let i = 0; i < upto; i++) a[i] = i;
+    return a;
+  };
+  if (type.v128) {
+    slotOf = slotsFor(0);
+    nslots = 0;
+    for (let i = 0; i < nparams; i++) {
+      slotOf[i] = nslots;
+      nslots += type.params[i] === V128 ? 2 : 1;
+    }
+  }
   {
     const lr = new Reader(ir.bytes, ir.codes.localsAt[bi]);
     const ngroups = lr.u32();
@@ -536,27 +599,44 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
       const t = readValType(lr);
       localTypes.fill(t, nlocals, nlocals + count);
       if (isRef(t) && count > 0) {
-        c.refs.push(2 * nlocals);
-        c.refs.push(2 * (nlocals + count));
+        c.refs.push(2 * nslots);
+        c.refs.push(2 * (nslots + count));
+      }
+      if (t === V128 && count > 0) {
+        v128 = true;
+        slotOf ??= slotsFor(nlocals);
+      }
+      const w = t === V128 ? 2 : 1;
+      if (slotOf !== null) {
+        for (let k = 0; k < count; k++) slotOf[nlocals + k] = nslots + w * k;
       }
       nlocals += count;
+      nslots += w * count;
     }
   }
+  /** First stack slot of local idx. */
+  const LO = (idx: number) => slotOf === null ? idx : slotOf[idx];
+  const retSlots = slotsOfTypes(type.results);
   const base = c.out.len;
   const r = new Reader(ir.bytes, ir.codes.start[bi], ir.codes.end[bi]);
   const code: number[] = [];
   const vals: ValType[] = [];
+  // sh[h]: stack slots taken by the first h values of `vals` (valid for h <= vals.length)
+  const sh: number[] = [0];
   const ctrls: Ctrl[] = [];
   let maxHeight = 0;
   let fuelPos = -1; // index of the current FUEL immediate, -1 when none yet in this basic block
   let lastPos = -1; // start of the last emitted instruction in this basic block (for fusion)
   let prevPos = -1; // start of the instruction before lastPos (same block), or -1
   let keepLast = false; // the current instruction was fused into lastPos
+  let noFuse = false; // the current instruction's ops must not be fused with the next ones
   let blockBreak = false;
   let opAt = 0;
 
   const err = (msg: string): never => fail(opAt, msg);
-  const H = (h: number) => 2 * (nlocals + h);
+  const H = (h: number) => 2 * (nslots + sh[h]);
+  /** Stack slots of the top k values. */
+  const topSlots = (k: number) => sh[vals.length] - sh[vals.length - k];
   const emitting = () => {
     const f = ctrls[ctrls.length - 1];
     return !f.unreachable && !f.dead;
@@ -575,8 +655,12 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
     blockBreak = true;
   };
   const push = (t: ValType) => {
+    const n = vals.length;
     vals.push(t);
-    if (vals.length > maxHeight) maxHeight = vals.length;
+    const h = sh[n] + (t === V128 ? 2 : 1);
+    sh[n + 1] = h;
+    if (h > maxHeight) maxHeight = h;
+    if (t === V128) v128 = true;
   };
   const pop = (): ValType => {
     const f = ctrls[ctrls.length - 1];
@@ -671,7 +755,7 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
     } else code.push(hasRef(lt) ? O.BR_R : O.BR);
     emitTarget(f);
     if (srcH !== f.height) {
-      code.push(H(f.height), arity);
+      code.push(H(f.height), topSlots(arity));
       if (conditional) code.push(hasRef(lt) ? 1 : 0);
     }
   };
@@ -689,11 +773,14 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
       return [NO_TYPES, NO_TYPES];
     }
     if (b >= 0x6f && b <= 0x7f && r.pos < r.end) {
-      return [NO_TYPES, ONE_TYPE[readValType(r)]];
+      const vt = readValType(r);
+      if (vt === V128) v128 = true;
+      return [NO_TYPES, ONE_TYPE[vt]];
     }
     const idx = r.s33();
     if (idx < 0 || idx >= ir.types.length) err(`unknown type`);
     const t = ir.types[idx];
+    if (t.v128) v128 = true;
     return [t.params, t.results];
   };
   const label = (depth: number): Ctrl => {
@@ -704,7 +791,8 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
     if (idx >= nlocals) err(`unknown local ${idx}`);
     return localTypes[idx];
   };
-  const memarg = (op: number): [number, number] => {
+  /** Reads a memarg whose alignment may be at most 2^maxAlign: [memory, offset]. */
+  const memarg = (maxAlign: number): [number, number] => {
     let align = r.u32();
     let mem = 0;
     if (align & 0x40) {
@@ -713,7 +801,7 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
     }
     const offset = r.u32();
     if (mem >= ir.memories.length) err(`unknown memory ${mem}`);
-    if (align > MEM_ALIGN[op - 0x28]) {
+    if (align > maxAlign) {
       err("alignment must not be larger than natural");
     }
     return [mem, offset];
@@ -740,6 +828,106 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
   const needType = (t: number) => {
     if (t >= ir.types.length) err(`unknown type ${t}`);
     return ir.types[t];
+  };
+
+  /** Reads a lane index immediate below n. */
+  const laneIdx = (n: number): number => {
+    const l = r.u8();
+    if (l >= n) err("invalid lane index");
+    return l;
+  };
+  /** Validates and compiles SIMD instruction `0xFD sub` (its immediates follow). */
+  const simd = (sub: number, d: O.SimdOp) => {
+    const op = O.SIMD_BASE + sub;
+    switch (d.shape) {
+      case O.S_LOAD:
+      case O.S_STORE: {
+        const [mem, offset] = memarg(d.a);
+        count();
+        if (d.shape === O.S_LOAD) {
+          popT(I32);
+          push(V128);
+        } else {
+          popT(V128);
+          popT(I32);
+        }
+        if (emitting()) code.push(op, offset | 0, mem);
+        break;
+      }
+      case O.S_LOAD_LANE:
+      case O.S_STORE_LANE: {
+        const [mem, offset] = memarg(d.a);
+        const lane = laneIdx(d.b);
+        count();
+        popT(V128);
+        popT(I32);
+        if (d.shape === O.S_LOAD_LANE) push(V128);
+        if (emitting()) code.push(op, offset | 0, mem, lane);
+        break;
+      }
+      case O.S_CONST: {
+        // the 16 bytes as 4 little-endian words, pushed as two 64-bit constants
+        const w = [0, 0, 0, 0];
+        for (let k = 0; k < 16; k++) w[k >> 2] |= r.u8() << (8 * (k & 3));
+        count();
+        push(V128);
+        if (emitting()) code.push(O.CONST64, w[0], w[1], O.CONST64, w[2], w[3]);
+        noFuse = true;
+        break;
+      }
+      case O.S_SHUFFLE: {
+        const w = [0, 0, 0, 0];
+        for (let k = 0; k < 16; k++) w[k >> 2] |= laneIdx(32) << (8 * (k & 3));
+        count();
+        popT(V128);
+        popT(V128);
+        push(V128);
+        if (emitting()) code.push(op, w[0], w[1], w[2], w[3]);
+        break;
+      }
+      case O.S_EXTRACT:
+      case O.S_REPLACE: {
+        const lane = laneIdx(d.b);
+        count();
+        if (d.shape === O.S_EXTRACT) {
+          popT(V128);
+          push(d.a);
+        } else {
+          popT(d.a);
+          popT(V128);
+          push(V128);
+        }
+        if (emitting()) code.push(op, lane);
+        break;
+      }
+      default: {
+        count();
+        switch (d.shape) {
+          case O.S_SPLAT:
+            popT(d.a);
+            break;
+          case O.S_UNARY:
+          case O.S_TEST:
+            popT(V128);
+            break;
+          case O.S_BINARY:
+            popT(V128);
+            popT(V128);
+            break;
+          case O.S_TERNARY:
+            popT(V128);
+            popT(V128);
+            popT(V128);
+            break;
+          case O.S_SHIFT:
+            popT(I32);
+            popT(V128);
+            break;
+        }
+        push(d.shape === O.S_TEST ? I32 : V128);
+        if (emitting()) code.push(op);
+      }
+    }
   };
 
   pushCtrl(0, [], type.results);
@@ -822,12 +1010,12 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
         if (f.op === 0) {
           // function end: return
           if (wasLive) {
-            code.push(O.RETURN, f.results.length, hasRef(f.results) ? 1 : 0);
+            code.push(O.RETURN, retSlots, hasRef(f.results) ? 1 : 0);
           }
           // patch branches targeting the function label: they act as returns
           if (f.fixups.length) {
             const retPc = base + code.length;
-            code.push(O.RETURN, f.results.length, hasRef(f.results) ? 1 : 0);
+            code.push(O.RETURN, retSlots, hasRef(f.results) ? 1 : 0);
             for (const p of f.fixups) code[p] = retPc;
           }
           break;
@@ -902,7 +1090,12 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
           for (const d of depths) {
             const f = label(d);
             emitTarget(f);
-            code.push(H(f.height), height - arity === f.height ? -1 : arity);
+            code.push(
+              H(f.height),
+              height - arity === f.height
+                ? -1
+                : sh[height] - sh[height - arity],
+            );
           }
         }
         setUnreachable();
@@ -914,7 +1107,7 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
         const f = ctrls[0];
         popTypes(f.results);
         if (emitting()) {
-          code.push(O.RETURN, f.results.length, hasRef(f.results) ? 1 : 0);
+          code.push(O.RETURN, retSlots, hasRef(f.results) ? 1 : 0);
         }
         setUnreachable();
         newBlock();
@@ -924,6 +1117,7 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
       case 0x12: { // call, return_call
         const idx = r.u32();
         const t = needFunc(idx);
+        if (t.v128) v128 = true;
         count();
         popTypes(t.params);
         if (op === 0x12) {
@@ -948,6 +1142,7 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
         const t = needType(ti);
         const tt = needTable(tab);
         if (tt.elem !== FUNCREF) err("type mismatch");
+        if (t.v128) v128 = true;
         count();
         popT(I32);
         popTypes(t.params);
@@ -966,11 +1161,15 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
         newBlock();
         break;
       }
-      case 0x1a: // drop
+      case 0x1a: { // drop
         count();
-        pop();
-        if (emitting()) code.push(O.DROP);
+        const t = pop();
+        if (emitting()) {
+          code.push(O.DROP);
+          if (t === V128) code.push(O.DROP);
+        }
         break;
+      }
       case 0x1b:
       case 0x1c: { // select
         let t: ValType;
@@ -990,7 +1189,11 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
           if (a !== b && a !== UNKNOWN && b !== UNKNOWN) err("type mismatch");
           t = a === UNKNOWN ? b : a;
         }
-        if (emitting()) code.push(isRef(t) ? O.SELECT_R : O.SELECT);
+        if (emitting()) {
+          code.push(
+            isRef(t) ? O.SELECT_R : t === V128 ? O.SELECT128 : O.SELECT,
+          );
+        }
         push(t);
         break;
       }
@@ -1005,8 +1208,26 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
           popT(t);
           if (op === 0x22) push(t);
         }
-        if (emitting()) {
+        if (emitting() && t === V128) {
+          // a v128 local is two 64-bit slots: moved as two halves (low half deeper)
+          const o = 2 * LO(idx);
+          if (op === 0x20) code.push(O.LOCAL_GET64, o, O.LOCAL_GET64, o + 2);
+          else if (op === 0x21) {
+            code.push(O.LOCAL_SET64, o + 2, O.LOCAL_SET64, o);
+          } else {
+            code.push(
+              O.LOCAL_SET64,
+              o + 2,
+              O.LOCAL_TEE64,
+              o,
+              O.LOCAL_GET64,
+              o + 2,
+            );
+          }
+          noFuse = true;
+        } else if (emitting()) {
           const k = isRef(t) ? 2 : (t === I32 || t === F32) ? 0 : 1;
+          const o = 2 * LO(idx);
           const base = op === 0x20
             ? O.LOCAL_GET32
             : op === 0x21
@@ -1018,22 +1239,22 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
             fuelPos > 1
           ) {
             code[fuelPos - 1] = O.FUEL_LG;
-            code.push(2 * idx);
+            code.push(o);
           } else if (
             op === 0x20 && k === 0 && lastPos >= 0 &&
             lastPos === code.length - 2 && code[lastPos] === O.LOCAL_GET32
           ) {
             code[lastPos] = O.GET2_32;
-            code.push(2 * idx);
+            code.push(o);
             keepLast = true;
           } else if (
             op === 0x20 && k === 0 && lastPos >= 0 &&
             lastPos === code.length - 2 && code[lastPos] === O.LOCAL_SET32
           ) {
             code[lastPos] = O.SET_GET32;
-            code.push(2 * idx);
+            code.push(o);
             keepLast = true;
-          } else code.push(base + k, 2 * idx);
+          } else code.push(base + k, o);
         }
         break;
       }
@@ -1048,7 +1269,12 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
           if (!g.mutable) err("global is immutable");
           popT(g.type);
         }
-        if (emitting()) {
+        if (g.type === V128) {
+          v128 = true;
+          if (emitting()) {
+            code.push(op === 0x23 ? O.GLOBAL_GET128 : O.GLOBAL_SET128, idx);
+          }
+        } else if (emitting()) {
           const ref = isRef(g.type);
           code.push(
             op === 0x23
@@ -1248,9 +1474,14 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
         }
         break;
       }
-      case 0xfd:
-        fail(opAt, SIMD_UNSUPPORTED);
+      case 0xfd: {
+        const sub = r.u32();
+        const d = sub < 256 ? O.SIMD_OPS[sub] : null;
+        if (d === null) fail(opAt, "illegal opcode");
+        v128 = true;
+        simd(sub, d!);
         break;
+      }
       case 0xfe:
         fail(opAt, "atomics (threads proposal, 0xFE prefix) are not supported");
         break;
@@ -1269,7 +1500,7 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
         break;
       default: {
         if (op >= 0x28 && op <= 0x3e) {
-          const [mem, offset] = memarg(op);
+          const [mem, offset] = memarg(MEM_ALIGN[op - 0x28]);
           const t = MEM_TYPE[op - 0x28];
           count();
           // f32/f64 loads and stores move raw bits: same as i32/i64
@@ -1357,8 +1588,8 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
         }
       }
     }
-    if (blockBreak) {
-      blockBreak = false;
+    if (blockBreak || noFuse) {
+      blockBreak = noFuse = false;
       keepLast = false;
       lastPos = prevPos = -1;
     } else if (keepLast) {
@@ -1372,5 +1603,6 @@ function compileFunc(c: ModCtx, funcIdx: number): number {
   if (r.pos !== r.end) fail(r.pos, "section size mismatch");
   void valTypeName;
   c.out.append(code);
+  c.v128 = v128;
   return maxHeight;
 }

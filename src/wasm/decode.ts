@@ -33,9 +33,6 @@ import {
   type ValType,
 } from "./types.ts";
 
-/** Message used whenever a SIMD construct is met. */
-export const SIMD_UNSUPPORTED = "SIMD (v128) is not supported";
-
 /** Reads a value type. */
 export function readValType(r: Reader): ValType {
   const at = r.pos;
@@ -47,9 +44,8 @@ export function readValType(r: Reader): ValType {
     case F64:
     case FUNCREF:
     case EXTERNREF:
-      return t;
     case V128:
-      return r.fail(SIMD_UNSUPPORTED, at);
+      return t;
   }
   return r.fail("malformed value type", at);
 }
@@ -142,7 +138,9 @@ export function readConstExpr(
       case 0x7e:
         break;
       case 0xfd:
-        r.fail(SIMD_UNSUPPORTED, at);
+        // v128.const: the only SIMD instruction allowed in a constant expression
+        if (r.u32() !== 0x0c) r.fail("constant expression required", at);
+        for (let k = 0; k < 16; k++) r.u8();
         break;
       default:
         r.fail("constant expression required", at);

@@ -21,9 +21,12 @@ import {
   FUNCREF,
   I32,
   I64,
+  V128,
   type ValType,
 } from "./types.ts";
 import { warmUp } from "./warmup.ts";
+import { SIMD_PC, simdOp } from "./simd.ts";
+import { STACK_BUFFER, STACK_WORDS } from "./stack.ts";
 import { fuelOpsOf } from "./compile.ts";
 import {
   ACT,
@@ -75,13 +78,12 @@ import {
   u64ToF32,
 } from "./i64.ts";
 
-const STACK_WORDS = 1 << 21; // Int32 entries (8 MiB); slots = STACK_WORDS / 2
 const STACK_LIMIT = STACK_WORDS - 64;
 const MAX_NEST = 200; // host->guest re-entrancy depth
 /** Default maximum number of wasm frames. */
 export const DEFAULT_MAX_CALL_DEPTH = 20000;
 
-const buffer = new ArrayBuffer(STACK_WORDS * 4);
+const buffer = STACK_BUFFER;
 const I = new Int32Array(buffer);
 const Fs = new Float32Array(buffer);
 const F = new Float64Array(buffer);
@@ -142,8 +144,15 @@ export function toBigInt64(v: unknown): bigint {
   return BigInt.asIntN(64, BigInt(v as string));
 }
 
+/** The JS API's TypeError for a v128 crossing to or from JavaScript. */
+function v128Error(): never {
+  throw new TypeError("a v128 value cannot cross the JavaScript boundary");
+}
+
 function writeJS(t: ValType, v: unknown, i: number): void {
   switch (t) {
+    case V128:
+      return v128Error();
     case I32:
       I[i] = +(v as number) | 0;
       return;
@@ -166,6 +175,8 @@ function writeJS(t: ValType, v: unknown, i: number): void {
 
 function readJS(t: ValType, i: number): unknown {
   switch (t) {
+    case V128:
+      return v128Error();
     case I32:
       return I[i];
     case I64:
@@ -179,7 +190,10 @@ function readJS(t: ValType, i: number): unknown {
   }
 }
 
-/** Raw value for the testing API: numbers as exact bit patterns. */
+/**
+ * Raw value for the testing API: numbers as exact bit patterns. A v128 is its four 32-bit words
+ * (lane bytes little-endian): `lo`, `hi`, and the upper two in `ref` as `[w2, w3]`.
+ */
 export interface RawSlot {
   lo: number;
   hi: number;
@@ -189,24 +203,37 @@ export interface RawSlot {
 /** Calls a function with raw arguments (bit patterns) and returns raw results. */
 export function invokeRawSlots(f: FuncInst, args: RawSlot[]): RawSlot[] {
   const base = SP;
-  if (base + 2 * args.length + 64 > STACK_LIMIT) {
+  const t = f.type;
+  if (base + 4 * args.length + 64 > STACK_LIMIT) {
     trap("call stack exhausted", "call-depth");
   }
+  let at = base;
   for (let k = 0; k < args.length; k++) {
-    I[base + 2 * k] = args[k].lo;
-    I[base + 2 * k + 1] = args[k].hi;
-    R[(base >> 1) + k] = args[k].ref;
+    I[at] = args[k].lo;
+    I[at + 1] = args[k].hi;
+    if (t.params[k] === V128) {
+      const up = args[k].ref as number[];
+      I[at + 2] = up[0];
+      I[at + 3] = up[1];
+      at += 4;
+    } else {
+      R[at >> 1] = args[k].ref;
+      at += 2;
+    }
   }
-  SP = base + 2 * args.length;
+  SP = at;
   try {
     callFromHost(f);
     const out: RawSlot[] = [];
-    for (let k = 0; k < f.type.results.length; k++) {
-      out.push({
-        lo: I[base + 2 * k],
-        hi: I[base + 2 * k + 1],
-        ref: R[(base >> 1) + k],
-      });
+    at = base;
+    for (let k = 0; k < t.results.length; k++) {
+      if (t.results[k] === V128) {
+        out.push({ lo: I[at], hi: I[at + 1], ref: [I[at + 2], I[at + 3]] });
+        at += 4;
+      } else {
+        out.push({ lo: I[at], hi: I[at + 1], ref: R[at >> 1] });
+        at += 2;
+      }
     }
     return out;
   } finally {
@@ -217,6 +244,8 @@ export function invokeRawSlots(f: FuncInst, args: RawSlot[]): RawSlot[] {
 /** Calls a function with JS arguments (JS API conversions) and returns the JS result. */
 export function invokeJS(f: FuncInst, args: unknown[]): unknown {
   const t = f.type;
+  // JS API: calling an exported function whose type has a v128 is a TypeError
+  if (t.v128) v128Error();
   if (f.host) {
     // a host function re-exported: call through
     const a: unknown[] = [];
@@ -273,7 +302,7 @@ function callFromHost(f: FuncInst): void {
       !f.jit &&
       (ctx.tier === "js" || (ctx.tier === "auto" && ++f.calls >= HOT_CALLS))
     ) promote(f);
-    const b = SP - 2 * f.type.params.length;
+    const b = SP - 2 * f.cf!.nparams;
     if (f.jit) invoker(f.type)(f, b);
     else {
       runToEnd(f, baseDepth);
@@ -393,6 +422,8 @@ bindMachine({ I, F, R, base: stubBase, stubCall });
 /** Calls host function f with args at [sp - 2*np, sp); writes results from sp - 2*np. Returns new sp. */
 function callHost(f: FuncInst, sp: number): number {
   const t = f.type;
+  // JS API: a host function whose type has a v128 throws a TypeError when called
+  if (t.v128) v128Error();
   const np = t.params.length;
   const base = sp - 2 * np;
   const args: unknown[] = new Array(np);
@@ -2605,6 +2636,12 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
           break;
         // ---- references and tables ----
         default:
+          if (op >= O.SIMD_BASE) {
+            // SIMD (simd.ts)
+            sp = simdOp(op, code, pc, sp, ctx);
+            pc = SIMD_PC;
+            break;
+          }
           sp = rareOp(op, code, pc, sp, fp, ctx);
           pc = RARE_PC;
           break;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { CompiledFunc, CompiledModule } from "./compile.ts";
-import type { FuncType, ValType } from "./types.ts";
+import { type FuncType, V128, type ValType } from "./types.ts";
 
 const typeIds = new Map<string, number>();
 
@@ -268,13 +268,16 @@ export class TableInst {
   }
 }
 
-/** A global instance; numeric values are kept as raw 64-bit patterns (lo, hi words). */
+/**
+ * A global instance; numeric values are kept as raw 64-bit patterns (lo, hi words), a v128 as
+ * its four 32-bit words in `ref` (an Int32Array, lane bytes little-endian).
+ */
 export class GlobalInst {
   /** Low word (i32/f32 bits; i64/f64 low 32 bits). */
   lo = 0;
   /** High word (i64/f64 high 32 bits). */
   hi = 0;
-  /** Reference value (funcref/externref globals). */
+  /** Reference value (funcref/externref globals); the words of a v128 global. */
   ref: unknown = null;
   /** Value type. */
   type: ValType;
@@ -285,5 +288,6 @@ export class GlobalInst {
   constructor(type: ValType, mutable: boolean) {
     this.type = type;
     this.mutable = mutable;
+    if (type === V128) this.ref = new Int32Array(4);
   }
 }

@@ -17,17 +17,19 @@ import {
   FUNCREF,
   I32,
   I64,
+  V128,
   type ValType,
 } from "./types.ts";
 
 /**
  * A value with its exact bit pattern. `bits` is the unsigned pattern (i32/f32: 32 bits,
- * i64/f64: 64 bits; signed inputs are accepted and masked). For references `ref` is null, a host
+ * i64/f64: 64 bits, v128: 128 bits, lane 0 in the lowest bits; signed inputs are accepted and
+ * masked). For references `ref` is null, a host
  * value (externref), or a function identity (the exported function object) for funcref.
  */
 export interface RawValue {
   /** Value type. */
-  type: "i32" | "i64" | "f32" | "f64" | "funcref" | "externref";
+  type: "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "externref";
   /** Unsigned bit pattern (numeric types). */
   bits?: bigint;
   /** Reference value (reference types). */
@@ -39,6 +41,7 @@ const NAMES: Record<number, RawValue["type"]> = {
   [I64]: "i64",
   [F32]: "f32",
   [F64]: "f64",
+  [V128]: "v128",
   [FUNCREF]: "funcref",
   [EXTERNREF]: "externref",
 };
@@ -58,6 +61,11 @@ function toSlot(v: RawValue, t: ValType): RawSlot {
   if (t === EXTERNREF) {
     return { lo: 0, hi: 0, ref: v.ref === undefined ? null : v.ref };
   }
+  if (t === V128) {
+    const b = BigInt.asUintN(128, v.bits ?? 0n);
+    const w = (k: number) => Number(BigInt.asIntN(32, b >> BigInt(32 * k)));
+    return { lo: w(0), hi: w(1), ref: [w(2), w(3)] };
+  }
   const b = BigInt.asUintN(64, v.bits ?? 0n);
   return {
     lo: Number(BigInt.asIntN(32, b)),
@@ -73,6 +81,13 @@ function fromSlot(s: RawSlot, t: ValType): RawValue {
   }
   if (t === EXTERNREF) return { type, ref: s.ref };
   if (t === I32 || t === F32) return { type, bits: BigInt(s.lo >>> 0) };
+  if (t === V128) {
+    const up = s.ref as ArrayLike<number>;
+    const ws = [s.lo, s.hi, up[0], up[1]];
+    let bits = 0n;
+    for (let k = 3; k >= 0; k--) bits = (bits << 32n) | BigInt(ws[k] >>> 0);
+    return { type, bits };
+  }
   return { type, bits: (BigInt(s.hi >>> 0) << 32n) | BigInt(s.lo >>> 0) };
 }
 
@@ -102,5 +117,9 @@ export function getGlobalRaw(instance: Instance, name: string): RawValue {
   const e = exportsByName.get(name);
   if (!e || e.kind !== 3) throw new TypeError(`no exported global "${name}"`);
   const g = ctx.globals[e.index];
+  if (g.type === V128) {
+    const v = g.ref as Int32Array;
+    return fromSlot({ lo: v[0], hi: v[1], ref: [v[2], v[3]] }, V128);
+  }
   return fromSlot({ lo: g.lo, hi: g.hi, ref: g.ref }, g.type);
 }

@@ -11,7 +11,7 @@ export const I64 = 0x7e;
 export const F32 = 0x7d;
 /** f64 value type code. */
 export const F64 = 0x7c;
-/** v128 value type code (decoded only to be rejected). */
+/** v128 value type code (SIMD). */
 export const V128 = 0x7b;
 /** funcref value type code. */
 export const FUNCREF = 0x70;
@@ -52,11 +52,30 @@ export interface FuncType {
   params: ValType[];
   results: ValType[];
   key: string;
+  /** true when a param or result is a v128 (JavaScript cannot call such a function) */
+  v128: boolean;
 }
 
 /** Builds a FuncType with its canonical key. */
 export function funcType(params: ValType[], results: ValType[]): FuncType {
-  return { params, results, key: params.join(",") + ">" + results.join(",") };
+  return {
+    params,
+    results,
+    key: params.join(",") + ">" + results.join(","),
+    v128: params.includes(V128) || results.includes(V128),
+  };
+}
+
+/** Stack slots (8 bytes each) a value of type t takes: 2 for a v128, else 1. */
+export function slotsOf(t: ValType): number {
+  return t === V128 ? 2 : 1;
+}
+
+/** Stack slots of a sequence of values. */
+export function slotsOfTypes(ts: ValType[]): number {
+  let n = ts.length;
+  for (let i = 0; i < ts.length; i++) if (ts[i] === V128) n++;
+  return n;
 }
 
 /** Text form of a function type, e.g. "(i32, i32) -> (i64)". */

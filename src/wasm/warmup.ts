@@ -198,6 +198,13 @@ function buildCode(): number[] {
       code.push(O.LOCAL_TEE32 + w, 2 * k, O.DROP);
     }
     code.push(O.GLOBAL_GET, 0, O.GLOBAL_SET, 0);
+    // SIMD (simd.ts, called from run()'s default case): two v128 constants, i32x4.add,
+    // v128.any_true; v128.load, i8x16.all_true
+    code.push(O.CONST64, 1, 2, O.CONST64, 3, big ? -4 : 4);
+    code.push(O.CONST64, 5, 6, O.CONST64, 7, 8, O.SIMD_BASE + 0xae);
+    code.push(O.SIMD_BASE + 0x53, O.DROP);
+    code.push(O.CONST32, 16, O.SIMD_BASE + 0x00, 0, 0);
+    code.push(O.SIMD_BASE + 0x63, O.DROP);
     code.push(O.REF_NULL, O.REF_IS_NULL, O.DROP, O.REF_FUNC, 1, O.DROP);
     code.push(O.CONST32, 0, O.TABLE_GET, 0, O.DROP, O.TABLE_SIZE, 0, O.DROP);
     // control

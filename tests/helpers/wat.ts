@@ -1,8 +1,8 @@
 /**
  * Test helper: assemble WebAssembly text (WAT) into binary bytes with the npm
  * package `wabt`, with every feature the Porta engine targets enabled
- * (WebAssembly 2.0 plus tail calls, multi-memory and extended-const; SIMD too,
- * so tests can check that the engine rejects it cleanly).
+ * (WebAssembly 2.0, SIMD included, plus tail calls, multi-memory and
+ * extended-const).
  *
  * ```ts
  * import { wat } from "../helpers/wat.ts";

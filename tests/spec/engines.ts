@@ -138,9 +138,193 @@ export function jsToRaw(x: unknown, type?: string): RawValue {
   }
 }
 
+const VALTYPE: Record<string, number> = {
+  i32: 0x7f,
+  i64: 0x7e,
+  f32: 0x7d,
+  f64: 0x7c,
+  v128: 0x7b,
+};
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function wasmName(s: string): number[] {
+  const b = [...new TextEncoder().encode(s)];
+  return [...uleb(b.length), ...b];
+}
+
+/** Memory store opcodes (and alignment) of each numeric type. */
+const STORE: Record<string, number[]> = {
+  i32: [0x36, 2],
+  i64: [0x37, 3],
+  f32: [0x38, 2],
+  f64: [0x39, 3],
+  v128: [0xfd, 0x0b, 4],
+};
+
+/**
+ * A module that calls an imported function `m.f` of type (params) -> (results) for JavaScript,
+ * which cannot pass or receive a v128: each v128 param is passed as two i64 halves (low first),
+ * f32 and f64 params as their bits (i32, i64), and every result is stored at 16 * k in the
+ * exported memory `mem`, bit for bit.
+ */
+function thunkBytes(
+  params: string[],
+  results: string[],
+): Uint8Array<ArrayBuffer> {
+  const ft = (ps: number[], rs: number[]) => [
+    0x60,
+    ...vec(ps.map((t) => [t])),
+    ...vec(rs.map((t) => [t])),
+  ];
+  const outer: number[] = [];
+  for (const p of params) {
+    if (p === "v128") outer.push(0x7e, 0x7e);
+    else if (p === "f32") outer.push(0x7f);
+    else if (p === "f64") outer.push(0x7e);
+    else outer.push(VALTYPE[p]);
+  }
+  const types = section(
+    1,
+    vec([
+      ft(params.map((p) => VALTYPE[p]), results.map((r) => VALTYPE[r])),
+      ft(
+        outer,
+        [],
+      ),
+    ]),
+  );
+  const imports = section(2, vec([[...wasmName("m"), ...wasmName("f"), 0, 0]]));
+  const funcs = section(3, vec([[1]]));
+  const mem = section(5, vec([[0, 1]]));
+  const exps = section(
+    7,
+    vec([[...wasmName("t"), 0, 1], [...wasmName("mem"), 2, 0]]),
+  );
+  const body: number[] = [];
+  body.push(...vec(results.map((r) => [1, VALTYPE[r]])));
+  let li = 0;
+  for (const p of params) {
+    if (p === "v128") {
+      // i64x2.splat of the low half, i64x2.replace_lane 1 with the high half
+      body.push(
+        0x20,
+        ...uleb(li),
+        0xfd,
+        0x12,
+        0x20,
+        ...uleb(li + 1),
+        0xfd,
+        0x1e,
+        1,
+      );
+      li += 2;
+    } else if (p === "f32" || p === "f64") {
+      // the bits, reinterpreted
+      body.push(0x20, ...uleb(li++), p === "f32" ? 0xbe : 0xbf);
+    } else body.push(0x20, ...uleb(li++));
+  }
+  body.push(0x10, 0);
+  for (let k = results.length - 1; k >= 0; k--) {
+    body.push(0x21, ...uleb(li + k));
+  }
+  for (let k = 0; k < results.length; k++) {
+    const st = STORE[results[k]];
+    if (!st) throw new TypeError(`result type ${results[k]} next to a v128`);
+    body.push(0x41, ...uleb(16 * k), 0x20, ...uleb(li + k), ...st, 0);
+  }
+  body.push(0x0b);
+  const code = section(10, vec([[...uleb(body.length), ...body]]));
+  return new Uint8Array([
+    0,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    ...types,
+    ...imports,
+    ...funcs,
+    ...mem,
+    ...exps,
+    ...code,
+  ]);
+}
+
+const thunks = new Map<string, WebAssembly.Module>();
+
+/**
+ * Calls native function f whose signature has a v128 through a thunk module (see thunkBytes),
+ * so that v128 arguments and results keep every bit.
+ */
+function invokeThroughThunk(
+  f: unknown,
+  args: RawValue[],
+  results: string[],
+): RawValue[] {
+  const params = args.map((a) => a.type);
+  const key = params.join(",") + ">" + results.join(",");
+  let m = thunks.get(key);
+  if (m === undefined) {
+    m = new WebAssembly.Module(thunkBytes(params, results));
+    thunks.set(key, m);
+  }
+  const inst = new WebAssembly.Instance(m, { m: { f } } as WebAssembly.Imports);
+  const js: unknown[] = [];
+  for (const a of args) {
+    if (a.type === "v128") {
+      const b = BigInt.asUintN(128, a.bits ?? 0n);
+      js.push(BigInt.asIntN(64, b), BigInt.asIntN(64, b >> 64n));
+    } else if (a.type === "f32") {
+      js.push(Number(BigInt.asIntN(32, a.bits ?? 0n)));
+    } else if (a.type === "f64") js.push(BigInt.asIntN(64, a.bits ?? 0n));
+    else js.push(rawToJs(a));
+  }
+  (inst.exports.t as (...a: unknown[]) => void)(...js);
+  const dv = new DataView((inst.exports.mem as WebAssembly.Memory).buffer);
+  return results.map((t, k) => {
+    const at = 16 * k;
+    let bits: bigint;
+    switch (t) {
+      case "i32":
+      case "f32":
+        bits = BigInt(dv.getUint32(at, true));
+        break;
+      case "i64":
+      case "f64":
+        bits = dv.getBigUint64(at, true);
+        break;
+      default:
+        bits = (dv.getBigUint64(at + 8, true) << 64n) |
+          dv.getBigUint64(at, true);
+    }
+    return { type: t, bits };
+  });
+}
+
 /**
  * Adapter over the host's native WebAssembly (reference only: it cannot keep
- * NaN payloads across the JS boundary and has no v128 at the boundary).
+ * NaN payloads of scalar arguments across the JS boundary; a call whose
+ * signature has a v128 goes through a thunk module that keeps every bit).
  */
 export function nativeEngine(): SpecEngine {
   const wa = WebAssembly as unknown as WasmNamespace;
@@ -161,8 +345,22 @@ export function nativeEngine(): SpecEngine {
       if (typeof f !== "function") {
         throw new Error(`no exported function ${name}`);
       }
-      const r = f(...args.map(rawToJs));
       const types = resultTypes ?? [];
+      if (
+        args.some((a) => a.type === "v128") || types.includes("v128")
+      ) return invokeThroughThunk(f, args, types);
+      let r: unknown;
+      try {
+        r = f(...args.map(rawToJs));
+      } catch (e) {
+        // a call whose results are not known (assert_trap) to a function returning a v128
+        if (!(e instanceof TypeError) || resultTypes !== undefined) throw e;
+        try {
+          return invokeThroughThunk(f, args, ["v128"]);
+        } catch (e2) {
+          throw e2 instanceof WebAssembly.LinkError ? e : e2;
+        }
+      }
       if (types.length === 0 && r === undefined) return [];
       if (types.length > 1) {
         return (r as unknown[]).map((x, k) => jsToRaw(x, types[k]));

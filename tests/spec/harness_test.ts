@@ -323,7 +323,7 @@ Deno.test("portaEngine passes its tier to every instance it creates", async () =
   );
 });
 
-Deno.test("runner CLI: per-file lines, SIMD skip count, summary line last, exit code", async () => {
+Deno.test("runner CLI: per-file lines, SIMD files run and counted, summary line last, exit code", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.mkdir(`${dir}/good`);
@@ -348,7 +348,40 @@ Deno.test("runner CLI: per-file lines, SIMD skip count, summary line last, exit 
       });
     await Deno.writeTextFile(`${dir}/good/good.json`, script("7"));
     await Deno.writeTextFile(`${dir}/bad/bad.json`, script("8"));
-    await Deno.writeTextFile(`${dir}/simd_x/simd_x.json`, "not even json");
+    // a SIMD script runs like any other (native: v128 crosses through a thunk module)
+    await Deno.writeFile(
+      `${dir}/simd_x/m.wasm`,
+      await wat(
+        `(module (func (export "f") (param v128) (result v128)
+           (i32x4.add (local.get 0) (v128.const i32x4 1 2 3 -1))))`,
+      ),
+    );
+    await Deno.writeTextFile(
+      `${dir}/simd_x/simd_x.json`,
+      JSON.stringify({
+        commands: [
+          { type: "module", line: 1, filename: "m.wasm" },
+          {
+            type: "assert_return",
+            line: 2,
+            action: {
+              type: "invoke",
+              field: "f",
+              args: [{
+                type: "v128",
+                lane_type: "i32",
+                value: ["1", "2", "3", "4"],
+              }],
+            },
+            expected: [{
+              type: "v128",
+              lane_type: "i32",
+              value: ["2", "4", "6", "3"],
+            }],
+          },
+        ],
+      }),
+    );
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -371,8 +404,12 @@ Deno.test("runner CLI: per-file lines, SIMD skip count, summary line last, exit 
       ),
       text,
     );
-    assert.ok(lines.includes("skipped 1 SIMD files (simd_*)"), text);
-    assert.equal(lines.at(-1), "3 passed, 1 failed");
+    assert.ok(lines.includes("ok   simd_x/simd_x.json  2 passed"), text);
+    assert.ok(
+      lines.includes("SIMD files (simd_*): 1 run, 0 with failures"),
+      text,
+    );
+    assert.equal(lines.at(-1), "5 passed, 1 failed");
 
     await Deno.remove(`${dir}/bad`, { recursive: true });
     const ok = await new Deno.Command(Deno.execPath(), {
@@ -388,7 +425,7 @@ Deno.test("runner CLI: per-file lines, SIMD skip count, summary line last, exit 
     assert.equal(ok.code, 0);
     assert.equal(
       new TextDecoder().decode(ok.stdout).trim().split("\n").at(-1),
-      "2 passed, 0 failed",
+      "4 passed, 0 failed",
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -421,7 +421,11 @@ function factoryOf(
   let fac = m.get(key);
   if (fac === undefined) {
     const bi = index - cm.ir.numImportedFuncs;
-    if (cm.ir.codes.end[bi] - cm.ir.codes.start[bi] > MAX_BODY_BYTES) {
+    if (
+      cm.ir.codes.end[bi] - cm.ir.codes.start[bi] > MAX_BODY_BYTES ||
+      // SIMD: a function that uses v128 stays interpreted (compile.ts sets cm.simd)
+      (cm.simd !== null && cm.simd[bi] === 1)
+    ) {
       m.set(key, null);
       return null;
     }
