@@ -621,6 +621,8 @@ async function main(): Promise<number> {
   const rows: Record<string, unknown>[] = [];
   const ratios: Record<string, number[]> = {};
   for (const t of tiers) ratios[t] = [];
+  // the same without the SIMD programs (the JS tier leaves v128 code to the interpreter)
+  const scalar: Record<string, number[]> = {};
   let failures = 0;
   if (!values.json && programs.length > 0) {
     console.log(
@@ -712,6 +714,9 @@ async function main(): Promise<number> {
         } else {
           byTier[tier] = { ms: oursMs, ratio: oursMs / nativeMs };
           ratios[tier].push(oursMs / nativeMs);
+          if (!p.name.startsWith("simd_")) {
+            (scalar[tier] ??= []).push(oursMs / nativeMs);
+          }
         }
       }
       if (row.error) failures++;
@@ -792,6 +797,16 @@ async function main(): Promise<number> {
           means.map((t) => `${t}/native ${geomean[t].toFixed(1)}`).join(", ")
         }`,
       );
+      const n = scalar[means[0]]?.length ?? 0;
+      if (n > 0 && n < ratios[means[0]].length) {
+        console.log(
+          `without SIMD programs (geometric mean of ${n}): ${
+            means.map((t) =>
+              `${t}/native ${geometricMean(scalar[t] ?? [])?.toFixed(1)}`
+            ).join(", ")
+          }`,
+        );
+      }
     }
     if (compile) {
       console.log(
