@@ -22,8 +22,8 @@ import {
 import { FakeAgent, result } from "../mcp/fake_agent.ts";
 import { ROOT, startHttpServer } from "../mcp/e2e_helpers.ts";
 import { Agent } from "../../src/agent/agent.ts";
+import { ACCEPT, post, sse } from "../mcp/http_helpers.ts";
 
-const ACCEPT = "application/json, text/event-stream";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -96,20 +96,6 @@ async function start(
   };
 }
 
-function post(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-  signal?: AbortSignal,
-): Promise<Response> {
-  return fetch(url, {
-    method: "POST",
-    signal,
-    headers: { "content-type": "application/json", accept: ACCEPT, ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-}
-
 const INIT = {
   jsonrpc: "2.0",
   id: 1,
@@ -120,18 +106,6 @@ const INIT = {
     clientInfo: { name: "hostile", version: "1" },
   },
 };
-
-/** Reads an SSE body into its JSON messages (and event ids). */
-async function sse(r: Response): Promise<{ id?: string; data: any }[]> {
-  const text = await r.text();
-  const out: { id?: string; data: any }[] = [];
-  for (const block of text.split("\n\n")) {
-    const id = /^id: (.*)$/m.exec(block)?.[1];
-    const data = /^data: (.*)$/m.exec(block)?.[1];
-    if (data !== undefined) out.push({ id, data: JSON.parse(data) });
-  }
-  return out;
-}
 
 /** The JSON-RPC messages of a response, JSON or SSE. */
 async function messages(r: Response): Promise<any[]> {

@@ -10,8 +10,7 @@ import {
   type HttpTransportOptions,
 } from "../../src/mcp/transport/http.ts";
 import { FakeAgent } from "./fake_agent.ts";
-
-const ACCEPT = "application/json, text/event-stream";
+import { ACCEPT, post, sse } from "./http_helpers.ts";
 
 interface Running {
   url: string;
@@ -42,18 +41,6 @@ async function start(
   };
 }
 
-function post(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  return fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: ACCEPT, ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-}
-
 const INIT = {
   jsonrpc: "2.0",
   id: 1,
@@ -78,18 +65,6 @@ async function session(url: string): Promise<string> {
   assert.equal(n.status, 202);
   await n.body?.cancel();
   return sid;
-}
-
-/** Reads an SSE body into its JSON messages (and event ids). */
-async function sse(r: Response): Promise<{ id?: string; data: any }[]> {
-  const text = await r.text();
-  const out: { id?: string; data: any }[] = [];
-  for (const block of text.split("\n\n")) {
-    const id = /^id: (.*)$/m.exec(block)?.[1];
-    const data = /^data: (.*)$/m.exec(block)?.[1];
-    if (data !== undefined) out.push({ id, data: JSON.parse(data) });
-  }
-  return out;
 }
 
 const META = {
