@@ -28,6 +28,9 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
+import { canonicalJson } from "../agent/schema.ts";
+
 /** How long a request state stays valid: 10 minutes. */
 export const DEFAULT_STATE_TTL_MS = 10 * 60 * 1000;
 
@@ -76,30 +79,12 @@ function unb64url(text: string): Uint8Array | null {
   }
 }
 
-import { createHash } from "node:crypto";
-
-/** Canonical JSON (sorted keys) of a JSON value. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (typeof v === "object" && v !== null) {
-    const o = v as Record<string, unknown>;
-    return `{${
-      Object.keys(o).sort().map((k) =>
-        `${JSON.stringify(k)}:${canonical(o[k])}`
-      )
-        .join(",")
-    }}`;
-  }
-  return JSON.stringify(v) ?? "null";
-}
-
 /**
  * A digest of one input request (its method and parameters, canonical
  * JSON), synchronous: it is taken while the agent waits.
  */
 export function requestDigest(method: string, params: unknown): string {
-  return createHash("sha256").update(canonical([method, params ?? {}]))
-    .digest("base64url");
+  return sha256(canonicalJson([method, params ?? {}])!);
 }
 
 /** What a state carries (see {@link RequestStateCodec.openState}). */
@@ -113,10 +98,15 @@ export interface OpenedState {
   asked: Record<string, string>;
 }
 
-async function digest(call: StateCall): Promise<string> {
-  const text = canonical([call.method, call.name, call.arguments ?? {}]);
-  const d = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return b64url(new Uint8Array(d));
+/** SHA-256 of a text, base64url. */
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("base64url");
+}
+
+function digest(call: StateCall): string {
+  return sha256(
+    canonicalJson([call.method, call.name, call.arguments ?? {}])!,
+  );
 }
 
 /** Seals and opens request states (see the module documentation). */
@@ -173,7 +163,7 @@ export class RequestStateCodec {
   ): Promise<string> {
     const payload = encoder.encode(JSON.stringify({
       v: 1,
-      c: await digest(call),
+      c: digest(call),
       e: this.#now() + this.#ttlMs,
       n: crypto.randomUUID(),
       a: answers,
@@ -229,7 +219,7 @@ export class RequestStateCodec {
     if (typeof v.e !== "number" || this.#now() > v.e) {
       throw new RequestStateError("requestState has expired");
     }
-    if (v.c !== await digest(call)) {
+    if (v.c !== digest(call)) {
       throw new RequestStateError(
         "requestState belongs to another call (name or arguments differ)",
       );
