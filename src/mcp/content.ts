@@ -221,11 +221,15 @@ export function resourceContents(
     if (typeof c.mimeType === "string") item.mimeType = c.mimeType;
     if (typeof c.text === "string") item.text = c.text;
     else if (
-      typeof c.blob === "string" && /^[A-Za-z0-9+/]*={0,2}$/.test(c.blob) &&
-      c.blob.length % 4 === 0
+      typeof c.blob === "string" && isBase64(c.blob)
     ) item.blob = c.blob;
     else return undefined;
     out.push(item);
   }
   return out;
+}
+
+/** Whether `text` is padded standard base64 (the alphabet, a length that is a multiple of 4). */
+export function isBase64(text: string): boolean {
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0;
 }

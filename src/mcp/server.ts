@@ -89,6 +89,7 @@ import { formatCallLine, formatMs } from "../agent/metrics.ts";
 import type { CallLimits, CallOptions, ToolResult } from "../agent/agent.ts";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../agent/limits.ts";
 import {
+  isBase64,
   isTextMime,
   parseObject,
   promptObject,
@@ -2207,7 +2208,7 @@ export class McpServer {
             value = { contents };
           } else if (!isTextMime(mimeType)) {
             const blob = result.text.replace(/\s+/g, "");
-            if (!/^[A-Za-z0-9+/]*={0,2}$/.test(blob) || blob.length % 4 !== 0) {
+            if (!isBase64(blob)) {
               throw new JsonRpcError(
                 ErrorCode.InternalError,
                 `reading ${uri} failed: ${mimeType} content must be returned as base64`,

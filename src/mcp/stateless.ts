@@ -38,6 +38,7 @@
 
 import { ErrorCode, JsonRpcError, type JsonRpcRequest } from "./jsonrpc.ts";
 import type { ReceiveContext } from "./transport/transport.ts";
+import { isBase64 } from "./content.ts";
 import {
   STATEFUL_PROTOCOL_VERSIONS,
   STATELESS_PROTOCOL_VERSION,
@@ -208,7 +209,7 @@ export function decodeParamHeader(value: string): string | null {
   const m = /^=\?base64\?(.*)\?=$/s.exec(v);
   if (!m) return v;
   const b = m[1];
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b) || b.length % 4 !== 0) return null;
+  if (!isBase64(b)) return null;
   try {
     const bin = atob(b);
     const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
