@@ -43,7 +43,7 @@ import {
   type GuestFrame,
   type RequestAnswer,
 } from "./abi2.ts";
-import { parseUriTemplate, type UriTemplate } from "./uri_template.ts";
+import { matchFirstTemplate } from "./uri_template.ts";
 import {
   type CallLimits,
   DEFAULT_MAX_OUTPUT_BYTES,
@@ -418,8 +418,6 @@ export class Agent {
   /** What denial lines may say about the grants and flags. */
   #denialContext: DenialContext = { grants: new Set(), dirs: [] };
   #closed = false;
-  /** The manifest's resource templates, parsed once (on first use). */
-  #templates: UriTemplate[] | undefined;
 
   private constructor(init: {
     manifest: Manifest;
@@ -699,15 +697,9 @@ export class Agent {
   ):
     | { template: ResourceTemplateSpec; params: Record<string, string> }
     | undefined {
-    const specs = this.manifest.resourceTemplates ?? [];
-    if (typeof uri !== "string" || specs.length === 0) return undefined;
+    if (typeof uri !== "string") return undefined;
     // validated with the manifest: parsing cannot fail here
-    this.#templates ??= specs.map((t) => parseUriTemplate(t.uriTemplate));
-    for (let i = 0; i < specs.length; i++) {
-      const params = this.#templates[i].match(uri);
-      if (params !== null) return { template: specs[i], params };
-    }
-    return undefined;
+    return matchFirstTemplate(this.manifest.resourceTemplates ?? [], uri);
   }
 
   /**

@@ -917,3 +917,35 @@ function matchExpression(
     p++;
   }
 }
+
+const parsedLists = new WeakMap<readonly unknown[], UriTemplate[]>();
+
+/**
+ * The first of `templates` (in order) that `uri` matches, with the values of
+ * its variables; undefined when none does. Each array is parsed once (its
+ * templates must be valid, as a validated manifest's are).
+ *
+ * @example
+ * ```ts
+ * import { matchFirstTemplate } from "./uri_template.ts";
+ *
+ * const templates = [{ uriTemplate: "notes://{id}" }];
+ * console.log(matchFirstTemplate(templates, "notes://7")?.params); // { id: "7" }
+ * ```
+ */
+export function matchFirstTemplate<T extends { uriTemplate: string }>(
+  templates: readonly T[],
+  uri: string,
+): { template: T; params: Record<string, string> } | undefined {
+  if (templates.length === 0) return undefined;
+  let parsed = parsedLists.get(templates);
+  if (parsed === undefined) {
+    parsed = templates.map((t) => parseUriTemplate(t.uriTemplate));
+    parsedLists.set(templates, parsed);
+  }
+  for (let i = 0; i < templates.length; i++) {
+    const params = parsed[i].match(uri);
+    if (params !== null) return { template: templates[i], params };
+  }
+  return undefined;
+}

@@ -100,7 +100,7 @@ import {
 } from "./content.ts";
 import { printable } from "../agent/printable.ts";
 import { type GuestFrame, RequestRefused } from "../agent/abi2.ts";
-import { parseUriTemplate, type UriTemplate } from "../agent/uri_template.ts";
+import { matchFirstTemplate } from "../agent/uri_template.ts";
 import type { ReceiveContext, SendFunction } from "./transport/transport.ts";
 import {
   LATEST_STATEFUL_VERSION,
@@ -727,8 +727,6 @@ export class McpServer {
     { resolve: (answer: RequestAnswer) => void }
   >();
   #nextOutgoing = 1;
-  /** The manifest's resource templates, parsed on first use. */
-  #parsedTemplates: UriTemplate[] | undefined;
   /** Resource URIs this session subscribed to. */
   readonly #subscriptions = new Set<string>();
   #closing = false;
@@ -2242,17 +2240,11 @@ export class McpServer {
 
   /** The MIME type of a URI matching a resource template, or null when none matches. */
   #templateMime(uri: string): string | null {
-    const templates = this.#agent.manifest.resourceTemplates ?? [];
-    if (templates.length === 0) return null;
-    this.#parsedTemplates ??= templates.map((t) =>
-      parseUriTemplate(t.uriTemplate)
+    const m = matchFirstTemplate(
+      this.#agent.manifest.resourceTemplates ?? [],
+      uri,
     );
-    for (let i = 0; i < templates.length; i++) {
-      if (this.#parsedTemplates[i].match(uri) !== null) {
-        return templates[i].mimeType ?? "text/plain";
-      }
-    }
-    return null;
+    return m === undefined ? null : (m.template.mimeType ?? "text/plain");
   }
 
   async #promptsGet(
