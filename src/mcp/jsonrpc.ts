@@ -114,6 +114,11 @@ export type ParsedMessage =
   | { kind: "response"; message: JsonRpcResponse }
   | { kind: "invalid"; response: JsonRpcFailure | null };
 
+/** A map key for a request id (the number 1 and the string "1" differ). */
+export function idKey(id: JsonRpcId): string {
+  return typeof id === "number" ? `n:${id}` : `s:${id}`;
+}
+
 /** Builds a success response. */
 export function success(id: JsonRpcId, result: unknown): JsonRpcSuccess {
   return { jsonrpc: "2.0", id, result };

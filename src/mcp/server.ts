@@ -75,6 +75,7 @@ import {
   encodeJson,
   ErrorCode,
   failure,
+  idKey,
   JsonRpcError,
   type JsonRpcId,
   type JsonRpcMessage,
@@ -99,7 +100,12 @@ import {
   toolResultObject,
 } from "./content.ts";
 import { printable } from "../agent/printable.ts";
-import { type GuestFrame, RequestRefused } from "../agent/abi2.ts";
+import {
+  type GuestFrame,
+  LOG_LEVELS,
+  type LogLevel,
+  RequestRefused,
+} from "../agent/abi2.ts";
 import { matchFirstTemplate } from "../agent/uri_template.ts";
 import type { ReceiveContext, SendFunction } from "./transport/transport.ts";
 import {
@@ -142,28 +148,8 @@ export { SUPPORTED_PROTOCOL_VERSIONS };
 /** The newest stateful protocol version, answered when the client asks for an unknown one. */
 export const LATEST_PROTOCOL_VERSION: string = LATEST_STATEFUL_VERSION;
 
-/** MCP logging levels in increasing severity (RFC 5424 names). */
-export const LOG_LEVELS: readonly LogLevel[] = [
-  "debug",
-  "info",
-  "notice",
-  "warning",
-  "error",
-  "critical",
-  "alert",
-  "emergency",
-];
-
-/** An MCP logging level. */
-export type LogLevel =
-  | "debug"
-  | "info"
-  | "notice"
-  | "warning"
-  | "error"
-  | "critical"
-  | "alert"
-  | "emergency";
+// the MCP log levels are the agent ABI's (`{"log": {"level"}}` frames)
+export { LOG_LEVELS, type LogLevel };
 
 /** A tool as declared by the manifest. */
 export interface ToolInfo {
@@ -421,10 +407,6 @@ interface InFlight {
   controller: AbortController;
   cancelled: boolean;
   method: string;
-}
-
-function idKey(id: JsonRpcId): string {
-  return typeof id === "number" ? `n:${id}` : `s:${id}`;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

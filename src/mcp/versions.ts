@@ -4,10 +4,9 @@
  *
  * @example
  * ```ts
- * import { isStatelessVersion, SUPPORTED_PROTOCOL_VERSIONS } from "./versions.ts";
+ * import { SUPPORTED_PROTOCOL_VERSIONS } from "./versions.ts";
  *
  * console.log(SUPPORTED_PROTOCOL_VERSIONS.includes("2025-11-25")); // true
- * console.log(isStatelessVersion("2026-07-28")); // true
  * ```
  *
  * @module
@@ -35,8 +34,3 @@ export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
   STATELESS_PROTOCOL_VERSION,
   ...STATEFUL_PROTOCOL_VERSIONS,
 ];
-
-/** Whether `version` is a stateless revision (no session, no `initialize`). */
-export function isStatelessVersion(version: unknown): boolean {
-  return version === STATELESS_PROTOCOL_VERSION;
-}

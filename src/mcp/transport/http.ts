@@ -69,6 +69,7 @@
 import {
   ErrorCode,
   failure,
+  idKey,
   type JsonRpcId,
   type JsonRpcMessage,
   type JsonRpcRequest,
@@ -211,10 +212,6 @@ function refuse(
   code: number = ErrorCode.InvalidRequest,
 ): Response {
   return jsonResponse(status, failure(null, code, message), headers);
-}
-
-function idKey(id: JsonRpcId): string {
-  return typeof id === "number" ? `n:${id}` : `s:${id}`;
 }
 
 /** One stored event of a session (for `Last-Event-ID`). */
