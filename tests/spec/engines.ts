@@ -6,6 +6,7 @@
  * @module
  */
 import type { RawValue } from "./values.ts";
+import { name, section, uleb, vec } from "../helpers/binary.ts";
 
 /** How a thrown error is classified by an adapter. */
 export type ErrorKind = "compile" | "link" | "runtime" | "exhaustion" | "other";
@@ -146,30 +147,6 @@ const VALTYPE: Record<string, number> = {
   v128: 0x7b,
 };
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function wasmName(s: string): number[] {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
-}
-
 /** Memory store opcodes (and alignment) of each numeric type. */
 const STORE: Record<string, number[]> = {
   i32: [0x36, 2],
@@ -211,12 +188,12 @@ function thunkBytes(
       ),
     ]),
   );
-  const imports = section(2, vec([[...wasmName("m"), ...wasmName("f"), 0, 0]]));
+  const imports = section(2, vec([[...name("m"), ...name("f"), 0, 0]]));
   const funcs = section(3, vec([[1]]));
   const mem = section(5, vec([[0, 1]]));
   const exps = section(
     7,
-    vec([[...wasmName("t"), 0, 1], [...wasmName("mem"), 2, 0]]),
+    vec([[...name("t"), 0, 1], [...name("mem"), 2, 0]]),
   );
   const body: number[] = [];
   body.push(...vec(results.map((r) => [1, VALTYPE[r]])));

@@ -39,32 +39,9 @@ import {
   SIMD_OPS,
   type SimdOp,
 } from "../../src/wasm/ops.ts";
+import { name, section, uleb, vec } from "../helpers/binary.ts";
 
 // ---- a tiny binary module builder ----
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function str(s: string): number[] {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
-}
 
 const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c;
 /** Scalar loads and stores (opcode) per value type. */
@@ -310,8 +287,8 @@ function moduleOf(cases: Case[]): Uint8Array {
   const exps = section(
     7,
     vec([
-      [...str("mem"), 2, 0],
-      ...cases.map((_, i) => [...str(`f${i}`), 0, ...uleb(i)]),
+      [...name("mem"), 2, 0],
+      ...cases.map((_, i) => [...name(`f${i}`), 0, ...uleb(i)]),
     ]),
   );
   const code = section(
