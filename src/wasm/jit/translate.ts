@@ -18,9 +18,10 @@
  *
  * Fuel: the same basic blocks as the interpreter's compiler (compile.ts `count`/`newBlock`): each
  * block starts with `if ((fu -= n) < 0) { FS[0] = fu; fu = LENT; fu = fuel(n); }`, so stepsUsed
- * is identical in both tiers. `fu` is the frame's copy of FS[0] in a local variable: FS[0] is written before every call
- * (and `fu` marked LENT until the call returns and it is read back), and in a `finally` when the
- * frame returns or throws, so the slice is exact wherever the activation ends.
+ * is identical in both tiers. `fu` is the frame's copy of FS[0] in a local variable: FS[0] is
+ * written before every call (and `fu` marked LENT until the call returns and it is read back),
+ * before every return, and in a `catch` when the frame throws, so the slice is exact wherever the
+ * activation ends. Innermost loops without calls also get a check-free copy (see `Split`).
  * Every translated function gets its frame's depth as a first, hidden argument `dp` (a call
  * passes dp + 1); past DS[1] frames a callee runs in the interpreter instead (`deep`), whose
  * frames do not use the JS stack, and past DS[2] the call traps.
@@ -492,7 +493,7 @@ function run(
     const call = `e.jf(dp + 1${args.map((a) => ", " + a).join("")})`;
     const rs = t.results;
     // the callee charges its fuel in FS[0]: hand it ours, mark ours as handed over (the
-    // `finally` must not write it back if the callee throws), take it back afterwards
+    // `catch` must not write it back if the callee throws), take it back afterwards
     let s = `e = dp < dl ? ${fi} : deep(${fi}, dp); FS[0] = fu; fu = ${LENT}; `;
     if (rs.length === 1) {
       const h = push(rs[0]);
