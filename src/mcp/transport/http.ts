@@ -76,10 +76,8 @@ import {
   parseMessage,
   serialize,
 } from "../jsonrpc.ts";
-import {
-  STATEFUL_PROTOCOL_VERSIONS,
-  SUPPORTED_PROTOCOL_VERSIONS,
-} from "../versions.ts";
+import { SUPPORTED_PROTOCOL_VERSIONS } from "../versions.ts";
+import { isStatelessRequest } from "../stateless.ts";
 import type {
   Endpoint,
   EndpointFactory,
@@ -921,11 +919,9 @@ export class HttpTransport implements Transport {
       headers: req.headers,
       protocolVersion: req.headers.get("mcp-protocol-version") ?? undefined,
     };
-    const header = context.protocolVersion;
     const stateless = parsed.kind === "request" &&
       req.headers.get("mcp-session-id") === null &&
-      (metaVersion(parsed.message) !== undefined ||
-        (header !== undefined && !STATEFUL_PROTOCOL_VERSIONS.includes(header)));
+      isStatelessRequest(parsed.message, context);
     if (stateless) {
       // a stateless request: an endpoint for this request alone, which
       // checks the request's revision rules itself
@@ -1088,15 +1084,4 @@ export class HttpTransport implements Transport {
     found.close("session deleted by the client");
     return new Response(null, { status: 200, headers: cors });
   }
-}
-
-/** The protocol version a request names in `params._meta`, if any. */
-function metaVersion(req: JsonRpcRequest): unknown {
-  const meta = req.params?._meta;
-  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) {
-    return undefined;
-  }
-  return (meta as Record<string, unknown>)[
-    "io.modelcontextprotocol/protocolVersion"
-  ];
 }
