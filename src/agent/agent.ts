@@ -234,6 +234,12 @@ export interface CallOptions {
    * `isError` result `too many requests (more than N per call)`.
    */
   maxRequests?: number;
+  /**
+   * Milliseconds of the call's `timeoutMs` already spent before the guest
+   * starts (the MCP layer checking the arguments): the guest gets the rest,
+   * and a timeout still names the whole limit.
+   */
+  spentMs?: number;
 }
 
 /** Options of {@link Agent.run}. */
@@ -867,6 +873,7 @@ export class Agent {
           onDenied: (d) => denialLog.add(d),
           signal: stop?.signal ?? o.signal,
           timeoutMs: limits.timeoutMs || undefined,
+          startedAt: performance.now() - (o.spentMs ?? 0),
           ...(frames ? { stdinSource: frames.stdin } : {}),
         },
       );

@@ -2104,13 +2104,9 @@ export class McpServer {
       return { content: [{ type: "text", text: error }], isError: true };
     }
     if (this.#closing) throw new Cancelled();
-    // the guest gets what is left of the call's time
-    const callLimits = timeoutMs !== undefined
-      ? {
-        ...limits,
-        timeoutMs: Math.max(1, Math.ceil(deadline - performance.now())),
-      }
-      : limits;
+    // the guest gets what is left of the call's time (a timeout still names
+    // the whole limit)
+    const spentMs = performance.now() - t0;
     try {
       return await this.#guestCall(
         ctx,
@@ -2120,9 +2116,10 @@ export class McpServer {
             ...o,
             client: { capabilities: ctx.caps },
             onWaiting: mrtr ? () => mrtr.blocked() : undefined,
+            spentMs,
           }),
         (result) => this.#toolValue(tool, output, result),
-        callLimits,
+        limits,
         mrtr,
       );
     } catch (e) {
