@@ -106,3 +106,53 @@ Deno.test("tier auto: fuel running out in translated code stops at the same step
     assert.deepEqual(await compare(fuel), [], `fuel ${fuel}`);
   }
 });
+
+// A frame that goes on in translated code (OSR) may call a function still run by the
+// interpreter, through an adapter: a nested interpreter activation, whose slice ends (the saved
+// place of a yielding run, RS_* in exec.ts) overwrite the place of the OSR'd frame. Once the
+// translated frame returned, the engine used to read that place to return to its caller: it
+// went on in a frame that was not there (the race test's guest trapped out of bounds).
+const OSR_THEN_INTERP = `(module
+  ;; n steps of a loop: outlasts an execution slice (2^17 steps) when n is large
+  (func $spin (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $n)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  ;; the same loop inline: slices end in it twice, so its frame goes on in translated code,
+  ;; then a call of spin (not translated yet: it runs in the interpreter, where a slice ends)
+  (func $osr (export "first") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (local.set $i (local.get $n))
+    (loop $l
+      (local.set $s (i32.xor (local.get $s) (local.get $i)))
+      (br_if $l (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+    (i32.add (local.get $s) (call $spin (local.get $n))))
+  ;; the OSR'd frame is not the activation's first: it returns into an interpreter frame
+  (func (export "nested") (param $n i32) (result i32)
+    (i32.mul (call $osr (local.get $n)) (i32.const 3))))`;
+
+Deno.test("tier auto: a frame entered by OSR returns to its caller after a callee run by the interpreter ended a slice", async () => {
+  const wa = await porta();
+  const m = new wa.Module(await bytesOf(OSR_THEN_INTERP));
+  const problems: string[] = [];
+  for (const name of ["first", "nested"]) {
+    for (const n of [300_000, 1_000_000]) {
+      const out: string[] = [];
+      for (const tier of ["interp", "auto"]) {
+        // a fresh instance: nothing translated yet
+        const i = new wa.Instance(m, {}, { tier });
+        let r: string;
+        try {
+          r = String(i.exports[name](n));
+        } catch (e) {
+          r = `${(e as Error).constructor.name}: ${(e as Error).message}`;
+        }
+        out.push(`${r} (stepsUsed ${wa.stepsUsed(i)})`);
+      }
+      if (out[0] !== out[1]) {
+        problems.push(`${name}(${n}): interp ${out[0]}, auto ${out[1]}`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
