@@ -376,17 +376,19 @@ function osr(baseDepth: number): boolean {
   if (k < 0 || RS_DEPTH >= DS[1] || !promote(f)) return false;
   const entry = osrEntry(f, k);
   if (entry === null) return false;
-  const fp = RS_FP;
-  DS[0] = RS_DEPTH;
+  // the frame's place, read before the entry runs: the translated code may call functions the
+  // interpreter runs (through adapters), whose slices end too and leave their own place in RS_*
+  const fp = RS_FP, at = RS_DEPTH;
+  DS[0] = at;
   SP = RS_SP;
-  const r = entry(fp, RS_DEPTH);
+  const r = entry(fp, at);
   writeResults(f.type, r, fp);
   const nr = f.type.results.length;
-  if (RS_DEPTH === baseDepth) {
+  if (at === baseDepth) {
     SP = fp + 2 * nr;
     return true;
   }
-  const depth = RS_DEPTH - 1;
+  const depth = at - 1;
   RS_PC = frPc[depth];
   RS_FP = frFp[depth];
   RS_CUR = frFn[depth];
@@ -583,7 +585,8 @@ function memN(op: number, off: number, mem: MemInst, sp: number): number {
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY: unknown[] = [];
 
-// state saved when run() yields at the end of a fuel slice (resumed by callFromHost)
+// state saved when run() yields at the end of a fuel slice (resumed by runToEnd); any run that
+// yields overwrites it, nested ones (a call through an adapter) included: read it before running code
 let RS_PC = 0, RS_FP = 0, RS_SP = 0, RS_DEPTH = 0;
 let RS_CUR: FuncInst | null = null;
 /** Instructions per execution slice (run() yields to its caller between slices). */
