@@ -129,29 +129,46 @@ const OSR_THEN_INTERP = `(module
     (i32.add (local.get $s) (call $spin (local.get $n))))
   ;; the OSR'd frame is not the activation's first: it returns into an interpreter frame
   (func (export "nested") (param $n i32) (result i32)
-    (i32.mul (call $osr (local.get $n)) (i32.const 3))))`;
+    (i32.mul (call $osr (local.get $n)) (i32.const 3)))
+  ;; recursion: the first frame goes on by OSR, the deeper ones are translated,
+  ;; the deepest calls spin
+  (func $rec (export "recursive") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (local.set $i (i32.const 300000))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $n))))
+      (br_if $l (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.add (local.get $s) (call $spin (i32.const 300000))))
+      (else (i32.xor (local.get $s) (call $rec (i32.sub (local.get $n) (i32.const 1))))))))`;
 
 Deno.test("tier auto: a frame entered by OSR returns to its caller after a callee run by the interpreter ended a slice", async () => {
   const wa = await porta();
   const m = new wa.Module(await bytesOf(OSR_THEN_INTERP));
   const problems: string[] = [];
-  for (const name of ["first", "nested"]) {
-    for (const n of [300_000, 1_000_000]) {
-      const out: string[] = [];
-      for (const tier of ["interp", "auto"]) {
-        // a fresh instance: nothing translated yet
-        const i = new wa.Instance(m, {}, { tier });
-        let r: string;
-        try {
-          r = String(i.exports[name](n));
-        } catch (e) {
-          r = `${(e as Error).constructor.name}: ${(e as Error).message}`;
-        }
-        out.push(`${r} (stepsUsed ${wa.stepsUsed(i)})`);
+  const calls: [string, number][] = [
+    ["first", 300_000],
+    ["first", 1_000_000],
+    ["nested", 300_000],
+    ["nested", 1_000_000],
+    ["recursive", 4],
+  ];
+  for (const [name, n] of calls) {
+    const out: string[] = [];
+    for (const tier of ["interp", "auto", "js"]) {
+      // a fresh instance: nothing translated yet
+      const i = new wa.Instance(m, {}, { tier });
+      let r: string;
+      try {
+        r = String(i.exports[name](n));
+      } catch (e) {
+        r = `${(e as Error).constructor.name}: ${(e as Error).message}`;
       }
-      if (out[0] !== out[1]) {
-        problems.push(`${name}(${n}): interp ${out[0]}, auto ${out[1]}`);
-      }
+      out.push(`${r} (stepsUsed ${wa.stepsUsed(i)})`);
+    }
+    if (out[0] !== out[1] || out[0] !== out[2]) {
+      problems.push(
+        `${name}(${n}): interp ${out[0]}, auto ${out[1]}, js ${out[2]}`,
+      );
     }
   }
   assert.deepEqual(problems, []);
