@@ -39,6 +39,8 @@ import {
   pollInterrupt,
   setDepthLimit,
   setFuel,
+  slowBytes,
+  slowElems,
 } from "./jit/rt.ts";
 import {
   bindMachine,
@@ -2947,6 +2949,7 @@ function rareOp(
       const v = rf[(sp + 2) >> 1];
       n = i32[sp + 4] >>> 0;
       if (a + n > t.elems.length) oobTable();
+      slowElems(n);
       for (let k = 0; k < n; k++) t.elems[a + k] = v;
       break;
     }
@@ -2958,6 +2961,7 @@ function rareOp(
       b = i32[sp + 2] >>> 0;
       n = i32[sp + 4] >>> 0;
       if (a + n > td.elems.length || b + n > ts.elems.length) oobTable();
+      slowElems(n);
       if (td === ts) td.elems.copyWithin(a, b, b + n);
       else for (let k = 0; k < n; k++) td.elems[a + k] = ts.elems[b + k];
       break;
@@ -2970,6 +2974,7 @@ function rareOp(
       b = i32[sp + 2] >>> 0;
       n = i32[sp + 4] >>> 0;
       if (b + n > seg.length || a + n > t.elems.length) oobTable();
+      slowElems(n);
       for (let k = 0; k < n; k++) t.elems[a + k] = seg[b + k];
       break;
     }
@@ -2984,6 +2989,7 @@ function rareOp(
       b = i32[sp + 2] >>> 0;
       n = i32[sp + 4] >>> 0;
       if (b + n > d.length || a + n > m.buf.byteLength) oobMem();
+      slowBytes(n);
       m.u8.set(d.subarray(b, b + n), a);
       break;
     }
@@ -2998,6 +3004,7 @@ function rareOp(
       b = i32[sp + 2] >>> 0;
       n = i32[sp + 4] >>> 0;
       if (a + n > md.buf.byteLength || b + n > ms.buf.byteLength) oobMem();
+      slowBytes(n);
       if (md === ms) md.u8.copyWithin(a, b, b + n);
       else md.u8.set(ms.u8.subarray(b, b + n), a);
       break;
@@ -3009,6 +3016,7 @@ function rareOp(
       c = i32[sp + 2] & 255;
       n = i32[sp + 4] >>> 0;
       if (a + n > m.buf.byteLength) oobMem();
+      slowBytes(n);
       m.u8.fill(c, a, a + n);
       break;
     }

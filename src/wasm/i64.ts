@@ -4,6 +4,7 @@
  * @module
  */
 import { trap } from "./errors.ts";
+import { slowWork } from "./jit/rt.ts";
 
 /** Holder of the high word produced by the helpers. */
 export const R64: { hi: number } = { hi: 0 };
@@ -32,7 +33,9 @@ function toBig(lo: number, hi: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
 }
 
+/** The result of a BigInt path (about 250 ns: charged as slow work, see rt.ts slowWork). */
 function fromBig(v: bigint): number {
+  slowWork(32);
   R64.hi = Number(BigInt.asIntN(32, v >> 32n));
   return Number(BigInt.asIntN(32, v));
 }

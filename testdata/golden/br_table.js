@@ -21,25 +21,25 @@ L1: {
 L2: {
 L3: {
 L4: {
-if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
+if ((fu -= 2) < 0) fu = fuel(fu, 2);
 switch (l0) { case 0: case 3: { break L4; } case 1: { break L3; } case 2: { break L2; } default: { break L1; } }
 }
-if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
+if ((fu -= 2) < 0) fu = fuel(fu, 2);
 a0 = 10;
 FS[0] = fu; return a0;
 }
-if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
+if ((fu -= 2) < 0) fu = fuel(fu, 2);
 a0 = 20;
 FS[0] = fu; return a0;
 }
-if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
+if ((fu -= 2) < 0) fu = fuel(fu, 2);
 a0 = 30;
 FS[0] = fu; return a0;
 }
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 a0 = 99;
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -61,14 +61,14 @@ let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 try {
 L1: {
 L2: {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 a0 = 5;
 switch (l0) { case 1: { break L2; } default: { break L1; } }
 }
-if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
+if ((fu -= 2) < 0) fu = fuel(fu, 2);
 a0 = ((a0 + 100) | 0);
 }
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];

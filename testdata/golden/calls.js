@@ -17,10 +17,10 @@ const inner = function $1(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 a0 = ((l0 + l1) | 0);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -40,10 +40,10 @@ const inner = function $2(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 a0 = ((l0 - l1) | 0);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -63,10 +63,10 @@ const inner = function $3(dp, l0) {
 let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 a0 = ((0 - l0) | 0);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -89,17 +89,17 @@ const inner = function $4(dp, l0, l1, l2) {
 let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
+if ((fu -= 2) < 0) fu = fuel(fu, 2);
 a0 = l0;
-e = dp < dl ? f0 : deep(f0, dp); FS[0] = fu; fu = -1073741824; e.jf(dp + 1, a0); fu = FS[0]; 
-if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
+e = dp < dl ? f0 : deep(f0, dp); FS[0] = fu; fu = -1; e.jf(dp + 1, a0); fu = FS[0]; 
+if ((fu -= 4) < 0) fu = fuel(fu, 4);
 a0 = l1;
 a1 = l2;
 a2 = l0;
 t = a2 >>> 0; if (t >= T0.elems.length) trap(3); e = T0.elems[t]; if (e === null) trap(4); if (e.typeId !== y0) trap(5);
-e = dp < dl ? e : deep(e, dp); FS[0] = fu; fu = -1073741824; a0 = e.jf(dp + 1, a0, a1); fu = FS[0]; 
+e = dp < dl ? e : deep(e, dp); FS[0] = fu; fu = -1; a0 = e.jf(dp + 1, a0, a1); fu = FS[0]; 
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -121,15 +121,15 @@ const inner = function $5(dp, l0) {
 let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 a0 = l0;
 a1 = l0;
-e = dp < dl ? f3 : deep(f3, dp); FS[0] = fu; fu = -1073741824; a1 = e.jf(dp + 1, a1); fu = FS[0]; 
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
-e = dp < dl ? f3 : deep(f3, dp); FS[0] = fu; fu = -1073741824; a1 = e.jf(dp + 1, a1); fu = FS[0]; 
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
-e = dp < dl ? f1 : deep(f1, dp); FS[0] = fu; fu = -1073741824; a0 = e.jf(dp + 1, a0, a1); fu = FS[0]; 
+e = dp < dl ? f3 : deep(f3, dp); FS[0] = fu; fu = -1; a1 = e.jf(dp + 1, a1); fu = FS[0]; 
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
+e = dp < dl ? f3 : deep(f3, dp); FS[0] = fu; fu = -1; a1 = e.jf(dp + 1, a1); fu = FS[0]; 
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
+e = dp < dl ? f1 : deep(f1, dp); FS[0] = fu; fu = -1; a0 = e.jf(dp + 1, a0, a1); fu = FS[0]; 
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];

@@ -17,7 +17,7 @@ const inner = function $0(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], b0 = 0, b1 = 0, b2 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 14) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(14); }
+if ((fu -= 14) < 0) fu = fuel(fu, 14);
 b0 = l0;
 b1 = 1069547520;
 b2 = l1;
@@ -33,7 +33,7 @@ SF[0] = nearest(fb(b2)); b2 = SI[0];
 b1 = fmin32(b1, b2);
 SF[0] = fb(b0) + fb(b1); b0 = SI[0];
 FS[0] = fu; return b0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -53,14 +53,14 @@ const inner = function $1(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], d0 = 0, d1 = 0, b1 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 11) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(11); }
+if ((fu -= 11) < 0) fu = fuel(fu, 11);
 d0 = (fmax64((l0 / l1), (quiet(Math.floor(l1)))));
 d1 = (quiet(Math.trunc(l0)));
 SF[0] = d1; b1 = SI[0];
 d1 = fb(b1);
 d0 = (d0 + d1);
 FS[0] = fu; return d0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -80,7 +80,7 @@ const inner = function $2(dp, l0) {
 let dl = DS[1], fu = FS[0], d0 = 0, a0 = 0, d1 = 0, b1 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 11) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(11); }
+if ((fu -= 11) < 0) fu = fuel(fu, 11);
 d0 = l0;
 a0 = satS32(+d0);
 d1 = l0;
@@ -88,7 +88,7 @@ SF[0] = d1; b1 = SI[0];
 a1 = b1;
 a0 = ((a0 + ((a1 + ((l0 < (-1 >>> 0)) ? 1 : 0)) | 0)) | 0);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -108,10 +108,10 @@ const inner = function $3(dp, l0) {
 let dl = DS[1], fu = FS[0], d0 = 0, a0 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
+if ((fu -= 2) < 0) fu = fuel(fu, 2);
 d0 = l0;
 a0 = truncU32(+d0);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];

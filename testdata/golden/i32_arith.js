@@ -17,13 +17,13 @@ const inner = function $0(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], l2 = 0, a2 = 0, a1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 34) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(34); }
+if ((fu -= 34) < 0) fu = fuel(fu, 34);
 l2 = ((((Math.imul(l0, 3)) + l1) | 0) ^ (((l0 >> 1) << (l1 & 31)) | ((l0 >> 1) >>> (32 - (l1 & 31)))));
 a2 = (l1 | ((l0 === 0) ? 1 : 0));
 a1 = l2;
 if (a2 === 0) trap(1); if (a1 === -2147483648 && a2 === -1) trap(2); a1 = (a1 / a2) | 0;
 a0 = ((((((l0 < l1) ? (Math.clz32(l2)) : (popcnt32(l2))) + ((((l2 - 200) | 0) << 24) >> 24)) | 0) + a1) | 0);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];

@@ -17,7 +17,7 @@ const inner = function $0(dp, l0, h0, l1, h1, l2, h2) {
 let dl = DS[1], fu = FS[0], j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
 
 try {
-if ((fu -= 17) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(17); }
+if ((fu -= 17) < 0) fu = fuel(fu, 17);
 t = shl64(l0, h0, l2); k0 = R64.hi; j0 = t;
 t = (l1 >>> 3) | (h1 << 29); k1 = (h1 >>> 3) | 0; j1 = t;
 t = j0 ^ j1; k0 = k0 ^ k1; j0 = t;
@@ -28,7 +28,7 @@ t = shrS64(l1, h1, l2); k2 = R64.hi; j2 = t;
 t = (j1 - j2) | 0; k1 = (k1 - k2 - ((j1 >>> 0) < (j2 >>> 0) ? 1 : 0)) | 0; j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; FS[0] = fu; return j0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -48,13 +48,13 @@ const inner = function $1(dp, l0) {
 let dl = DS[1], fu = FS[0], j0 = 0, k0 = 0, j1 = 0, k1 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 7) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(7); }
+if ((fu -= 7) < 0) fu = fuel(fu, 7);
 t = l0; k0 = t >> 31; j0 = t;
 t = l0; k1 = 0; j1 = t;
 t = (j1 << 31) | (k1 >>> 1); k1 = (k1 << 31) | (j1 >>> 1); j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; FS[0] = fu; return j0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -74,7 +74,7 @@ const inner = function $2(dp, l0, h0, l1, h1) {
 let dl = DS[1], fu = FS[0], j0 = 0, k0 = 0, j1 = 0, k1 = 0, j2 = 0, k2 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 16) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(16); }
+if ((fu -= 16) < 0) fu = fuel(fu, 16);
 t = divS64(l0, h0, l1, h1); k0 = R64.hi; j0 = t;
 t = remU64(l0, h0, l1, h1); k1 = R64.hi; j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
@@ -82,6 +82,6 @@ t = popcnt32(l0) + popcnt32(h0); k2 = 0; j2 = t;
 t = (((((h0 < h1 || (h0 === h1 && (l0 >>> 0) < (l1 >>> 0)))) ? 1 : 0) + j2) | 0); k1 = 0; j1 = t;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; FS[0] = fu; return j0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];

@@ -17,22 +17,22 @@ const inner = function $0(dp, l0) {
 let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
+if ((fu -= 4) < 0) fu = fuel(fu, 4);
 L1: if ((l0 < 0)) {
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 a0 = -1;
 } else {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 L2: if ((l0 === 0)) {
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 a0 = 0;
 } else {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 a0 = ((1 + 0) | 0);
 }
 }
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -52,16 +52,16 @@ const inner = function $1(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], a0 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
+if ((fu -= 4) < 0) fu = fuel(fu, 4);
 L1: if (((l0 >>> 0) > (l1 >>> 0))) {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 a0 = ((l0 - l1) | 0);
 } else {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 a0 = ((l1 - l0) | 0);
 }
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -81,15 +81,15 @@ const inner = function $2(dp, l0) {
 let dl = DS[1], fu = FS[0], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
+if ((fu -= 4) < 0) fu = fuel(fu, 4);
 l1 = 7;
 L1: if (l0 !== 0) {
-if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
+if ((fu -= 4) < 0) fu = fuel(fu, 4);
 l1 = (Math.imul(l0, 6));
 }
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 a0 = l1;
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];

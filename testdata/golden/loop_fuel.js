@@ -27,19 +27,19 @@ l1 = ((l1 + l0) | 0);
 l0 = ((l0 - 1) | 0);
 continue L2;
 } else {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 if ((l0 === 0)) { break L1; }
-if ((fu -= 9) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(9); }
+if ((fu -= 9) < 0) fu = fuel(fu, 9);
 l1 = ((l1 + l0) | 0);
 l0 = ((l0 - 1) | 0);
 continue L2;
 }
 break L2; }
 }
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 a0 = l1;
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -66,20 +66,20 @@ if (osr === 0) {
 }
 L2: for (;;) {
 if (osr === 0) {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 if ((l0 === 0)) { break L1; }
 }
 osr = 0;
-if ((fu -= 9) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(9); }
+if ((fu -= 9) < 0) fu = fuel(fu, 9);
 l1 = ((l1 + l0) | 0);
 l0 = ((l0 - 1) | 0);
 continue L2;
 break L2; }
 }
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 a0 = l1;
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -100,10 +100,10 @@ let dl = DS[1], fu = FS[0], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
 try {
 L1: {
-if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
+if ((fu -= 4) < 0) fu = fuel(fu, 4);
 a0 = -1;
 if ((l0 === 0)) { break L1; }
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 L2: for (;;) {
 if (fu >= 13) {
 fu -= 13;
@@ -111,16 +111,16 @@ l1 = ((l1 + (l0 & 1)) | 0);
 l0 = ((l0 >>> 1) | 0);
 if (l0 !== 0) { continue L2; }
 } else {
-if ((fu -= 13) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(13); }
+if ((fu -= 13) < 0) fu = fuel(fu, 13);
 l1 = ((l1 + (l0 & 1)) | 0);
 l0 = ((l0 >>> 1) | 0);
 if (l0 !== 0) { continue L2; }
 }
 break L2; }
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 a0 = l1;
 }
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];

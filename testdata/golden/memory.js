@@ -18,7 +18,7 @@ const inner = function $0(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
 try {
-if ((fu -= 14) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(14); }
+if ((fu -= 14) < 0) fu = fuel(fu, 14);
 v0.setInt32((l0 >>> 0) + 4, l1, true);
 v0.setInt8((l0 >>> 0) + 9, l1);
 a0 = v0.getUint8((l0 >>> 0) + 4);
@@ -27,7 +27,7 @@ a0 = ((a0 + a1) | 0);
 a1 = v0.getInt8((l0 >>> 0) + 9);
 a0 = ((a0 + a1) | 0);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -48,7 +48,7 @@ const inner = function $1(dp, l0, l1, h1) {
 let dl = DS[1], fu = FS[0], a0 = 0, j1 = 0, k1 = 0, d1 = 0, j0 = 0, k0 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
 try {
-if ((fu -= 17) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(17); }
+if ((fu -= 17) < 0) fu = fuel(fu, 17);
 t = l0 >>> 0; v0.setInt32(t + 4, h1, true); v0.setInt32(t, l1, true);
 a0 = (l0 & 65520);
 j1 = l1; k1 = h1;
@@ -59,7 +59,7 @@ d1 = v0.getFloat64(((l0 & 65520) >>> 0) + 8, true);
 j1 = truncS64(+d1); k1 = R64.hi;
 t = (j0 + j1) | 0; k0 = (k0 + k1 + ((t >>> 0) < (j0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 RH[0] = k0; FS[0] = fu; return j0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -80,7 +80,7 @@ const inner = function $2(dp, l0) {
 let dl = DS[1], fu = FS[0], l1 = 0, a0 = 0, a1 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
 try {
-if ((fu -= 12) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(12); }
+if ((fu -= 12) < 0) fu = fuel(fu, 12);
 a0 = l0;
 a0 = m0.grow(a0 >>> 0);
 v0 = m0.dv;
@@ -91,7 +91,7 @@ v0.setInt32(a0 >>> 0, a1, true);
 a1 = v0.getInt32(0 >>> 0, true);
 a0 = (((Math.imul(l1, 100)) + a1) | 0);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -112,7 +112,7 @@ const inner = function $3(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null, v0 = m0.dv;
 
 try {
-if ((fu -= 12) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(12); }
+if ((fu -= 12) < 0) fu = fuel(fu, 12);
 a0 = l0;
 a1 = l1;
 a2 = 8;
@@ -123,6 +123,6 @@ a2 = 6;
 memcopy(m0, m0, a0, a1, a2);
 a0 = v0.getInt32((l0 >>> 0) + 4, true);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];

@@ -17,7 +17,7 @@ const inner = function $0(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], a1 = 0, a0 = 0, a2 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 6) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(6); }
+if ((fu -= 6) < 0) fu = fuel(fu, 6);
 a1 = l1;
 a0 = l0;
 if (a1 === 0) trap(1); a0 = ((a0 >>> 0) / (a1 >>> 0)) | 0;
@@ -25,7 +25,7 @@ a2 = l1;
 a1 = l0;
 if (a2 === 0) trap(1); a1 = ((a1 >>> 0) % (a2 >>> 0)) | 0;
 MI[0] = a0; MI[2] = a1; FS[0] = fu; return;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -45,7 +45,7 @@ const inner = function $1(dp, l0, l1, h1) {
 let dl = DS[1], fu = FS[0], l2 = 0, l3 = 0, h3 = 0, a0 = 0, j1 = 0, k1 = 0, j0 = 0, k0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 8) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(8); }
+if ((fu -= 8) < 0) fu = fuel(fu, 8);
 a0 = l0;
 j1 = l1; k1 = h1;
 L1: {
@@ -54,12 +54,12 @@ l2 = a0;
 j0 = l3; k0 = h3;
 a1 = l2;
 if (l0 !== 0) { break L1; }
-if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
+if ((fu -= 4) < 0) fu = fuel(fu, 4);
 j0 = -1; k0 = -1;
 a1 = -1;
 }
 MI[0] = j0; MI[1] = k0; MI[2] = a1; FS[0] = fu; return;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -80,14 +80,14 @@ const inner = function $2(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 a0 = l0;
 a1 = l1;
-e = dp < dl ? f0 : deep(f0, dp); FS[0] = fu; fu = -1073741824; e.jf(dp + 1, a0, a1); fu = FS[0]; a0 = MI[0]; a1 = MI[2]; 
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+e = dp < dl ? f0 : deep(f0, dp); FS[0] = fu; fu = -1; e.jf(dp + 1, a0, a1); fu = FS[0]; a0 = MI[0]; a1 = MI[2]; 
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 a0 = ((a0 + a1) | 0);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -107,7 +107,7 @@ const inner = function $3(dp, l0) {
 let dl = DS[1], fu = FS[0], l1 = 0, a0 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 a0 = l0;
 L1: for (;;) {
 if (fu >= 10) {
@@ -117,16 +117,16 @@ l0 = ((l0 - 1) | 0);
 a0 = l0;
 if (l0 !== 0) { continue L1; }
 } else {
-if ((fu -= 10) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(10); }
+if ((fu -= 10) < 0) fu = fuel(fu, 10);
 l1 = ((a0 + l1) | 0);
 l0 = ((l0 - 1) | 0);
 a0 = l0;
 if (l0 !== 0) { continue L1; }
 }
 break L1; }
-if ((fu -= 2) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(2); }
+if ((fu -= 2) < 0) fu = fuel(fu, 2);
 a0 = ((a0 + l1) | 0);
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];

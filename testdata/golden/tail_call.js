@@ -18,18 +18,18 @@ const inner = function $0(dp, l0, l1) {
 let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 L1: if ((l0 === 0)) {
-if ((fu -= 1) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(1); }
+if ((fu -= 1) < 0) fu = fuel(fu, 1);
 a0 = l1;
 } else {
-if ((fu -= 7) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(7); }
+if ((fu -= 7) < 0) fu = fuel(fu, 7);
 a0 = ((l0 - 1) | 0);
 a1 = ((l1 + l0) | 0);
 MI[0] = a0; MI[2] = a1; TAIL.f = f0; FS[0] = fu; return 0;
 }
 FS[0] = fu; return a0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [function (dp, l0, l1) {
 let r = inner(dp, l0, l1);
@@ -55,13 +55,13 @@ const inner = function $1(dp, l0) {
 let dl = DS[1], fu = FS[0], a0 = 0, a1 = 0, a2 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
+if ((fu -= 4) < 0) fu = fuel(fu, 4);
 a0 = l0;
 a1 = 1;
 a2 = 0;
 t = a2 >>> 0; if (t >= T0.elems.length) trap(3); e = T0.elems[t]; if (e === null) trap(4); if (e.typeId !== y0) trap(5);
 MI[0] = a0; MI[2] = a1; TAIL.f = e; FS[0] = fu; return 0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [function (dp, l0) {
 let r = inner(dp, l0);
@@ -85,11 +85,11 @@ const inner = function $2(dp, l0, h0) {
 let dl = DS[1], fu = FS[0], j0 = 0, k0 = 0, t = 0, w = 0, e = null, mu = 0, mv = 0;
 
 try {
-if ((fu -= 3) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(3); }
+if ((fu -= 3) < 0) fu = fuel(fu, 3);
 mu = (l0 >>> 16) * 3 + (((l0 & 65535) * 3) >>> 16); mv = (mu & 65535) + (l0 & 65535) * 0;
 t = Math.imul(l0, 3); k0 = ((l0 >>> 16) * 0 + (mu >>> 16) + (mv >>> 16) + Math.imul(l0, 0) + Math.imul(h0, 3)) | 0; j0 = t;
 RH[0] = k0; FS[0] = fu; return j0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [inner, inner];
 
@@ -110,10 +110,10 @@ const inner = function $3(dp, l0, h0) {
 let dl = DS[1], fu = FS[0], j0 = 0, k0 = 0, t = 0, w = 0, e = null;
 
 try {
-if ((fu -= 4) < 0) { FS[0] = fu; fu = -1073741824; fu = fuel(4); }
+if ((fu -= 4) < 0) fu = fuel(fu, 4);
 t = (l0 + 0) | 0; k0 = (h0 + 1 + ((t >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0; j0 = t;
 MI[0] = j0; MI[1] = k0; TAIL.f = f2; FS[0] = fu; return 0;
-} catch (x) { if (fu !== -1073741824) FS[0] = fu; throw x; }
+} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }
 };
 return [function (dp, l0, h0) {
 let r = inner(dp, l0, h0);

@@ -278,6 +278,65 @@ testPorta('kind "interrupted": at entry, in a loop, at calls', async (wa) => {
   assert.equal(caught(wa, () => f.exports.calls())[0], "interrupted");
 });
 
+testPorta(
+  'kind "interrupted": loops of slow operations (bulk memory and tables, BigInt division) poll the flag',
+  async (wa) => {
+    // far fewer instructions than a slice, but each one slow: without their own polls these loops
+    // would run to the end (seconds) with the flag set; `done` counts the finished iterations
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const src =
+      `(module (import "env" "raise" (func $raise)) (memory 128) (table 100000 funcref)
+      (global $done (export "done") (mut i32) (i32.const 0))
+      (func (export "fill") (param i32)
+        (call $raise)
+        (loop $l
+          (memory.fill (i32.const 0) (local.get 0) (i32.const 4194304))
+          (global.set $done (i32.add (global.get $done) (i32.const 1)))
+          (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
+      (func (export "copy") (param i32)
+        (call $raise)
+        (loop $l
+          (memory.copy (i32.const 0) (i32.const 4194304) (i32.const 4194304))
+          (global.set $done (i32.add (global.get $done) (i32.const 1)))
+          (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
+      (func (export "table") (param i32)
+        (call $raise)
+        (loop $l
+          (table.fill (i32.const 0) (ref.null func) (i32.const 100000))
+          (global.set $done (i32.add (global.get $done) (i32.const 1)))
+          (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
+      (func (export "div") (param i32) (local i64)
+        (call $raise)
+        (local.set 1 (i64.const 0x7fffffffffff1234))
+        (loop $l
+          (local.set 1 (i64.add (local.get 1) (i64.div_s (i64.const 0x7123456789abcdef)
+            (i64.or (local.get 1) (i64.const 0x100000000000)))))
+          (global.set $done (i32.add (global.get $done) (i32.const 1)))
+          (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))`;
+    const i = await inst(wa, src, { interrupt: flag, fuel: 1e15 }, {
+      env: { raise: () => Atomics.store(flag, 0, 1) },
+    });
+    // polls come after 16 MB of bulk memory work, 8,192 table elements, 2,048 BigInt divisions
+    for (
+      const [name, n, most] of [["fill", 300, 5], ["copy", 300, 5], [
+        "table",
+        300,
+        7,
+      ], ["div", 50000, 2100]] as const
+    ) {
+      i.exports.done.value = 0;
+      Atomics.store(flag, 0, 0);
+      assert.equal(
+        caught(wa, () => i.exports[name](n))[0],
+        "interrupted",
+        name,
+      );
+      const done = i.exports.done.value;
+      assert.ok(done <= most, `${name}: ${done} iterations after the flag`);
+    }
+  },
+);
+
 for (const { tier, tag } of PORTA_TIERS) {
   Deno.test(`instantiate(source, imports, options) passes the options to the Instance [${tag}]`, async () => {
     const bytes = await bytesOf(

@@ -99,12 +99,14 @@ export function pollInterrupt(): void {
 }
 
 /**
- * Slow path of a translated block's fuel charge: the slice ran out. `n` was already taken from
- * FS[0]. Polls the interrupt flag, then charges n from the whole remaining fuel (slice and
- * reserve) or traps exactly at the limit, as the interpreter does.
+ * Slow path of a translated block's fuel charge, called as `fu = fuel(fu, n)` when the frame's
+ * slice `fu` went negative taking the block's cost n. Polls the interrupt flag, then charges n
+ * from the whole remaining fuel (what the slice had before, plus the reserve) and returns the new
+ * slice, or traps exactly at the limit, as the interpreter does. When it throws, FS[0] is exact
+ * (the frame's `catch` leaves FS alone while its `fu` is negative).
  */
-export function fuelSlow(n: number): void {
-  FS[0] += n;
+export function fuelFrame(fu: number, n: number): number {
+  FS[0] = fu + n;
   pollInterrupt();
   const total = FS[0] + FR[0];
   if (total < n) fuelTrap(ACT.ctx!);
@@ -112,21 +114,42 @@ export function fuelSlow(n: number): void {
   // path through one of a function's many fuel checks, and V8 deoptimizes a function the first
   // time one of its never-taken branches is taken (2^22 instructions take a few ms here)
   const rest = total - n;
-  FS[0] = rest > JS_SLICE ? JS_SLICE : rest;
-  FR[0] = rest - FS[0];
+  const s = rest > JS_SLICE ? JS_SLICE : rest;
+  FR[0] = rest - s;
+  FS[0] = s;
+  return s;
 }
 
 /**
- * The slow path as translated code calls it: the frame has written its fuel (its register copy of
- * FS[0], after taking n) to FS[0] and marked its copy as lent, so a trap or an interrupt thrown
- * here leaves FS[0] exact; returns the frame's fuel afterwards.
+ * Work left before a slow operation polls the interrupt flag, in units of about 7 ns (256 bytes
+ * of memory.fill): fuel counts one per instruction, but bulk memory and table operations and
+ * 64-bit division on BigInts take far longer than one, so a loop of them could run for seconds
+ * between the slices' polls. These operations charge their work here (see slowWork), in both
+ * tiers, so a cancelled guest stops within a few milliseconds of slow work too.
  */
-export function fuelFrame(n: number): number {
-  fuelSlow(n);
-  return FS[0];
+const SLOW = new Float64Array([0]);
+/** Units of slow work between polls (16 MB of memory.fill, a few milliseconds). */
+const SLOW_BUDGET = 1 << 16;
+
+/** Charges `units` of slow work (see SLOW); polls the interrupt flag when the budget is spent. */
+export function slowWork(units: number): void {
+  if ((SLOW[0] -= units) <= 0) {
+    SLOW[0] = SLOW_BUDGET;
+    pollInterrupt();
+  }
 }
 
-/** Instructions per slice of translated code (see fuelSlow); the interpreter's is O.SLICE. */
+/** slowWork for n bytes of bulk memory work (nothing below 256 bytes). */
+export function slowBytes(n: number): void {
+  if (n >= 256) slowWork(n >>> 8);
+}
+
+/** slowWork for n table elements of bulk table work (nothing below 256 elements). */
+export function slowElems(n: number): void {
+  if (n >= 256) slowWork(n >>> 3);
+}
+
+/** Instructions per slice of translated code (see fuelFrame); the interpreter's is O.SLICE. */
 export const JS_SLICE = 1 << 22;
 
 /** Trap messages of the JS tier, indexed by the codes the translator emits. */

@@ -60,6 +60,8 @@ import {
   RH,
   SF,
   SI,
+  slowBytes,
+  slowElems,
   trapCode,
 } from "./rt.ts";
 
@@ -203,6 +205,7 @@ function tfill(t: TableInst, a: number, v: unknown, n: number): void {
   a >>>= 0;
   n >>>= 0;
   if (a + n > t.elems.length) oobTable();
+  slowElems(n);
   for (let k = 0; k < n; k++) t.elems[a + k] = v;
 }
 function tcopy(
@@ -216,6 +219,7 @@ function tcopy(
   b >>>= 0;
   n >>>= 0;
   if (a + n > td.elems.length || b + n > ts.elems.length) oobTable();
+  slowElems(n);
   if (td === ts) td.elems.copyWithin(a, b, b + n);
   else for (let k = 0; k < n; k++) td.elems[a + k] = ts.elems[b + k];
 }
@@ -232,6 +236,7 @@ function tinit(
   b >>>= 0;
   n >>>= 0;
   if (b + n > seg.length || a + n > t.elems.length) oobTable();
+  slowElems(n);
   for (let k = 0; k < n; k++) t.elems[a + k] = seg[b + k];
 }
 function meminit(
@@ -247,6 +252,7 @@ function meminit(
   b >>>= 0;
   n >>>= 0;
   if (b + n > seg.length || a + n > m.buf.byteLength) oobMem();
+  slowBytes(n);
   m.u8.set(seg.subarray(b, b + n), a);
 }
 function memcopy(
@@ -260,6 +266,7 @@ function memcopy(
   b >>>= 0;
   n >>>= 0;
   if (a + n > md.buf.byteLength || b + n > ms.buf.byteLength) oobMem();
+  slowBytes(n);
   if (md === ms) md.u8.copyWithin(a, b, b + n);
   else md.u8.set(ms.u8.subarray(b, b + n), a);
 }
@@ -267,6 +274,7 @@ function memfill(m: MemInst, a: number, v: number, n: number): void {
   a >>>= 0;
   n >>>= 0;
   if (a + n > m.buf.byteLength) oobMem();
+  slowBytes(n);
   m.u8.fill(v & 255, a, a + n);
 }
 

@@ -17,11 +17,11 @@
  * multi-value registers MI/MF/MR (slot k: words MI[2k], MI[2k+1], f64 MF[k], reference MR[k]).
  *
  * Fuel: the same basic blocks as the interpreter's compiler (compile.ts `count`/`newBlock`): each
- * block starts with `if ((fu -= n) < 0) { FS[0] = fu; fu = LENT; fu = fuel(n); }`, so stepsUsed
- * is identical in both tiers. `fu` is the frame's copy of FS[0] in a local variable: FS[0] is
- * written before every call (and `fu` marked LENT until the call returns and it is read back),
- * before every return, and in a `catch` when the frame throws, so the slice is exact wherever the
- * activation ends. Innermost loops without calls also get a check-free copy (see `Split`).
+ * block starts with `if ((fu -= n) < 0) fu = fuel(fu, n);`, so stepsUsed is identical in both
+ * tiers. `fu` is the frame's copy of FS[0] in a local variable: FS[0] is written before every call
+ * (and `fu` marked LENT until the call returns and it is read back), before every return, and in
+ * a `catch` when the frame throws, so the slice is exact wherever the activation ends. Innermost
+ * loops without calls also get a check-free copy (see `Split`).
  * Every translated function gets its frame's depth as a first, hidden argument `dp` (a call
  * passes dp + 1); past DS[1] frames a callee runs in the interpreter instead (`deep`), whose
  * frames do not use the JS stack, and past DS[2] the call traps.
@@ -133,10 +133,11 @@ export function translate(
 /**
  * The value of a frame's fuel variable `fu` while a callee runs: the frame has handed its fuel to
  * the callee through FS[0] and takes it back when the call returns; an exception passing through
- * the frame then leaves FS[0] as the callee left it. Never a real fuel value (those lie between
- * minus the largest basic block's cost and JS_SLICE).
+ * the frame then leaves FS[0] as the callee left it. The frame's `catch` writes `fu` back only
+ * when it is not negative: it is negative only while lent, and from a block charge that did not
+ * fit until its slow path returns (`fuel` leaves FS exact when it throws).
  */
-const LENT = -1073741824;
+const LENT = -1;
 
 /** Thrown when a translation outgrows its budget (see `emit`). */
 const TOO_BIG = new Error("translation too large");
@@ -289,7 +290,7 @@ function run(
     if (fuelAt >= 0) {
       out[fuelAt] = fast
         ? `fu -= ${fuelN};`
-        : `if ((fu -= ${fuelN}) < 0) { FS[0] = fu; fu = ${LENT}; fu = fuel(${fuelN}); }`;
+        : `if ((fu -= ${fuelN}) < 0) fu = fuel(fu, ${fuelN});`;
     }
     fuelAt = -1;
   };
@@ -1785,7 +1786,7 @@ function run(
     decl.join(", ")
   };\n${prologue}\ntry {\n${
     out.join("\n")
-  }\n} catch (x) { if (fu !== ${LENT}) FS[0] = fu; throw x; }\n}`;
+  }\n} catch (x) { if (fu >= 0) FS[0] = fu; throw x; }\n}`;
   let src = head.join("\n") + `\nconst inner = ${body};\n`;
   if (hasTail && osrPath === null) {
     // the outer entry runs the tail calls the body hands back (a trampoline)
