@@ -376,17 +376,19 @@ function osr(baseDepth: number): boolean {
   if (k < 0 || RS_DEPTH >= DS[1] || !promote(f)) return false;
   const entry = osrEntry(f, k);
   if (entry === null) return false;
-  const fp = RS_FP;
-  DS[0] = RS_DEPTH;
+  // read before the entry runs: a callee the interpreter runs from it (an adapter's runToEnd)
+  // ends slices of its own, which set RS_* again
+  const fp = RS_FP, frameDepth = RS_DEPTH;
+  DS[0] = frameDepth;
   SP = RS_SP;
-  const r = entry(fp, RS_DEPTH);
+  const r = entry(fp, frameDepth);
   writeResults(f.type, r, fp);
   const nr = f.type.results.length;
-  if (RS_DEPTH === baseDepth) {
+  if (frameDepth === baseDepth) {
     SP = fp + 2 * nr;
     return true;
   }
-  const depth = RS_DEPTH - 1;
+  const depth = frameDepth - 1;
   RS_PC = frPc[depth];
   RS_FP = frFp[depth];
   RS_CUR = frFn[depth];
