@@ -26,7 +26,7 @@ import {
 } from "./types.ts";
 import { warmUp } from "./warmup.ts";
 import { SIMD_PC, simdOp } from "./simd.ts";
-import { STACK_BUFFER, STACK_WORDS } from "./stack.ts";
+import { SCRATCH, STACK_BUFFER, STACK_WORDS } from "./stack.ts";
 import { fuelOpsOf } from "./compile.ts";
 import {
   ACT,
@@ -78,7 +78,8 @@ import {
   u64ToF32,
 } from "./i64.ts";
 
-const STACK_LIMIT = STACK_WORDS - 64;
+// the frames stay below the JS tier's SIMD scratch (stack.ts)
+const STACK_LIMIT = SCRATCH - 64;
 const MAX_NEST = 200; // host->guest re-entrancy depth
 /** Default maximum number of wasm frames. */
 export const DEFAULT_MAX_CALL_DEPTH = 20000;
@@ -383,7 +384,7 @@ function osr(baseDepth: number): boolean {
   SP = RS_SP;
   const r = entry(fp, frameDepth);
   writeResults(f.type, r, fp);
-  const nr = f.type.results.length;
+  const nr = f.type.resultSlots;
   if (frameDepth === baseDepth) {
     SP = fp + 2 * nr;
     return true;
@@ -410,7 +411,7 @@ function stubBase(np: number): number {
 
 /** Runs f (host or interpreter) on the arguments at [b, b + 2 np); results left at b. */
 function stubCall(f: FuncInst, b: number): void {
-  SP = b + 2 * f.type.params.length;
+  SP = b + 2 * f.type.paramSlots;
   try {
     if (f.host) callHost(f, SP);
     else runToEnd(f, DS[0]);
@@ -804,7 +805,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             // the activation's first frame tail-calls translated code: hand the call to the
             // trampoline of whoever entered this run (stubCall, callFromHost), so chains of
             // tail calls across the tiers do not grow the JS stack
-            n = callee.type.params.length;
+            n = callee.type.paramSlots;
             const src = sp - 2 * n;
             for (let k = 0; k < 2 * n; k++) MI[k] = i32[src + k];
             for (let k = 0; k < n; k++) MR[k] = rf[(src >> 1) + k];
@@ -827,9 +828,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
               // translated code: one more frame, as a call in this tier
               DS[0] = tail ? depth : depth + 1;
               SP = sp;
-              n = 2 * callee.type.params.length;
+              n = 2 * callee.type.paramSlots;
               invoker(callee.type)(callee, sp - n);
-              sp = sp - n + 2 * callee.type.results.length;
+              sp = sp - n + 2 * callee.type.resultSlots;
               DS[0] = depth;
             }
             inHost = false;
@@ -847,7 +848,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             }
             if (tail) {
               // return the host results
-              n = callee.type.results.length;
+              n = callee.type.resultSlots;
               const src = sp - 2 * n;
               if (src !== fp) {
                 for (let k = 0; k < 2 * n; k++) i32[fp + k] = i32[src + k];

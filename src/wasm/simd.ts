@@ -1,6 +1,9 @@
 /**
  * The interpreter's SIMD instructions (the 0xFD prefix of WebAssembly 2.0), kept out of the
  * main dispatch loop (exec.ts calls `simdOp` for every internal opcode from SIMD_BASE on).
+ * The JS tier runs the same code for every SIMD instruction it does not inline: it writes the
+ * operands to a scratch area at the end of the stack buffer that the interpreter never uses
+ * (stack.ts SCRATCH) and calls `simdOp` there (jit/tier.ts `simdV` ...).
  *
  * A v128 takes two 8-byte stack slots, lane 0 at the lowest address (the stack is
  * little-endian, as wasm memory), so every lane shape is a typed-array view of the stack
