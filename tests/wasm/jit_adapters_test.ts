@@ -1,7 +1,8 @@
 /**
  * The JS tier's adapters between the tiers and to host functions: past a number of function
  * types (a module may declare a million) the generic adapters take over; they must give the
- * same results, traps and stepsUsed as the generated ones.
+ * same results, traps and stepsUsed as the generated ones. Also the limits of what the JS tier
+ * translates (body size, nesting) and of the check-free loop copies it adds (source size).
  */
 import assert from "node:assert/strict";
 import * as wasm from "../../src/wasm/mod.ts";
@@ -140,4 +141,46 @@ Deno.test("jit: a body above 256 KiB and one nested 1,200 blocks deep stay inter
     assert.deepEqual(out[1], out[0]);
     assert.equal((out[0] as number[])[0], want);
   }
+});
+
+Deno.test("jit: a function that fits V8's optimizing limit only without its loops' check-free copies keeps the copies that fit, with the same results and stepsUsed", async () => {
+  const { decodeModule } = await import("../../src/wasm/decode.ts");
+  const { translate } = await import("../../src/wasm/jit/translate.ts");
+  // 70 innermost loops of about 60 instructions each: about 55 KB of source without the
+  // copies, twice that with all of them (the limit is 72 KiB)
+  let body = "";
+  for (let k = 0; k < 70; k++) {
+    let step = "(local.set 1 (i32.add (local.get 1) (local.get 0)))";
+    for (let j = 0; j < 9; j++) {
+      step += `(local.set 1 (i32.xor (i32.mul (local.get 1) (i32.const ${
+        k * 8 + j + 3
+      })) (i32.shr_u (local.get 1) (i32.const ${j + 1}))))`;
+    }
+    body += `(local.set 2 (i32.const ${k % 5 + 2}))
+      (loop $l${k} ${step}
+        (br_if $l${k} (local.tee 2 (i32.sub (local.get 2) (i32.const 1)))))`;
+  }
+  const bytes = await wat(`(module (func (export "f") (param i32) (result i32)
+    (local i32 i32) ${body} (local.get 1)))`);
+  const t = translate(decodeModule(bytes), 0)!;
+  const copies = t.src.split("if (fu >= ").length - 1;
+  assert.ok(t.src.length <= 72 * 1024, `${t.src.length} characters`);
+  assert.ok(copies > 0 && copies < 70, `${copies} check-free copies`);
+  const out: unknown[] = [];
+  for (const tier of ["interp", "js"] as const) {
+    for (const fuel of [undefined, 5_000]) {
+      const inst = new wasm.Instance(new wasm.Module(bytes), {}, {
+        tier,
+        fuel,
+      });
+      let r: unknown;
+      try {
+        r = (inst.exports.f as (x: number) => number)(12345);
+      } catch (e) {
+        r = (e as Error).message;
+      }
+      out.push([r, wasm.stepsUsed(inst)]);
+    }
+  }
+  assert.deepEqual(out.slice(2), out.slice(0, 2));
 });

@@ -32,7 +32,8 @@
  * is identical in both tiers. `fu` is the frame's copy of FS[0] in a local variable: FS[0] is
  * written before every call (and `fu` marked LENT until the call returns and it is read back),
  * before every return, and in a `catch` when the frame throws, so the slice is exact wherever the
- * activation ends. Innermost loops without calls also get a check-free copy (see `Split`).
+ * activation ends. Innermost loops without calls also get a check-free copy (see `Split`), as
+ * many as keep a function V8 would optimize optimizable (`OPT_SOURCE`).
  * Every translated function gets its frame's depth as a first, hidden argument `dp` (a call
  * passes dp + 1); past DS[1] frames a callee runs in the interpreter instead (`deep`), whose
  * frames do not use the JS stack, and past DS[2] the call traps.
@@ -85,7 +86,8 @@ interface Ctl {
  * basic blocks, as everywhere), then, from the same bytes and translator state, with plain
  * decrements, behind `if (fu >= cost)` where cost is every charge of the body: one iteration
  * charges at most that, so in that copy no check could have failed and the two behave the same,
- * stepsUsed included. The loop header re-tests it on every iteration.
+ * stepsUsed included. The loop header re-tests it on every iteration. (A function whose copies
+ * would take it past OPT_SOURCE is translated again with only some of them.)
  */
 interface Split {
   ctl: Ctl;
@@ -126,6 +128,21 @@ export interface Translated {
   tail: boolean;
 }
 
+/** A translation, and its loops' check-free copies (see `Split`): [body position, source size]. */
+interface Run extends Translated {
+  splits: [number, number][];
+}
+
+/**
+ * Source size (characters) up to which a translation keeps V8's optimizing compiler: V8 does not
+ * optimize a function whose bytecode is above 60 KB (its --max-optimized-bytecode-size), and
+ * translated code takes about 0.7 bytes of bytecode per character (less than 0.75 in the
+ * bench programs). A function that fits without the check-free copies of its loops (`Split`)
+ * but not with all of them gets only the copies that fit, smallest loops first (an inner loop,
+ * the hottest, is small): its code runs optimized, which is worth more.
+ */
+const OPT_SOURCE = 72 * 1024;
+
 /** Translates defined function `funcIdx` (a module function index) of a validated module. */
 export function translate(
   ir: ModuleIR,
@@ -134,16 +151,36 @@ export function translate(
   maxNesting = Infinity,
 ): Translated | null {
   try {
-    if (osrBlock < 0) return run(ir, funcIdx, -1, null, null, maxNesting);
+    if (osrBlock < 0) {
+      const t = run(ir, funcIdx, -1, null, null, maxNesting, null);
+      if (t === null || t.src.length <= OPT_SOURCE) return strip(t);
+      let fast = 0;
+      for (const [, n] of t.splits) fast += n;
+      let room = OPT_SOURCE - (t.src.length - fast);
+      if (fast === 0 || room < 0) return strip(t);
+      const keep = new Set<number>();
+      for (const [pos, n] of t.splits.sort((a, b) => a[1] - b[1])) {
+        if (n > room) break;
+        room -= n;
+        keep.add(pos);
+      }
+      return strip(run(ir, funcIdx, -1, null, null, maxNesting, keep));
+    }
     const paths: OsrPath[] = [];
-    if (run(ir, funcIdx, -1, null, paths, maxNesting) === null) return null;
+    if (run(ir, funcIdx, -1, null, paths, maxNesting, null) === null) {
+      return null;
+    }
     const path = paths[osrBlock];
     if (!path) throw new Error(`no basic block ${osrBlock} in function`);
-    return run(ir, funcIdx, osrBlock, path, null, maxNesting);
+    return strip(run(ir, funcIdx, osrBlock, path, null, maxNesting, null));
   } catch (e) {
     if (e === TOO_BIG) return null;
     throw e;
   }
+}
+
+function strip(t: Run | null): Translated | null {
+  return t === null ? null : { src: t.src, blocks: t.blocks, tail: t.tail };
 }
 
 /**
@@ -248,7 +285,8 @@ function run(
   osrPath: OsrPath | null,
   paths: OsrPath[] | null,
   maxNesting: number,
-): Translated | null {
+  splitOnly: Set<number> | null,
+): Run | null {
   const bi = funcIdx - ir.numImportedFuncs;
   const type = ir.types[ir.funcTypes[funcIdx]];
   const localTypes: ValType[] = type.params.slice();
@@ -289,6 +327,7 @@ function run(
   // iteration), and the checked copy otherwise (see `Split`). Not in OSR translations, whose
   // basic-block numbering must stay the interpreter's.
   const canSplit = osrPath === null && paths === null;
+  const splits: [number, number][] = [];
   let cand: Split | null = null; // the innermost loop being emitted, while it may be split
   let fast = false; // emitting the check-free copy
 
@@ -668,7 +707,7 @@ function run(
         if (op === 0x03 && canSplit && !fast) {
           // an enclosing candidate is not innermost; this loop may be
           if (cand !== null) cand.ok = false;
-          cand = {
+          cand = splitOnly !== null && !splitOnly.has(r.pos) ? null : {
             ctl: c,
             ok: true,
             cost: 0,
@@ -755,6 +794,9 @@ function run(
           if (fast) {
             const slow = sp.slow!;
             const fastBody = out.splice(sp.outStart);
+            let n = 0;
+            for (const l of fastBody) n += l.length + 1;
+            splits.push([sp.pos, n]);
             out.push(
               `if (fu >= ${sp.cost}) {`,
               ...fastBody,
@@ -2406,7 +2448,7 @@ function run(
       params.join(", ")
     });\nwhile (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }\nreturn r;\n}, inner];\n`;
   } else src += "return [inner, inner];\n";
-  return { src, blocks, tail: hasTail };
+  return { src, blocks, tail: hasTail, splits };
 }
 
 /**
