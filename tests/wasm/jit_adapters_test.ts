@@ -95,13 +95,16 @@ function uleb(n: number): number[] {
   return out;
 }
 
-/** A module exporting "f" (param i32) (result i32) with the given body (after its locals). */
-function moduleWithBody(body: number[]): Uint8Array {
+/**
+ * A module exporting "f" (param i32) (result i32) with the given body, after `locals`
+ * (the local declarations' bytes: their count of groups first; none by default).
+ */
+function moduleWithBody(body: number[], locals: number[] = [0]): Uint8Array {
   const section = (
     id: number,
     bytes: number[],
   ) => [id, ...uleb(bytes.length), ...bytes];
-  const code = [0x00, ...body, 0x0b]; // no locals
+  const code = [...locals, ...body, 0x0b];
   return new Uint8Array([
     0x00,
     0x61,
@@ -140,6 +143,37 @@ Deno.test("jit: a body above 256 KiB and one nested 1,200 blocks deep stay inter
     }
     assert.deepEqual(out[1], out[0]);
     assert.equal((out[0] as number[])[0], want);
+  }
+});
+
+Deno.test("jit: a function with more than 65,536 JS variables (v128 locals are four, i64 two) stays interpreted at tier js, with the same results", async () => {
+  const { internalsOf } = await import("../../src/wasm/api.ts");
+  // 40,000 v128 locals (160,000 variables would overflow the host stack) and 40,000 i64
+  // locals; 49,000 i32 locals are still translated
+  const cases: [number, number, number[], boolean][] = [
+    [0x7b, 40_000, [0xfd, 0x1b, 1], false], // i32x4.extract_lane 1
+    [0x7e, 40_000, [0xa7], false], // i32.wrap_i64
+    [0x7f, 49_000, [], true],
+  ];
+  for (const [t, n, tail, translated] of cases) {
+    // local.get of the last local, plus the param
+    const body = [0x20, ...uleb(n), ...tail, 0x20, 0, 0x6a];
+    const bytes = moduleWithBody(body, [1, ...uleb(n), t]);
+    const out: unknown[] = [];
+    for (const tier of ["interp", "js"] as const) {
+      const inst = new wasm.Instance(new wasm.Module(bytes), {}, { tier });
+      const f = (inst.exports as Record<string, (x: number) => number>).f;
+      out.push([f(5), wasm.stepsUsed(inst)]);
+      if (tier === "js") {
+        assert.equal(
+          internalsOf(inst).ctx.funcs[0].jit,
+          translated,
+          `type ${t}`,
+        );
+      }
+    }
+    assert.deepEqual(out[1], out[0]);
+    assert.equal((out[0] as number[])[0], 5);
   }
 });
 

@@ -191,6 +191,13 @@ function strip(t: Run | null): Translated | null {
  */
 const LENT = -1073741824;
 
+/**
+ * The most JS variables (params and `let`s) a translation may have; a function that needs more
+ * (tens of thousands of locals, a v128 local is four) is not translated: V8 gives the function
+ * a frame of 8 bytes per variable on the host's stack, and 160,000 of them overflow it.
+ */
+const MAX_VARS = 65536;
+
 /** Thrown when a translation outgrows its budget (see `emit`). */
 const TOO_BIG = new Error("translation too large");
 
@@ -299,6 +306,12 @@ function run(
       for (let k = 0; k < count; k++) localTypes.push(t);
     }
   }
+  {
+    // the locals' variables alone may be too many (see MAX_VARS)
+    let n = 0;
+    for (const t of localTypes) n += t === V128 ? 4 : t === I64 ? 2 : 1;
+    if (n > MAX_VARS) return null;
+  }
   const r = new Reader(ir.bytes, ir.codes.start[bi], ir.codes.end[bi]);
   const out: string[] = [];
   const vals: ValType[] = [];
@@ -319,7 +332,7 @@ function run(
   let osrTypes: ValType[] | null = null;
   let hasTail = false;
   let useMulTemps = false;
-  let useSimd = false; // the body calls simdOp
+  let useSimd = false; // the body calls tier.ts's SIMD helpers (simdV ..., narrowS8 ...)
   let useTemps = false; // the body has inline SIMD code that uses temporaries u0..u3
   let maxNest = 0;
   // Innermost loops without calls are emitted twice: a copy without fuel checks, entered when
@@ -2436,6 +2449,8 @@ function run(
       prologue += load(t, 2 * (lat[localTypes.length] + sat[h]), w);
     }
   }
+  // each variable takes 8 bytes of the function's frame on the host's stack (about 1 MB)
+  if (params.length + decl.length > MAX_VARS) return null;
   const body = `function $${funcIdx}(${params.join(", ")}) {\nlet ${
     decl.join(", ")
   };\n${prologue}\ntry {\n${
