@@ -77,8 +77,8 @@ export interface CompiledModule {
   declared: Set<number>;
   /**
    * Per defined function, 1 when it uses v128 (a v128 param, result, local or operand, or a SIMD
-   * instruction, even in unreachable code): the JS tier leaves such functions to the
-   * interpreter. null when no function of the module does.
+   * instruction, even in unreachable code): its params and locals take stack slots by type (a
+   * v128 two), see `funcsOf`. null when no function of the module does.
    */
   simd: Uint8Array | null;
 }

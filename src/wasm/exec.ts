@@ -26,7 +26,7 @@ import {
 } from "./types.ts";
 import { warmUp } from "./warmup.ts";
 import { SIMD_PC, simdOp } from "./simd.ts";
-import { STACK_BUFFER, STACK_WORDS } from "./stack.ts";
+import { SCRATCH, STACK_BUFFER, STACK_WORDS } from "./stack.ts";
 import { fuelOpsOf } from "./compile.ts";
 import {
   ACT,
@@ -80,7 +80,8 @@ import {
   u64ToF32,
 } from "./i64.ts";
 
-const STACK_LIMIT = STACK_WORDS - 64;
+// the frames stay below the JS tier's SIMD scratch (stack.ts)
+const STACK_LIMIT = SCRATCH - 64;
 const MAX_NEST = 200; // host->guest re-entrancy depth
 /** Default maximum number of wasm frames. */
 export const DEFAULT_MAX_CALL_DEPTH = 20000;
@@ -378,19 +379,19 @@ function osr(baseDepth: number): boolean {
   if (k < 0 || RS_DEPTH >= DS[1] || !promote(f)) return false;
   const entry = osrEntry(f, k);
   if (entry === null) return false;
-  // the frame's place, read before the entry runs: the translated code may call functions the
-  // interpreter runs (through adapters), whose slices end too and leave their own place in RS_*
-  const fp = RS_FP, at = RS_DEPTH;
-  DS[0] = at;
+  // read before the entry runs: a callee the interpreter runs from it (an adapter's runToEnd)
+  // ends slices of its own, which set RS_* again
+  const fp = RS_FP, frameDepth = RS_DEPTH;
+  DS[0] = frameDepth;
   SP = RS_SP;
-  const r = entry(fp, at);
+  const r = entry(fp, frameDepth);
   writeResults(f.type, r, fp);
-  const nr = f.type.results.length;
-  if (at === baseDepth) {
+  const nr = f.type.resultSlots;
+  if (frameDepth === baseDepth) {
     SP = fp + 2 * nr;
     return true;
   }
-  const depth = at - 1;
+  const depth = frameDepth - 1;
   RS_PC = frPc[depth];
   RS_FP = frFp[depth];
   RS_CUR = frFn[depth];
@@ -412,7 +413,7 @@ function stubBase(np: number): number {
 
 /** Runs f (host or interpreter) on the arguments at [b, b + 2 np); results left at b. */
 function stubCall(f: FuncInst, b: number): void {
-  SP = b + 2 * f.type.params.length;
+  SP = b + 2 * f.type.paramSlots;
   try {
     if (f.host) callHost(f, SP);
     else runToEnd(f, DS[0]);
@@ -807,7 +808,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             // the activation's first frame tail-calls translated code: hand the call to the
             // trampoline of whoever entered this run (stubCall, callFromHost), so chains of
             // tail calls across the tiers do not grow the JS stack
-            n = callee.type.params.length;
+            n = callee.type.paramSlots;
             const src = sp - 2 * n;
             for (let k = 0; k < 2 * n; k++) MI[k] = i32[src + k];
             for (let k = 0; k < n; k++) MR[k] = rf[(src >> 1) + k];
@@ -830,9 +831,9 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
               // translated code: one more frame, as a call in this tier
               DS[0] = tail ? depth : depth + 1;
               SP = sp;
-              n = 2 * callee.type.params.length;
+              n = 2 * callee.type.paramSlots;
               invoker(callee.type)(callee, sp - n);
-              sp = sp - n + 2 * callee.type.results.length;
+              sp = sp - n + 2 * callee.type.resultSlots;
               DS[0] = depth;
             }
             inHost = false;
@@ -850,7 +851,7 @@ function run(f: FuncInst, baseDepth: number, resume = false): boolean {
             }
             if (tail) {
               // return the host results
-              n = callee.type.results.length;
+              n = callee.type.resultSlots;
               const src = sp - 2 * n;
               if (src !== fp) {
                 for (let k = 0; k < 2 * n; k++) i32[fp + k] = i32[src + k];

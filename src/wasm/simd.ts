@@ -1,13 +1,16 @@
 /**
  * The interpreter's SIMD instructions (the 0xFD prefix of WebAssembly 2.0), kept out of the
  * main dispatch loop (exec.ts calls `simdOp` for every internal opcode from SIMD_BASE on).
+ * The JS tier runs the same code for every SIMD instruction it does not inline: it writes the
+ * operands to a scratch area at the end of the stack buffer that the interpreter never uses
+ * (stack.ts SCRATCH) and calls `simdOp` there (jit/tier.ts `simdV` ...).
  *
  * A v128 takes two 8-byte stack slots, lane 0 at the lowest address (the stack is
  * little-endian, as wasm memory), so every lane shape is a typed-array view of the stack
  * buffer: the top value starts at Int32 index `sp - 4`, the one below it at `sp - 8`. Lane
  * operations work in place on the stack; the few that read lanes they also write (shuffles,
- * widenings, narrowings) go through one preallocated scratch buffer. Nothing is allocated per
- * instruction.
+ * widenings) go through one preallocated scratch buffer, and the narrowings compute one result
+ * word at a time (`narrowS8` ...). Nothing is allocated per instruction.
  *
  * NaN results: every float lane operation that computes a NaN writes the canonical NaN (a
  * canonical NaN is also an arithmetic NaN, so this meets the spec's rule whatever the inputs);
@@ -101,6 +104,29 @@ function sat16s(x: number): number {
 }
 function sat16u(x: number): number {
   return x < 0 ? 0 : x > 65535 ? 65535 : x;
+}
+
+/**
+ * The narrowings, one result word at a time (the JS tier calls them too, see jit/translate.ts):
+ * the word of i16 lanes saturated from i32 lanes x (low) and y, and the word of i8 lanes
+ * saturated from the four i16 lanes of words w0 (low) and w1.
+ */
+export function narrowS16(x: number, y: number): number {
+  return (sat16s(x) & 0xffff) | (sat16s(y) << 16);
+}
+/** See narrowS16. */
+export function narrowU16(x: number, y: number): number {
+  return sat16u(x) | (sat16u(y) << 16);
+}
+/** See narrowS16. */
+export function narrowS8(w0: number, w1: number): number {
+  return (sat8s((w0 << 16) >> 16) & 0xff) | ((sat8s(w0 >> 16) & 0xff) << 8) |
+    ((sat8s((w1 << 16) >> 16) & 0xff) << 16) | (sat8s(w1 >> 16) << 24);
+}
+/** See narrowS16. */
+export function narrowU8(w0: number, w1: number): number {
+  return sat8u((w0 << 16) >> 16) | (sat8u(w0 >> 16) << 8) |
+    (sat8u((w1 << 16) >> 16) << 16) | (sat8u(w1 >> 16) << 24);
 }
 
 /** Compare-op result for the i8x16/i16x8/i32x4 comparisons (index: sub - first of the family). */
@@ -860,11 +886,11 @@ export function simdOp(
     }
     case O.SIMD_BASE + 0x65: // i8x16.narrow_i16x8_s
     case O.SIMD_BASE + 0x66: { // i8x16.narrow_i16x8_u
-      for (let j = 0; j < 8; j++) SI[j] = i32[s + j];
-      const bs = 4 * s;
-      if (op === O.SIMD_BASE + 0x65) {
-        for (let j = 0; j < 16; j++) i8[bs + j] = sat8s(SI16[j]);
-      } else for (let j = 0; j < 16; j++) u8[bs + j] = sat8u(SI16[j]);
+      // result word j reads words 2j and 2j + 1 of the pair: in place, in order
+      const f = op === O.SIMD_BASE + 0x65 ? narrowS8 : narrowU8;
+      for (let j = 0; j < 4; j++) {
+        i32[s + j] = f(i32[s + 2 * j], i32[s + 2 * j + 1]);
+      }
       sp -= 4;
       break;
     }
@@ -904,11 +930,10 @@ export function simdOp(
     }
     case O.SIMD_BASE + 0x85: // i16x8.narrow_i32x4_s
     case O.SIMD_BASE + 0x86: { // i16x8.narrow_i32x4_u
-      for (let j = 0; j < 8; j++) SI[j] = i32[s + j];
-      const hs = 2 * s;
-      if (op === O.SIMD_BASE + 0x85) {
-        for (let j = 0; j < 8; j++) i16[hs + j] = sat16s(SI[j]);
-      } else for (let j = 0; j < 8; j++) u16[hs + j] = sat16u(SI[j]);
+      const f = op === O.SIMD_BASE + 0x85 ? narrowS16 : narrowU16;
+      for (let j = 0; j < 4; j++) {
+        i32[s + j] = f(i32[s + 2 * j], i32[s + 2 * j + 1]);
+      }
       sp -= 4;
       break;
     }

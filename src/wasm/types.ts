@@ -54,6 +54,10 @@ export interface FuncType {
   key: string;
   /** true when a param or result is a v128 (JavaScript cannot call such a function) */
   v128: boolean;
+  /** stack slots of the params (a v128 takes two, see slotsOf) */
+  paramSlots: number;
+  /** stack slots of the results */
+  resultSlots: number;
 }
 
 /** Builds a FuncType with its canonical key. */
@@ -63,6 +67,8 @@ export function funcType(params: ValType[], results: ValType[]): FuncType {
     results,
     key: params.join(",") + ">" + results.join(","),
     v128: params.includes(V128) || results.includes(V128),
+    paramSlots: slotsOfTypes(params),
+    resultSlots: slotsOfTypes(results),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The JS tier's adapters between the tiers and to host functions: past a number of function
  * types (a module may declare a million) the generic adapters take over; they must give the
- * same results, traps and stepsUsed as the generated ones.
+ * same results, traps and stepsUsed as the generated ones. Also the limits of what the JS tier
+ * translates (body size, nesting) and of the check-free loop copies it adds (source size).
  */
 import assert from "node:assert/strict";
 import * as wasm from "../../src/wasm/mod.ts";
@@ -94,13 +95,16 @@ function uleb(n: number): number[] {
   return out;
 }
 
-/** A module exporting "f" (param i32) (result i32) with the given body (after its locals). */
-function moduleWithBody(body: number[]): Uint8Array {
+/**
+ * A module exporting "f" (param i32) (result i32) with the given body, after `locals`
+ * (the local declarations' bytes: their count of groups first; none by default).
+ */
+function moduleWithBody(body: number[], locals: number[] = [0]): Uint8Array {
   const section = (
     id: number,
     bytes: number[],
   ) => [id, ...uleb(bytes.length), ...bytes];
-  const code = [0x00, ...body, 0x0b]; // no locals
+  const code = [...locals, ...body, 0x0b];
   return new Uint8Array([
     0x00,
     0x61,
@@ -140,4 +144,77 @@ Deno.test("jit: a body above 256 KiB and one nested 1,200 blocks deep stay inter
     assert.deepEqual(out[1], out[0]);
     assert.equal((out[0] as number[])[0], want);
   }
+});
+
+Deno.test("jit: a function with more than 65,536 JS variables (v128 locals are four, i64 two) stays interpreted at tier js, with the same results", async () => {
+  const { internalsOf } = await import("../../src/wasm/api.ts");
+  // 40,000 v128 locals (160,000 variables would overflow the host stack) and 40,000 i64
+  // locals; 49,000 i32 locals are still translated
+  const cases: [number, number, number[], boolean][] = [
+    [0x7b, 40_000, [0xfd, 0x1b, 1], false], // i32x4.extract_lane 1
+    [0x7e, 40_000, [0xa7], false], // i32.wrap_i64
+    [0x7f, 49_000, [], true],
+  ];
+  for (const [t, n, tail, translated] of cases) {
+    // local.get of the last local, plus the param
+    const body = [0x20, ...uleb(n), ...tail, 0x20, 0, 0x6a];
+    const bytes = moduleWithBody(body, [1, ...uleb(n), t]);
+    const out: unknown[] = [];
+    for (const tier of ["interp", "js"] as const) {
+      const inst = new wasm.Instance(new wasm.Module(bytes), {}, { tier });
+      const f = (inst.exports as Record<string, (x: number) => number>).f;
+      out.push([f(5), wasm.stepsUsed(inst)]);
+      if (tier === "js") {
+        assert.equal(
+          internalsOf(inst).ctx.funcs[0].jit,
+          translated,
+          `type ${t}`,
+        );
+      }
+    }
+    assert.deepEqual(out[1], out[0]);
+    assert.equal((out[0] as number[])[0], 5);
+  }
+});
+
+Deno.test("jit: a function that fits V8's optimizing limit only without its loops' check-free copies keeps the copies that fit, with the same results and stepsUsed", async () => {
+  const { decodeModule } = await import("../../src/wasm/decode.ts");
+  const { translate } = await import("../../src/wasm/jit/translate.ts");
+  // 100 innermost loops of about 60 instructions each: below the limit (82 KiB of source)
+  // without their check-free copies, far above it with all of them
+  let body = "";
+  for (let k = 0; k < 100; k++) {
+    let step = "(local.set 1 (i32.add (local.get 1) (local.get 0)))";
+    for (let j = 0; j < 9; j++) {
+      step += `(local.set 1 (i32.xor (i32.mul (local.get 1) (i32.const ${
+        k * 8 + j + 3
+      })) (i32.shr_u (local.get 1) (i32.const ${j + 1}))))`;
+    }
+    body += `(local.set 2 (i32.const ${k % 5 + 2}))
+      (loop $l${k} ${step}
+        (br_if $l${k} (local.tee 2 (i32.sub (local.get 2) (i32.const 1)))))`;
+  }
+  const bytes = await wat(`(module (func (export "f") (param i32) (result i32)
+    (local i32 i32) ${body} (local.get 1)))`);
+  const t = translate(decodeModule(bytes), 0)!;
+  const copies = t.src.split("if (fu >= ").length - 1;
+  assert.ok(t.src.length <= 82 * 1024, `${t.src.length} characters`);
+  assert.ok(copies > 0 && copies < 100, `${copies} check-free copies`);
+  const out: unknown[] = [];
+  for (const tier of ["interp", "js"] as const) {
+    for (const fuel of [undefined, 5_000]) {
+      const inst = new wasm.Instance(new wasm.Module(bytes), {}, {
+        tier,
+        fuel,
+      });
+      let r: unknown;
+      try {
+        r = (inst.exports.f as (x: number) => number)(12345);
+      } catch (e) {
+        r = (e as Error).message;
+      }
+      out.push([r, wasm.stepsUsed(inst)]);
+    }
+  }
+  assert.deepEqual(out.slice(2), out.slice(0, 2));
 });

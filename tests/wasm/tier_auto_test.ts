@@ -173,3 +173,31 @@ Deno.test("tier auto: a frame entered by OSR returns to its caller after a calle
   }
   assert.deepEqual(problems, []);
 });
+
+Deno.test("tier auto: a frame entered by OSR whose interpreted callee ends slices of its own returns to its caller", async () => {
+  // $outer spins first (two slice ends in it: translated, then entered by OSR), then calls
+  // $inner, still interpreted (through an adapter), whose loop outlasts a slice: the nested
+  // run samples and enters $inner by OSR too; $outer's OSR entry must then still return to
+  // $outer's own caller (the exported $main), not to a frame of the nested run
+  const src = `(module
+    (func $inner (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (i32.mul (local.get 1) (i32.const 31)) (local.get 0)))
+        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (local.get 1))
+    (func $outer (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.xor (i32.mul (local.get 1) (i32.const 7)) (local.get 0)))
+        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (i32.add (local.get 1) (call $inner (i32.const 200000))))
+    (func (export "main") (result i32)
+      (i32.add (call $outer (i32.const 150000)) (i32.const 1))))`;
+  const wa = await porta();
+  const m = new wa.Module(await bytesOf(src));
+  const out: unknown[] = [];
+  for (const tier of ["interp", "auto"]) {
+    const inst = new wa.Instance(m, {}, { tier });
+    out.push([inst.exports.main(), wa.stepsUsed(inst)]);
+  }
+  assert.deepEqual(out[1], out[0]);
+});

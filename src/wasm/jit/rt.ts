@@ -39,8 +39,13 @@ export function setDepthLimit(base: number, max: number): void {
   DS[1] = Math.min(DS[2], base + JS_DEPTH);
 }
 
-/** Multi-value results of translated functions: slot k at MI[2k..2k+1], MF[k], MR[k]. */
-const MV_SLOTS = 1024;
+/**
+ * Multi-value results (and a v128 result, and the arguments of a tail call) of translated
+ * functions, laid out as on the interpreter's stack: the value in stack slot k (a v128 takes
+ * two, see types.ts slotsOf) at words MI[2k..], f64 MF[k], reference MR[k]. 1,000 v128 values
+ * take 2,000 slots.
+ */
+const MV_SLOTS = 2048;
 const mvBuf = new ArrayBuffer(MV_SLOTS * 8);
 /** Multi-value results, 32-bit words. */
 export const MI: Int32Array = new Int32Array(mvBuf);

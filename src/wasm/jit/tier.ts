@@ -5,7 +5,10 @@
  * Every FuncInst has an entry `jf` with the translated calling convention (translate.ts). For a
  * translated function it is its code; otherwise an adapter that writes the arguments to the
  * interpreter's stack and runs the interpreter or the host function (`stub`). The interpreter
- * calls translated functions through `invoker`, the reverse adapter.
+ * calls translated functions through `invoker`, the reverse adapter. On the interpreter's stack
+ * a value takes one 8-byte slot and a v128 two (its four words, lane 0 lowest); in the
+ * translated convention a v128 is four i32 arguments, and a v128 result comes back in the
+ * multi-value registers (MI, slot by slot as on the stack; see `resultsInMV`).
  * @module
  */
 import { trap } from "../errors.ts";
@@ -46,8 +49,18 @@ import {
   type MemInst,
   type TableInst,
 } from "../runtime.ts";
-import { F32, F64, type FuncType, I32, I64, type ValType } from "../types.ts";
-import { translate } from "./translate.ts";
+import {
+  F32,
+  F64,
+  type FuncType,
+  I32,
+  I64,
+  V128,
+  type ValType,
+} from "../types.ts";
+import { narrowS16, narrowS8, narrowU16, narrowU8, simdOp } from "../simd.ts";
+import { SCRATCH, SCRATCH_WORDS, STACK_BUFFER } from "../stack.ts";
+import { resultsInMV, translate } from "./translate.ts";
 import {
   CF,
   CI,
@@ -83,6 +96,134 @@ export const TAIL: { f: FuncInst | null } = { f: null };
 
 const EMPTY: unknown[] = [];
 const EMPTY8 = new Uint8Array(0);
+/** The immediates of a SIMD instruction that has none (simdOp does not read them). */
+const NOIMM = new Int32Array(0);
+
+/**
+ * The SIMD instructions translated code does not inline run here: the operands' words are
+ * written to the scratch at the end of the interpreter's stack (stack.ts SCRATCH) as the
+ * interpreter's stack would hold them, simd.ts `simdOp` runs on them with the stack top after
+ * them, and translated code reads the result's words from SX[0..]. One function per operand
+ * layout (v: a v128, four words; s: a scalar slot, its low and high words).
+ */
+const SX = new Int32Array(STACK_BUFFER, SCRATCH * 4, SCRATCH_WORDS);
+type Imm = Int32Array;
+/** [v128] (unary, test, extract_lane) */
+function simdV(
+  op: number,
+  imm: Imm,
+  ctx: Ctx,
+  a0: number,
+  a1: number,
+  a2: number,
+  a3: number,
+): void {
+  SX[0] = a0;
+  SX[1] = a1;
+  SX[2] = a2;
+  SX[3] = a3;
+  simdOp(op, imm, 0, SCRATCH + 4, ctx);
+}
+/** [v128 v128] (binary, shuffle) */
+function simdVV(
+  op: number,
+  imm: Imm,
+  ctx: Ctx,
+  a0: number,
+  a1: number,
+  a2: number,
+  a3: number,
+  b0: number,
+  b1: number,
+  b2: number,
+  b3: number,
+): void {
+  SX[0] = a0;
+  SX[1] = a1;
+  SX[2] = a2;
+  SX[3] = a3;
+  SX[4] = b0;
+  SX[5] = b1;
+  SX[6] = b2;
+  SX[7] = b3;
+  simdOp(op, imm, 0, SCRATCH + 8, ctx);
+}
+/** [v128 v128 v128] (bitselect) */
+function simdVVV(
+  op: number,
+  imm: Imm,
+  ctx: Ctx,
+  a0: number,
+  a1: number,
+  a2: number,
+  a3: number,
+  b0: number,
+  b1: number,
+  b2: number,
+  b3: number,
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+): void {
+  SX[0] = a0;
+  SX[1] = a1;
+  SX[2] = a2;
+  SX[3] = a3;
+  SX[4] = b0;
+  SX[5] = b1;
+  SX[6] = b2;
+  SX[7] = b3;
+  SX[8] = c0;
+  SX[9] = c1;
+  SX[10] = c2;
+  SX[11] = c3;
+  simdOp(op, imm, 0, SCRATCH + 12, ctx);
+}
+/** [scalar] (splat, load) */
+function simdS(op: number, imm: Imm, ctx: Ctx, lo: number, hi: number): void {
+  SX[0] = lo;
+  SX[1] = hi;
+  simdOp(op, imm, 0, SCRATCH + 2, ctx);
+}
+/** [v128 scalar] (replace_lane, shift) */
+function simdVS(
+  op: number,
+  imm: Imm,
+  ctx: Ctx,
+  a0: number,
+  a1: number,
+  a2: number,
+  a3: number,
+  lo: number,
+  hi: number,
+): void {
+  SX[0] = a0;
+  SX[1] = a1;
+  SX[2] = a2;
+  SX[3] = a3;
+  SX[4] = lo;
+  SX[5] = hi;
+  simdOp(op, imm, 0, SCRATCH + 6, ctx);
+}
+/** [i32 v128] (store, load_lane, store_lane) */
+function simdSV(
+  op: number,
+  imm: Imm,
+  ctx: Ctx,
+  i: number,
+  a0: number,
+  a1: number,
+  a2: number,
+  a3: number,
+): void {
+  SX[0] = i;
+  SX[2] = a0;
+  SX[3] = a1;
+  SX[4] = a2;
+  SX[5] = a3;
+  simdOp(op, imm, 0, SCRATCH + 6, ctx);
+}
 
 function fb(x: number): number {
   SI[0] = x;
@@ -344,6 +485,18 @@ function runtimeObject(): Record<string, unknown> {
     memfill,
     EMPTY,
     EMPTY8,
+    SX,
+    simdV,
+    simdVV,
+    simdVVV,
+    simdS,
+    simdVS,
+    simdSV,
+    NOIMM,
+    narrowS8,
+    narrowU8,
+    narrowS16,
+    narrowU16,
   };
 }
 
@@ -429,11 +582,7 @@ function factoryOf(
   let fac = m.get(key);
   if (fac === undefined) {
     const bi = index - cm.ir.numImportedFuncs;
-    if (
-      cm.ir.codes.end[bi] - cm.ir.codes.start[bi] > MAX_BODY_BYTES ||
-      // SIMD: a function that uses v128 stays interpreted (compile.ts sets cm.simd)
-      (cm.simd !== null && cm.simd[bi] === 1)
-    ) {
+    if (cm.ir.codes.end[bi] - cm.ir.codes.start[bi] > MAX_BODY_BYTES) {
       m.set(key, null);
       return null;
     }
@@ -526,23 +675,7 @@ function resolve(f: FuncInst): void {
 function tailGeneric(f: FuncInst, dp: number): unknown {
   resolve(f);
   const args: unknown[] = [dp];
-  const ps = f.type.params;
-  for (let k = 0; k < ps.length; k++) {
-    switch (ps[k]) {
-      case I32:
-      case F32:
-        args.push(MI[2 * k]);
-        break;
-      case I64:
-        args.push(MI[2 * k], MI[2 * k + 1]);
-        break;
-      case F64:
-        args.push(f64of(MI[2 * k], MI[2 * k + 1]));
-        break;
-      default:
-        args.push(MR[k]);
-    }
-  }
+  pushArgs(f.type, MI, MR, 0, args);
   return (f.ji ?? f.jf).apply(f, args);
 }
 
@@ -560,28 +693,72 @@ export function trampoline(dp: number): unknown {
   return r;
 }
 
-/** Translated-convention parameter names for type t (p0, p1, p1h ...). */
+/** The translated-convention names of parameter k of type t: p0; an i64 p0, q0; a v128 p0, q0, u0, w0. */
+function argNames(t: ValType, k: number): string[] {
+  if (t === I64) return ["p" + k, "q" + k];
+  if (t === V128) return ["p" + k, "q" + k, "u" + k, "w" + k];
+  return ["p" + k];
+}
+
+/** Translated-convention parameter names for type t (p0, p1, q1 ...). */
 function paramNames(t: FuncType): string[] {
   const ps: string[] = [];
   for (let k = 0; k < t.params.length; k++) {
-    ps.push("p" + k);
-    if (t.params[k] === I64) ps.push("q" + k);
+    ps.push(...argNames(t.params[k], k));
   }
   return ps;
 }
 
-function slotWrite(t: ValType, at: string, v: string, hi: string): string {
+/** The first stack slot of each value of ts (a v128 takes two). */
+function slotsAt(ts: ValType[]): number[] {
+  const at: number[] = [];
+  let s = 0;
+  for (const t of ts) {
+    at.push(s);
+    s += t === V128 ? 2 : 1;
+  }
+  return at;
+}
+
+/** Source writing a value of type t (words or reference `v`) to the stack slot at word `at`. */
+function slotWrite(t: ValType, at: string, v: string[]): string {
   switch (t) {
     case I32:
     case F32:
-      return `I[${at}] = ${v}; `;
+      return `I[${at}] = ${v[0]}; `;
     case I64:
-      return `I[${at}] = ${v}; I[${at} + 1] = ${hi}; `;
+      return `I[${at}] = ${v[0]}; I[${at} + 1] = ${v[1]}; `;
     case F64:
-      return `I[${at}] = f64lo(${v}); I[${at} + 1] = R64.hi; `;
+      return `I[${at}] = f64lo(${v[0]}); I[${at} + 1] = R64.hi; `;
+    case V128:
+      return `I[${at}] = ${v[0]}; I[${at} + 1] = ${v[1]}; I[${at} + 2] = ${
+        v[2]
+      }; I[${at} + 3] = ${v[3]}; `;
     default:
-      return `R[(${at}) >> 1] = ${v}; `;
+      return `R[(${at}) >> 1] = ${v[0]}; `;
   }
+}
+
+/**
+ * Source copying the results of type t from the multi-value registers to the stack at word b
+ * (`toStack`) or back: each value's words (and reference) at its slot.
+ */
+function mvCopy(t: FuncType, toStack: boolean): string {
+  let body = "";
+  const at = slotsAt(t.results);
+  for (let k = 0; k < t.results.length; k++) {
+    const rt = t.results[k], s = at[k];
+    const words = rt === V128 ? 4 : 2;
+    for (let w = 2 * s; w < 2 * s + words; w++) {
+      body += toStack ? `I[b + ${w}] = MI[${w}]; ` : `MI[${w}] = I[b + ${w}]; `;
+    }
+    if (rt !== I32 && rt !== I64 && rt !== F32 && rt !== F64 && rt !== V128) {
+      body += toStack
+        ? `R[(b >> 1) + ${s}] = MR[${s}]; `
+        : `MR[${s}] = R[(b >> 1) + ${s}]; `;
+    }
+  }
+  return body;
 }
 
 const MACHINE_HEAD =
@@ -614,17 +791,21 @@ function stubFor(t: FuncType, tramp: boolean): Fn {
   if (stubs.size >= MAX_ADAPTERS) {
     return tramp ? genericStub : genericStubNoTramp;
   }
-  const np = t.params.length;
   // the adapter's callee runs at depth dp: the interpreter and host calls count from DS[0]
-  let body = `DS[0] = dp; const b = base(${np}); `;
-  for (let k = 0; k < np; k++) {
-    body += slotWrite(t.params[k], `b + ${2 * k}`, "p" + k, "q" + k);
+  let body = `DS[0] = dp; const b = base(${t.paramSlots}); `;
+  const at = slotsAt(t.params);
+  for (let k = 0; k < t.params.length; k++) {
+    body += slotWrite(
+      t.params[k],
+      `b + ${2 * at[k]}`,
+      argNames(t.params[k], k),
+    );
   }
   body += tramp
     ? "call(this, b); if (TAIL.f !== null) return tramp(dp); "
     : "call(this, b); if (TAIL.f !== null) return 0; ";
   const rs = t.results;
-  if (rs.length === 1) {
+  if (!resultsInMV(rs)) {
     switch (rs[0]) {
       case I32:
       case F32:
@@ -639,16 +820,7 @@ function stubFor(t: FuncType, tramp: boolean): Fn {
       default:
         body += "return R[b >> 1];";
     }
-  } else {
-    for (let k = 0; k < rs.length; k++) {
-      body += `MI[${2 * k}] = I[b + ${2 * k}]; MI[${2 * k + 1}] = I[b + ${
-        2 * k + 1
-      }]; `;
-      if (rs[k] !== I32 && rs[k] !== I64 && rs[k] !== F32 && rs[k] !== F64) {
-        body += `MR[${k}] = R[(b >> 1) + ${k}]; `;
-      }
-    }
-  }
+  } else body += mvCopy(t, false);
   s = compileAdapter(
     `function (${["dp", ...paramNames(t)].join(", ")}) { ${body} }`,
   ) as Fn;
@@ -667,8 +839,9 @@ export function invoker(t: FuncType): (f: FuncInst, b: number) => void {
   if (v !== undefined) return v;
   if (invokers.size >= MAX_ADAPTERS) return genericInvoker;
   const args: string[] = [];
+  const ps = slotsAt(t.params);
   for (let k = 0; k < t.params.length; k++) {
-    const at = `b + ${2 * k}`;
+    const at = `b + ${2 * ps[k]}`;
     switch (t.params[k]) {
       case I32:
       case F32:
@@ -680,26 +853,20 @@ export function invoker(t: FuncType): (f: FuncInst, b: number) => void {
       case F64:
         args.push(`f64of(I[${at}], I[${at} + 1])`);
         break;
+      case V128:
+        args.push(`I[${at}]`, `I[${at} + 1]`, `I[${at} + 2]`, `I[${at} + 3]`);
+        break;
       default:
         args.push(`R[(${at}) >> 1]`);
     }
   }
   const rs = t.results;
   let body = `const r = f.jf(${["DS[0]", ...args].join(", ")}); `;
-  if (rs.length === 1) {
+  if (!resultsInMV(rs)) {
     body += rs[0] === I64
       ? "I[b] = r; I[b + 1] = RH[0];"
-      : slotWrite(rs[0], "b", "r", "");
-  } else {
-    for (let k = 0; k < rs.length; k++) {
-      body += `I[b + ${2 * k}] = MI[${2 * k}]; I[b + ${2 * k + 1}] = MI[${
-        2 * k + 1
-      }]; `;
-      if (rs[k] !== I32 && rs[k] !== I64 && rs[k] !== F32 && rs[k] !== F64) {
-        body += `R[(b >> 1) + ${k}] = MR[${k}]; `;
-      }
-    }
-  }
+      : slotWrite(rs[0], "b", ["r"]);
+  } else body += mvCopy(t, true);
   v = compileAdapter(`function (f, b) { ${body} }`) as (
     f: FuncInst,
     b: number,
@@ -708,12 +875,19 @@ export function invoker(t: FuncType): (f: FuncInst, b: number) => void {
   return v;
 }
 
-/** Reads the arguments of f from the interpreter stack at b, in the translated convention. */
-function argsAt(t: FuncType, b: number): unknown[] {
-  const { I, R } = M;
-  const args: unknown[] = [];
+/**
+ * Appends the arguments of type t, in the translated convention, read from words I and
+ * references R with its first slot at word b (the interpreter's stack, or MI/MR).
+ */
+function pushArgs(
+  t: FuncType,
+  I: Int32Array,
+  R: unknown[],
+  b: number,
+  args: unknown[],
+): void {
+  let at = b;
   for (let k = 0; k < t.params.length; k++) {
-    const at = b + 2 * k;
     switch (t.params[k]) {
       case I32:
       case F32:
@@ -725,10 +899,21 @@ function argsAt(t: FuncType, b: number): unknown[] {
       case F64:
         args.push(f64of(I[at], I[at + 1]));
         break;
+      case V128:
+        args.push(I[at], I[at + 1], I[at + 2], I[at + 3]);
+        at += 2;
+        break;
       default:
         args.push(R[at >> 1]);
     }
+    at += 2;
   }
+}
+
+/** Reads the arguments of f from the interpreter stack at b, in the translated convention. */
+function argsAt(t: FuncType, b: number): unknown[] {
+  const args: unknown[] = [];
+  pushArgs(t, M.I, M.R, b, args);
   return args;
 }
 
@@ -748,10 +933,10 @@ function genericAdapter(
   const { I, R } = M;
   const t = f.type;
   DS[0] = dp;
-  const b = M.base(t.params.length);
+  const b = M.base(t.paramSlots);
   let j = 0;
-  for (let k = 0; k < t.params.length; k++) {
-    const at = b + 2 * k;
+  let at = b;
+  for (let k = 0; k < t.params.length; k++, at += 2) {
     switch (t.params[k]) {
       case I32:
       case F32:
@@ -765,6 +950,10 @@ function genericAdapter(
         I[at] = f64lo(args[j++] as number);
         I[at + 1] = R64.hi;
         break;
+      case V128:
+        for (let w = 0; w < 4; w++) I[at + w] = args[j++] as number;
+        at += 2;
+        break;
       default:
         R[at >> 1] = args[j++];
     }
@@ -772,7 +961,7 @@ function genericAdapter(
   M.stubCall(f, b);
   if (TAIL.f !== null) return tramp ? trampoline(dp) : 0;
   const rs = t.results;
-  if (rs.length === 1) {
+  if (!resultsInMV(rs)) {
     switch (rs[0]) {
       case I32:
       case F32:
@@ -786,11 +975,8 @@ function genericAdapter(
         return R[b >> 1];
     }
   }
-  for (let k = 0; k < rs.length; k++) {
-    MI[2 * k] = I[b + 2 * k];
-    MI[2 * k + 1] = I[b + 2 * k + 1];
-    MR[k] = R[(b >> 1) + k];
-  }
+  for (let k = 0; k < 2 * t.resultSlots; k++) MI[k] = I[b + k];
+  for (let k = 0; k < t.resultSlots; k++) MR[k] = R[(b >> 1) + k];
   return undefined;
 }
 function genericStub(this: FuncInst, dp: number, ...args: unknown[]): unknown {
@@ -811,7 +997,7 @@ function genericStubNoTramp(
 export function writeResults(t: FuncType, r: unknown, b: number): void {
   const rs = t.results;
   const { I, R } = M;
-  if (rs.length === 1) {
+  if (!resultsInMV(rs)) {
     switch (rs[0]) {
       case I32:
       case F32:
@@ -830,11 +1016,8 @@ export function writeResults(t: FuncType, r: unknown, b: number): void {
         return;
     }
   }
-  for (let k = 0; k < rs.length; k++) {
-    I[b + 2 * k] = MI[2 * k];
-    I[b + 2 * k + 1] = MI[2 * k + 1];
-    R[(b >> 1) + k] = MR[k];
-  }
+  for (let k = 0; k < 2 * t.resultSlots; k++) I[b + k] = MI[k];
+  for (let k = 0; k < t.resultSlots; k++) R[(b >> 1) + k] = MR[k];
 }
 
 void trap;

@@ -8,31 +8,45 @@
  *
  * Values: every operand stack slot and local is a JS variable named by its height (or index) and
  * type: i32 `aN`, f32 `bN` (raw bits, so NaN payloads survive moves), f64 `dN` (a number), i64
- * `jN` low and `kN` high word (no BigInt), references `rN`. Locals are `lN` (i64 high word `hN`).
- * Control flow keeps its structure: `block` is a labelled block, `loop` a labelled `for(;;)`,
- * `br` a labelled break or continue, `br_table` a `switch`.
+ * `jN` low and `kN` high word (no BigInt), references `rN`, v128 four i32 words `sN_0` .. `sN_3`
+ * (lane 0 in the low bits of word 0, as the interpreter's stack holds it). Locals are `lN` (i64
+ * high word `hN`; a v128 `lN_0` .. `lN_3`, zero at entry). Control flow keeps its structure:
+ * `block` is a labelled block, `loop` a labelled `for(;;)`, `br` a labelled break or continue,
+ * `br_table` a `switch`.
  *
- * Calling convention: parameters flattened (an i64 is two arguments, low word first); one result
- * is returned (an i64 returns its low word, the high word in `RH[0]`); several results go to the
- * multi-value registers MI/MF/MR (slot k: words MI[2k], MI[2k+1], f64 MF[k], reference MR[k]).
+ * Calling convention: parameters flattened (an i64 is two arguments, low word first; a v128
+ * four, word 0 first); one result is returned (an i64 returns its low word, the high word in
+ * `RH[0]`); several results, and a v128 result, go to the multi-value registers MI/MF/MR, laid
+ * out as on the interpreter's stack (the value in slot k: words MI[2k], MI[2k + 1] (a v128 up to
+ * MI[2k + 3], and the next value in slot k + 2), f64 MF[k], reference MR[k]); `resultsInMV`.
+ * Tail calls pass their arguments the same way.
+ *
+ * SIMD: v128.const and the simple instructions `-O3 -msimd128` code uses most (loads, stores,
+ * shuffles, lane moves, bitwise and i32x4/i16x8 arithmetic, narrowings) are inline word
+ * operations (`inlineSimd`); every other SIMD instruction runs the interpreter's own simd.ts
+ * `simdOp` on a scratch area at the end of its stack (`simd`), so the lane semantics have one
+ * implementation. A v128 global is its Int32Array(4) `ref`, as in the interpreter.
  *
  * Fuel: the same basic blocks as the interpreter's compiler (compile.ts `count`/`newBlock`): each
  * block starts with `if ((fu -= n) < 0) fu = fuel(fu, n);`, so stepsUsed is identical in both
  * tiers. `fu` is the frame's copy of FS[0] in a local variable: FS[0] is written before every call
  * (and `fu` marked LENT until the call returns and it is read back), before every return, and in
  * a `catch` when the frame throws, so the slice is exact wherever the activation ends. Innermost
- * loops without calls also get a check-free copy (see `Split`).
+ * loops without calls also get a check-free copy (see `Split`), as many as keep a function V8
+ * would optimize optimizable (`OPT_SOURCE`).
  * Every translated function gets its frame's depth as a first, hidden argument `dp` (a call
  * passes dp + 1); past DS[1] frames a callee runs in the interpreter instead (`deep`), whose
  * frames do not use the JS stack, and past DS[2] the call traps.
  *
  * OSR: `translate(ir, f, k)` makes a variant entered at the k-th basic block with the locals and
- * operand stack of an interpreter frame: the code on the way to that block is guarded by
- * `if (osr === 0)` and the branches of enclosing `if`s are forced, until the block clears `osr`.
+ * operand stack of an interpreter frame (a v128 in two slots): the code on the way to that block
+ * is guarded by `if (osr === 0)` and the branches of enclosing `if`s are forced, until the block
+ * clears `osr`.
  * @module
  */
 import { Reader } from "../reader.ts";
 import { readValType } from "../decode.ts";
+import * as O from "../ops.ts";
 import {
   EXTERNREF,
   F32,
@@ -43,6 +57,7 @@ import {
   I64,
   isRef,
   type ModuleIR,
+  V128,
   type ValType,
 } from "../types.ts";
 
@@ -71,7 +86,8 @@ interface Ctl {
  * basic blocks, as everywhere), then, from the same bytes and translator state, with plain
  * decrements, behind `if (fu >= cost)` where cost is every charge of the body: one iteration
  * charges at most that, so in that copy no check could have failed and the two behave the same,
- * stepsUsed included. The loop header re-tests it on every iteration.
+ * stepsUsed included. The loop header re-tests it on every iteration. (A function whose copies
+ * would take it past OPT_SOURCE is translated again with only some of them.)
  */
 interface Split {
   ctl: Ctl;
@@ -90,6 +106,8 @@ interface Split {
   pendHi: (string | null)[];
   pendCond: (string | null)[];
   pendDeps: string[][];
+  p128: (string[] | null)[];
+  p128L: number[];
   blocks: number;
   nextId: number;
   unreachable: boolean;
@@ -110,6 +128,21 @@ export interface Translated {
   tail: boolean;
 }
 
+/** A translation, and its loops' check-free copies (see `Split`): [body position, source size]. */
+interface Run extends Translated {
+  splits: [number, number][];
+}
+
+/**
+ * Source size (characters) up to which a translation keeps V8's optimizing compiler: V8 does not
+ * optimize a function whose bytecode is above 60 KiB (its --max-optimized-bytecode-size), and
+ * translated code takes about 0.71 bytes of bytecode per character (vfprintf's 83,715 characters
+ * are 59,232 bytes of bytecode; simd_image's main 82,738 characters, 58,710 bytes). A function that fits without the check-free copies of its loops (`Split`)
+ * but not with all of them gets only the copies that fit, smallest loops first (an inner loop,
+ * the hottest, is small): its code runs optimized, which is worth more.
+ */
+const OPT_SOURCE = 82 * 1024;
+
 /** Translates defined function `funcIdx` (a module function index) of a validated module. */
 export function translate(
   ir: ModuleIR,
@@ -118,16 +151,36 @@ export function translate(
   maxNesting = Infinity,
 ): Translated | null {
   try {
-    if (osrBlock < 0) return run(ir, funcIdx, -1, null, null, maxNesting);
+    if (osrBlock < 0) {
+      const t = run(ir, funcIdx, -1, null, null, maxNesting, null);
+      if (t === null || t.src.length <= OPT_SOURCE) return strip(t);
+      let fast = 0;
+      for (const [, n] of t.splits) fast += n;
+      let room = OPT_SOURCE - (t.src.length - fast);
+      if (fast === 0 || room < 0) return strip(t);
+      const keep = new Set<number>();
+      for (const [pos, n] of t.splits.sort((a, b) => a[1] - b[1])) {
+        if (n > room) break;
+        room -= n;
+        keep.add(pos);
+      }
+      return strip(run(ir, funcIdx, -1, null, null, maxNesting, keep));
+    }
     const paths: OsrPath[] = [];
-    if (run(ir, funcIdx, -1, null, paths, maxNesting) === null) return null;
+    if (run(ir, funcIdx, -1, null, paths, maxNesting, null) === null) {
+      return null;
+    }
     const path = paths[osrBlock];
     if (!path) throw new Error(`no basic block ${osrBlock} in function`);
-    return run(ir, funcIdx, osrBlock, path, null, maxNesting);
+    return strip(run(ir, funcIdx, osrBlock, path, null, maxNesting, null));
   } catch (e) {
     if (e === TOO_BIG) return null;
     throw e;
   }
+}
+
+function strip(t: Run | null): Translated | null {
+  return t === null ? null : { src: t.src, blocks: t.blocks, tail: t.tail };
 }
 
 /**
@@ -138,6 +191,13 @@ export function translate(
  * fit until its slow path returns (`fuel` leaves FS exact when it throws).
  */
 const LENT = -1;
+
+/**
+ * The most JS variables (params and `let`s) a translation may have; a function that needs more
+ * (tens of thousands of locals, a v128 local is four) is not translated: V8 gives the function
+ * a frame of 8 bytes per variable on the host's stack, and 160,000 of them overflow it.
+ */
+const MAX_VARS = 65536;
 
 /** Thrown when a translation outgrows its budget (see `emit`). */
 const TOO_BIG = new Error("translation too large");
@@ -152,9 +212,41 @@ function vname(t: ValType, h: number): string {
       return "d" + h;
     case I64:
       return "j" + h;
+    case V128:
+      return "s" + h + "_0";
     default:
       return "r" + h;
   }
+}
+
+/** Word k (0..3, lane 0 lowest) of the v128 in operand stack slot h. */
+function sw(h: number, k: number): string {
+  return "s" + h + "_" + k;
+}
+
+/** Word k of v128 local i. */
+function lw(i: number, k: number): string {
+  return "l" + i + "_" + k;
+}
+
+/**
+ * True when a function with results rs returns them in the multi-value registers (MI/MR, slot by
+ * slot as on the interpreter's stack): several results, none, or one v128.
+ */
+export function resultsInMV(rs: ValType[]): boolean {
+  return rs.length !== 1 || rs[0] === V128;
+}
+
+/** The first stack slot of each value of ts (a v128 takes two), and the total after them. */
+function slotsAt(ts: ValType[]): number[] {
+  const at: number[] = [];
+  let s = 0;
+  for (const t of ts) {
+    at.push(s);
+    s += t === V128 ? 2 : 1;
+  }
+  at.push(s);
+  return at;
 }
 
 /** f64 literal (exact: shortest round-trip form), or null for NaN. */
@@ -201,7 +293,8 @@ function run(
   osrPath: OsrPath | null,
   paths: OsrPath[] | null,
   maxNesting: number,
-): Translated | null {
+  splitOnly: Set<number> | null,
+): Run | null {
   const bi = funcIdx - ir.numImportedFuncs;
   const type = ir.types[ir.funcTypes[funcIdx]];
   const localTypes: ValType[] = type.params.slice();
@@ -214,6 +307,12 @@ function run(
       for (let k = 0; k < count; k++) localTypes.push(t);
     }
   }
+  {
+    // the locals' variables alone may be too many (see MAX_VARS)
+    let n = 0;
+    for (const t of localTypes) n += t === V128 ? 4 : t === I64 ? 2 : 1;
+    if (n > MAX_VARS) return null;
+  }
   const r = new Reader(ir.bytes, ir.codes.start[bi], ir.codes.end[bi]);
   const out: string[] = [];
   const vals: ValType[] = [];
@@ -225,6 +324,7 @@ function run(
   const usedTables = new Set<number>();
   const usedTypes = new Set<number>();
   const consts: string[] = [];
+  const immConsts = new Map<string, string>(); // SIMD immediates -> their constant
   let nextId = 0;
   let fuelAt = -1; // index in `out` of the open block's fuel charge, or -1
   let fuelN = 0;
@@ -233,12 +333,15 @@ function run(
   let osrTypes: ValType[] | null = null;
   let hasTail = false;
   let useMulTemps = false;
+  let useSimd = false; // the body calls tier.ts's SIMD helpers (simdV ..., narrowS8 ...)
+  let useTemps = false; // the body has inline SIMD code that uses temporaries u0..u3
   let maxNest = 0;
   // Innermost loops without calls are emitted twice: a copy without fuel checks, entered when
   // the frame's fuel covers every instruction of the body (so no check could fail in one
   // iteration), and the checked copy otherwise (see `Split`). Not in OSR translations, whose
   // basic-block numbering must stay the interpreter's.
   const canSplit = osrPath === null && paths === null;
+  const splits: [number, number][] = [];
   let cand: Split | null = null; // the innermost loop being emitted, while it may be split
   let fast = false; // emitting the check-free copy
 
@@ -256,6 +359,9 @@ function run(
     const n = vname(t, h);
     declared.add(n);
     if (t === I64) declared.add("k" + h);
+    else if (t === V128) {
+      for (let k = 1; k < 4; k++) declared.add(sw(h, k));
+    }
     return n;
   };
   const K = (h: number) => "k" + h;
@@ -299,6 +405,7 @@ function run(
     vals.push(t);
     const h = vals.length - 1;
     pend[h] = null;
+    p128[h] = null;
     return h;
   };
   const popped: ValType[] = []; // the type of a slot when it was last popped
@@ -316,6 +423,19 @@ function run(
   const pendCond: (string | null)[] = [];
   // the variables a pending expression reads (locals, and slots' variables)
   const pendDeps: string[][] = [];
+  // Pending v128 values: the words of a v128 slot that is a copy of a local (`local.get`) or a
+  // constant are those words (p128[h]; p128L[h] the local, or -1) until something needs the
+  // slot's own variables, as for pending scalars
+  const p128: (string[] | null)[] = [];
+  const p128L: number[] = [];
+  /** Word k of the v128 in slot h, as an expression. */
+  const vw = (h: number, k: number): string => p128[h]?.[k] ?? sw(h, k);
+  /** Slot h is about to get a v128 in its own variables. */
+  const out128 = (h: number): number => {
+    p128[h] = null;
+    V(V128, h);
+    return h;
+  };
   const NO_DEPS: string[] = [];
   const setPend = (
     h: number,
@@ -346,6 +466,12 @@ function run(
       ? pendCond[h]!
       : `${x(I32, h)} !== 0`;
   const mat = (h: number) => {
+    const w = p128[h];
+    if (w) {
+      out128(h);
+      emit(copy128((k) => sw(h, k), (k) => w[k]));
+      return;
+    }
     const e = pend[h];
     if (e === null) return;
     pend[h] = null;
@@ -359,6 +485,12 @@ function run(
   };
   const matAll = () => {
     for (let h = 0; h < vals.length; h++) mat(h);
+  };
+  /** Materializes the pending v128 values that read v128 local i (about to change), but slot `keep`. */
+  const matLocal128 = (i: number, keep: number) => {
+    for (let h = 0; h < vals.length; h++) {
+      if (h !== keep && p128[h] && p128L[h] === i) mat(h);
+    }
   };
   /** Materializes the pending values that read variable `name` (about to change), but slot `keep`. */
   const matName = (name: string, keep: number) => {
@@ -424,6 +556,10 @@ function run(
     if (t === I64) {
       return `${V(t, dst)} = j${src}; ${K(dst)} = k${src}; `;
     }
+    if (t === V128) {
+      V(t, dst);
+      return copy128((k) => sw(dst, k), (k) => sw(src, k));
+    }
     return `${V(t, dst)} = ${vname(t, src)}; `;
   };
   const jump = (c: Ctl): string => {
@@ -434,14 +570,16 @@ function run(
   const ret = (src: number): string => {
     const rs = type.results;
     if (rs.length === 0) return "FS[0] = fu; return;";
-    if (rs.length === 1) {
+    if (!resultsInMV(rs)) {
       if (rs[0] === I64) return `RH[0] = k${src}; FS[0] = fu; return j${src};`;
       return `FS[0] = fu; return ${vname(rs[0], src)};`;
     }
     let s = "";
-    for (let k = 0; k < rs.length; k++) s += storeMV(rs[k], k, src + k);
+    const at = slotsAt(rs);
+    for (let k = 0; k < rs.length; k++) s += storeMV(rs[k], at[k], src + k);
     return s + "FS[0] = fu; return;";
   };
+  /** Stores the value at height h (type t) to the multi-value registers' slot k. */
   const storeMV = (t: ValType, k: number, h: number): string => {
     switch (t) {
       case I32:
@@ -451,10 +589,13 @@ function run(
         return `MI[${2 * k}] = j${h}; MI[${2 * k + 1}] = k${h}; `;
       case F64:
         return `MI[${2 * k}] = f64lo(d${h}); MI[${2 * k + 1}] = R64.hi; `;
+      case V128:
+        return copy128((w) => `MI[${2 * k + w}]`, (w) => sw(h, w));
       default:
         return `MR[${k}] = r${h}; `;
     }
   };
+  /** Loads the value at height h (type t) from the multi-value registers' slot k. */
   const loadMV = (t: ValType, k: number, h: number): string => {
     switch (t) {
       case I32:
@@ -464,6 +605,9 @@ function run(
         return `${V(t, h)} = MI[${2 * k}]; k${h} = MI[${2 * k + 1}]; `;
       case F64:
         return `${V(t, h)} = f64of(MI[${2 * k}], MI[${2 * k + 1}]); `;
+      case V128:
+        V(t, h);
+        return copy128((w) => sw(h, w), (w) => `MI[${2 * k + w}]`);
       default:
         return `${V(t, h)} = MR[${k}]; `;
     }
@@ -479,7 +623,8 @@ function run(
     if (tail) {
       hasTail = true;
       let s = "";
-      for (let k = 0; k < np; k++) s += storeMV(t.params[k], k, base + k);
+      const at = slotsAt(t.params);
+      for (let k = 0; k < np; k++) s += storeMV(t.params[k], at[k], base + k);
       emit(`${s}TAIL.f = ${fi}; FS[0] = fu; return 0;`);
       unreachableNow();
       return;
@@ -487,6 +632,10 @@ function run(
     const args: string[] = [];
     for (let k = 0; k < np; k++) {
       const pt = t.params[k];
+      if (pt === V128) {
+        for (let w = 0; w < 4; w++) args.push(sw(base + k, w));
+        continue;
+      }
       args.push(vname(pt, base + k));
       if (pt === I64) args.push("k" + (base + k));
     }
@@ -496,13 +645,16 @@ function run(
     // the callee charges its fuel in FS[0]: hand it ours, mark ours as handed over (the
     // `catch` must not write it back if the callee throws), take it back afterwards
     let s = `e = dp < dl ? ${fi} : deep(${fi}, dp); FS[0] = fu; fu = ${LENT}; `;
-    if (rs.length === 1) {
+    if (!resultsInMV(rs)) {
       const h = push(rs[0]);
       s += `${V(rs[0], h)} = ${call}; fu = FS[0]; `;
       if (rs[0] === I64) s += `k${h} = RH[0]; `;
     } else {
       s += call + "; fu = FS[0]; ";
-      for (let k = 0; k < rs.length; k++) s += loadMV(rs[k], k, push(rs[k]));
+      const at = slotsAt(rs);
+      for (let k = 0; k < rs.length; k++) {
+        s += loadMV(rs[k], at[k], push(rs[k]));
+      }
     }
     emit(s);
     refreshMems();
@@ -544,7 +696,10 @@ function run(
       continue;
     }
     if (cand !== null && op >= 0x10 && op <= 0x15) cand.ok = false;
-    if (!AWARE[op] && op !== 0x04 && op !== 0x0d && op !== 0x0e) matAll();
+    // (SIMD instructions read their operands as expressions too, see `simd`)
+    if (
+      !AWARE[op] && op !== 0x04 && op !== 0x0d && op !== 0x0e && op !== 0xfd
+    ) matAll();
     switch (op) {
       case 0x00:
         count();
@@ -566,7 +721,7 @@ function run(
         if (op === 0x03 && canSplit && !fast) {
           // an enclosing candidate is not innermost; this loop may be
           if (cand !== null) cand.ok = false;
-          cand = {
+          cand = splitOnly !== null && !splitOnly.has(r.pos) ? null : {
             ctl: c,
             ok: true,
             cost: 0,
@@ -578,6 +733,8 @@ function run(
             pendHi: pendHi.slice(),
             pendCond: pendCond.slice(),
             pendDeps: pendDeps.slice(),
+            p128: p128.slice(),
+            p128L: p128L.slice(),
             blocks,
             nextId,
             unreachable: c.unreachable,
@@ -638,6 +795,10 @@ function run(
             pendCond.push(...sp.pendCond);
             pendDeps.length = 0;
             pendDeps.push(...sp.pendDeps);
+            p128.length = 0;
+            p128.push(...sp.p128);
+            p128L.length = 0;
+            p128L.push(...sp.p128L);
             blocks = sp.blocks;
             nextId = sp.nextId;
             sp.ctl.unreachable = sp.unreachable;
@@ -647,6 +808,9 @@ function run(
           if (fast) {
             const slow = sp.slow!;
             const fastBody = out.splice(sp.outStart);
+            let n = 0;
+            for (const l of fastBody) n += l.length + 1;
+            splits.push([sp.pos, n]);
             out.push(
               `if (fu >= ${sp.cost}) {`,
               ...fastBody,
@@ -783,6 +947,10 @@ function run(
         }
         if (t === I64) {
           emit(`if (a${c} === 0) { j${a} = j${b}; k${a} = k${b}; }`);
+        } else if (t === V128) {
+          emit(
+            `if (a${c} === 0) { ${copy128((k) => sw(a, k), (k) => sw(b, k))}}`,
+          );
         } else {
           emit(`if (a${c} === 0) ${vname(t, a)} = ${vname(t, b)};`);
         }
@@ -793,6 +961,11 @@ function run(
         count();
         const t = localTypes[i];
         const h = push(t);
+        if (t === V128) {
+          p128[h] = [lw(i, 0), lw(i, 1), lw(i, 2), lw(i, 3)];
+          p128L[h] = i;
+          break;
+        }
         setPend(h, "l" + i, ["l" + i], null, t === I64 ? "h" + i : null);
         break;
       }
@@ -802,6 +975,16 @@ function run(
         count();
         const t = localTypes[i];
         const h = op === 0x21 ? pop() : vals.length - 1;
+        if (t === V128) {
+          if (p128[h] && p128L[h] === i) break; // local.set i of local.get i
+          matLocal128(i, h);
+          emit(copy128((k) => lw(i, k), (k) => vw(h, k)));
+          if (op === 0x22) {
+            p128[h] = [lw(i, 0), lw(i, 1), lw(i, 2), lw(i, 3)];
+            p128L[h] = i;
+          }
+          break;
+        }
         matName("l" + i, h);
         if (t === I64) {
           const lo = x(t, h), hi = xhi(h);
@@ -837,6 +1020,10 @@ function run(
           case F64:
             emit(`${n} = f64of(g${g}.lo, g${g}.hi);`);
             break;
+          case V128:
+            // a v128 global's value is its Int32Array(4) `ref` (simd.ts GLOBAL_GET128)
+            emit(copy128((k) => sw(h, k), (k) => `g${g}.ref[${k}]`));
+            break;
           default:
             emit(`${n} = g${g}.ref;`);
         }
@@ -859,6 +1046,9 @@ function run(
             break;
           case F64:
             emit(`g${g}.lo = f64lo(${n}); g${g}.hi = R64.hi;`);
+            break;
+          case V128:
+            emit(copy128((k) => `g${g}.ref[${k}]`, (k) => vw(h, k)));
             break;
           default:
             emit(`g${g}.ref = ${n};`);
@@ -953,6 +1143,9 @@ function run(
       }
       case 0xfc:
         prefixed(r.u32());
+        break;
+      case 0xfd:
+        simd(r.u32());
         break;
       default:
         if (op >= 0x28 && op <= 0x35) {
@@ -1121,6 +1314,449 @@ function run(
         return;
       }
     }
+  }
+
+  /**
+   * SIMD instruction `0xFD sub`. v128.const and a few simple, hot instructions are emitted inline
+   * on the four words of their operands (INLINE_SIMD); every other one runs simd.ts `simdOp`,
+   * the interpreter's own code, through a helper of tier.ts (simdV, simdVV ...) that writes the
+   * operands' words to the JS tier's scratch at the end of the interpreter's stack (stack.ts
+   * SCRATCH) as the interpreter's stack holds them (a slot each, a v128 two) and runs simdOp with
+   * the stack top after them and the immediates compile.ts would give it (an Int32Array built
+   * once per translation); the result's words are read back from the scratch (SX). Memory
+   * instructions reach the memory through the instance (`ctx`), so they see its current buffer
+   * and trap as the interpreter does. Operands are read as expressions (pending values stay
+   * pending), like the instructions of AWARE.
+   */
+  function simd(sub: number): void {
+    const d = O.SIMD_OPS[sub]!;
+    const imm: number[] = [];
+    let m = 0, off = 0;
+    switch (d.shape) {
+      case O.S_LOAD:
+      case O.S_STORE:
+      case O.S_LOAD_LANE:
+      case O.S_STORE_LANE:
+        [m, off] = memarg();
+        imm.push(off | 0, m);
+        if (d.shape === O.S_LOAD_LANE || d.shape === O.S_STORE_LANE) {
+          imm.push(r.u8());
+        }
+        break;
+      case O.S_CONST:
+      case O.S_SHUFFLE: {
+        // 16 bytes (lane indices of a shuffle) as 4 little-endian words
+        const w = [0, 0, 0, 0];
+        for (let k = 0; k < 16; k++) w[k >> 2] |= r.u8() << (8 * (k & 3));
+        imm.push(...w);
+        break;
+      }
+      case O.S_EXTRACT:
+      case O.S_REPLACE:
+        imm.push(r.u8());
+        break;
+    }
+    count();
+    if (d.shape === O.S_CONST) {
+      // a pending constant: its words are numbers until a slot variable is needed
+      const h = push(V128);
+      p128[h] = imm.map(String);
+      p128L[h] = -1;
+      return;
+    }
+    if (inlineSimd(sub, imm, m, off)) return;
+    // operands (deepest first) and result, by shape
+    const ins: ValType[] = [];
+    let res: ValType | null = V128;
+    switch (d.shape) {
+      case O.S_LOAD:
+        ins.push(I32);
+        break;
+      case O.S_STORE:
+      case O.S_STORE_LANE:
+        ins.push(I32, V128);
+        res = null;
+        break;
+      case O.S_LOAD_LANE:
+        ins.push(I32, V128);
+        break;
+      case O.S_SPLAT:
+        ins.push(d.a);
+        break;
+      case O.S_EXTRACT:
+        ins.push(V128);
+        res = d.a;
+        break;
+      case O.S_REPLACE:
+        ins.push(V128, d.a);
+        break;
+      case O.S_UNARY:
+        ins.push(V128);
+        break;
+      case O.S_TEST:
+        ins.push(V128);
+        res = I32;
+        break;
+      case O.S_SHIFT:
+        ins.push(V128, I32);
+        break;
+      case O.S_TERNARY:
+        ins.push(V128, V128, V128);
+        break;
+      default: // binary, shuffle
+        ins.push(V128, V128);
+    }
+    const hs: number[] = [];
+    for (let k = ins.length - 1; k >= 0; k--) hs[k] = pop();
+    // the helper for this operand layout (tier.ts simdV ...) and its arguments
+    let helper = "simd";
+    const args: string[] = [];
+    for (let k = 0; k < ins.length; k++) {
+      const h = hs[k];
+      switch (ins[k]) {
+        case V128:
+          helper += "V";
+          for (let j = 0; j < 4; j++) args.push(vw(h, j));
+          break;
+        case I64:
+          helper += "S";
+          args.push(x(I64, h), xhi(h));
+          break;
+        case F64:
+          helper += "S";
+          args.push(`f64lo(${x(F64, h)})`, "R64.hi");
+          break;
+        default: // i32, f32 bits
+          helper += "S";
+          args.push(x(ins[k], h));
+          // (the address of a store or lane access has no high word in the helper)
+          if (ins.length === 1 || k > 0) args.push("0");
+      }
+    }
+    let k = "NOIMM";
+    if (imm.length > 0) {
+      const key = imm.join(", ");
+      k = immConsts.get(key) ?? "";
+      if (k === "") {
+        k = `K${consts.length}`;
+        consts.push(`const ${k} = new Int32Array([${key}]);`);
+        immConsts.set(key, k);
+      }
+    }
+    useSimd = true;
+    let src = `${helper}(${O.SIMD_BASE + sub}, ${k}, ctx, ${args.join(", ")});`;
+    if (res !== null) {
+      const h = push(res);
+      if (res === V128) {
+        out128(h);
+        src += " " + copy128((j) => sw(h, j), (j) => `SX[${j}]`);
+      } else {
+        const n = V(res, h);
+        matName(n, h);
+        if (res === I64) matName("k" + h, h);
+        src += res === I64
+          ? ` ${n} = SX[0]; k${h} = SX[1];`
+          : res === F64
+          ? ` ${n} = f64of(SX[0], SX[1]);`
+          : ` ${n} = SX[0];`;
+      }
+    }
+    emit(src);
+  }
+
+  /**
+   * Emits SIMD instruction `sub` inline when it is one of INLINE_SIMD (imm, m, off: its decoded
+   * immediates); false otherwise. Each form computes the words simd.ts computes, with the same
+   * JS operators (i32 wrap-around by `| 0` and Math.imul, shift counts masked), one word of
+   * four lanes at a time. Memory accesses go through the memory's DataView like the scalar
+   * loads and stores: an access out of bounds throws a RangeError, which the engine turns into
+   * the trap, and a store writes its last word first, so that one traps before anything is
+   * written.
+   */
+  function inlineSimd(
+    sub: number,
+    imm: number[],
+    m: number,
+    off: number,
+  ): boolean {
+    if (!INLINE_SIMD[sub]) return false;
+    const addr = (h: number) => {
+      const ax = x(I32, h);
+      return off === 0 ? `${ax} >>> 0` : `(${ax} >>> 0) + ${off}`;
+    };
+    /** Writes the v128 at height h from four word expressions (that do not read its words). */
+    const set128 = (h: number, w: (k: number) => string) => {
+      out128(h);
+      emit(copy128((k) => sw(h, k), w));
+    };
+    /** Word k of the result = f(word k of a, word k of b), for the v128s a, b on top. */
+    const lanes = (f: (a: string, b: string) => string) => {
+      const b = pop();
+      const a = vals.length - 1;
+      const wa = [0, 1, 2, 3].map((k) => vw(a, k));
+      set128(a, (k) => f(wa[k], vw(b, k)));
+    };
+    /** A load of the v128 at the address on top: `t` is the address, `w` the words. */
+    const load = (
+      w: (k: number, dv: string) => string,
+      pre: ((dv: string) => string) | null = null,
+    ) => {
+      const h = pop();
+      const at = addr(h);
+      const dv = mem(m);
+      push(V128);
+      emit(`t = ${at};${pre === null ? "" : " " + pre(dv)}`);
+      set128(h, (k) => w(k, dv));
+    };
+    switch (sub) {
+      case 0x00: // v128.load
+        load((k, dv) => `${dv}.getInt32(t${k ? ` + ${4 * k}` : ""}, true)`);
+        return true;
+      case 0x02: // v128.load8x8_u: bytes 2k and 2k + 1 are the lanes of word k
+        load(
+          (k, _dv) => {
+            const x = k < 2 ? "u0" : "u1";
+            return k & 1
+              ? `((${x} >>> 16) & 255) | ((${x} >>> 8) & 16711680)`
+              : `(${x} & 255) | ((${x} << 8) & 16711680)`;
+          },
+          (dv) =>
+            `u0 = ${dv}.getInt32(t, true); u1 = ${dv}.getInt32(t + 4, true);`,
+        );
+        useTemps = true;
+        return true;
+      case 0x03: // v128.load16x4_s
+        load((k, dv) => `${dv}.getInt16(t${k ? ` + ${2 * k}` : ""}, true)`);
+        return true;
+      case 0x04: // v128.load16x4_u
+        load((k, dv) => `${dv}.getUint16(t${k ? ` + ${2 * k}` : ""}, true)`);
+        return true;
+      case 0x5c: // v128.load32_zero
+        load((k, dv) => (k === 0 ? `${dv}.getInt32(t, true)` : "0"));
+        return true;
+      case 0x5d: // v128.load64_zero
+        load((k, dv) =>
+          k === 0
+            ? `${dv}.getInt32(t, true)`
+            : k === 1
+            ? `${dv}.getInt32(t + 4, true)`
+            : "0"
+        );
+        return true;
+      case 0x0b: { // v128.store: the last word first
+        const v = pop();
+        const h = pop();
+        const dv = mem(m);
+        emit(
+          `t = ${addr(h)}; ${dv}.setInt32(t + 12, ${
+            vw(v, 3)
+          }, true); ${dv}.setInt32(t, ${
+            vw(v, 0)
+          }, true); ${dv}.setInt32(t + 4, ${
+            vw(v, 1)
+          }, true); ${dv}.setInt32(t + 8, ${vw(v, 2)}, true);`,
+        );
+        return true;
+      }
+      case 0x5a: { // v128.store32_lane
+        const v = pop();
+        const h = pop();
+        emit(`${mem(m)}.setInt32(${addr(h)}, ${vw(v, imm[2])}, true);`);
+        return true;
+      }
+      case 0x5b: { // v128.store64_lane: the high word first
+        const v = pop();
+        const h = pop();
+        const dv = mem(m);
+        emit(
+          `t = ${addr(h)}; ${dv}.setInt32(t + 4, ${
+            vw(v, 2 * imm[2] + 1)
+          }, true); ${dv}.setInt32(t, ${vw(v, 2 * imm[2])}, true);`,
+        );
+        return true;
+      }
+      case 0x0d: { // i8x16.shuffle
+        const b = pop();
+        const a = vals.length - 1;
+        let src = "";
+        for (let k = 0; k < 4; k++) {
+          src += `u${k} = ${shuffleWord(imm[k], a, b)}; `;
+        }
+        emit(src);
+        useTemps = true;
+        set128(a, (k) => "u" + k);
+        return true;
+      }
+      case 0x11: // i32x4.splat
+      case 0x13: { // f32x4.splat
+        const h = vals.length - 1;
+        const v = x(vals[h], h);
+        vals[h] = V128;
+        pend[h] = null;
+        if (/^-?\d+$/.test(v)) {
+          p128[h] = [v, v, v, v];
+          p128L[h] = -1;
+        } else {
+          emit(`t = ${v};`);
+          set128(h, () => "t");
+        }
+        return true;
+      }
+      case 0x1b: // i32x4.extract_lane
+      case 0x1f: { // f32x4.extract_lane
+        const h = vals.length - 1;
+        const w = vw(h, imm[0]);
+        const t = sub === 0x1b ? I32 : F32;
+        vals[h] = t;
+        p128[h] = null;
+        const n = V(t, h);
+        matName(n, h);
+        emit(`${n} = ${w};`);
+        return true;
+      }
+      case 0x1c: // i32x4.replace_lane
+      case 0x20: { // f32x4.replace_lane
+        const v = pop();
+        const h = vals.length - 1;
+        const e = x(sub === 0x1c ? I32 : F32, v);
+        if (p128[h]) mat(h);
+        emit(`${sw(h, imm[0])} = ${e};`);
+        return true;
+      }
+      case 0x4d: { // v128.not
+        const h = vals.length - 1;
+        const w = [0, 1, 2, 3].map((k) => vw(h, k));
+        set128(h, (k) => `~${w[k]}`);
+        return true;
+      }
+      case 0x4e: // v128.and
+        lanes((a, b) => `${a} & ${b}`);
+        return true;
+      case 0x4f: // v128.andnot
+        lanes((a, b) => `${a} & ~${b}`);
+        return true;
+      case 0x50: // v128.or
+        lanes((a, b) => `${a} | ${b}`);
+        return true;
+      case 0x51: // v128.xor
+        lanes((a, b) => `${a} ^ ${b}`);
+        return true;
+      case 0x65: // i8x16.narrow_i16x8_s
+      case 0x66: // i8x16.narrow_i16x8_u
+      case 0x85: // i16x8.narrow_i32x4_s
+      case 0x86: { // i16x8.narrow_i32x4_u
+        // simd.ts's own word functions: result word k from words 2k, 2k + 1 of the pair
+        const f = ["narrowS8", "narrowU8", "narrowS16", "narrowU16"][
+          (sub & 1 ? 0 : 1) + (sub >= 0x85 ? 2 : 0)
+        ];
+        const b = pop();
+        const a = vals.length - 1;
+        const w = [0, 1, 2, 3].map((k) => vw(a, k)).concat(
+          [0, 1, 2, 3].map((k) => vw(b, k)),
+        );
+        useSimd = true;
+        set128(a, (k) => `${f}(${w[2 * k]}, ${w[2 * k + 1]})`);
+        return true;
+      }
+      case 0x8b: // i16x8.shl: each half of the word shifted as a 16-bit lane
+      case 0x8c: // i16x8.shr_s
+      case 0x8d: { // i16x8.shr_u
+        const n = pop();
+        const h = vals.length - 1;
+        const w = [0, 1, 2, 3].map((k) => vw(h, k));
+        emit(`t = ${x(I32, n)} & 15;`);
+        set128(
+          h,
+          sub === 0x8b
+            ? (k) =>
+              `((${w[k]} << t) & 65535) | (((${w[k]} >>> 16) << t) << 16)`
+            : sub === 0x8c
+            ? (k) =>
+              `((((${w[k]} << 16) >> 16) >> t) & 65535) | ((${
+                w[k]
+              } >> 16) >> t << 16)`
+            : (k) =>
+              `((${w[k]} & 65535) >>> t) | (((${w[k]} >>> 16) >>> t) << 16)`,
+        );
+        return true;
+      }
+      case 0x8e: // i16x8.add: each half of the word wraps at 16 bits
+        lanes((a, b) =>
+          `((${a} + ${b}) & 65535) | (((${a} >>> 16) + (${b} >>> 16)) << 16)`
+        );
+        return true;
+      case 0x91: // i16x8.sub
+        lanes((a, b) =>
+          `((${a} - ${b}) & 65535) | (((${a} >>> 16) - (${b} >>> 16)) << 16)`
+        );
+        return true;
+      case 0xab: // i32x4.shl
+      case 0xac: // i32x4.shr_s
+      case 0xad: { // i32x4.shr_u
+        const n = pop();
+        const h = vals.length - 1;
+        const o = sub === 0xab ? "<<" : sub === 0xac ? ">>" : ">>>";
+        const w = [0, 1, 2, 3].map((k) => vw(h, k));
+        emit(`t = ${x(I32, n)} & 31;`);
+        set128(h, (k) => `(${w[k]} ${o} t) | 0`);
+        return true;
+      }
+      case 0xae: // i32x4.add
+        lanes((a, b) => `(${a} + ${b}) | 0`);
+        return true;
+      case 0xb1: // i32x4.sub
+        lanes((a, b) => `(${a} - ${b}) | 0`);
+        return true;
+      case 0xb5: // i32x4.mul
+        lanes((a, b) => `Math.imul(${a}, ${b})`);
+        return true;
+      case 0xb6: // i32x4.min_s
+        lanes((a, b) => `${b} < ${a} ? ${b} : ${a}`);
+        return true;
+      case 0xb7: // i32x4.min_u
+        lanes((a, b) => `(${b} >>> 0) < (${a} >>> 0) ? ${b} : ${a}`);
+        return true;
+      case 0xb8: // i32x4.max_s
+        lanes((a, b) => `${b} > ${a} ? ${b} : ${a}`);
+        return true;
+      case 0xb9: // i32x4.max_u
+        lanes((a, b) => `(${b} >>> 0) > (${a} >>> 0) ? ${b} : ${a}`);
+        return true;
+    }
+    return false;
+  }
+
+  /**
+   * Word k of an i8x16.shuffle of the v128s at heights a and b, whose four lane indices (each
+   * below 32: 0-15 bytes of a, 16-31 of b) are the bytes of `lanes`: each byte taken from its
+   * source word, shifted to its place and masked; bytes that move by the same shift from the
+   * same word share one term, and bytes of constant words are computed here.
+   */
+  function shuffleWord(lanes: number, a: number, b: number): string {
+    const terms = new Map<string, number>(); // "word shift" -> mask
+    let c = 0; // the bytes taken from constants
+    for (let j = 0; j < 4; j++) {
+      const idx = (lanes >>> (8 * j)) & 31;
+      const word = idx < 16 ? vw(a, idx >> 2) : vw(b, (idx & 15) >> 2);
+      const n = 8 * ((idx & 3) - j), mask = 255 << (8 * j);
+      if (/^-?\d+$/.test(word)) {
+        c |= (n >= 0 ? +word >>> n : +word << -n) & mask;
+        continue;
+      }
+      const key = `${word} ${n}`;
+      terms.set(key, (terms.get(key) ?? 0) | mask);
+    }
+    const parts: string[] = [];
+    for (const [key, mask] of terms) {
+      const [word, sh] = key.split(" ");
+      const n = +sh;
+      if (n === 0 && mask === -1) parts.push(word);
+      else if (n === 0) parts.push(`(${word} & ${mask})`);
+      else if (n > 0) parts.push(`((${word} >>> ${n}) & ${mask})`);
+      else parts.push(`((${word} << ${-n}) & ${mask})`);
+    }
+    if (c !== 0 || parts.length === 0) parts.push(String(c));
+    return parts.join(" | ");
   }
 
   /** Numeric instructions 0x45..0xc4. */
@@ -1721,9 +2357,17 @@ function run(
   for (let i = 0; i < localTypes.length; i++) {
     const t = localTypes[i];
     if (osrPath === null && i < np) {
+      if (t === V128) {
+        for (let k = 0; k < 4; k++) params.push(lw(i, k));
+        continue;
+      }
       params.push("l" + i);
       if (t === I64) params.push("h" + i);
     } else {
+      if (t === V128) {
+        for (let k = 0; k < 4; k++) decl.push(`${lw(i, k)} = 0`);
+        continue;
+      }
       decl.push(`l${i} = ${localInit(t)}`);
       if (t === I64) decl.push(`h${i} = 0`);
     }
@@ -1733,6 +2377,7 @@ function run(
   }
   decl.push("t = 0", "w = 0", "e = null");
   if (useMulTemps) decl.push("mu = 0", "mv = 0");
+  if (useTemps) decl.push("u0 = 0", "u1 = 0", "u2 = 0", "u3 = 0");
   for (const m of usedMemsAll) decl.push(`v${m} = m${m}.dv`);
   const head: string[] = ['"use strict";', "const rt = env.rt;"];
   head.push(
@@ -1753,35 +2398,60 @@ function run(
   }
   for (const t of usedTables) head.push(`const T${t} = env.tables[${t}];`);
   for (const t of usedTypes) head.push(`const y${t} = env.typeIds[${t}];`);
+  if (useSimd) {
+    head.push(
+      "const SX = rt.SX, simdV = rt.simdV, simdVV = rt.simdVV, simdVVV = rt.simdVVV, simdS = rt.simdS, simdVS = rt.simdVS, simdSV = rt.simdSV, NOIMM = rt.NOIMM, ctx = env.ctx;",
+      "const narrowS8 = rt.narrowS8, narrowU8 = rt.narrowU8, narrowS16 = rt.narrowS16, narrowU16 = rt.narrowU16;",
+    );
+  }
   head.push(...consts);
   let prologue = "";
   if (osrPath !== null) {
     // enter with the interpreter frame at fp: locals, then the operand stack
     params.push("osr", "fp");
-    const load = (t: ValType, at: number, lo: string, hi: string) => {
+    // (a v128 takes two slots: its words, lane 0 lowest)
+    const load = (t: ValType, at: number, w: (k: number) => string) => {
       switch (t) {
         case I32:
         case F32:
-          return `${lo} = I[fp + ${at}]; `;
+          return `${w(0)} = I[fp + ${at}]; `;
         case I64:
-          return `${lo} = I[fp + ${at}]; ${hi} = I[fp + ${at + 1}]; `;
+          return `${w(0)} = I[fp + ${at}]; ${w(1)} = I[fp + ${at + 1}]; `;
         case F64:
-          return `${lo} = f64of(I[fp + ${at}], I[fp + ${at + 1}]); `;
+          return `${w(0)} = f64of(I[fp + ${at}], I[fp + ${at + 1}]); `;
+        case V128:
+          return copy128(w, (k) => `I[fp + ${at + k}]`);
         default:
-          return `${lo} = R[(fp + ${at}) >> 1]; `;
+          return `${w(0)} = R[(fp + ${at}) >> 1]; `;
       }
     };
+    const lat = slotsAt(localTypes);
     for (let i = 0; i < localTypes.length; i++) {
-      prologue += load(localTypes[i], 2 * i, "l" + i, "h" + i);
+      const t = localTypes[i];
+      prologue += load(
+        t,
+        2 * lat[i],
+        t === V128 ? (k) => lw(i, k) : (k) => (k === 0 ? "l" : "h") + i,
+      );
     }
     const st = osrTypes ?? [];
+    const sat = slotsAt(st);
     for (let h = 0; h < st.length; h++) {
-      const n = vname(st[h], h);
-      if (!declared.has(n)) decl.push(`${n} = ${n[0] === "r" ? "null" : "0"}`);
-      if (st[h] === I64 && !declared.has("k" + h)) decl.push(`k${h} = 0`);
-      prologue += load(st[h], 2 * (localTypes.length + h), n, "k" + h);
+      const t = st[h];
+      const words = t === V128 ? 4 : t === I64 ? 2 : 1;
+      const w = (k: number) =>
+        t === V128 ? sw(h, k) : k === 0 ? vname(t, h) : "k" + h;
+      for (let k = 0; k < words; k++) {
+        const n = w(k);
+        if (!declared.has(n)) {
+          decl.push(`${n} = ${n[0] === "r" ? "null" : "0"}`);
+        }
+      }
+      prologue += load(t, 2 * (lat[localTypes.length] + sat[h]), w);
     }
   }
+  // each variable takes 8 bytes of the function's frame on the host's stack (about 1 MB)
+  if (params.length + decl.length > MAX_VARS) return null;
   const body = `function $${funcIdx}(${params.join(", ")}) {\nlet ${
     decl.join(", ")
   };\n${prologue}\ntry {\n${
@@ -1794,7 +2464,7 @@ function run(
       params.join(", ")
     });\nwhile (TAIL.f !== null) { const g = TAIL.f; TAIL.f = null; r = g.tc(dp); }\nreturn r;\n}, inner];\n`;
   } else src += "return [inner, inner];\n";
-  return { src, blocks, tail: hasTail };
+  return { src, blocks, tail: hasTail, splits };
 }
 
 /**
@@ -1827,6 +2497,71 @@ for (const op of [0xa7, 0xac, 0xad, 0xb7, 0xb8, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4]) {
   AWARE[op] = true;
 }
 
+/** Writes four words: `dst(k) = src(k); ` for k = 0..3. */
+function copy128(
+  dst: (k: number) => string,
+  src: (k: number) => string,
+): string {
+  let s = "";
+  for (let k = 0; k < 4; k++) s += `${dst(k)} = ${src(k)}; `;
+  return s;
+}
+
+/**
+ * The SIMD instructions (0xFD sub-opcodes) the translator emits inline (`inlineSimd`); the others
+ * run simd.ts `simdOp`. The ones `-O3 -msimd128` code uses most (counted in the simd_image
+ * bench): loads (plain, widening, zero-extending), stores (plain, lanes), shuffles, i32x4 and
+ * f32x4 lane moves, bitwise operations, i32x4 and i16x8 add/sub/shifts, i32x4 mul/min/max and
+ * the narrowings (through simd.ts's own word functions).
+ */
+const INLINE_SIMD: boolean[] = [];
+for (
+  const sub of [
+    0x00,
+    0x02,
+    0x03,
+    0x04,
+    0x5c,
+    0x5d,
+    0x5a,
+    0x5b,
+    0x65,
+    0x66,
+    0x85,
+    0x86,
+    0x8b,
+    0x8c,
+    0x8d,
+    0x8e,
+    0x91,
+    0xb6,
+    0xb7,
+    0xb8,
+    0xb9,
+    0x0b,
+    0x0d,
+    0x11,
+    0x13,
+    0x1b,
+    0x1c,
+    0x1f,
+    0x20,
+    0x4d,
+    0x4e,
+    0x4f,
+    0x50,
+    0x51,
+    0xab,
+    0xac,
+    0xad,
+    0xae,
+    0xb1,
+    0xb5,
+  ]
+) {
+  INLINE_SIMD[sub] = true;
+}
+
 const CI64 = new Int32Array(2);
 const CF64 = new Float64Array(CI64.buffer);
 
@@ -1842,7 +2577,10 @@ function scanMems(ir: ModuleIR, from: number, to: number): Set<number> {
       s.add(align & 0x40 ? r.u32() : 0);
       r.u32();
     } else if (op === 0x3f || op === 0x40) s.add(r.u32());
-    else if (op === 0xfc) {
+    else if (op === 0xfd) {
+      const m = skipFD(r.u32(), r);
+      if (m >= 0) s.add(m);
+    } else if (op === 0xfc) {
       const sub = r.u32();
       if (sub === 8) {
         r.u32();
@@ -1879,6 +2617,32 @@ function skipFC(sub: number, r: Reader): void {
       r.u32();
       return;
   }
+}
+
+/** Skips the immediates of SIMD instruction `0xFD sub`; returns the memory it names, or -1. */
+function skipFD(sub: number, r: Reader): number {
+  const d = O.SIMD_OPS[sub]!;
+  switch (d.shape) {
+    case O.S_LOAD:
+    case O.S_STORE:
+    case O.S_LOAD_LANE:
+    case O.S_STORE_LANE: {
+      const align = r.u32();
+      const m = align & 0x40 ? r.u32() : 0;
+      r.u32();
+      if (d.shape === O.S_LOAD_LANE || d.shape === O.S_STORE_LANE) r.pos++;
+      return m;
+    }
+    case O.S_CONST:
+    case O.S_SHUFFLE:
+      r.pos += 16;
+      return -1;
+    case O.S_EXTRACT:
+    case O.S_REPLACE:
+      r.pos++;
+      return -1;
+  }
+  return -1;
 }
 
 /** Skips the immediates of `op` (structured ops' block types included). */
@@ -1940,6 +2704,9 @@ function skipImmediates(op: number, r: Reader): void {
       return;
     case 0xfc:
       skipFC(r.u32(), r);
+      return;
+    case 0xfd:
+      skipFD(r.u32(), r);
       return;
   }
   if (op >= 0x28 && op <= 0x3e) {
