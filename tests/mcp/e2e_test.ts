@@ -296,7 +296,11 @@ Deno.test({
     const timeout = withSession(
       TEST_AGENT,
       ["--timeout", "300ms"],
-      async ({ client }) => {
+      async (s) => {
+        const client = s.client;
+        // a call's timeout counts its wait for a worker too: start once the pool is up (on a
+        // loaded machine it takes seconds, and the pong below would time out waiting)
+        await waitFor(() => s.stderr().includes("workers ready"), "workers");
         const r =
           (await client.callTool({ name: "spin", arguments: {} })) as Any;
         assert.equal(r.isError, true);
