@@ -664,14 +664,18 @@ const WASM_OPT = wasmOptVersion();
  * hang limit (reset by the export `hangLimitInitializer`); `--denan` keeps
  * NaNs (whose bits engines may choose) out of the results.
  */
-async function ttfModule(dir: string, k: number): Promise<Uint8Array> {
+async function ttfModule(
+  dir: string,
+  k: number,
+  features = TTF_FEATURES,
+): Promise<Uint8Array> {
   const rnd = prng(SEED ^ (0x77f0000 + k));
   const seed = new Uint8Array(1024 + Math.floor(rnd() * 15 * 1024));
   for (let i = 0; i < seed.length; i++) seed[i] = Math.floor(rnd() * 256);
   const input = `${dir}/seed${k}.bin`, output = `${dir}/m${k}.wasm`;
   await Deno.writeFile(input, seed);
   const out = await new Deno.Command("wasm-opt", {
-    args: ["-ttf", input, "--denan", ...TTF_FEATURES, "-o", output],
+    args: ["-ttf", input, "--denan", ...features, "-o", output],
     stdout: "null",
     stderr: "piped",
   }).output();
@@ -732,14 +736,24 @@ function runTtf(
   bytes: Uint8Array,
   plan: TtfCall[],
   options?: object,
+  logV128?: Uint8Array,
 ): TtfRun {
   const log: string[] = [];
+  const logger = (mod: string, name: string) => (...args: unknown[]) => {
+    log.push(`${mod}.${name}(${args.map(valueText)})`);
+  };
+  // log-v128 (a v128 cannot cross into JS): a wasm function logging its four words
+  const v128 = logV128 &&
+    new ns.Instance(new ns.Module(logV128), {
+      h: { log: logger("fuzzing-support", "log-v128") },
+    }).exports.log;
   const imports = new Proxy({}, {
     get: (_t, mod) =>
       new Proxy({}, {
-        get: (_u, name) => (...args: unknown[]) => {
-          log.push(`${String(mod)}.${String(name)}(${args.map(valueText)})`);
-        },
+        get: (_u, name) =>
+          v128 && name === "log-v128"
+            ? v128
+            : logger(String(mod), String(name)),
       }),
   });
   const fate = (e: unknown): string => {
@@ -896,6 +910,80 @@ Deno.test({
       assert.ok(traps > 0, "no call trapped");
     } finally {
       // a failing module stays on disk for reproduction
+      if (problems.length === 0) await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+const TTF_SIMD_MODULES = 30;
+
+Deno.test({
+  name:
+    `fuzz: ${TTF_SIMD_MODULES} binaryen translate-to-fuzz modules with SIMD agree on interp, js and auto (results, traps, logs, memory, stepsUsed) [porta, porta-js]`,
+  ignore: WASM_OPT === null,
+  fn: async () => {
+    // No host engine here: --denan (binaryen 108) leaves v128 lanes alone, and a float lane
+    // operation's NaN bits are the engine's choice (Porta writes the canonical NaN, V8
+    // propagates payloads), which then flow into bitselects, bitmasks, lane extractions and
+    // memory. The tiers must agree exactly, NaN bits included.
+    const wa = await porta();
+    const logV128 = await wat(`(module (import "h" "log"
+      (func $log (param i32 i32 i32 i32)))
+      (func (export "log") (param v128) (call $log
+        (i32x4.extract_lane 0 (local.get 0)) (i32x4.extract_lane 1 (local.get 0))
+        (i32x4.extract_lane 2 (local.get 0)) (i32x4.extract_lane 3 (local.get 0)))))`);
+    const dir = await Deno.makeTempDir({ prefix: "porta-ttf-simd-" });
+    const problems: string[] = [];
+    let calls = 0, simd = 0;
+    try {
+      for (let k = 0; k < TTF_SIMD_MODULES && problems.length < 10; k += 2) {
+        const ks = [k, k + 1].filter((i) => i < TTF_SIMD_MODULES);
+        const modules = await Promise.all(
+          ks.map((i) =>
+            ttfModule(dir, 1000 + i, [...TTF_FEATURES, "--enable-simd"])
+          ),
+        );
+        for (const [n, bytes] of modules.entries()) {
+          const i = ks[n];
+          const tag = `module ${i} (${dir}/m${1000 + i}.wasm, ${WASM_OPT})`;
+          if (!wa.validate(bytes)) {
+            problems.push(`${tag}: Porta rejects it`);
+            continue;
+          }
+          if (bytes.includes(0xfd)) simd++;
+          const plan = ttfPlan(wa, bytes, prng(SEED ^ 0x51d ^ i));
+          const runs = (["interp", "js", "auto"] as const).map((tier) =>
+            runTtf(wa, bytes, plan, { fuel: TTF_FUEL, tier }, logV128)
+          );
+          const [interp] = runs;
+          for (const [t, r] of [["js", runs[1]], ["auto", runs[2]]] as const) {
+            const d = interp.steps.findIndex((s, n) => s !== r.steps[n]);
+            if (d >= 0 || interp.steps.length !== r.steps.length) {
+              const n = d >= 0
+                ? d
+                : Math.min(interp.steps.length, r.steps.length);
+              problems.push(
+                `${tag}: interp and ${t} differ at step ${n}: interp "${
+                  interp.steps[n]
+                }", ${t} "${r.steps[n]}"`,
+              );
+            } else if (interp.log.join("\n") !== r.log.join("\n")) {
+              problems.push(`${tag}: interp and ${t} log differently`);
+            } else {
+              const mi = memoryOf(interp), mr = memoryOf(r);
+              if (
+                mi && mr &&
+                (mi.length !== mr.length || mi.some((v, n) => v !== mr[n]))
+              ) problems.push(`${tag}: interp and ${t} memories differ`);
+            }
+          }
+          calls += plan.length;
+        }
+      }
+      assert.deepEqual(problems, [], problems.join("\n"));
+      assert.ok(simd >= TTF_SIMD_MODULES * 0.8, `only ${simd} use SIMD`);
+      assert.ok(calls > TTF_SIMD_MODULES * 5, `only ${calls} calls`);
+    } finally {
       if (problems.length === 0) await Deno.remove(dir, { recursive: true });
     }
   },
