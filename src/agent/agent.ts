@@ -68,6 +68,7 @@ import {
   FETCH_METHOD,
   manifestSecretNames,
   type NetCall,
+  netOperatorGrants,
   type NetOptions,
   type NetStats,
 } from "./net.ts";
@@ -493,7 +494,7 @@ export class Agent {
           ? manifest.capabilities
           : undefined,
         // granting hosts is granting the network
-        operatorGrants: (opts.net?.allowHosts ?? []).length > 0 ? ["net"] : [],
+        operatorGrants: netOperatorGrants(opts.net),
       });
     } catch (e) {
       if (e instanceof CapabilityError) throw new AgentError(e.message);

@@ -82,8 +82,10 @@ import {
 import {
   type HostPattern,
   HostPatternError,
+  intersectPatterns,
   parseHostPattern,
 } from "../sandbox/net_policy.ts";
+import type { Capability } from "../sandbox/capabilities.ts";
 import type { Manifest } from "./manifest.ts";
 
 /** The request method of an HTTP request frame. */
@@ -186,6 +188,65 @@ export function manifestSecretNames(manifest: Manifest): Set<string> {
   return out;
 }
 
+/**
+ * The capabilities the operator's network flags grant, added to the
+ * profile's bound (`GrantRequest.operatorGrants`; the manifest still
+ * narrows them): granting hosts (`--allow-host`) is granting `net`.
+ */
+export function netOperatorGrants(opts: NetOptions | undefined): Capability[] {
+  return (opts?.allowHosts ?? []).length > 0 ? ["net"] : [];
+}
+
+/** The per-call network limits of `opts`, defaults filled in. */
+export function netLimits(opts: NetOptions): NetLimits {
+  return {
+    maxRequests: opts.maxRequests ?? DEFAULT_NET_MAX_REQUESTS,
+    maxBytes: opts.maxBytes ?? DEFAULT_NET_MAX_BYTES,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_NET_TIMEOUT_MS,
+  };
+}
+
+/** What {@link netGrant} computes: the network an agent gets. */
+export interface NetGrant {
+  /** Whether the agent has the `net` capability (without it every `porta/fetch` is refused). */
+  granted: boolean;
+  /**
+   * The host patterns `porta/fetch` may reach: the manifest's
+   * `allowed_hosts` ∩ `--allow-host` ({@link intersectPatterns}, what the
+   * gate allows and the net worker's Deno permissions are made of); empty
+   * when `net` is not granted.
+   */
+  hosts: string[];
+  /** Per-call limits (defaults filled in). */
+  limits: NetLimits;
+  /** `--allow-private-net`. */
+  allowPrivateNet: boolean;
+}
+
+/**
+ * The network grant of an agent, as `Agent.load` gives it: `grants`
+ * are its capabilities (resolved with {@link netOperatorGrants}), `opts`
+ * the operator's network flags (patterns already checked).
+ */
+export function netGrant(
+  manifest: Pick<Manifest, "allowed_hosts">,
+  grants: ReadonlySet<Capability>,
+  opts: NetOptions,
+): NetGrant {
+  const granted = grants.has("net");
+  return {
+    granted,
+    hosts: granted
+      ? intersectPatterns(
+        (manifest.allowed_hosts ?? []).map((t) => parseHostPattern(t)),
+        (opts.allowHosts ?? []).map((t) => parseHostPattern(t)),
+      ).map((p) => p.text)
+      : [],
+    limits: netLimits(opts),
+    allowPrivateNet: opts.allowPrivateNet === true,
+  };
+}
+
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** True when `name` is an HTTP token (a header name, a method). */
@@ -233,11 +294,7 @@ export class AgentNet {
     needles: readonly string[],
     redact: (t: string) => string,
   ): AgentNet | string[] {
-    const limits: NetLimits = {
-      maxRequests: opts.maxRequests ?? DEFAULT_NET_MAX_REQUESTS,
-      maxBytes: opts.maxBytes ?? DEFAULT_NET_MAX_BYTES,
-      timeoutMs: opts.timeoutMs ?? DEFAULT_NET_TIMEOUT_MS,
-    };
+    const limits = netLimits(opts);
     const problems: string[] = [];
     const operatorHosts: HostPattern[] = [];
     for (const text of opts.allowHosts ?? []) {

@@ -196,6 +196,15 @@ import is listed with the capability it needs:
 Prints PASS (run and serve would load it with the same flags) or FAIL; exit code 0
 only on PASS.
 
+With serve's network flags, or when the manifest lists allowed_hosts, a "net:" line
+gives the effective network grant as serve computes it: whether net is granted and
+the hosts porta/fetch may reach (the manifest's allowed_hosts that --allow-host also
+allows), with the per-call limits; a warning when no host is in both lists, and a
+note naming the --secret values the manifest's headers need (validate takes none):
+  ok      net: granted, porta/fetch may reach api.example.com [manifest
+          allowed_hosts ∩ --allow-host]; per call: 16 requests, 4MiB of responses,
+          10s of network time; private addresses refused
+
 Options:
   --manifest PATH         manifest file
   --profile NAME          capability profile: ai-agent | worker | full
@@ -203,6 +212,7 @@ Options:
                           ai-agent by default; without a manifest: the profile; with
                           neither: nothing, so only import-free modules load)
   --strict-imports        imports whose capability is not granted are DENIED (FAIL)
+${NET_FLAGS}
   -h, --help              show this help`,
   build: `Usage: porta build <agent.wasm> [-o PATH]
 

@@ -1,9 +1,18 @@
 /**
  * `porta validate <agent.wasm> [--manifest PATH] [--profile NAME]
- * [--strict-imports]`: checks the module, the manifest (syntax, fields,
- * `schema_version`, entries) and every import against the granted
- * capabilities, and prints PASS or FAIL; exit code 0 only on PASS (1 on FAIL,
- * 2 on usage errors).
+ * [--strict-imports] [--allow-host PATTERN ...]`: checks the module, the
+ * manifest (syntax, fields, `schema_version`, entries) and every import
+ * against the granted capabilities, and prints PASS or FAIL; exit code 0
+ * only on PASS (1 on FAIL, 2 on usage errors).
+ *
+ * The network flags of `serve` (`--allow-host --allow-private-net
+ * --net-max-requests --net-max-bytes --net-timeout`, parsed by
+ * `resolveNetFlags`, same usage errors) grant `net` as they do for `serve`,
+ * and a `net:` line reports the effective grant: whether `net` is granted
+ * and the hosts `porta/fetch` may reach (the manifest's `allowed_hosts` ∩
+ * `--allow-host`, computed by `netGrant` of `src/agent/net.ts`, the code
+ * `Agent.load` uses), with the per-call limits, and the `--secret` names the
+ * manifest's headers need (a note: validate takes no secret values).
  *
  * PASS means `run` and `serve` would load the agent with the same flags (the
  * rule of `checkImports` in `src/sandbox/policy.ts`). Each import is listed
@@ -31,6 +40,12 @@ import {
 } from "../agent/manifest.ts";
 import type { AgentRuntime } from "../agent/runtime.ts";
 import {
+  manifestSecretNames,
+  netGrant,
+  netOperatorGrants,
+  type NetOptions,
+} from "../agent/net.ts";
+import {
   type Capability,
   resolveGrants,
   WASI_MODULE,
@@ -39,7 +54,9 @@ import {
 import { checkImports, EMPTY_WHEN_NOT_GRANTED } from "../sandbox/policy.ts";
 import {
   HELP_OPTION,
+  NET_OPTIONS,
   parseAgentCommand,
+  resolveNetFlags,
   stringFlag,
   UsageError,
 } from "./flags.ts";
@@ -64,6 +81,8 @@ export async function validateAgent(
     profile?: string;
     runtime?: AgentRuntime;
     strictImports?: boolean;
+    /** The network flags `serve` would get (see `resolveNetFlags`). */
+    net?: NetOptions;
   } = {},
 ): Promise<ValidationReport> {
   const lines: string[] = [];
@@ -105,17 +124,25 @@ export async function validateAgent(
     grants = resolveGrants({
       profile: opts.profile,
       manifestCapabilities: manifest?.capabilities,
+      // the same rule as Agent.load: granting hosts is granting the network
+      operatorGrants: netOperatorGrants(opts.net),
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const operatorHosts = opts.net?.allowHosts ?? [];
   const profileText = opts.profile ??
     (manifest ? "ai-agent (default bound)" : "none");
   lines.push(
     `note    grants: ${
       grants.size ? [...grants].join(", ") : "(nothing)"
-    } [profile ${profileText}${manifest ? ", manifest" : ""}]`,
+    } [profile ${profileText}${manifest ? ", manifest" : ""}${
+      operatorHosts.length > 0 ? ", --allow-host" : ""
+    }]`,
   );
+  if (operatorHosts.length > 0 || manifest?.allowed_hosts?.length) {
+    lines.push(...netLines(manifest, grants, opts.net ?? {}));
+  }
   // the same rule as Agent.load (run, serve)
   const strict = opts.strictImports === true ||
     (opts.profile === undefined && manifestPath === undefined);
@@ -204,18 +231,96 @@ export async function validateAgent(
   return { lines, pass, grants: [...grants] };
 }
 
+/**
+ * The network lines of a report: whether `net` is granted and the hosts
+ * `porta/fetch` may reach (the manifest's `allowed_hosts` ∩ `--allow-host`,
+ * computed by {@link netGrant} as `Agent.load` does), the per-call limits,
+ * and the secrets the manifest's headers name (`serve` refuses to load
+ * without them; validate takes no secret values).
+ */
+function netLines(
+  manifest: Manifest | undefined,
+  grants: Set<Capability>,
+  net: NetOptions,
+): string[] {
+  const asked = manifest?.allowed_hosts ?? [];
+  const given = net.allowHosts ?? [];
+  const g = netGrant(manifest ?? {}, grants, net);
+  const askedText = asked.length ? asked.join(", ") : "(none)";
+  const givenText = given.length ? given.join(", ") : "(none)";
+  if (!g.granted) {
+    const why = given.length === 0
+      ? "no --allow-host"
+      : manifest === undefined && grants.size === 0
+      ? "neither a profile nor a valid manifest: nothing is granted"
+      : 'the manifest\'s capabilities do not list "net"';
+    return [
+      `note    net: not granted (${why}): every porta/fetch is refused [manifest allowed_hosts: ${askedText}; --allow-host: ${givenText}]`,
+    ];
+  }
+  const out: string[] = [];
+  if (g.hosts.length === 0) {
+    out.push(
+      `warning net: granted, but no host is in both the manifest's allowed_hosts (${askedText}) and --allow-host (${givenText}): every porta/fetch is refused`,
+    );
+  } else {
+    const l = g.limits;
+    out.push(
+      `ok      net: granted, porta/fetch may reach ${
+        g.hosts.join(", ")
+      } [manifest allowed_hosts ∩ --allow-host]; per call: ${l.maxRequests} requests, ${
+        size(l.maxBytes)
+      } of responses, ${
+        l.timeoutMs === 0
+          ? "no network time limit"
+          : `${duration(l.timeoutMs)} of network time`
+      }; private addresses ${
+        g.allowPrivateNet ? "allowed (--allow-private-net)" : "refused"
+      }`,
+    );
+  }
+  // checked by Agent.load whenever the network is open (net granted and an
+  // --allow-host given)
+  const secrets = manifest ? [...manifestSecretNames(manifest)] : [];
+  if (secrets.length > 0) {
+    out.push(
+      `note    net: the manifest's headers name ${
+        secrets.map((n) => `\${secret:${n}}`).join(", ")
+      }: serve and call refuse to load without ${
+        secrets.map((n) => `--secret ${n}=VALUE`).join(" ")
+      }`,
+    );
+  }
+  return out;
+}
+
+function size(n: number): string {
+  return n % 1024 ** 2 === 0
+    ? `${n / 1024 ** 2}MiB`
+    : n % 1024 === 0
+    ? `${n / 1024}KiB`
+    : `${n} bytes`;
+}
+
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
 /** Implements `porta validate`; returns the exit code (0 only on PASS). */
 export async function validateCommand(argv: string[]): Promise<number> {
   const { values, wasm } = parseAgentCommand("validate", argv, {
     manifest: { type: "string" },
     profile: { type: "string" },
     "strict-imports": { type: "boolean" },
+    ...NET_OPTIONS,
     ...HELP_OPTION,
   }, "porta validate <agent.wasm> [--profile NAME] [--manifest PATH]");
+  const net = resolveNetFlags(values);
   const report = await validateAgent(wasm, {
     manifestPath: stringFlag(values, "manifest"),
     profile: stringFlag(values, "profile"),
     strictImports: values["strict-imports"] === true,
+    net,
   });
   await writeOut(report.lines.map(printable).join("\n") + "\n");
   return report.pass ? 0 : 1;

@@ -9,6 +9,7 @@
 import { assert, assertEquals, assertMatch } from "../agent/asserts.ts";
 import { runPorta } from "../helpers/cli.ts";
 import { parseManifest } from "../../src/agent/manifest.ts";
+import { AgentNet, netGrant } from "../../src/agent/net.ts";
 
 const WEATHER = "testdata/agents/weather.wasm";
 const SECRET = "wx-TOKEN-cli-5150-abcdef";
@@ -324,5 +325,141 @@ Deno.test("cli net: porta serve (stdio), with a session and with a stateless req
     assertEquals(s.seen.length, 2);
   } finally {
     await s.close();
+  }
+});
+
+Deno.test("cli net: porta validate takes serve's network flags and reports the grant serve computes", async () => {
+  const dir = await Deno.makeTempDir();
+  const m = parseManifest(
+    await Deno.readTextFile("testdata/agents/weather.manifest.json"),
+  );
+  const noNet = `${dir}/no-net.manifest.json`;
+  await Deno.writeTextFile(
+    noNet,
+    JSON.stringify({
+      ...m,
+      capabilities: ["io", "env"],
+      allowed_hosts: undefined,
+      allowed_methods: undefined,
+      headers: undefined,
+    }),
+  );
+  const validate = (args: string[]) => runPorta(["validate", WEATHER, ...args]);
+  try {
+    const [plain, both, none, notListed, limits, alone, url, serveUrl] =
+      await Promise.all([
+        validate([]),
+        validate(["--allow-host", "api.example.com,evil.com"]),
+        validate(["--allow-host", "evil.com"]),
+        validate(["--manifest", noNet, "--allow-host", "api.example.com"]),
+        validate([
+          "--allow-host",
+          "api.example.com",
+          "--allow-private-net",
+          "--net-max-requests",
+          "3",
+          "--net-max-bytes",
+          "64KiB",
+          "--net-timeout",
+          "0",
+        ]),
+        validate(["--net-timeout", "3s"]),
+        validate(["--allow-host", "https://api.example.com"]),
+        runPorta(["serve", WEATHER, "--allow-host", "https://api.example.com"]),
+      ]);
+    for (const o of [plain, both, none, notListed, limits]) {
+      assertEquals(o.code, 0, o.stdout + o.stderr);
+      assertEquals(o.stdout.trimEnd().split("\n").at(-1), "PASS");
+      assertEquals(o.stderr, "");
+    }
+    const netLines = (out: string) =>
+      out.split("\n").filter((l) => / net: /.test(l));
+    // no --allow-host: the manifest's hosts are shown, nothing is granted
+    assertMatch(plain.stdout, /^note {4}grants: io \[profile ai-agent/m);
+    assertEquals(netLines(plain.stdout), [
+      "note    net: not granted (no --allow-host): every porta/fetch is refused [manifest allowed_hosts: api.example.com; --allow-host: (none)]",
+    ]);
+    // --allow-host grants net (as in serve) and the hosts are the intersection
+    assertMatch(
+      both.stdout,
+      /^note {4}grants: io, net \[profile ai-agent \(default bound\), manifest, --allow-host\]$/m,
+    );
+    assertEquals(netLines(both.stdout), [
+      "ok      net: granted, porta/fetch may reach api.example.com [manifest allowed_hosts ∩ --allow-host]; per call: 16 requests, 4MiB of responses, 10s of network time; private addresses refused",
+      "note    net: the manifest's headers name ${secret:WEATHER_TOKEN}: serve and call refuse to load without --secret WEATHER_TOKEN=VALUE",
+    ]);
+    assertMatch(
+      none.stdout,
+      /^warning net: granted, but no host is in both the manifest's allowed_hosts \(api\.example\.com\) and --allow-host \(evil\.com\): every porta\/fetch is refused$/m,
+    );
+    assertMatch(notListed.stdout, /^note {4}grants: io \[/m);
+    assertEquals(netLines(notListed.stdout), [
+      'note    net: not granted (the manifest\'s capabilities do not list "net"): every porta/fetch is refused [manifest allowed_hosts: (none); --allow-host: api.example.com]',
+    ]);
+    assertMatch(
+      limits.stdout,
+      /^ok {6}net: granted, porta\/fetch may reach api\.example\.com \[manifest allowed_hosts ∩ --allow-host\]; per call: 3 requests, 64KiB of responses, no network time limit; private addresses allowed \(--allow-private-net\)$/m,
+    );
+    // the same parsing and the same one-line usage errors as serve
+    assertEquals(alone.code, 2);
+    assertEquals(
+      alone.stderr,
+      "porta: error: --net-timeout applies with --allow-host only (no host is allowed)\n",
+    );
+    assertEquals([url.code, serveUrl.code], [2, 2]);
+    assertMatch(
+      url.stderr,
+      /^porta: error: --allow-host: invalid host pattern/,
+    );
+    assertEquals(url.stderr, serveUrl.stderr);
+    const help = await runPorta(["help", "validate"]);
+    assertMatch(help.stdout, /^ {2}--allow-host PATTERN /m);
+    assertMatch(help.stdout, /^ {2}--net-timeout DURATION /m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli net: the hosts validate reports are the gate's (netGrant and AgentNet agree)", () => {
+  const manifest = parseManifest(JSON.stringify({
+    name: "n",
+    version: "1",
+    abi: 2,
+    capabilities: ["io", "net"],
+    allowed_hosts: ["api.example.com", "*.example.org", "localhost:8080"],
+    tools: [{ name: "t" }],
+  }));
+  for (
+    const allowHosts of [
+      ["api.example.com"],
+      ["*.example.org", "localhost"],
+      ["a.b.example.org:443", "localhost:8080", "evil.com"],
+      ["*.org"],
+      [],
+    ]
+  ) {
+    for (const granted of [true, false]) {
+      const grants = new Set(
+        granted ? ["io", "net"] as const : ["io"] as const,
+      );
+      const net = AgentNet.create(
+        manifest,
+        granted,
+        { allowHosts },
+        {},
+        [],
+        (t) => t,
+      );
+      if (Array.isArray(net)) throw new Error(net.join("\n"));
+      try {
+        assertEquals(
+          netGrant(manifest, grants, { allowHosts }).hosts,
+          net.gate?.allowed.map((p) => p.text) ?? [],
+          JSON.stringify({ allowHosts, granted }),
+        );
+      } finally {
+        net.close();
+      }
+    }
   }
 });
