@@ -66,7 +66,7 @@ import { DEFAULT_TIER, isTier, type Tier, TIERS } from "./tier.ts";
 import {
   AgentNet,
   FETCH_METHOD,
-  manifestSecretNames,
+  guestEnvironment,
   type NetCall,
   netOperatorGrants,
   type NetOptions,
@@ -579,12 +579,7 @@ export class Agent {
     );
     if (Array.isArray(net)) throw new AgentError(net.map(redact));
     // secrets of the manifest's headers are Porta's, never the guest's
-    const withheld = manifestSecretNames(manifest);
-    const env = { ...(opts.env ?? {}) };
-    for (const [k, v] of Object.entries(opts.secrets ?? {})) {
-      if (!withheld.has(k)) env[k] = v;
-      else delete env[k];
-    }
+    const env = guestEnvironment(opts.env ?? {}, opts.secrets ?? {}, manifest);
     let runner: GuestRunner;
     try {
       runner = await runtime.createRunner(bytes, {

@@ -177,13 +177,34 @@ export function secretRefs(value: string): string[] | string {
 }
 
 /** Every secret name the manifest's `headers` refer to. */
-export function manifestSecretNames(manifest: Manifest): Set<string> {
+export function manifestSecretNames(
+  manifest: Pick<Manifest, "headers">,
+): Set<string> {
   const out = new Set<string>();
   for (const headers of Object.values(manifest.headers ?? {})) {
     for (const v of Object.values(headers)) {
       const refs = secretRefs(v);
       if (Array.isArray(refs)) { for (const n of refs) out.add(n); }
     }
+  }
+  return out;
+}
+
+/**
+ * The guest's environment: `env` plus the `secrets`, except the secrets
+ * the manifest's headers name (Porta's, never the guest's: such a name is
+ * left out, also when `env` has it).
+ */
+export function guestEnvironment(
+  env: Record<string, string>,
+  secrets: Record<string, string>,
+  manifest: Pick<Manifest, "headers">,
+): Record<string, string> {
+  const withheld = manifestSecretNames(manifest);
+  const out = { ...env };
+  for (const [k, v] of Object.entries(secrets)) {
+    if (!withheld.has(k)) out[k] = v;
+    else delete out[k];
   }
   return out;
 }

@@ -168,7 +168,11 @@ non-object JSON, a missing prompt argument); 130/143 on SIGINT/SIGTERM.`,
   inspect: `Usage: porta inspect <agent.wasm> [options]
 
 Shows types, imports (with the capability each needs), exports, memories, tables,
-globals, data and custom sections, and the manifest if found. Secrets are redacted.
+globals, data and custom sections, and the manifest if found, with its network
+section (porta/fetch): allowed_hosts, allowed_methods and the headers Porta adds per
+host, values as written (a \${secret:NAME} reference is shown, never resolved), and
+the secrets those headers name (Porta's, not in the guest's environment). Secrets
+are redacted.
 
 Options:
   --json                  machine-readable output

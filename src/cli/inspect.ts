@@ -2,9 +2,11 @@
  * `porta inspect <agent.wasm> [--json] [--manifest PATH] [--profile NAME]
  * [--env/--env-file/--secret ...]`: shows the module's types, imports (with
  * the capability each needs), exports, memories, tables, globals, data,
- * element and custom sections, the manifest if found, the grants and the guest
- * environment. Secret values never appear: they are shown as `[REDACTED]` and
- * scrubbed from the whole output.
+ * element and custom sections, the manifest if found (with its network
+ * section: `allowed_hosts`, `allowed_methods`, `headers` per host, a
+ * `${secret:NAME}` reference shown as written, never resolved), the grants
+ * and the guest environment. Secret values never appear: they are shown as
+ * `[REDACTED]` and scrubbed from the whole output.
  *
  * Exit code 0; 1 when the module or the manifest is invalid.
  *
@@ -27,6 +29,8 @@ import {
   WASI_MODULE,
   wasiCapability,
 } from "../sandbox/capabilities.ts";
+import { guestEnvironment, manifestSecretNames } from "../agent/net.ts";
+import { DEFAULT_ALLOWED_METHODS } from "../sandbox/net.ts";
 import { describeModule, Module, type ModuleInfo } from "../wasm/mod.ts";
 import {
   AGENT_OPTIONS,
@@ -59,7 +63,10 @@ export interface InspectReport {
   manifestErrors?: string[];
   /** Capabilities granted with the given profile and manifest. */
   grants: Capability[];
-  /** The guest environment, secrets shown as `[REDACTED]`. */
+  /**
+   * The guest environment, secrets shown as `[REDACTED]` (without the
+   * secrets the manifest's headers name: Porta keeps those).
+   */
   environment: Record<string, string>;
 }
 
@@ -210,6 +217,7 @@ export function renderInspect(r: InspectReport): string {
     if (mf.wasi_imports?.length) {
       out.push(`  wasi_imports: ${mf.wasi_imports.join(", ")}`);
     }
+    out.push(...networkLines(mf));
   }
   out.push(`grants: ${r.grants.length ? r.grants.join(", ") : "(nothing)"}`);
   const env = Object.entries(r.environment);
@@ -217,6 +225,49 @@ export function renderInspect(r: InspectReport): string {
   for (const [k, v] of env) out.push(`  ${k}=${v}`);
   // names come from the module and the manifest: never raw control bytes
   return out.map(printable).join("\n") + "\n";
+}
+
+/**
+ * The manifest's network section (`porta/fetch`): `allowed_hosts`,
+ * `allowed_methods` and the `headers` per host, values as written: a
+ * `${secret:NAME}` reference is shown, never resolved; the secrets they
+ * name are listed (kept by Porta, not in the guest's environment).
+ */
+function networkLines(mf: Manifest): string[] {
+  const hosts = mf.allowed_hosts ?? [];
+  if (hosts.length === 0) {
+    return ["  network (porta/fetch): none (no allowed_hosts)"];
+  }
+  const out = ["  network (porta/fetch):"];
+  out.push(`    allowed_hosts (${hosts.length}): ${hosts.join(", ")}`);
+  out.push(
+    `    allowed_methods: ${
+      mf.allowed_methods !== undefined
+        ? mf.allowed_methods.join(", ")
+        : `${DEFAULT_ALLOWED_METHODS.join(", ")} (default)`
+    }`,
+  );
+  const headers = Object.entries(mf.headers ?? {});
+  out.push(
+    `    headers (${headers.length} ${
+      headers.length === 1 ? "host" : "hosts"
+    }):`,
+  );
+  for (const [pattern, pairs] of headers) {
+    out.push(`      ${pattern}:`);
+    for (const [name, value] of Object.entries(pairs)) {
+      out.push(`        ${name}: ${value}`);
+    }
+  }
+  const secrets = [...manifestSecretNames(mf)];
+  if (secrets.length > 0) {
+    out.push(
+      `    secrets the headers name: ${
+        secrets.join(", ")
+      } (from --secret; added by Porta to requests, never given to the guest)`,
+    );
+  }
+  return out;
 }
 
 /** Implements `porta inspect`; returns the exit code. */
@@ -265,8 +316,15 @@ export async function inspectCommand(argv: string[]): Promise<number> {
     if (e instanceof CapabilityError) throw new UsageError(e.message);
     throw e;
   }
-  const environment: Record<string, string> = { ...flags.env };
-  for (const k of Object.keys(flags.secrets)) environment[k] = "[REDACTED]";
+  // as Agent.load gives it: the secrets the manifest's headers name are
+  // Porta's, not the guest's
+  const environment = guestEnvironment(
+    flags.env,
+    Object.fromEntries(
+      Object.keys(flags.secrets).map((k) => [k, "[REDACTED]"]),
+    ),
+    manifest ?? {},
+  );
   const report: InspectReport = {
     file,
     size: bytes.length,

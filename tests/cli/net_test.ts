@@ -463,3 +463,68 @@ Deno.test("cli net: the hosts validate reports are the gate's (netGrant and Agen
     }
   }
 });
+
+Deno.test("cli net: porta inspect shows the manifest's network section, secret references as written, never a value", async () => {
+  const [text, json, none] = await Promise.all([
+    runPorta([
+      "inspect",
+      WEATHER,
+      "--secret",
+      `WEATHER_TOKEN=${SECRET}`,
+      "--secret",
+      "OTHER=other-value-1234",
+      "--env",
+      "WEATHER_TOKEN=from-env",
+    ]),
+    runPorta([
+      "inspect",
+      WEATHER,
+      "--json",
+      "--secret",
+      `WEATHER_TOKEN=${SECRET}`,
+      "--secret",
+      "OTHER=other-value-1234",
+    ]),
+    runPorta(["inspect", "testdata/agents/abi2.wasm"]),
+  ]);
+  for (const o of [text, json, none]) {
+    assertEquals([o.code, o.stderr], [0, ""]);
+    noSecret(o);
+    assert.ok(!o.stdout.includes("other-value-1234"), o.stdout);
+  }
+  const section = text.stdout.slice(
+    text.stdout.indexOf("  network (porta/fetch):"),
+    text.stdout.indexOf("grants:"),
+  );
+  assertEquals(
+    section,
+    [
+      "  network (porta/fetch):",
+      "    allowed_hosts (1): api.example.com",
+      "    allowed_methods: GET",
+      "    headers (1 host):",
+      "      api.example.com:",
+      "        Authorization: Bearer ${secret:WEATHER_TOKEN}",
+      "        User-Agent: porta-weather/0.1",
+      "    secrets the headers name: WEATHER_TOKEN (from --secret; added by Porta to requests, never given to the guest)",
+      "",
+    ].join("\n"),
+  );
+  // the guest's environment, as Agent.load gives it: the headers' secret is
+  // Porta's (also when --env names it); other secrets are redacted
+  assertMatch(text.stdout, /^environment \(1\):\n {2}OTHER=\[REDACTED\]\n$/m);
+  const r = JSON.parse(json.stdout);
+  assertEquals(r.manifest.allowed_hosts, ["api.example.com"]);
+  assertEquals(r.manifest.allowed_methods, ["GET"]);
+  assertEquals(r.manifest.headers, {
+    "api.example.com": {
+      Authorization: "Bearer ${secret:WEATHER_TOKEN}",
+      "User-Agent": "porta-weather/0.1",
+    },
+  });
+  assertEquals(r.environment, { OTHER: "[REDACTED]" });
+  assertMatch(
+    none.stdout,
+    /^ {2}network \(porta\/fetch\): none \(no allowed_hosts\)$/m,
+  );
+});
