@@ -117,6 +117,10 @@ ${LIMIT_FLAGS}
                           running calls get to finish and be answered (default 5s)
   --max-requests N        requests to the client an ABI v2 agent may make per call
                           (default 16; porta/fetch is not counted here)
+  --ask-timeout DURATION  how long such a request (sampling, elicitation, roots) waits
+                          for the client's answer (default 10m, at most 24h; 0: as long
+                          as the call runs); then the agent gets an error answer and
+                          the client notifications/cancelled
 ${NET_FLAGS}
 ${TIER_FLAG}
   -h, --help              show this help
@@ -133,6 +137,10 @@ HTTP options:
   --max-sessions N        sessions open at once (default 256; then 503)
   --session-idle DURATION idle time after which a session expires (default 30m)
   --max-body SIZE         largest request body (default 4MiB; then 413)
+  --body-timeout DURATION time a request body may take to arrive, first byte to last
+                          (default 30s, at most 1h; then 408)
+  --max-pending-body SIZE bytes of all request bodies being received at once (default
+                          64MiB, or --max-body when larger; at least --max-body; then 503)
 
 Exits 0 when stdin ends; 130/143 on SIGINT/SIGTERM and 141 when stdout is closed
 (running calls are cancelled). With --http it serves until SIGINT/SIGTERM.`,

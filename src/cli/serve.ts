@@ -3,7 +3,9 @@
  * and prompts over MCP (JSON-RPC 2.0, one JSON message per line on
  * stdin/stdout), or with `--http [HOST:]PORT` over Streamable HTTP (see
  * `src/mcp/transport/http.ts`; `--allowed-origin`, `--auth-token-env`,
- * `--state-key-env`, `--max-sessions`, `--session-idle`, `--max-body`),
+ * `--state-key-env`, `--max-sessions`, `--session-idle`, `--max-body`,
+ * `--body-timeout` (default 30s, 1ms..1h), `--max-pending-body` (default
+ * 64MiB or `--max-body` when larger; at least `--max-body`)),
  * speaking MCP 2025-11-25 and 2026-07-28 on both. Stdout carries protocol
  * messages only; diagnostics go to stderr: one line per call (`[porta]
  * tool=NAME steps=N memory=M ok|error duration=Xms`) and a summary when the
@@ -14,7 +16,9 @@
  * --max-output --tier`, the network flags of ABI v2 agents (`--allow-host
  * --allow-private-net --net-max-requests --net-max-bytes --net-timeout`,
  * see `flags.ts`), plus `--concurrency N` (calls running at once, each in its
- * own warm worker; default 4) and `--drain DURATION` (default 5s). `--timeout`
+ * own warm worker; default 4), `--drain DURATION` (default 5s) and
+ * `--ask-timeout DURATION` (how long a request to the client waits for its
+ * answer; default 10m, at most 24h, `0`: as long as the call runs). `--timeout`
  * defaults to 30s per call (`0` disables it), `--max-memory` to 256MiB.
  *
  * Start-up: the module, manifest and imports are checked before anything
@@ -44,6 +48,7 @@ import {
   CliError,
   type CommonFlags,
   ENGINE_OPTIONS,
+  type FlagValues,
   HELP_OPTION,
   LIMIT_OPTIONS,
   listFlag,
@@ -71,13 +76,16 @@ import {
 import { ManifestError } from "../agent/manifest.ts";
 import { printable } from "../agent/printable.ts";
 import {
+  DEFAULT_ASK_TIMEOUT_MS,
   McpServer,
   type McpServerOptions,
   ServerShared,
 } from "../mcp/server.ts";
 import { StdioTransport } from "../mcp/transport/stdio.ts";
 import {
+  DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_PENDING_BODY_BYTES,
   DEFAULT_MAX_SESSIONS,
   DEFAULT_SESSION_IDLE_MS,
   HttpTransport,
@@ -122,8 +130,42 @@ const SERVE_OPTIONS = {
   "max-sessions": { type: "string" as const },
   "session-idle": { type: "string" as const },
   "max-body": { type: "string" as const },
+  "body-timeout": { type: "string" as const },
+  "max-pending-body": { type: "string" as const },
+  "ask-timeout": { type: "string" as const },
   ...HELP_OPTION,
 };
+
+/** Longest `--body-timeout`: one hour. */
+export const MAX_BODY_TIMEOUT_MS = 60 * 60 * 1000;
+
+/** Longest `--ask-timeout`: one day (timers overflow past 24.8 days). */
+export const MAX_ASK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A duration flag with bounds: `dflt` when not given; `0` only when
+ * `zero` says what it means (else at least 1 ms); at most `max` ms
+ * (`maxText`, as the flag would be written).
+ */
+function boundedDuration(
+  values: FlagValues,
+  name: string,
+  dflt: number,
+  [max, maxText]: [number, string],
+  zero?: string,
+): number {
+  const text = stringFlag(values, name);
+  if (text === undefined) return dflt;
+  const ms = parseDuration(name, text);
+  if ((ms === 0 && zero === undefined) || ms > max) {
+    throw new UsageError(
+      `invalid value for --${name}: "${text}" (expected ${
+        zero === undefined ? "1ms" : "0"
+      } to ${maxText}${zero === undefined ? "" : `; 0: ${zero}`})`,
+    );
+  }
+  return ms;
+}
 
 /** Requests an ABI v2 agent may make per call, by default. */
 export const DEFAULT_MAX_AGENT_REQUESTS = 16;
@@ -290,6 +332,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     "max-sessions",
     "session-idle",
     "max-body",
+    "body-timeout",
+    "max-pending-body",
   ].filter((f) => values[f] !== undefined);
   if (!listen && httpOnly.length > 0) {
     throw new UsageError(
@@ -330,6 +374,29 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const maxBodyBytes = bodyText === undefined
     ? DEFAULT_MAX_BODY_BYTES
     : parseByteSize("max-body", bodyText);
+  const bodyTimeoutMs = boundedDuration(
+    values,
+    "body-timeout",
+    DEFAULT_BODY_TIMEOUT_MS,
+    [MAX_BODY_TIMEOUT_MS, "1h"],
+  );
+  // a single body of --max-body must fit: the default grows with it
+  const pendingText = stringFlag(values, "max-pending-body");
+  const maxPendingBodyBytes = pendingText === undefined
+    ? Math.max(DEFAULT_MAX_PENDING_BODY_BYTES, maxBodyBytes)
+    : parseByteSize("max-pending-body", pendingText);
+  if (maxPendingBodyBytes < maxBodyBytes) {
+    throw new UsageError(
+      `invalid value for --max-pending-body: "${pendingText}" (must be at least --max-body, ${maxBodyBytes} bytes, or a body that size would always be refused)`,
+    );
+  }
+  const askTimeoutMs = boundedDuration(
+    values,
+    "ask-timeout",
+    DEFAULT_ASK_TIMEOUT_MS,
+    [MAX_ASK_TIMEOUT_MS, "24h"],
+    "as long as the call runs",
+  );
   const allowedOrigins = listFlag(values, "allowed-origin");
   for (const o of allowedOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(o)) {
@@ -393,6 +460,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     log,
     redact,
     maxRequests,
+    askTimeoutMs,
     shared: new ServerShared(concurrency, stateKey),
   };
   if (listen) {
@@ -404,6 +472,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         maxSessions,
         sessionIdleMs,
         maxBodyBytes,
+        bodyTimeoutMs,
+        maxPendingBodyBytes,
         log,
       }, drainMs);
     } finally {
