@@ -26,6 +26,7 @@ import {
 } from "./types.ts";
 import { warmUp } from "./warmup.ts";
 import { SIMD_PC, simdOp } from "./simd.ts";
+import { memcopy, memfill, meminit, tcopy, tfill, tinit } from "./bulk.ts";
 import { SCRATCH, STACK_BUFFER, STACK_WORDS } from "./stack.ts";
 import { fuelOpsOf } from "./compile.ts";
 import {
@@ -39,8 +40,6 @@ import {
   pollInterrupt,
   setDepthLimit,
   setFuel,
-  slowBytes,
-  slowElems,
 } from "./jit/rt.ts";
 import {
   bindMachine,
@@ -2698,7 +2697,7 @@ function rareOp(
 ): number {
   const i32 = I, f32 = Fs, f64 = F, rf = R;
   const funcs = ctx.funcs, globals = ctx.globals;
-  let a = 0, b = 0, c = 0, n = 0, x = 0, y = 0;
+  let x = 0, y = 0;
   switch (op) {
     case 0x0: // UNREACHABLE
       trap("unreachable");
@@ -2946,52 +2945,31 @@ function rareOp(
     case 0x127: { // TABLE_FILL
       const t = ctx.tables[code[pc++]];
       sp -= 6;
-      a = i32[sp] >>> 0;
-      const v = rf[(sp + 2) >> 1];
-      n = i32[sp + 4] >>> 0;
-      if (a + n > t.elems.length) oobTable();
-      slowElems(n);
-      for (let k = 0; k < n; k++) t.elems[a + k] = v;
+      tfill(t, i32[sp], rf[(sp + 2) >> 1], i32[sp + 4]);
       break;
     }
     case 0x128: { // TABLE_COPY
       const td = ctx.tables[code[pc++]];
       const ts = ctx.tables[code[pc++]];
       sp -= 6;
-      a = i32[sp] >>> 0;
-      b = i32[sp + 2] >>> 0;
-      n = i32[sp + 4] >>> 0;
-      if (a + n > td.elems.length || b + n > ts.elems.length) oobTable();
-      slowElems(n);
-      if (td === ts) td.elems.copyWithin(a, b, b + n);
-      else for (let k = 0; k < n; k++) td.elems[a + k] = ts.elems[b + k];
+      tcopy(td, ts, i32[sp], i32[sp + 2], i32[sp + 4]);
       break;
     }
     case 0x129: { // TABLE_INIT
-      const seg = ctx.elems[code[pc++]];
+      const e = code[pc++];
       const t = ctx.tables[code[pc++]];
       sp -= 6;
-      a = i32[sp] >>> 0;
-      b = i32[sp + 2] >>> 0;
-      n = i32[sp + 4] >>> 0;
-      if (b + n > seg.length || a + n > t.elems.length) oobTable();
-      slowElems(n);
-      for (let k = 0; k < n; k++) t.elems[a + k] = seg[b + k];
+      tinit(ctx, e, t, i32[sp], i32[sp + 2], i32[sp + 4]);
       break;
     }
     case 0x12a: // ELEM_DROP
       ctx.elems[code[pc++]] = EMPTY;
       break;
     case 0x12b: { // MEMORY_INIT
-      const d = ctx.datas[code[pc++]];
+      const d = code[pc++];
       const m = ctx.mems[code[pc++]];
       sp -= 6;
-      a = i32[sp] >>> 0;
-      b = i32[sp + 2] >>> 0;
-      n = i32[sp + 4] >>> 0;
-      if (b + n > d.length || a + n > m.buf.byteLength) oobMem();
-      slowBytes(n);
-      m.u8.set(d.subarray(b, b + n), a);
+      meminit(ctx, d, m, i32[sp], i32[sp + 2], i32[sp + 4]);
       break;
     }
     case 0x12c: // DATA_DROP
@@ -3001,24 +2979,13 @@ function rareOp(
       const md = ctx.mems[code[pc++]];
       const ms = ctx.mems[code[pc++]];
       sp -= 6;
-      a = i32[sp] >>> 0;
-      b = i32[sp + 2] >>> 0;
-      n = i32[sp + 4] >>> 0;
-      if (a + n > md.buf.byteLength || b + n > ms.buf.byteLength) oobMem();
-      slowBytes(n);
-      if (md === ms) md.u8.copyWithin(a, b, b + n);
-      else md.u8.set(ms.u8.subarray(b, b + n), a);
+      memcopy(md, ms, i32[sp], i32[sp + 2], i32[sp + 4]);
       break;
     }
     case 0x12e: { // MEMORY_FILL
       const m = ctx.mems[code[pc++]];
       sp -= 6;
-      a = i32[sp] >>> 0;
-      c = i32[sp + 2] & 255;
-      n = i32[sp + 4] >>> 0;
-      if (a + n > m.buf.byteLength) oobMem();
-      slowBytes(n);
-      m.u8.fill(c, a, a + n);
+      memfill(m, i32[sp], i32[sp + 2], i32[sp + 4]);
       break;
     }
     default:

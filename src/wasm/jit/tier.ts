@@ -46,7 +46,6 @@ import {
   enterFirst,
   FuncInst,
   HOOKS,
-  type MemInst,
   type TableInst,
 } from "../runtime.ts";
 import {
@@ -59,6 +58,7 @@ import {
   type ValType,
 } from "../types.ts";
 import { narrowS16, narrowS8, narrowU16, narrowU8, simdOp } from "../simd.ts";
+import { memcopy, memfill, meminit, tcopy, tfill, tinit } from "../bulk.ts";
 import { SCRATCH, SCRATCH_WORDS, STACK_BUFFER } from "../stack.ts";
 import { resultsInMV, translate } from "./translate.ts";
 import {
@@ -73,8 +73,6 @@ import {
   RH,
   SF,
   SI,
-  slowBytes,
-  slowElems,
   trapCode,
 } from "./rt.ts";
 
@@ -326,9 +324,6 @@ function fmax64(a: number, b: number): number {
   const y = Math.max(a, b);
   return y !== y ? NAN64 : y;
 }
-function oobMem(): never {
-  return trapCode(7);
-}
 function oobTable(): never {
   return trapCode(8);
 }
@@ -341,82 +336,6 @@ function tset(t: TableInst, i: number, v: unknown): void {
   i >>>= 0;
   if (i >= t.elems.length) oobTable();
   t.elems[i] = v;
-}
-function tfill(t: TableInst, a: number, v: unknown, n: number): void {
-  a >>>= 0;
-  n >>>= 0;
-  if (a + n > t.elems.length) oobTable();
-  slowElems(n);
-  for (let k = 0; k < n; k++) t.elems[a + k] = v;
-}
-function tcopy(
-  td: TableInst,
-  ts: TableInst,
-  a: number,
-  b: number,
-  n: number,
-): void {
-  a >>>= 0;
-  b >>>= 0;
-  n >>>= 0;
-  if (a + n > td.elems.length || b + n > ts.elems.length) oobTable();
-  slowElems(n);
-  if (td === ts) td.elems.copyWithin(a, b, b + n);
-  else for (let k = 0; k < n; k++) td.elems[a + k] = ts.elems[b + k];
-}
-function tinit(
-  ctx: Ctx,
-  e: number,
-  t: TableInst,
-  a: number,
-  b: number,
-  n: number,
-): void {
-  const seg = ctx.elems[e];
-  a >>>= 0;
-  b >>>= 0;
-  n >>>= 0;
-  if (b + n > seg.length || a + n > t.elems.length) oobTable();
-  slowElems(n);
-  for (let k = 0; k < n; k++) t.elems[a + k] = seg[b + k];
-}
-function meminit(
-  ctx: Ctx,
-  d: number,
-  m: MemInst,
-  a: number,
-  b: number,
-  n: number,
-): void {
-  const seg = ctx.datas[d];
-  a >>>= 0;
-  b >>>= 0;
-  n >>>= 0;
-  if (b + n > seg.length || a + n > m.buf.byteLength) oobMem();
-  slowBytes(n);
-  m.u8.set(seg.subarray(b, b + n), a);
-}
-function memcopy(
-  md: MemInst,
-  ms: MemInst,
-  a: number,
-  b: number,
-  n: number,
-): void {
-  a >>>= 0;
-  b >>>= 0;
-  n >>>= 0;
-  if (a + n > md.buf.byteLength || b + n > ms.buf.byteLength) oobMem();
-  slowBytes(n);
-  if (md === ms) md.u8.copyWithin(a, b, b + n);
-  else md.u8.set(ms.u8.subarray(b, b + n), a);
-}
-function memfill(m: MemInst, a: number, v: number, n: number): void {
-  a >>>= 0;
-  n >>>= 0;
-  if (a + n > m.buf.byteLength) oobMem();
-  slowBytes(n);
-  m.u8.fill(v & 255, a, a + n);
 }
 
 /** What translated code reaches through `env.rt`. */
